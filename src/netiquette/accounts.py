@@ -1,0 +1,142 @@
+"""Moderators, admins and CMS keys: creating them and checking credentials.
+
+Passwords and the secret part of API keys are stored as argon2 hashes. An API key has the form
+``nq_<key id>_<secret>``: the id finds the row, argon2 checks the secret. Verified keys are
+remembered in memory (by sha256) so a busy CMS does not pay argon2 on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from netiquette.errors import AuthError, InputError
+from netiquette.store.models import ApiKey, AuthToken, User, utcnow
+
+ROLES = ("moderator", "admin")
+_hasher = PasswordHasher()
+_verified_keys: dict[str, str] = {}  # sha256(full key) -> key id
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a CMS (by key id) or a moderator/admin (by username)."""
+
+    kind: str  # "cms" | "moderator" | "admin"
+    name: str
+    user_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """How this principal is named in decisions and the audit log."""
+        return f"cms:{self.name}" if self.kind == "cms" else f"moderator:{self.name}"
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators and admins may decide comments."""
+        return self.kind in ("moderator", "admin")
+
+
+def hash_secret(secret: str) -> str:
+    """argon2 hash of a password or key secret."""
+    return _hasher.hash(secret)
+
+
+def verify_secret(stored_hash: str, secret: str) -> bool:
+    """True if ``secret`` matches the argon2 ``stored_hash``."""
+    try:
+        return _hasher.verify(stored_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def upsert_user(session: Session, username: str, password: str, role: str = "moderator") -> User:
+    """Create a user or reset an existing user's password and role."""
+    if not username or len(username) > 100 or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise InputError("username must be 1-100 letters, digits, '-', '_' or '.'", field="username")
+    if len(password) < 8:
+        raise InputError("password must have at least 8 characters", field="password")
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}", field="role")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, password_hash=hash_secret(password), role=role)
+        session.add(user)
+    else:
+        user.password_hash = hash_secret(password)
+        user.role = role
+        user.active = True
+    session.flush()
+    return user
+
+
+def login(session: Session, username: str, password: str, ttl_seconds: int) -> tuple[str, User]:
+    """Check a moderator's password and issue a bearer token."""
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if user is None or not verify_secret(user.password_hash, password):
+        raise AuthError("unknown username or wrong password", field="password")
+    token = "nqt_" + secrets.token_urlsafe(32)
+    session.add(
+        AuthToken(
+            token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+        )
+    )
+    return token, user
+
+
+def logout(session: Session, token: str) -> None:
+    """Invalidate a login token."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    session.execute(delete(AuthToken).where(AuthToken.token_sha256 == digest))
+
+
+def create_api_key(session: Session, name: str, key: str | None = None) -> str:
+    """Store a CMS key (a given one or a new random one) and return it in full, once."""
+    if key is None:
+        key = f"nq_{secrets.token_hex(6)}_{secrets.token_urlsafe(24)}"
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != "nq" or not parts[1] or len(parts[2]) < 16:
+        # A key chosen by the operator: give it a stable id derived from it.
+        key_id, secret = hashlib.sha256(key.encode()).hexdigest()[:12], key
+    else:
+        key_id, secret = parts[1], parts[2]
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        session.add(ApiKey(id=key_id, name=name, secret_hash=hash_secret(secret)))
+    else:
+        row.secret_hash, row.name, row.active = hash_secret(secret), name, True
+    session.flush()
+    return key
+
+
+def authenticate(session: Session, credential: str) -> Principal:
+    """Resolve a bearer credential (login token or API key) to a principal."""
+    if credential.startswith("nqt_"):
+        digest = hashlib.sha256(credential.encode()).hexdigest()
+        token = session.get(AuthToken, digest)
+        if token is None or token.expires_at < utcnow() or not token.user.active:
+            raise AuthError("login token is unknown or expired; log in again")
+        return Principal(kind=token.user.role, name=token.user.username, user_id=token.user.id)
+    digest = hashlib.sha256(credential.encode()).hexdigest()
+    parts = credential.split("_", 2)
+    if len(parts) == 3 and parts[0] == "nq" and len(parts[2]) >= 16:
+        key_id, secret = parts[1], parts[2]
+    else:
+        key_id, secret = digest[:12], credential
+    row = session.get(ApiKey, key_id)
+    if row is None or not row.active:
+        raise AuthError("API key is unknown or revoked")
+    if _verified_keys.get(digest) != key_id + row.secret_hash:
+        if not verify_secret(row.secret_hash, secret):
+            raise AuthError("API key is unknown or revoked")
+        _verified_keys[digest] = key_id + row.secret_hash
+    return Principal(kind="cms", name=row.name)

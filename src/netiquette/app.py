@@ -1,0 +1,76 @@
+"""The FastAPI application factory and its routing."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+from sqlalchemy import text
+
+from netiquette import __version__
+from netiquette.review.intake import Intake
+from netiquette.screening import Pipeline, load_pipeline
+from netiquette.settings import Settings, load_settings
+from netiquette.store.db import Database
+from netiquette.web.api import articles, auth, comments, moderation
+from netiquette.web.context import Admin, AppContext, Ctx
+from netiquette.web.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
+    """Open the database (migrating it) and load the screening pipeline."""
+    db = Database(settings.database_url)
+    if migrate:
+        db.migrate()
+    config = Path(settings.screening_config) if settings.screening_config else None
+    pipeline: Pipeline = load_pipeline(
+        config, auto_approve=settings.auto_approve, auto_reject=settings.auto_reject
+    )
+    intake = Intake(db, pipeline, settings.max_comment_chars, settings.default_wait_seconds)
+    return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
+
+
+def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:
+    """Build the app for ``settings`` (or a ready context)."""
+    ctx = context or build_context(settings or load_settings())
+    app = FastAPI(
+        title="netiquette",
+        version=__version__,
+        description="Pre-moderation for news comment sections: every comment held, screened "
+        "against the house rules, decided, published and audited.",
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+
+    api = APIRouter(prefix="/api/v1")
+    for module in (articles, comments, moderation, auth):
+        api.include_router(module.router)
+
+    @api.get("/settings", tags=["admin"])
+    def get_settings(_caller: Admin, ctx: Ctx) -> dict[str, Any]:
+        """The effective settings (secrets masked) and screening versions."""
+        return {"settings": ctx.settings.public(), "screening": ctx.pipeline.versions}
+
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz(ctx: Ctx) -> dict[str, Any]:
+        """Liveness and readiness: the database answers and the pipeline is loaded."""
+        with ctx.db.session() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__, "database": ctx.db.backend}
+
+    @app.get("/", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    # Comments left unscreened by a crash are screened before we serve.
+    waiting = ctx.intake.screen_waiting()
+    if waiting:
+        log.warning("screened %d comments left over from an interrupted run", waiting)
+    return app

@@ -1,0 +1,89 @@
+"""First-start credentials and the demo data set."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+
+from netiquette.accounts import create_api_key, upsert_user
+from netiquette.articles.store import ArticleIn, upsert_article
+from netiquette.errors import ConflictError
+from netiquette.review.intake import Intake, NewComment
+from netiquette.settings import Settings
+from netiquette.store.db import Database
+from netiquette.store.models import ApiKey, Comment, User
+
+CMS_KEY_NAME = "cms"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Credentials created at this start, to be shown once (None where not created)."""
+
+    admin_password: str | None
+    api_key: str | None
+
+
+def ensure_credentials(db: Database, settings: Settings, *, generate: bool) -> Credentials:
+    """Create or refresh ``admin`` and the CMS key from settings, or generate them.
+
+    With ``NETIQUETTE_ADMIN_PASSWORD`` / ``NETIQUETTE_API_KEY`` set, those are used (and not
+    echoed). Otherwise, with ``generate``, a new random password and key are made: older keys
+    of the same name are revoked so exactly one CMS key is valid.
+    """
+    password: str | None = None
+    key: str | None = None
+    with db.session() as session:
+        if settings.admin_password:
+            upsert_user(session, "admin", settings.admin_password, "admin")
+        elif generate or session.scalar(select(User.id).limit(1)) is None:
+            password = secrets.token_urlsafe(12)
+            upsert_user(session, "admin", password, "admin")
+        if settings.api_key:
+            create_api_key(session, CMS_KEY_NAME, settings.api_key)
+        elif generate or session.scalar(select(ApiKey.id).limit(1)) is None:
+            session.execute(update(ApiKey).where(ApiKey.name == CMS_KEY_NAME).values(active=False))
+            key = create_api_key(session, CMS_KEY_NAME)
+    return Credentials(password, key)
+
+
+def load_demo(db: Database, intake: Intake, settings: Settings) -> tuple[str, int]:
+    """Load the demo article and its sample comments (idempotent); returns (article id, new)."""
+    from netiquette.demo import load_demo as read_demo
+
+    article, comments = read_demo()
+    with db.session() as session:
+        upsert_article(
+            session,
+            ArticleIn(
+                id=article["id"], url=article.get("url"), title=article.get("title"),
+                text=article.get("text"), html=article.get("html"),
+            ),
+            actor="system:demo",
+            max_chars=settings.max_article_chars,
+        )
+        known = set(session.scalars(select(Comment.id).where(Comment.article_id == article["id"])))
+    added = 0
+    for raw in comments:
+        if raw["id"] in known:
+            continue
+        try:
+            intake.submit(_new_comment(raw), submitter="system:demo")
+            added += 1
+        except ConflictError:
+            pass
+    return article["id"], added
+
+
+def _new_comment(raw: dict[str, Any]) -> NewComment:
+    return NewComment(
+        id=raw["id"],
+        article_id=raw["article_id"],
+        parent_id=raw.get("parent_id"),
+        author_id=raw["author"]["id"],
+        author_name=raw["author"]["name"],
+        text=raw["text"],
+    )

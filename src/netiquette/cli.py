@@ -1,0 +1,233 @@
+"""The ``netiquette`` command: parses arguments and builds objects; the work happens elsewhere."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from netiquette.errors import NetiquetteError
+from netiquette.settings import SETTINGS, Settings, load_settings
+
+app = typer.Typer(
+    name="netiquette",
+    help="Pre-moderation for news comment sections: hold, screen, decide, publish, audit.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+users_app = typer.Typer(help="Moderator and admin accounts.", no_args_is_help=True)
+keys_app = typer.Typer(help="CMS API keys.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+
+out = Console()
+err = Console(stderr=True)
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file path.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file.")]
+
+
+def _settings(config: Path | None = None, **overrides: Any) -> Settings:
+    return load_settings(config, {"database_url": overrides.pop("db", None), **overrides})
+
+
+def _serve(settings: Settings, *, demo: bool) -> None:
+    import uvicorn
+
+    from netiquette.app import build_context, create_app
+    from netiquette.bootstrap import ensure_credentials, load_demo
+
+    ctx = build_context(settings)
+    creds = ensure_credentials(ctx.db, settings, generate=demo)
+    if demo:
+        article_id, added = load_demo(ctx.db, ctx.intake, settings)
+        err.print(f"demo article [bold]{article_id}[/] loaded ({added} new sample comments)")
+    base = f"http://{settings.host}:{settings.port}"
+    if creds.admin_password:
+        err.print(f"moderator login: [bold]admin[/] / [bold]{creds.admin_password}[/]")
+    elif settings.admin_password:
+        err.print("moderator login: admin / (from NETIQUETTE_ADMIN_PASSWORD)")
+    if creds.api_key:
+        err.print(f"CMS API key:     [bold]{creds.api_key}[/]")
+    err.print(f"serving on {base}  (API docs {base}/docs)")
+    uvicorn.run(create_app(context=ctx), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Serve the API (and workspace) over HTTP."""
+    _serve(_settings(config, db=db, host=host, port=port), demo=False)
+
+
+@app.command()
+def demo(
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Migrate, load the demo article and comments, print a fresh login and key, and serve."""
+    _serve(_settings(config, db=db, host=host, port=port), demo=True)
+
+
+@app.command()
+def migrate(db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Create or upgrade the database schema."""
+    from netiquette.store.db import Database
+
+    settings = _settings(config, db=db)
+    Database(settings.database_url).migrate()
+    err.print(f"database at {settings.database_url} is up to date")
+
+
+@app.command()
+def check(
+    text: Annotated[str, typer.Argument(help="The comment text.")],
+    article: Annotated[Path | None, typer.Option(help="Article page (text or HTML).")] = None,
+    parent: Annotated[str | None, typer.Option(help="Text of the parent comment.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Screen one comment and print a per-rule table."""
+    from netiquette.articles.extract import extract_body
+    from netiquette.screening import ScreeningInput, load_pipeline
+
+    settings = _settings(config)
+    pipeline = load_pipeline(
+        Path(settings.screening_config) if settings.screening_config else None,
+        auto_approve=settings.auto_approve,
+        auto_reject=settings.auto_reject,
+    )
+    article_text = extract_body(_read_text(article, "--article")) if article else None
+    result = pipeline.screen(ScreeningInput(text=text, article_text=article_text, parent_text=parent))
+    table = Table(title=f"decision: {result.decision.outcome} (priority {result.decision.priority})")
+    for column in ("rule", "score", "flag", "evidence", "version"):
+        table.add_column(column)
+    for name, r in result.results.items():
+        evidence = "; ".join(f"{s.text!r}@{s.start}" for s in r.evidence) or r.reason
+        score = "n/a" if r.score is None else f"{r.score:.3f}"
+        table.add_row(name, score, "yes" if r.flag else "", evidence, r.version)
+    out.print(table)
+
+
+@app.command()
+def screen(
+    input: Annotated[Path, typer.Option("--input", "-i", help="JSONL: id, text, article_text?")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL out; - = stdout")] = None,
+    config: ConfigOpt = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+) -> None:
+    """Screen a JSONL file of comments: one result line per input line, same order."""
+    from netiquette.screening import load_pipeline
+    from netiquette.screening.batch import screen_file
+
+    settings = _settings(config)
+    pipeline = load_pipeline(
+        Path(settings.screening_config) if settings.screening_config else None,
+        auto_approve=settings.auto_approve,
+        auto_reject=settings.auto_reject,
+    )
+    if output is None or str(output) == "-":
+        screen_file(input, sys.stdout, pipeline, progress=progress)
+    else:
+        with output.open("w", encoding="utf-8") as fh:
+            screen_file(input, fh, pipeline, progress=progress)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSONL of articles and comments.")],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Import articles and comments from JSONL (comments are screened like new ones)."""
+    from netiquette.app import build_context
+    from netiquette.importer import import_file
+
+    settings = _settings(config, db=db)
+    ctx = build_context(settings)
+    counts = import_file(ctx, file)
+    err.print(
+        f"imported {counts['articles']} articles and {counts['comments']} comments "
+        f"({counts['skipped']} already present)"
+    )
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="moderator or admin")] = "moderator",
+    password: Annotated[
+        str | None, typer.Option(help="Password; asked for when not given.")
+    ] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Create a moderator or admin (or reset their password)."""
+    from netiquette.accounts import upsert_user
+    from netiquette.store.db import Database
+
+    settings = _settings(config, db=db)
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    database = Database(settings.database_url)
+    database.migrate()
+    with database.session() as session:
+        upsert_user(session, username, password, role)
+    err.print(f"user {username} ({role}) saved")
+
+
+@keys_app.command("add")
+def keys_add(name: str, db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Create a CMS API key and print it once."""
+    from netiquette.accounts import create_api_key
+    from netiquette.store.db import Database
+
+    settings = _settings(config, db=db)
+    database = Database(settings.database_url)
+    database.migrate()
+    with database.session() as session:
+        key = create_api_key(session, name)
+    out.print(key)
+
+
+@app.command("settings")
+def show_settings(config: ConfigOpt = None) -> None:
+    """List every setting with its effective value, environment variable and help."""
+    settings = _settings(config)
+    values = settings.public()
+    table = Table()
+    for column in ("setting", "value", "environment", "help"):
+        table.add_column(column)
+    for s in SETTINGS:
+        table.add_row(s.name, str(values[s.name]), s.env_var, s.help)
+    out.print(table)
+
+
+def _read_text(path: Path, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetiquetteError(f"{option}: file {path} does not exist", field=option) from None
+    except UnicodeDecodeError:
+        raise NetiquetteError(f"{option}: file {path} is not UTF-8", field=option) from None
+
+
+def main() -> None:
+    """Entry point: any netiquette error becomes one readable line and a non-zero exit."""
+    try:
+        app()
+    except NetiquetteError as exc:
+        err.print(f"[red]error:[/] {exc.message}", highlight=False)
+        raise SystemExit(2 if exc.status < 500 else 3) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

@@ -1,0 +1,219 @@
+"""Taking a comment in: validate, store (committed before anyone is told "accepted"), screen, decide.
+
+A comment is written in its own transaction in state ``received`` before it is screened, so a
+crash during screening loses nothing: :func:`screen_waiting` picks such comments up at start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
+from netiquette.review.machine import RECEIVED, Actor, perform
+from netiquette.review.wait import estimate_wait
+from netiquette.screening.base import ScreeningInput
+from netiquette.store.db import Database
+from netiquette.store.models import Article, AuditEvent, Comment, Screening, utcnow
+
+log = logging.getLogger(__name__)
+
+# C0/C1 control characters other than tab, newline and carriage return; lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,200}$")
+
+_POLICY_ACTION = {"approve": "auto_approve", "reject": "auto_reject", "review": "queue"}
+
+
+def validate_text(text: str, max_chars: int, field: str = "text") -> str:
+    """Reject empty, overlong or control-character text with an error naming ``field``."""
+    if not text.strip():
+        raise InputError(f"{field} is empty", field=field)
+    if len(text) > max_chars:
+        raise TooLongError(
+            f"{field} has {len(text)} characters; the limit is {max_chars}", field=field
+        )
+    bad = _CONTROL.search(text)
+    if bad:
+        raise InputError(
+            f"{field} contains the control character U+{ord(bad.group()):04X} at {bad.start()}",
+            field=field,
+        )
+    return text
+
+
+def validate_id(value: str, field: str) -> str:
+    """Ids are 1-200 characters of letters, digits and ``._:@-``."""
+    if not _ID.match(value):
+        raise InputError(
+            f"{field} must be 1-200 characters of letters, digits and . _ : @ -", field=field
+        )
+    return value
+
+
+def text_hash(text: str) -> str:
+    """sha256 of the text, as stored with the comment and in the audit log."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewComment:
+    """A comment as a CMS submits it."""
+
+    article_id: str
+    author_id: str
+    author_name: str
+    text: str
+    id: str | None = None
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """The answer to a submission."""
+
+    id: str
+    state: str
+    estimated_wait_seconds: int
+    created: bool
+
+
+class Intake:
+    """Stores, screens and decides new comments."""
+
+    def __init__(self, db: Database, pipeline: object, max_chars: int, default_wait: int) -> None:
+        self.db = db
+        self.pipeline = pipeline
+        self.max_chars = max_chars
+        self.default_wait = default_wait
+
+    def submit(self, new: NewComment, submitter: str) -> Accepted:
+        """Store the comment (committed), then screen and decide it."""
+        text = validate_text(new.text, self.max_chars)
+        comment_id = validate_id(new.id, "id") if new.id else uuid.uuid4().hex
+        digest = text_hash(text)
+        try:
+            with self.db.session() as session:
+                existing = session.get(Comment, comment_id)
+                if existing is not None:
+                    return self._same_again(existing, new, digest)
+                if session.get(Article, new.article_id) is None:
+                    raise NotFoundError(f"article {new.article_id!r} is unknown", field="article_id")
+                if new.parent_id is not None:
+                    parent = session.get(Comment, new.parent_id)
+                    if parent is None:
+                        raise NotFoundError(
+                            f"parent comment {new.parent_id!r} is unknown", field="parent_id"
+                        )
+                    if parent.article_id != new.article_id:
+                        raise InputError(
+                            f"parent comment {new.parent_id!r} belongs to another article",
+                            field="parent_id",
+                        )
+                now = utcnow()
+                session.add(
+                    Comment(
+                        id=comment_id,
+                        article_id=new.article_id,
+                        parent_id=new.parent_id,
+                        author_id=new.author_id,
+                        author_name=new.author_name,
+                        text=text,
+                        text_sha256=digest,
+                        received_at=now,
+                        state=RECEIVED,
+                    )
+                )
+                session.add(
+                    AuditEvent(
+                        comment_id=comment_id,
+                        article_id=new.article_id,
+                        event="received",
+                        actor=submitter,
+                        from_state=None,
+                        to_state=RECEIVED,
+                        details={"text_sha256": digest, "author_id": new.author_id},
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            # A concurrent submission with the same id won the race: answer as for a repeat.
+            with self.db.session() as session:
+                existing = session.get(Comment, comment_id)
+                if existing is None:
+                    raise
+                return self._same_again(existing, new, digest)
+        state, wait = self.screen_and_decide(comment_id)
+        return Accepted(comment_id, state, wait, created=True)
+
+    def _same_again(self, existing: Comment, new: NewComment, digest: str) -> Accepted:
+        if existing.text_sha256 != digest or existing.article_id != new.article_id:
+            raise ConflictError(
+                f"comment {existing.id!r} was already submitted with other content", field="id"
+            )
+        return Accepted(existing.id, existing.state, existing.estimated_wait_seconds or 0, False)
+
+    def screen_and_decide(self, comment_id: str) -> tuple[str, int]:
+        """Screen a received comment and apply the policy's decision in one transaction."""
+        with self.db.session() as session:
+            comment = session.get(Comment, comment_id)
+            if comment is None or comment.state != RECEIVED:
+                return (comment.state if comment else "unknown"), 0
+            parent = session.get(Comment, comment.parent_id) if comment.parent_id else None
+            article = comment.article
+            item = ScreeningInput(
+                text=comment.text,
+                article_text=article.body or None,
+                parent_text=parent.text if parent is not None else None,
+                article_title=article.title,
+            )
+            try:
+                result = self.pipeline.screen(item)  # type: ignore[attr-defined]
+            except Exception as exc:  # a broken model must not lose or publish the comment
+                log.exception("screening failed for comment %s", comment_id)
+                perform(
+                    session, comment, Actor("policy", "fallback"), "queue",
+                    priority=100, screening_error=str(exc)[:500],
+                )
+                comment.estimated_wait_seconds = estimate_wait(session, comment, self.default_wait)
+                return comment.state, comment.estimated_wait_seconds
+            now = utcnow()
+            for r in result.results.values():
+                session.add(
+                    Screening(
+                        comment_id=comment.id, rule=r.rule, rule_version=r.version,
+                        score=r.score, flag=r.flag,
+                        evidence=[s.to_dict() for s in r.evidence], reason=r.reason,
+                        created_at=now,
+                    )
+                )
+            decision = result.decision
+            perform(
+                session,
+                comment,
+                Actor("policy", decision.policy_version),
+                _POLICY_ACTION[decision.outcome],
+                rules=list(decision.rules),
+                priority=decision.priority,
+                policy_version=decision.policy_version,
+                model_versions=dict(result.model_versions),
+            )
+            wait = 0
+            if comment.state == "pending":
+                wait = estimate_wait(session, comment, self.default_wait)
+            comment.estimated_wait_seconds = wait
+            return comment.state, wait
+
+    def screen_waiting(self) -> int:
+        """Screen every comment left in ``received`` (after a crash); returns how many."""
+        with self.db.session() as session:
+            ids = list(session.scalars(select(Comment.id).where(Comment.state == RECEIVED)))
+        for comment_id in ids:
+            self.screen_and_decide(comment_id)
+        return len(ids)

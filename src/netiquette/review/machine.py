@@ -1,0 +1,232 @@
+"""The review state machine, after Discourse's Reviewable.
+
+Which actions an actor may take depends on who they are and where the comment stands
+(:func:`actions_for`). :func:`perform` runs one action: the ``_perform_<action>`` function
+computes the :class:`Transition`, and :func:`perform` applies it in the caller's transaction —
+state, optimistic version bump, the decision row and exactly one audit event. Side effects
+(webhooks, notifications) are queued on the session and run only after commit.
+
+States::
+
+    received ──auto_approve──▶ approved ◀──approve── pending ◀──queue── received
+        │                        │  ▲                   │
+        └──auto_reject──▶ rejected ◀┘ └──(reversal)──────┘──reject──▶ rejected
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from netiquette.errors import ConflictError, ForbiddenError, InputError
+from netiquette.screening.base import HOUSE_RULES
+from netiquette.store.models import AuditEvent, Comment, CommentState, Decision, utcnow
+
+RECEIVED, PENDING = CommentState.RECEIVED.value, CommentState.PENDING.value
+APPROVED, REJECTED = CommentState.APPROVED.value, CommentState.REJECTED.value
+
+# Who may do what, by actor kind and comment state.
+_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
+    "policy": {RECEIVED: frozenset({"auto_approve", "auto_reject", "queue"})},
+    "moderator": {
+        RECEIVED: frozenset({"approve", "reject"}),
+        PENDING: frozenset({"approve", "reject"}),
+        APPROVED: frozenset({"reject"}),
+        REJECTED: frozenset({"approve"}),
+    },
+}
+_ACTIONS["admin"] = _ACTIONS["moderator"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: the decision policy (``auto:<version>``) or a person."""
+
+    kind: str  # "policy" | "moderator" | "admin"
+    name: str
+
+    @property
+    def label(self) -> str:
+        """The actor as written in decisions and audit events."""
+        return f"auto:{self.name}" if self.kind == "policy" else f"moderator:{self.name}"
+
+
+@dataclass(slots=True)
+class Transition:
+    """What one action does to a comment."""
+
+    to_state: str
+    event: str
+    decision: Decision | None = None
+    priority: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def actions_for(actor: Actor, state: str) -> frozenset[str]:
+    """The actions ``actor`` may take on a comment in ``state``."""
+    return _ACTIONS.get(actor.kind, {}).get(state, frozenset())
+
+
+def _check_rules(rules: list[str]) -> list[str]:
+    unknown = [r for r in rules if r not in HOUSE_RULES]
+    if unknown:
+        raise InputError(
+            f"unknown house rule {unknown[0]!r}; use one of {', '.join(HOUSE_RULES)}",
+            field="rules",
+        )
+    return list(dict.fromkeys(rules))
+
+
+def _decision(comment: Comment, actor: Actor, action: str, kw: dict[str, Any]) -> Decision:
+    previous = comment.decisions[-1] if comment.decisions else None
+    return Decision(
+        comment_id=comment.id,
+        action=action,
+        actor=actor.label,
+        automated=actor.kind == "policy",
+        rules=_check_rules(list(kw.get("rules") or [])),
+        note=kw.get("note") or "",
+        reverses_id=previous.id if previous is not None and previous.action != action else None,
+        policy_version=kw.get("policy_version"),
+        model_versions=dict(kw.get("model_versions") or {}),
+    )
+
+
+def _perform_auto_approve(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Transition:
+    return Transition(APPROVED, "auto_approved", _decision(comment, actor, "approve", kw))
+
+
+def _perform_auto_reject(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Transition:
+    if not kw.get("rules"):
+        raise InputError("an automatic rejection must cite a house rule", field="rules")
+    return Transition(REJECTED, "auto_rejected", _decision(comment, actor, "reject", kw))
+
+
+def _perform_queue(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Transition:
+    priority = int(kw.get("priority") or 0)
+    details: dict[str, Any] = {"priority": priority}
+    if kw.get("screening_error"):
+        details["screening_error"] = kw["screening_error"]
+    return Transition(PENDING, "queued", priority=priority, details=details)
+
+
+def _perform_approve(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Transition:
+    reversal = comment.state == REJECTED
+    return Transition(
+        APPROVED, "reversed" if reversal else "approved", _decision(comment, actor, "approve", kw)
+    )
+
+
+def _perform_reject(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Transition:
+    if not kw.get("rules"):
+        raise InputError("a rejection must cite at least one house rule", field="rules")
+    reversal = comment.state == APPROVED
+    return Transition(
+        REJECTED, "reversed" if reversal else "rejected", _decision(comment, actor, "reject", kw)
+    )
+
+
+_PERFORMERS: dict[str, Callable[[Comment, Actor, dict[str, Any]], Transition]] = {
+    "auto_approve": _perform_auto_approve,
+    "auto_reject": _perform_auto_reject,
+    "queue": _perform_queue,
+    "approve": _perform_approve,
+    "reject": _perform_reject,
+}
+
+AfterCommit = Callable[[], None]
+
+
+def after_commit(session: Session, callback: AfterCommit) -> None:
+    """Run ``callback`` once the session's transaction has committed (never on rollback)."""
+    callbacks: list[AfterCommit] = session.info.setdefault("after_commit", [])
+    if not callbacks:
+
+        @event.listens_for(session, "after_commit", once=True)
+        def _run(_session: Session) -> None:
+            pending = list(session.info.pop("after_commit", []))
+            for fn in pending:
+                fn()
+
+        @event.listens_for(session, "after_rollback", once=True)
+        def _drop(_session: Session) -> None:
+            session.info.pop("after_commit", None)
+
+    callbacks.append(callback)
+
+
+#: Functions called after commit with (comment id, event, to_state); plugins append here.
+TRANSITION_HOOKS: list[Callable[[str, str, str], None]] = []
+
+
+def perform(
+    session: Session,
+    comment: Comment,
+    actor: Actor,
+    action: str,
+    *,
+    expected_version: int | None = None,
+    **kw: Any,
+) -> Transition:
+    """Apply ``action`` by ``actor`` to ``comment`` within the session's transaction."""
+    allowed = actions_for(actor, comment.state)
+    if action not in _PERFORMERS:
+        raise InputError(f"unknown action {action!r}", field="action")
+    if action not in allowed:
+        if actor.kind == "policy" or _ACTIONS.get(actor.kind):
+            raise ConflictError(
+                f"cannot {action} a comment that is {comment.state}"
+                + (f"; allowed: {', '.join(sorted(allowed))}" if allowed else ""),
+                field="action",
+            )
+        raise ForbiddenError(f"{actor.kind} may not {action} comments", field="action")
+    if expected_version is not None and expected_version != comment.version:
+        raise ConflictError(
+            f"comment {comment.id} changed meanwhile (version {comment.version}, "
+            f"you saw {expected_version}); reload it",
+            field="version",
+        )
+    transition = _PERFORMERS[action](comment, actor, kw)
+    from_state = comment.state
+    now = utcnow()
+    comment.state = transition.to_state
+    if transition.priority is not None:
+        comment.priority = transition.priority
+    if transition.decision is not None:
+        transition.decision.created_at = now
+        comment.decided_at = now
+        session.add(transition.decision)
+    details = dict(transition.details)
+    if transition.decision is not None:
+        d = transition.decision
+        details.update(
+            action=d.action, rules=d.rules, note=d.note, automated=d.automated,
+            policy_version=d.policy_version, model_versions=d.model_versions,
+        )
+    session.add(
+        AuditEvent(
+            comment_id=comment.id,
+            article_id=comment.article_id,
+            event=transition.event,
+            actor=actor.label,
+            from_state=from_state,
+            to_state=transition.to_state,
+            details=details,
+            created_at=now,
+        )
+    )
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError(
+            f"comment {comment.id} was decided by someone else meanwhile; reload it",
+            field="version",
+        ) from None
+    for hook in TRANSITION_HOOKS:
+        after_commit(session, lambda h=hook: h(comment.id, transition.event, transition.to_state))  # type: ignore[misc]
+    return transition

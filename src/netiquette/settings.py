@@ -1,0 +1,142 @@
+"""Declared settings: each one once, with its default and help.
+
+Values flow ``defaults < config file (TOML) < environment (NETIQUETTE_<NAME>) < CLI``. The
+effective settings (secrets masked) are visible at ``GET /api/v1/settings`` and listed by
+``netiquette settings``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netiquette.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One declared setting."""
+
+    name: str
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable that sets it."""
+        return "NETIQUETTE_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", "sqlite:///var/netiquette.db", "SQLAlchemy URL of the database"),
+    Setting("host", "127.0.0.1", "Address the server listens on"),
+    Setting("port", 8000, "Port the server listens on"),
+    Setting("max_comment_chars", 10_000, "Longest comment text accepted, in characters"),
+    Setting("max_article_chars", 2_000_000, "Largest article page accepted, in characters"),
+    Setting("screening_config", "", "TOML file of the screening pipeline; empty = shipped default"),
+    Setting("auto_approve", True, "Let the policy publish comments without a human"),
+    Setting("auto_reject", True, "Let the policy reject comments without a human"),
+    Setting("token_ttl_seconds", 12 * 3600, "Lifetime of a moderator login token"),
+    Setting("default_wait_seconds", 600, "Wait estimate when there is no decision history yet"),
+    Setting("page_size", 50, "Default page size of comment lists"),
+    Setting("admin_password", "", "If set at start, creates or refreshes user 'admin'", True),
+    Setting("api_key", "", "If set at start, creates or refreshes the CMS API key", True),
+    Setting("public_base_url", "", "Base URL used in status links; empty = from the request"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, origin: str) -> Any:
+    """Convert ``value`` to the type of the setting's default; ConfigError naming it if not."""
+    kind = type(setting.default)
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if kind is bool:
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off"}:
+                return False
+        elif kind is int:
+            try:
+                return int(text)
+            except ValueError:
+                pass
+    raise ConfigError(
+        f"setting {setting.name!r} from {origin} must be {kind.__name__}, got {value!r}",
+        field=setting.name,
+    )
+
+
+class Settings:
+    """The effective settings of one netiquette instance."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str) -> Any:
+        """Value of one setting by name."""
+        return self._values[name]
+
+    def public(self) -> dict[str, Any]:
+        """All settings with secrets masked, for the settings endpoint."""
+        out: dict[str, Any] = {}
+        for s in SETTINGS:
+            value = self._values[s.name]
+            out[s.name] = ("***" if value else "") if s.secret else value
+        return out
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed (validated like CLI values)."""
+        values = dict(self._values)
+        for key, value in changes.items():
+            if key not in _BY_NAME:
+                raise ConfigError(f"unknown setting {key!r}", field=key)
+            values[key] = _coerce(_BY_NAME[key], value, "code")
+        return Settings(values)
+
+
+def load_settings(
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build settings from defaults, an optional TOML file, the environment and overrides."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    path = config_file or (Path(env["NETIQUETTE_CONFIG"]) if env.get("NETIQUETTE_CONFIG") else None)
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} does not exist", field="config") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}", field="config") from None
+        section = data.get("netiquette", data)
+        for key, value in section.items():
+            if key not in _BY_NAME:
+                raise ConfigError(f"unknown setting {key!r} in {path}", field=key)
+            values[key] = _coerce(_BY_NAME[key], value, str(path))
+    for s in SETTINGS:
+        if s.env_var in env:
+            values[s.name] = _coerce(s, env[s.env_var], s.env_var)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key not in _BY_NAME:
+            raise ConfigError(f"unknown setting {key!r}", field=key)
+        values[key] = _coerce(_BY_NAME[key], value, "the command line")
+    return Settings(values)

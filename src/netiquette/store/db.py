@@ -1,0 +1,115 @@
+"""The database: engine, sessions and migrations.
+
+SQLite is the embedded default (WAL, so readers never block the writer, and a committed comment
+survives a killed process); PostgreSQL serves production with many processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from netiquette.errors import ConfigError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode survives a killed process; only a power loss may drop the last commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def normalize_url(url: str) -> str:
+    """Accept a plain file path as shorthand for a SQLite database; pick psycopg 3 for PostgreSQL."""
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url``; makes the folder of a SQLite file if needed."""
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"database URL {url!r} is not valid: {exc}", field="database_url") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN instead,
+        # so two writers queue up rather than fail on upgrade.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+
+        @event.listens_for(engine, "connect")
+        def _no_autobegin(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic config pointing at the packaged migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database schema to the newest revision."""
+    with engine.begin() as connection:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def is_migrated(engine: Engine) -> bool:
+    """True when the schema exists (the comments table is there)."""
+    return inspect(engine).has_table("comments")
+
+
+class Database:
+    """An engine plus a session factory."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: commits on success, rolls back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision."""
+        migrate(self.engine)
+
+    def dispose(self) -> None:
+        """Close all pooled connections."""
+        self.engine.dispose()

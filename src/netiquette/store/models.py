@@ -1,0 +1,210 @@
+"""SQLAlchemy models: the newsroom's records.
+
+Articles and comments are the content; screenings, decisions and audit events are the record of
+what the machine and the moderators did with it. Decisions and audit events are append-only: a
+reversal is a new decision, never an update of an old one.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC; always hands back timezone-aware datetimes (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all netiquette tables."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class CommentState(enum.StrEnum):
+    """Where a comment stands. Only ``approved`` is public."""
+
+    RECEIVED = "received"  # stored, not yet screened
+    PENDING = "pending"  # waiting for a human decision
+    APPROVED = "approved"  # published
+    REJECTED = "rejected"  # not published
+
+
+class Article(Base):
+    """A publisher's article that comments belong to."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(String(1000))
+    raw_page: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Comment(Base):
+    """A reader's comment, held until a decision."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), index=True)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    author_id: Mapped[str] = mapped_column(String(200), index=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    state: Mapped[str] = mapped_column(String(20), default=CommentState.RECEIVED.value)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    # Optimistic locking: every transition bumps it; a stale writer gets a 409.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    estimated_wait_seconds: Mapped[int | None] = mapped_column(Integer)
+
+    article: Mapped[Article] = relationship()
+    screenings: Mapped[list[Screening]] = relationship(
+        back_populates="comment", order_by="Screening.id"
+    )
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="comment", order_by="Decision.id"
+    )
+
+    __table_args__ = (
+        Index("ix_comments_queue", "state", "priority", "received_at"),
+        Index("ix_comments_article_state", "article_id", "state", "received_at"),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Screening(Base):
+    """One house rule's result on one comment (one row per rule per screening run)."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(50))
+    rule_version: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float | None] = mapped_column(Float)
+    flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="screenings")
+
+
+class Decision(Base):
+    """An approve or reject, by the policy (``auto:<version>``) or a moderator. Append-only."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    automated: Mapped[bool] = mapped_column(Boolean, default=False)
+    rules: Mapped[list[Any]] = mapped_column(default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    policy_version: Mapped[str | None] = mapped_column(String(100))
+    model_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="decisions")
+
+
+class AuditEvent(Base):
+    """One state change or security-relevant act. Append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    article_id: Mapped[str | None] = mapped_column(String(200))
+    event: Mapped[str] = mapped_column(String(50))
+    actor: Mapped[str] = mapped_column(String(200))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class User(Base):
+    """A moderator or admin of the workspace."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="moderator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiKey(Base):
+    """A CMS's key. Stored as ``<key id>`` plus an argon2 hash of the secret part."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuthToken(Base):
+    """A moderator login token (sha256 of a 256-bit random token; high entropy needs no salt)."""
+
+    __tablename__ = "auth_tokens"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

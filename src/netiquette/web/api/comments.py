@@ -1,0 +1,71 @@
+"""``/api/v1/comments``: submission (held until a decision), status, and moderator decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from netiquette.errors import NotFoundError
+from netiquette.review.intake import NewComment
+from netiquette.review.machine import Actor, perform
+from netiquette.review.queries import comment_status, decision_dict
+from netiquette.store.models import Comment
+from netiquette.web.api.schemas import CommentBody, DecisionBody
+from netiquette.web.context import Caller, Cms, Ctx, DbSession, Moderator
+
+router = APIRouter(tags=["comments"])
+
+
+def _status_url(request: Request, ctx: Ctx, comment_id: str) -> str:
+    base = ctx.settings.public_base_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return f"{base}/api/v1/comments/{comment_id}"
+
+
+@router.post("/comments", status_code=202)
+def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> JSONResponse:
+    """Hold a comment: stored and committed before this answers, then screened and decided."""
+    accepted = ctx.intake.submit(
+        NewComment(
+            id=body.id, article_id=body.article_id, parent_id=body.parent_id,
+            author_id=body.author.id, author_name=body.author.name, text=body.text,
+        ),
+        submitter=caller.actor,
+    )
+    return JSONResponse(
+        {
+            "id": accepted.id,
+            "status": accepted.state,
+            "estimated_wait_seconds": accepted.estimated_wait_seconds,
+            "status_url": _status_url(request, ctx, accepted.id),
+        },
+        status_code=202,
+    )
+
+
+@router.get("/comments/{comment_id}")
+def get_comment(comment_id: str, _caller: Caller, session: DbSession) -> dict[str, Any]:
+    """Status, latest decision and screening with evidence."""
+    return comment_status(session, comment_id)
+
+
+@router.post("/comments/{comment_id}/decision")
+def post_decision(
+    comment_id: str, body: DecisionBody, caller: Moderator, session: DbSession
+) -> dict[str, Any]:
+    """A moderator approves or rejects (or reverses an earlier decision)."""
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
+    transition = perform(
+        session, comment, Actor(caller.kind, caller.name), body.action,
+        expected_version=body.version, rules=body.rules, note=body.note,
+    )
+    assert transition.decision is not None
+    return {
+        "id": comment.id,
+        "status": comment.state,
+        "version": comment.version,
+        "decision": decision_dict(transition.decision),
+    }

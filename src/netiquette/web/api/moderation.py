@@ -1,0 +1,36 @@
+"""``/api/v1/queue`` and ``/api/v1/audit``: what moderators and auditors read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from netiquette.review.queries import audit_events, human_queue
+from netiquette.web.context import DbSession, Moderator
+
+router = APIRouter(tags=["moderation"])
+
+
+@router.get("/queue")
+def get_queue(
+    _caller: Moderator,
+    session: DbSession,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """Comments awaiting a human, highest priority first, then oldest first."""
+    items = human_queue(session, limit, offset)
+    return {"comments": items, "count": len(items)}
+
+
+@router.get("/audit")
+def get_audit(
+    _caller: Moderator,
+    session: DbSession,
+    comment_id: str | None = None,
+    after_id: int = Query(0, ge=0),
+    limit: int = Query(500, ge=1, le=5000),
+) -> dict[str, Any]:
+    """Audit events, oldest first; page with ``after_id``."""
+    return {"events": audit_events(session, comment_id, limit, after_id)}

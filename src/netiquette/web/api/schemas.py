@@ -1,0 +1,56 @@
+"""Request bodies of the JSON API. Strict types: a number where text belongs is an error."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class ArticleBody(_In):
+    """``POST /api/v1/articles``."""
+
+    id: str = Field(min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=1000)
+    text: str | None = None
+    html: str | None = None
+    published_at: datetime | None = Field(default=None, json_schema_extra={"strict": False})
+
+
+class Author(_In):
+    """The commenter as the CMS knows them."""
+
+    id: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
+
+
+class CommentBody(_In):
+    """``POST /api/v1/comments``."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=200)
+    article_id: str = Field(min_length=1, max_length=200)
+    parent_id: str | None = Field(default=None, min_length=1, max_length=200)
+    author: Author
+    text: str
+
+
+class DecisionBody(_In):
+    """``POST /api/v1/comments/{id}/decision``."""
+
+    action: Literal["approve", "reject"]
+    rules: list[str] = Field(default_factory=list, max_length=5)
+    note: str | None = Field(default=None, max_length=2000)
+    version: int | None = None
+
+
+class LoginBody(_In):
+    """``POST /api/v1/auth/login``."""
+
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)

@@ -1,0 +1,91 @@
+"""What every request handler needs: settings, database, pipeline, intake — and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from netiquette.accounts import Principal, authenticate
+from netiquette.errors import AuthError, ForbiddenError
+from netiquette.review.intake import Intake
+from netiquette.screening import Pipeline
+from netiquette.settings import Settings
+from netiquette.store.db import Database
+
+
+@dataclass
+class AppContext:
+    """The long-lived objects of one app instance."""
+
+    settings: Settings
+    db: Database
+    pipeline: Pipeline
+    intake: Intake
+
+
+def get_context(request: Request) -> AppContext:
+    """The app's context object."""
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+Ctx = Annotated[AppContext, Depends(get_context)]
+
+
+def get_session(ctx: Ctx) -> Iterator[Session]:
+    """A session in one transaction for the request."""
+    with ctx.db.session() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+def _credential(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise AuthError(
+            "send 'Authorization: Bearer <API key or login token>'", field="Authorization"
+        )
+    return value.strip()
+
+
+def principal(request: Request, ctx: Ctx) -> Principal:
+    """Who is calling, from the bearer credential."""
+    credential = _credential(request)
+    with ctx.db.session() as session:
+        return authenticate(session, credential)
+
+
+Caller = Annotated[Principal, Depends(principal)]
+
+
+def moderator(caller: Caller) -> Principal:
+    """Only moderators and admins pass."""
+    if not caller.is_moderator:
+        raise ForbiddenError("this needs a moderator login, not an API key", field="Authorization")
+    return caller
+
+
+def cms(caller: Caller) -> Principal:
+    """CMS keys and admins pass."""
+    if caller.kind not in ("cms", "admin"):
+        raise ForbiddenError("this needs a CMS API key", field="Authorization")
+    return caller
+
+
+def admin(caller: Caller) -> Principal:
+    """Only admins pass."""
+    if caller.kind != "admin":
+        raise ForbiddenError("this needs an admin login", field="Authorization")
+    return caller
+
+
+Moderator = Annotated[Principal, Depends(moderator)]
+Cms = Annotated[Principal, Depends(cms)]
+Admin = Annotated[Principal, Depends(admin)]
