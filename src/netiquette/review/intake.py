@@ -1,4 +1,4 @@
-"""Taking a comment in: validate, store (committed before anyone is told "accepted"), screen, decide.
+"""Taking a comment in: validate, store (committed before it is acknowledged), screen, decide.
 
 A comment is written in its own transaction in state ``received`` before it is screened, so a
 crash during screening loses nothing: :func:`screen_waiting` picks such comments up at start.
@@ -104,7 +104,9 @@ class Intake:
                 if existing is not None:
                     return self._same_again(existing, new, digest)
                 if session.get(Article, new.article_id) is None:
-                    raise NotFoundError(f"article {new.article_id!r} is unknown", field="article_id")
+                    raise NotFoundError(
+                        f"article {new.article_id!r} is unknown", field="article_id"
+                    )
                 if new.parent_id is not None:
                     parent = session.get(Comment, new.parent_id)
                     if parent is None:
@@ -178,8 +180,12 @@ class Intake:
             except Exception as exc:  # a broken model must not lose or publish the comment
                 log.exception("screening failed for comment %s", comment_id)
                 perform(
-                    session, comment, Actor("policy", "fallback"), "queue",
-                    priority=100, screening_error=str(exc)[:500],
+                    session,
+                    comment,
+                    Actor("policy", "fallback"),
+                    "queue",
+                    priority=100,
+                    screening_error=str(exc)[:500],
                 )
                 comment.estimated_wait_seconds = estimate_wait(session, comment, self.default_wait)
                 return comment.state, comment.estimated_wait_seconds
@@ -187,9 +193,13 @@ class Intake:
             for r in result.results.values():
                 session.add(
                     Screening(
-                        comment_id=comment.id, rule=r.rule, rule_version=r.version,
-                        score=r.score, flag=r.flag,
-                        evidence=[s.to_dict() for s in r.evidence], reason=r.reason,
+                        comment_id=comment.id,
+                        rule=r.rule,
+                        rule_version=r.version,
+                        score=r.score,
+                        flag=r.flag,
+                        evidence=[s.to_dict() for s in r.evidence],
+                        reason=r.reason,
                         created_at=now,
                     )
                 )

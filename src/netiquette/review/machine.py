@@ -205,8 +205,12 @@ def perform(
     if transition.decision is not None:
         d = transition.decision
         details.update(
-            action=d.action, rules=d.rules, note=d.note, automated=d.automated,
-            policy_version=d.policy_version, model_versions=d.model_versions,
+            action=d.action,
+            rules=d.rules,
+            note=d.note,
+            automated=d.automated,
+            policy_version=d.policy_version,
+            model_versions=d.model_versions,
         )
     session.add(
         AuditEvent(

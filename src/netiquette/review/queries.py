@@ -75,9 +75,7 @@ def comment_status(session: Session, comment_id: str) -> dict[str, Any]:
     }
 
 
-def public_thread(
-    session: Session, article_id: str, page: int, page_size: int
-) -> dict[str, Any]:
+def public_thread(session: Session, article_id: str, page: int, page_size: int) -> dict[str, Any]:
     """Approved comments of an article, threaded, top-level comments paginated oldest first.
 
     A reply is shown only when its whole chain of parents is public, so a published reply
@@ -86,9 +84,10 @@ def public_thread(
     if session.get(Article, article_id) is None:
         raise NotFoundError(f"article {article_id!r} is unknown", field="article_id")
     approved = (Comment.article_id == article_id) & (Comment.state == "approved")
-    total = session.scalar(
-        select(func.count(Comment.id)).where(approved, Comment.parent_id.is_(None))
-    ) or 0
+    total = (
+        session.scalar(select(func.count(Comment.id)).where(approved, Comment.parent_id.is_(None)))
+        or 0
+    )
     roots = list(
         session.scalars(
             select(Comment)
@@ -100,7 +99,9 @@ def public_thread(
     )
     replies: dict[str, list[Comment]] = defaultdict(list)
     for reply in session.scalars(
-        select(Comment).where(approved, Comment.parent_id.is_not(None)).order_by(Comment.received_at)
+        select(Comment)
+        .where(approved, Comment.parent_id.is_not(None))
+        .order_by(Comment.received_at)
     ):
         replies[reply.parent_id or ""].append(reply)
 

@@ -34,7 +34,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def normalize_url(url: str) -> str:
-    """Accept a plain file path as shorthand for a SQLite database; pick psycopg 3 for PostgreSQL."""
+    """Accept a plain file path as shorthand for SQLite; pick psycopg 3 for PostgreSQL."""
     if "://" not in url:
         url = f"sqlite:///{url}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -48,7 +48,9 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigError(f"database URL {url!r} is not valid: {exc}", field="database_url") from None
+        raise ConfigError(
+            f"database URL {url!r} is not valid: {exc}", field="database_url"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -27,8 +27,13 @@ def _validation_body(exc: RequestValidationError) -> tuple[int, dict[str, Any]]:
     if kind == "json_invalid":
         ctx = first.get("ctx") or {}
         detail = ctx.get("error", "malformed JSON")
-        return 400, {"error": {"code": "E202", "message": f"body is not valid JSON: {detail}",
-                               "field": "body"}}
+        return 400, {
+            "error": {
+                "code": "E202",
+                "message": f"body is not valid JSON: {detail}",
+                "field": "body",
+            }
+        }
     field = _field_of(tuple(first.get("loc", ())))
     msg = str(first.get("msg", "invalid value"))
     if kind == "missing":

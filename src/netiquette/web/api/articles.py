@@ -23,8 +23,12 @@ def post_article(body: ArticleBody, caller: Cms, ctx: Ctx, session: DbSession) -
     article = upsert_article(
         session,
         ArticleIn(
-            id=validate_id(body.id, "id"), url=body.url, title=body.title, text=body.text,
-            html=body.html, published_at=body.published_at,
+            id=validate_id(body.id, "id"),
+            url=body.url,
+            title=body.title,
+            text=body.text,
+            html=body.html,
+            published_at=body.published_at,
         ),
         actor=caller.actor,
         max_chars=ctx.settings.max_article_chars,

@@ -28,8 +28,12 @@ def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> 
     """Hold a comment: stored and committed before this answers, then screened and decided."""
     accepted = ctx.intake.submit(
         NewComment(
-            id=body.id, article_id=body.article_id, parent_id=body.parent_id,
-            author_id=body.author.id, author_name=body.author.name, text=body.text,
+            id=body.id,
+            article_id=body.article_id,
+            parent_id=body.parent_id,
+            author_id=body.author.id,
+            author_name=body.author.name,
+            text=body.text,
         ),
         submitter=caller.actor,
     )
@@ -59,8 +63,13 @@ def post_decision(
     if comment is None:
         raise NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
     transition = perform(
-        session, comment, Actor(caller.kind, caller.name), body.action,
-        expected_version=body.version, rules=body.rules, note=body.note,
+        session,
+        comment,
+        Actor(caller.kind, caller.name),
+        body.action,
+        expected_version=body.version,
+        rules=body.rules,
+        note=body.note,
     )
     assert transition.decision is not None
     return {

@@ -1,0 +1,5 @@
+"""``python -m netiquette`` runs the CLI."""
+
+from netiquette.cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""Shared fixtures: the real app on a fresh database (SQLite always, PostgreSQL where available)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from netiquette.app import build_context, create_app
+from netiquette.bootstrap import ensure_credentials
+from netiquette.settings import Settings, load_settings
+from netiquette.web.context import AppContext
+
+ADMIN_PASSWORD = "test-admin-password"
+API_KEY = "nq_testkey_0123456789abcdefghijklmnop"
+PG_ENV = "NETIQUETTE_TEST_POSTGRES_URL"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
+
+
+def postgres_admin_url() -> str | None:
+    """Server URL for PostgreSQL tests, or None (tests then skip — never in CI)."""
+    url = os.environ.get(PG_ENV)
+    if not url and IN_CI:
+        pytest.fail(f"{PG_ENV} is not set in CI: .ci/run must start PostgreSQL")
+    return url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    admin_url = postgres_admin_url()
+    if not admin_url:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://user@127.0.0.1/postgres)")
+    import psycopg
+
+    name = "nq_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin_url.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for a test instance with known credentials."""
+    env = {
+        "NETIQUETTE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "NETIQUETTE_API_KEY": API_KEY,
+    }
+    return load_settings(None, {"database_url": database_url, **overrides}, environ=env)
+
+
+def make_context(database_url: str, **overrides: Any) -> AppContext:
+    """A migrated instance with admin and CMS key in place."""
+    settings = make_settings(database_url, **overrides)
+    ctx = build_context(settings)
+    ensure_credentials(ctx.db, settings, generate=False)
+    return ctx
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each API test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'netiquette.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture
+def ctx(database_url: str) -> Iterator[AppContext]:
+    """A ready app context on the parametrised database."""
+    context = make_context(database_url)
+    yield context
+    context.db.dispose()
+
+
+@pytest.fixture
+def client(ctx: AppContext) -> Iterator[TestClient]:
+    """An HTTP client for the real app, in process."""
+    with TestClient(create_app(context=ctx)) as test_client:
+        yield test_client
+
+
+CMS = {"Authorization": f"Bearer {API_KEY}"}
+
+
+@pytest.fixture
+def moderator(client: TestClient) -> dict[str, str]:
+    """Auth headers of a logged-in moderator (admin)."""
+    r = client.post("/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+ARTICLE_TEXT = (
+    "Stadtrat beschließt neue Stadtbahnlinie nach Nordheim\n\n"
+    "Der Stadtrat hat am Dienstag mit 31 zu 12 Stimmen den Bau der Stadtbahnlinie 7 beschlossen. "
+    "Die Strecke soll den Hauptbahnhof über 4,2 Kilometer mit dem Neubaugebiet Nordheim "
+    "verbinden.\n\n"
+    "Die Kosten werden auf 118 Millionen Euro geschätzt; Bund und Land übernehmen rund 75 Prozent. "
+    "Baubeginn ist für 2027 geplant, die ersten Bahnen sollen 2031 fahren."
+)
+
+
+def post_article(client: TestClient, article_id: str = "a1") -> dict[str, Any]:
+    """Create the test article and return the API answer."""
+    r = client.post(
+        "/api/v1/articles",
+        json={"id": article_id, "title": "Stadtbahn", "text": ARTICLE_TEXT},
+        headers=CMS,
+    )
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def post_comment(client: TestClient, text: str, **extra: Any) -> Any:
+    """Submit a comment as the CMS; returns the response."""
+    body = {"article_id": "a1", "author": {"id": "u1", "name": "Leserin"}, "text": text, **extra}
+    return client.post("/api/v1/comments", json=body, headers=CMS)

@@ -1,0 +1,42 @@
+"""A scripted screening pipeline: the test decides what the policy says."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from netiquette.screening.base import (
+    HOUSE_RULES,
+    PolicyDecision,
+    RuleResult,
+    ScreeningInput,
+    ScreeningResult,
+)
+
+
+class ScriptedPipeline:
+    """Answers each comment with the outcome named in its text: ``[approve]``, ``[reject]``."""
+
+    versions: ClassVar[dict[str, str]] = {"scripted": "1"}
+
+    def screen(self, item: ScreeningInput) -> ScreeningResult:
+        outcome = "review"
+        for candidate in ("approve", "reject"):
+            if f"[{candidate}]" in item.text:
+                outcome = candidate
+        if "[explode]" in item.text:
+            raise RuntimeError("model crashed")
+        results = {
+            rule: RuleResult(
+                rule,
+                "scripted-1",
+                0.9 if outcome == "reject" and rule == "insult" else 0.0,
+                outcome == "reject" and rule == "insult",
+            )
+            for rule in HOUSE_RULES
+        }
+        rules = ("insult",) if outcome == "reject" else ()
+        return ScreeningResult(
+            results=results,
+            decision=PolicyDecision(outcome, 50 if outcome == "review" else 0, rules, "scripted-1"),  # type: ignore[arg-type]
+            model_versions=dict(self.versions),
+        )
