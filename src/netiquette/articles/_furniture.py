@@ -92,7 +92,7 @@ _TEASER_PREFIX = re.compile(
 )
 _META_LINE = re.compile(
     r"^(?:Lesezeit\b|Artikel (?:anhören|vorlesen)\b|"
-    r"(?:Stand|Quelle|Kategorie|Schlagworte|Tags|Themen|Audio)\s?:)[^.!?]{0,40}$",
+    r"(?:Stand|Quelle|Kategorie|Schlagworte|Tags|Themen|Audio)\s?:)[^!?]{0,40}$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -174,7 +174,7 @@ def is_navigation(line: str) -> bool:
     words = re.findall(r"[\w-]+", line.lower())
     if words and len(words) <= 6 and all(w in _NAV_WORDS for w in words):
         return True
-    return bool(word_count(line) <= 8 and not ends_like_sentence(line) and _META_LINE.match(line))
+    return bool(word_count(line) <= 8 and _META_LINE.match(line))
 
 
 def is_kicker(line: str) -> bool:

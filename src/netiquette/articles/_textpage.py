@@ -25,6 +25,7 @@ _AGENCY_DATELINE = re.compile(
     r"sid|apa|sda|ddp|AFP|AP|KNA|dpa-AFX)(?:/\w+)*\)\s*[-–—]\s*"
 )
 _WRAP_END = re.compile(r"[.!?:;\"“”»«)]$")
+_STATEMENT_END = re.compile(r"[.!…]$")
 _MAX_TITLE_WORDS = 30
 _MAX_LEAD_LINES = 2
 
@@ -112,6 +113,19 @@ def _is_header_marker(line: str) -> bool:
     )
 
 
+def _looks_like_title(lines: list[str], index: int) -> bool:
+    """True for a headline: short, and without a full stop unless an image or date block follows.
+
+    The first paragraph of a bare body text (a CMS sending only the article) ends with one.
+    """
+    line = lines[index]
+    if furniture.word_count(line) > _MAX_TITLE_WORDS:
+        return False
+    if not _STATEMENT_END.search(line):
+        return True
+    return any(_is_header_marker(row) for row in lines[index + 1 : index + 2 + _MAX_LEAD_LINES])
+
+
 def parse_text_page(raw: str) -> TextPage:
     """Find title, lead and body paragraphs in a captured page (see the module docstring)."""
     lines = cut_comment_section(split_lines(raw))
@@ -123,7 +137,7 @@ def parse_text_page(raw: str) -> TextPage:
     if start == len(lines):
         return TextPage(title="", lead="", paragraphs=[])
     title = ""
-    if furniture.word_count(lines[start]) <= _MAX_TITLE_WORDS:
+    if _looks_like_title(lines, start):
         title = lines[start]
         start += 1
     lead_end = start
