@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from netiquette.articles.extract import extract_article
 from netiquette.errors import InputError, TooLongError
-from netiquette.store.models import Article, AuditEvent, utcnow
+from netiquette.review.audit import record_event
+from netiquette.store.models import Article, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +50,12 @@ def upsert_article(session: Session, data: ArticleIn, actor: str, max_chars: int
     article.published_at = data.published_at or article.published_at
     article.updated_at = utcnow()
     details: dict[str, Any] = {"url": article.url, "body_chars": len(article.body)}
-    session.add(
-        AuditEvent(
-            comment_id=None,
-            article_id=data.id,
-            event="article_created" if created else "article_updated",
-            actor=actor,
-            details=details,
-        )
+    record_event(
+        session,
+        "article_created" if created else "article_updated",
+        actor,
+        article_id=data.id,
+        details=details,
     )
     session.flush()
     return article

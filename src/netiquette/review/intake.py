@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
+from netiquette.review.audit import record_event
 from netiquette.review.machine import RECEIVED, Actor, perform
 from netiquette.review.wait import estimate_wait
 from netiquette.screening.base import ScreeningInput
 from netiquette.store.db import Database
-from netiquette.store.models import Article, AuditEvent, Comment, Screening, utcnow
+from netiquette.store.models import Article, Comment, Screening, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -132,17 +133,15 @@ class Intake:
                         state=RECEIVED,
                     )
                 )
-                session.add(
-                    AuditEvent(
-                        comment_id=comment_id,
-                        article_id=new.article_id,
-                        event="received",
-                        actor=submitter,
-                        from_state=None,
-                        to_state=RECEIVED,
-                        details={"text_sha256": digest, "author_id": new.author_id},
-                        created_at=now,
-                    )
+                record_event(
+                    session,
+                    "received",
+                    submitter,
+                    comment_id=comment_id,
+                    article_id=new.article_id,
+                    to_state=RECEIVED,
+                    details={"text_sha256": digest, "author_id": new.author_id},
+                    at=now,
                 )
         except IntegrityError:
             # A concurrent submission with the same id won the race: answer as for a repeat.

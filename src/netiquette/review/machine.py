@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from netiquette.errors import ConflictError, ForbiddenError, InputError
+from netiquette.review.audit import record_event
 from netiquette.screening.base import HOUSE_RULES
-from netiquette.store.models import AuditEvent, Comment, CommentState, Decision, utcnow
+from netiquette.store.models import Comment, CommentState, Decision, utcnow
 
 RECEIVED, PENDING = CommentState.RECEIVED.value, CommentState.PENDING.value
 APPROVED, REJECTED = CommentState.APPROVED.value, CommentState.REJECTED.value
@@ -212,17 +213,16 @@ def perform(
             policy_version=d.policy_version,
             model_versions=d.model_versions,
         )
-    session.add(
-        AuditEvent(
-            comment_id=comment.id,
-            article_id=comment.article_id,
-            event=transition.event,
-            actor=actor.label,
-            from_state=from_state,
-            to_state=transition.to_state,
-            details=details,
-            created_at=now,
-        )
+    record_event(
+        session,
+        transition.event,
+        actor.label,
+        comment_id=comment.id,
+        article_id=comment.article_id,
+        from_state=from_state,
+        to_state=transition.to_state,
+        details=details,
+        at=now,
     )
     try:
         session.flush()

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from netiquette.accounts import login, logout
-from netiquette.store.models import AuditEvent
+from netiquette.review.audit import record_event
 from netiquette.web.api.schemas import LoginBody
 from netiquette.web.context import Caller, Ctx, DbSession
 
@@ -18,7 +18,7 @@ router = APIRouter(tags=["auth"])
 def post_login(body: LoginBody, ctx: Ctx, session: DbSession) -> dict[str, Any]:
     """Exchange username and password for a bearer token."""
     token, user = login(session, body.username, body.password, ctx.settings.token_ttl_seconds)
-    session.add(AuditEvent(event="login", actor=f"moderator:{user.username}", details={}))
+    record_event(session, "login", f"moderator:{user.username}")
     return {
         "token": token,
         "token_type": "bearer",
