@@ -59,8 +59,14 @@ def verify_secret(stored_hash: str, secret: str) -> bool:
 
 def upsert_user(session: Session, username: str, password: str, role: str = "moderator") -> User:
     """Create a user or reset an existing user's password and role."""
-    if not username or len(username) > 100 or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise InputError("username must be 1-100 letters, digits, '-', '_' or '.'", field="username")
+    if (
+        not username
+        or len(username) > 100
+        or not username.replace("-", "").replace("_", "").replace(".", "").isalnum()
+    ):
+        raise InputError(
+            "username must be 1-100 letters, digits, '-', '_' or '.'", field="username"
+        )
     if len(password) < 8:
         raise InputError("password must have at least 8 characters", field="password")
     if role not in ROLES:

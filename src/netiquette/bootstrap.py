@@ -59,8 +59,11 @@ def load_demo(db: Database, intake: Intake, settings: Settings) -> tuple[str, in
         upsert_article(
             session,
             ArticleIn(
-                id=article["id"], url=article.get("url"), title=article.get("title"),
-                text=article.get("text"), html=article.get("html"),
+                id=article["id"],
+                url=article.get("url"),
+                title=article.get("title"),
+                text=article.get("text"),
+                html=article.get("html"),
             ),
             actor="system:demo",
             max_chars=settings.max_article_chars,

@@ -108,8 +108,12 @@ def check(
         auto_reject=settings.auto_reject,
     )
     article_text = extract_body(_read_text(article, "--article")) if article else None
-    result = pipeline.screen(ScreeningInput(text=text, article_text=article_text, parent_text=parent))
-    table = Table(title=f"decision: {result.decision.outcome} (priority {result.decision.priority})")
+    result = pipeline.screen(
+        ScreeningInput(text=text, article_text=article_text, parent_text=parent)
+    )
+    table = Table(
+        title=f"decision: {result.decision.outcome} (priority {result.decision.priority})"
+    )
     for column in ("rule", "score", "flag", "evidence", "version"):
         table.add_column(column)
     for name, r in result.results.items():
@@ -122,7 +126,9 @@ def check(
 @app.command()
 def screen(
     input: Annotated[Path, typer.Option("--input", "-i", help="JSONL: id, text, article_text?")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL out; - = stdout")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL out; - = stdout")
+    ] = None,
     config: ConfigOpt = None,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
 ) -> None:

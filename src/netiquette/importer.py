@@ -66,8 +66,12 @@ def import_file(ctx: AppContext, path: Path, *, progress: bool = True) -> dict[s
                     upsert_article(
                         session,
                         ArticleIn(
-                            id=record.id, url=record.url, title=record.title, text=record.text,
-                            html=record.html, published_at=record.published_at,
+                            id=record.id,
+                            url=record.url,
+                            title=record.title,
+                            text=record.text,
+                            html=record.html,
+                            published_at=record.published_at,
                         ),
                         actor="system:import",
                         max_chars=ctx.settings.max_article_chars,
@@ -85,8 +89,12 @@ def _import_comment(ctx: AppContext, record: CommentBody) -> str:
             if session.get(Comment, record.id) is not None:
                 return "skipped"
     new = NewComment(
-        id=record.id, article_id=record.article_id, parent_id=record.parent_id,
-        author_id=record.author.id, author_name=record.author.name, text=record.text,
+        id=record.id,
+        article_id=record.article_id,
+        parent_id=record.parent_id,
+        author_id=record.author.id,
+        author_name=record.author.name,
+        text=record.text,
     )
     try:
         accepted = ctx.intake.submit(new, submitter="system:import")

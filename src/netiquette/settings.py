@@ -124,7 +124,9 @@ def load_settings(
         except FileNotFoundError:
             raise ConfigError(f"config file {path} does not exist", field="config") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file {path} is not valid TOML: {exc}", field="config") from None
+            raise ConfigError(
+                f"config file {path} is not valid TOML: {exc}", field="config"
+            ) from None
         section = data.get("netiquette", data)
         for key, value in section.items():
             if key not in _BY_NAME:

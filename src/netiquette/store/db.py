@@ -81,7 +81,7 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
 def is_migrated(engine: Engine) -> bool:
