@@ -139,3 +139,17 @@ def test_nothing_usable_raises_input_error(text: str) -> None:
 def test_neither_text_nor_html_is_an_input_error() -> None:
     with pytest.raises(InputError):
         extract_article()
+
+
+def test_article_about_cookies_is_not_a_consent_notice() -> None:
+    text = (
+        "Bußgeld gegen Onlinehändler\n\n"
+        "Die Landesdatenschutzbehörde hat ein Bußgeld verhängt, weil ein Händler Cookies ohne "
+        "Einwilligung setzte und Daten an Drittanbieter weitergab.\n\n"
+        "Hier wird nun nachgebessert, sagte ein Sprecher des Unternehmens.\n"
+    )
+
+    article = extract_article(text=text)
+
+    assert len(article.paragraphs) == 2
+    assert article.paragraphs[0].startswith("Die Landesdatenschutzbehörde")
