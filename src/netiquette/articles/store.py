@@ -46,7 +46,8 @@ def upsert_article(session: Session, data: ArticleIn, actor: str, max_chars: int
     article.url = data.url or article.url
     article.title = data.title or extracted.title or article.title
     article.raw_page = raw
-    article.body = extracted.body
+    # The lead is part of what comments refer to; the title is kept in its own column.
+    article.body = "\n\n".join(p for p in (extracted.lead, extracted.body) if p)
     article.published_at = data.published_at or article.published_at
     article.updated_at = utcnow()
     details: dict[str, Any] = {"url": article.url, "body_chars": len(article.body)}
