@@ -1,0 +1,297 @@
+"""Normalisation that defeats spelling tricks while remembering where every character came from.
+
+Commenters dodge word lists with ``I d i o t``, ``Idi0t``, ``A****loch``, ``Іdiot`` (Cyrillic І),
+``Idiooooot``, zero-width spaces and umlaut spellings. :func:`normalize` turns a comment into a
+*matching skeleton*: a sequence of :class:`Token` objects whose ``norm`` is
+
+* NFKC-folded and casefolded (``ß`` becomes ``ss``, full-width and math letters become ASCII),
+* stripped of accents and zero-width characters, with umlauts spelled out (``ä`` → ``ae``),
+* mapped from Cyrillic/Greek look-alikes to Latin,
+* de-leeted inside words (``0→o 1→i 3→e 4→a 5→s 7→t @→a $→s``; a second reading ``1→l``,
+  ``@`` as a mask is kept in :attr:`Token.alt`),
+* with ``*``/``#`` masks inside a word kept as ``*`` (one ``*`` per run),
+* with every run of repeated characters collapsed to one (``idiooot`` and ``vollpfosten`` become
+  ``idiot`` and ``volpfosten``; lexicon entries go through the same function, so both sides agree),
+* with spaced-out letters (``I d i o t``, ``I.d.i.o.t``) joined into one token.
+
+Every normalised character remembers the stretch of the original text it came from, so a match in
+the skeleton maps back to exact offsets in the comment (:meth:`Normalized.to_original`).
+Normalising is done per distinct token and cached, which keeps it cheap for ordinary comments.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+#: Characters that carry no visible content and are used to split words invisibly.
+ZERO_WIDTH = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff")
+
+#: Cyrillic and Greek letters (lower case; casefolding runs first) that look like Latin ones.
+CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i",
+    "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "г": "r",
+    "ѕ": "s", "т": "t", "у": "y", "ԝ": "w", "х": "x", "ү": "y", "ь": "b", "п": "n", "и": "u",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "μ": "u", "ς": "s", "σ": "o", "ϲ": "c",
+    # Latin odds and ends
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŀ": "l", "ɑ": "a", "ɡ": "g",
+}  # fmt: skip
+
+#: Leetspeak digits and symbols, applied only inside tokens that contain a letter.
+LEET: dict[str, str] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "$": "s",
+}  # fmt: skip
+#: Second reading for ambiguous leet characters (kept in :attr:`Token.alt`).
+LEET_ALT: dict[str, str] = {"1": "l", "|": "l", "!": "l", "@": "*"}
+
+MASK = "*"
+_DIAERESIS = "\u0308"
+_WORD = r"[\w@$*#!|\u00ad\u180e\u200b-\u200f\u2060-\u2063\ufeff\u0300-\u036f]"
+#: A token: word characters plus leet/mask symbols, with inner hyphens and apostrophes.
+TOKEN_RE = re.compile(rf"{_WORD}+(?:['’\-]{_WORD}+)*")
+#: Gaps allowed between spaced-out letters (``I d i o t``, ``I.d.i.o.t``, ``I/d/i/o/t``).
+_SPACING = frozenset(" .·•_/+,:~\u00a0")
+_MIN_SPACED_RUN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One normalised reading of a raw token, with per-character offsets relative to the token."""
+
+    norm: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the comment: where it is in the original and what it normalises to."""
+
+    start: int
+    end: int
+    reading: Reading
+    alt: Reading | None = None
+
+    @property
+    def norm(self) -> str:
+        """The normalised spelling used for matching."""
+        return self.reading.norm
+
+    def span(self, start: int, end: int, *, alt: bool = False) -> tuple[int, int]:
+        """Original offsets of normalised characters ``[start, end)`` of this token."""
+        reading = self.alt if alt and self.alt is not None else self.reading
+        if not reading.norm or start >= end:
+            return self.start, self.start
+        return self.start + reading.starts[start], self.start + reading.ends[end - 1]
+
+    def readings(self) -> tuple[Reading, ...]:
+        """The main reading, followed by the alternative one if there is one."""
+        return (self.reading,) if self.alt is None else (self.reading, self.alt)
+
+
+@dataclass(slots=True)
+class Normalized:
+    """A normalised comment: its tokens, the joined skeleton text and the way back."""
+
+    original: str
+    tokens: tuple[Token, ...]
+    _text: str | None = field(default=None, repr=False)
+    _offsets: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The normalised tokens joined by single spaces."""
+        if self._text is None:
+            self._text = " ".join(t.norm for t in self.tokens)
+        return self._text
+
+    def _token_offsets(self) -> list[int]:
+        if self._offsets is None:
+            offsets, pos = [], 0
+            for token in self.tokens:
+                offsets.append(pos)
+                pos += len(token.norm) + 1
+            self._offsets = offsets
+        return self._offsets
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span ``[start, end)`` of :attr:`text` to ``(ostart, oend)`` in the original.
+
+        The result always satisfies ``0 <= ostart <= oend <= len(original)``; a span across several
+        tokens covers everything between the first and last token, separators included.
+        """
+        if not self.tokens or start >= end:
+            anchor = self._point(start)
+            return anchor, anchor
+        offsets = self._token_offsets()
+        first = max(bisect_right(offsets, start) - 1, 0)
+        last = max(bisect_right(offsets, end - 1) - 1, 0)
+        t_first, t_last = self.tokens[first], self.tokens[last]
+        rel_start = min(max(start - offsets[first], 0), len(t_first.norm))
+        rel_end = min(max(end - offsets[last], 0), len(t_last.norm))
+        if rel_start >= len(t_first.norm):  # span starts on the separator after a token
+            ostart = t_first.end if first == last else self.tokens[first + 1].start
+        else:
+            ostart = t_first.span(rel_start, rel_start + 1)[0]
+        oend = t_last.span(rel_end - 1, rel_end)[1] if rel_end > 0 else t_last.start
+        return ostart, max(ostart, oend)
+
+    def _point(self, pos: int) -> int:
+        if not self.tokens:
+            return 0
+        offsets = self._token_offsets()
+        index = max(bisect_right(offsets, pos) - 1, 0)
+        token = self.tokens[index]
+        rel = pos - offsets[index]
+        if rel >= len(token.norm):
+            return token.end
+        return token.span(rel, rel + 1)[0]
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """NFKC + casefold + accent stripping + confusables for one character."""
+    if char in ZERO_WIDTH:
+        return ""
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", folded):
+        if unicodedata.combining(ch):
+            if ch == _DIAERESIS and out and out[-1] in "aou":
+                out.append("e")
+            continue
+        if ch in ZERO_WIDTH:
+            continue
+        out.append(CONFUSABLES.get(ch, ch))
+    return "".join(out)
+
+
+def _read(raw: str, *, alt: bool) -> Reading:
+    has_alpha = any(c.isalpha() for c in raw)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last = len(raw) - 1
+    for i, c in enumerate(raw):
+        if c in "-'’_":
+            continue
+        if c in LEET and has_alpha:
+            mapped = LEET_ALT.get(c, LEET[c]) if alt else LEET[c]
+        elif c in "!|":
+            inner = 0 < i < last and raw[i - 1].isalnum() and raw[i + 1].isalnum()
+            if not (has_alpha and inner):
+                continue
+            mapped = LEET_ALT[c] if alt else "i"
+        elif c == "@":
+            if i == 0:  # a handle marker, not a letter
+                continue
+            mapped = MASK if alt else "a"
+        elif c in "*#":
+            if c == "#" and i == 0:  # a hashtag marker
+                continue
+            mapped = MASK
+        elif c == _DIAERESIS:
+            mapped = "e" if chars and chars[-1] in "aou" else ""
+        else:
+            mapped = _fold_char(c)
+        for ch in mapped:
+            if chars and chars[-1] == ch:  # collapse repeats: idiooot → idiot
+                ends[-1] = i + 1
+                continue
+            chars.append(ch)
+            starts.append(i)
+            ends.append(i + 1)
+    return Reading("".join(chars), tuple(starts), tuple(ends))
+
+
+@lru_cache(maxsize=200_000)
+def read_token(raw: str) -> tuple[Reading, Reading | None]:
+    """Normalise one raw token; the second reading exists only for ambiguous characters."""
+    main = _read(raw, alt=False)
+    if any(c in LEET_ALT for c in raw) and any(c.isalpha() for c in raw):
+        other = _read(raw, alt=True)
+        if other.norm != main.norm:
+            return main, other
+    return main, None
+
+
+def normalize_word(word: str) -> str:
+    """Normalise a lexicon entry or idiom the same way comment tokens are normalised."""
+    return " ".join(read_token(m.group())[0].norm for m in TOKEN_RE.finditer(word))
+
+
+def _is_spaced_letter(raw: str) -> bool:
+    core = raw.rstrip("!")  # "I d i o t!" ends in a token "t!"
+    return len(core) == 1 and (core.isalpha() or core in LEET)
+
+
+def _join_spaced(text: str, raws: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Merge runs of single letters separated by spacing (``I d i o t``) into one raw token.
+
+    The merged raw token keeps only the letters; positions are restored in :func:`normalize`.
+    """
+    merged: list[tuple[int, int, str]] = []
+    i, n = 0, len(raws)
+    while i < n:
+        j = i
+        if _is_spaced_letter(raws[i][2]):
+            while (
+                j + 1 < n
+                and _is_spaced_letter(raws[j + 1][2])
+                and 1 <= raws[j + 1][0] - raws[j][1] <= 2
+                and all(c in _SPACING for c in text[raws[j][1] : raws[j + 1][0]])
+            ):
+                j += 1
+        run = raws[i : j + 1]
+        if len(run) >= _MIN_SPACED_RUN and sum(r[2][0].isalpha() for r in run) >= 2:
+            merged.append((run[0][0], run[-1][0] + 1, "".join(r[2][0] for r in run)))
+            i = j + 1
+        else:
+            merged.append(raws[i])
+            i += 1
+    return merged
+
+
+def _spread(reading: Reading, positions: list[int]) -> Reading:
+    """Re-base a reading of the letters-only string onto the gaps of the original run."""
+    return Reading(
+        reading.norm,
+        tuple(positions[s] for s in reading.starts),
+        tuple(positions[e - 1] + 1 for e in reading.ends),
+    )
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` into matching tokens that map back to the original offsets."""
+    raws = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    if len(raws) >= _MIN_SPACED_RUN:
+        raws = _join_spaced(text, raws)
+    tokens: list[Token] = []
+    for start, end, raw in raws:
+        main, other = read_token(raw)
+        if len(raw) != end - start:  # a joined run of spaced letters
+            positions = [i - start for i in range(start, end) if text[i] not in _SPACING]
+            main = _spread(main, positions)
+            other = _spread(other, positions) if other is not None else None
+        if main.norm:
+            tokens.append(Token(start, end, main, other))
+    return Normalized(text, tuple(tokens))
+
+
+__all__ = [
+    "CONFUSABLES",
+    "LEET",
+    "MASK",
+    "Normalized",
+    "Reading",
+    "Token",
+    "normalize",
+    "normalize_word",
+    "read_token",
+]
