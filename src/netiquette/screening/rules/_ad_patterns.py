@@ -1,0 +1,172 @@
+"""Patterns behind the ``ad_link`` rule: links, contacts and sales talk, each with a weight.
+
+Weights are probability-like: a signal of weight 0.85 alone means "85 % likely an ad"; several
+signals combine as independent evidence (``1 - Π(1 - w)``). Strong signals (an unlisted link, a
+phone number, a messenger contact) flag on their own; sales words like "Rabatt" only add up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+#: Top-level domains recognised without ``http://`` or ``www.``. Two-letter codes that are also
+#: common German words ("es", "in", "so", "am", "um") are left out on purpose.
+TLDS = (
+    "com|de|net|org|info|biz|eu|at|ch|io|co|uk|us|fr|it|nl|pl|ru|ua|cn|jp|be|dk|se|fi|pt|cz|tr|"
+    "gr|hu|ro|li|lu|me|tv|cc|ws|xyz|top|online|shop|store|site|website|app|dev|link|club|live|"
+    "news|blog|gov|edu|int|ly|gl|gg|ai|gd|su|nu|tk|ml|ga|cf|gq|email|finance|money|win|bid|vip|"
+    "pro|world|today|media|click|agency|berlin|hamburg|bayern|koeln|wien|swiss"
+)
+_DOT_WORD = (
+    r"(?:\s*(?:\[\s*(?:dot|punkt)\s*\]|\(\s*(?:dot|punkt)\s*\)|\{\s*(?:dot|punkt)\s*\})\s*"
+    r"|\s+dot\s+)"
+)
+_AT_WORD = (
+    r"(?:\s*(?:\[\s*(?:at|ät|@)\s*\]|\(\s*(?:at|ät|@)\s*\)|\{\s*(?:at|@)\s*\})\s*"
+    r"|\s+(?:at|ät)\s+)"
+)
+
+URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`]+", _I)
+WWW = re.compile(r"\bwww\d?\.[^\s<>\"'`]+", _I)
+BARE_DOMAIN = re.compile(
+    rf"(?<![@\w.\-/])(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+(?:{TLDS})\b(?![\-@])"
+    r"(?:[/?#][^\s<>\"'`]*)?",
+    _I,
+)
+OBFUSCATED_DOMAIN = re.compile(
+    rf"(?<![\w.])[a-z0-9\-]+(?:{_DOT_WORD}[a-z0-9\-]+)*{_DOT_WORD}(?:{TLDS})\b", _I
+)
+EMAIL = re.compile(rf"\b[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:{TLDS})\b", _I)
+OBFUSCATED_EMAIL = re.compile(
+    rf"\b[\w.+\-]+\s*{_AT_WORD}\s*[a-z0-9\-]+\s*(?:\.|{_DOT_WORD})\s*(?:{TLDS})\b", _I
+)
+#: German and international phone numbers: +49 / 0049 / 0…, with spaces, slashes or dashes.
+PHONE = re.compile(r"(?<![\w.,+])(?:\+\s?|00)?\(?\d(?:[ \t/()\-]{0,3}\d){7,14}(?!\d)")
+MESSENGER = re.compile(
+    r"\b(?:whats\s?app|telegram|signal|threema|wickr|snapchat|instagram|insta|tiktok|discord|"
+    r"viber|wechat|kik)\b",
+    _I,
+)
+HANDLE = re.compile(r"@[a-z0-9_]{3,}", _I)
+_MESSENGER_REACH = 60
+
+UNIT_PRICE = r"(?:€|(?:euro|eur)\b)"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A sales or contact phrase with its weight."""
+
+    pattern: re.Pattern[str]
+    weight: float
+    reason: str
+
+
+def _p(pattern: str, weight: float, reason: str) -> Phrase:
+    return Phrase(re.compile(pattern, _I), weight, reason)
+
+
+PHRASES: tuple[Phrase, ...] = (
+    # contact me privately / see my profile
+    _p(
+        r"\b(?:schreib(?:t|en\s+sie)?|schick(?:t|en\s+sie)?|meld(?:e|et)\s+(?:dich|euch))\s+"
+        r"(?:mir\s+|mich\s+|bei\s+mir\s+)?(?:doch\s+|gern[e]?\s+|einfach\s+)*(?:eine\s+|ne\s+|'ne\s+)?"
+        r"(?:pn|dm|private\s+nachricht|privatnachricht)\b",
+        0.8,
+        "asks for private messages",
+    ),
+    _p(
+        r"\b(?:pn|dm)\s+(?:me|mir|an\s+mich)\b|\bper\s+(?:pn|dm)\b",
+        0.8,
+        "asks for private messages",
+    ),
+    _p(r"\b(?:see|check(?:\s+out)?|visit)\s+my\s+(?:profile|bio|page)\b", 0.8, "points to profile"),
+    _p(
+        r"\b(?:klick(?:t|en\s+sie)?|schau(?:t|en\s+sie)?|guck(?:t)?|besuch(?:t|en\s+sie)?|"
+        r"sieh|seht)\s+(?:doch\s+|mal\s+|einfach\s+|gern[e]?\s+)*(?:auf\s+|in\s+|bei\s+|an\s+)?"
+        r"mein(?:em|en)?\s+(?:profil|seite|bio)\b",
+        0.8,
+        "points to profile",
+    ),
+    _p(
+        r"\blink\s+(?:in|im)\s+(?:meinem\s+|meiner\s+|der\s+)?(?:profil|bio)\b",
+        0.8,
+        "link in profile",
+    ),
+    _p(
+        r"\b(?:mehr\s+(?:infos?\s+)?|details\s+)(?:in|auf)\s+meinem\s+profil\b",
+        0.8,
+        "points to profile",
+    ),
+    # own channel / newsletter
+    _p(
+        r"\babonnier(?:t|en\s+sie)?\s+(?:doch\s+|gern[e]?\s+|jetzt\s+|einfach\s+)*"
+        r"(?:meinen|meine|mein|unseren|unsere|unser)\s+(?:\w+\s+)?"
+        r"(?:kanal|channel|newsletter|blog|podcast|seite|youtube\w*|telegram\w*)",
+        0.85,
+        "promotes own channel",
+    ),
+    _p(r"\bsubscribe\s+to\s+my\b|\bfolg(?:t|en\s+sie)\s+mir\s+auf\b", 0.85, "promotes own channel"),
+    _p(
+        r"\bmein(?:em|en)?\s+(?:youtube|telegram|tiktok|insta(?:gram)?)[\s\-]?"
+        r"(?:kanal|channel|account|gruppe)\b",
+        0.7,
+        "promotes own channel",
+    ),
+    # sales talk
+    _p(r"\bverdien\w*\s+(?:\S+\s+){0,6}von\s+zu\s*hause\b", 0.75, "work-from-home offer"),
+    _p(r"\bvon\s+zu\s*hause\s+(?:aus\s+)?(?:\S+\s+){0,6}verdien\w*", 0.75, "work-from-home offer"),
+    _p(
+        rf"\b\d[\d.,]*\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:pro|am|jede[nm]?)\s+(?:tag|woche|stunde)\b"
+        rf"|\b\d[\d.,]*\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:täglich|nebenbei|extra|zusätzlich)\b"
+        rf"|\bverdien(?:en\s+sie|st\s+du|t\s+ihr)\b[^.!?\n]{{0,30}}?\d[\d.,]*\s*(?:{UNIT_PRICE}|\$)",
+        0.5,
+        "income promise",
+    ),
+    _p(
+        r"\bjetzt\s+(?:\w+\s+)?(?:bestellen|kaufen|zugreifen|registrieren|sichern|gratis\s+testen)\b",
+        0.5,
+        "call to buy",
+    ),
+    _p(r"\b(?:rabatt|gutschein|promo|aktions)[\s\-]?codes?\b", 0.55, "discount code"),
+    _p(r"\b(?:gratis|kostenlos)\s+testen\b|\bkostenlose[nrs]?\s+probe\w*", 0.45, "free trial"),
+    _p(
+        r"\bnebenverdienst\w*|\bpassive[ns]?\s+einkommen\w*|\bzusatzeinkommen\w*",
+        0.5,
+        "side income",
+    ),
+    _p(r"\bklick\w*\s+(?:hier|auf\s+den\s+link)\b", 0.5, "click here"),
+    _p(
+        r"\b(?:bitcoin|krypto|crypto|forex|trading)\w*\b.{0,40}?\b(?:verdien|gewinn|rendite|"
+        r"investier)\w*",
+        0.45,
+        "investment pitch",
+    ),
+    _p(r"\b(?:angebot|aktion)\s+gilt\s+nur\b|\bsolange\s+der\s+vorrat\s+reicht\b", 0.45, "offer"),
+    _p(r"\b(?:rabatt|gutschein|sonderangebot)\w*|\bversandkostenfrei\b", 0.3, "sales word"),
+    # prices
+    _p(
+        rf"\b(?:nur|ab|für\s+nur|statt|jetzt)\s+(?:noch\s+)?\d+(?:[.,]\d{{2}})?\s*{UNIT_PRICE}",
+        0.45,
+        "price offer",
+    ),
+    _p(rf"\b\d+,(?:99|95|90)\s*{UNIT_PRICE}", 0.3, "price"),
+)
+
+WEIGHTS = {
+    "link": 0.85,
+    "obfuscated link": 0.9,
+    "e-mail address": 0.8,
+    "phone number": 0.75,
+    "messenger contact": 0.9,
+}
+
+
+def phone_like(candidate: str) -> bool:
+    """A German/international phone number rather than a count, date or code."""
+    digits = sum(c.isdigit() for c in candidate)
+    stripped = candidate.lstrip("(")
+    return 9 <= digits <= 15 and stripped[:1] in ("+", "0")

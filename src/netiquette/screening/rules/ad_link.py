@@ -1,0 +1,191 @@
+"""House rule ``ad_link`` (Werbe-Link): advertising, spam links and contact solicitation.
+
+Signals (see :mod:`._ad_patterns` for the weights): links with or without scheme, ``www.`` or a
+bare domain (``shop-xy.de``), obfuscated links (``example [dot] com``), e-mail addresses (also
+``name (at) domain``), phone numbers, messenger contacts (WhatsApp/Telegram/Signal with a number or
+an ``@handle``), "schreib mir eine PN" / "Link in meinem Profil", own-channel promotion and sales
+talk with prices. Signals combine to a probability-like score ``1 - Π(1 - w)``.
+
+A link or e-mail address on an allow-listed domain (news agencies, governments, research, public
+broadcasters; configurable) is a *source*, not an ad: it adds nothing to the score, so a comment
+citing only such sources is clean. Allow-list entries match the domain and its subdomains;
+``*.gov`` matches any host under ``.gov``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from netiquette.screening.base import RuleResult, ScreeningInput, Span
+from netiquette.screening.registry import register_rule, version_from_name
+from netiquette.screening.rules import _ad_patterns as pat
+
+NAME = "netiquette.ad_link.patterns.v1"
+
+DEFAULT_ALLOWED_DOMAINS: tuple[str, ...] = (
+    # news agencies and public broadcasters
+    "dpa.de", "dpa.com", "reuters.com", "apnews.com", "afp.com", "epd.de", "kna.de",
+    "tagesschau.de", "zdf.de", "ard.de", "deutschlandfunk.de", "dw.com", "br.de", "ndr.de",
+    "wdr.de", "swr.de", "mdr.de", "hr.de", "rbb24.de", "orf.at", "srf.ch", "bbc.co.uk", "bbc.com",
+    # governments, parliaments, courts, statistics
+    "bundesregierung.de", "bundestag.de", "bundesrat.de", "bundesverfassungsgericht.de",
+    "destatis.de", "bundesbank.de", "bmi.bund.de", "bund.de", "europa.eu", "europarl.europa.eu",
+    "*.gov", "*.gov.uk", "*.gv.at", "*.admin.ch", "un.org", "who.int", "oecd.org", "imf.org",
+    "worldbank.org", "rki.de", "pei.de", "umweltbundesamt.de", "dwd.de",
+    # research and reference
+    "*.edu", "*.ac.uk", "nature.com", "science.org", "sciencedirect.com", "springer.com",
+    "arxiv.org", "doi.org", "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "thelancet.com",
+    "nejm.org", "bmj.com", "mpg.de", "fraunhofer.de", "helmholtz.de", "leibniz-gemeinschaft.de",
+    "wikipedia.org", "wikimedia.org", "bpb.de", "ipcc.ch",
+)  # fmt: skip
+
+_Add = Callable[[int, int, float, str], None]
+_TRAILING = ".,;:!?\"'»«“”‘’)]}>"
+_DOT_WORDS = re.compile(r"\s*(?:\[|\(|\{)?\s*(?:dot|punkt)\s*(?:\]|\)|\})?\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class AdLinkConfig:
+    """Configuration of the ``ad_link`` rule (``[rules.ad_link]`` in the TOML)."""
+
+    threshold: float = 0.7
+    allowed_domains: tuple[str, ...] = DEFAULT_ALLOWED_DOMAINS
+    extra_allowed_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence with its weight."""
+
+    start: int
+    end: int
+    weight: float
+    reason: str
+
+
+def host_of(link: str) -> str:
+    """The lower-cased host of a link, e-mail address or obfuscated domain."""
+    text = _DOT_WORDS.sub(".", link.strip()).lower()
+    if "@" in text and "://" not in text:
+        text = text.rsplit("@", 1)[1]
+    text = re.sub(r"^[a-z][a-z0-9+.\-]*://", "", text)
+    text = re.split(r"[/?#:]", text, maxsplit=1)[0]
+    text = text.rstrip(".")
+    return text[4:] if text.startswith("www.") else text
+
+
+def is_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    """Is ``host`` one of the allow-listed domains or under one?"""
+    for domain in allowed:
+        domain = domain.lower().strip()
+        if domain.startswith("*."):
+            if host == domain[2:] or host.endswith(domain[1:]):
+                return True
+        elif host == domain or host.endswith("." + domain):
+            return True
+    return False
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """Drop trailing punctuation from a link, keeping balanced parentheses."""
+    while end > start and text[end - 1] in _TRAILING:
+        if text[end - 1] == ")" and text[start:end].count("(") >= text[start:end].count(")"):
+            break
+        end -= 1
+    return end
+
+
+class AdLinkRule:
+    """Flags advertising, spam links and contact solicitation."""
+
+    name = "ad_link"
+
+    def __init__(self, config: AdLinkConfig) -> None:
+        self.config = config
+        self.version = version_from_name(NAME)
+        self.allowed = tuple(config.allowed_domains) + tuple(config.extra_allowed_domains)
+
+    def evaluate(self, item: ScreeningInput) -> RuleResult:
+        """Score one comment from its link, contact and sales signals."""
+        signals = self.signals(item.text)
+        if not signals:
+            return RuleResult(self.name, self.version, 0.0, False)
+        remaining = 1.0
+        for signal in signals:
+            remaining *= 1.0 - signal.weight
+        score = round(1.0 - remaining, 4)
+        text = item.text
+        evidence = tuple(
+            Span(self.name, s.start, s.end, text[s.start : s.end], s.reason) for s in signals
+        )
+        reason = "; ".join(dict.fromkeys(s.reason for s in signals))
+        return RuleResult(
+            self.name, self.version, score, score >= self.config.threshold, evidence, reason
+        )
+
+    def signals(self, text: str) -> list[Signal]:
+        """All signals in ``text``, ordered by position, without overlaps of the same kind."""
+        taken: list[tuple[int, int]] = []
+        found: list[Signal] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in taken)
+
+        def add(start: int, end: int, weight: float, reason: str) -> None:
+            taken.append((start, end))
+            found.append(Signal(start, end, weight, reason))
+
+        def new_phrase(start: int, end: int) -> bool:
+            # sales phrases may overlap each other, but not links, and not nest in one another
+            for other in found:
+                if other.reason in pat.WEIGHTS and not (end <= other.start or start >= other.end):
+                    return False
+                if other.start <= start and end <= other.end:
+                    return False
+                if start <= other.start and other.end <= end:
+                    return False
+            return True
+
+        for pattern, kind in (
+            (pat.OBFUSCATED_EMAIL, "e-mail address"),
+            (pat.EMAIL, "e-mail address"),
+            (pat.URL, "link"),
+            (pat.WWW, "link"),
+            (pat.OBFUSCATED_DOMAIN, "obfuscated link"),
+            (pat.BARE_DOMAIN, "link"),
+        ):
+            for m in pattern.finditer(text):
+                start, end = m.start(), _trim(text, m.start(), m.end())
+                if end <= start or not free(start, end):
+                    continue
+                if is_allowed(host_of(text[start:end]), self.allowed):
+                    taken.append((start, end))  # a source: occupies the span, adds nothing
+                    continue
+                add(start, end, pat.WEIGHTS[kind], kind)
+        phones = [m for m in pat.PHONE.finditer(text) if pat.phone_like(m.group())]
+        for m in phones:
+            if free(m.start(), m.end()):
+                add(m.start(), m.end(), pat.WEIGHTS["phone number"], "phone number")
+        self._messengers(text, phones, add)
+        for phrase in pat.PHRASES:
+            for m in phrase.pattern.finditer(text):
+                if new_phrase(m.start(), m.end()):
+                    found.append(Signal(m.start(), m.end(), phrase.weight, phrase.reason))
+        return sorted(found, key=lambda s: (s.start, s.end))
+
+    @staticmethod
+    def _messengers(text: str, phones: list[re.Match[str]], add: _Add) -> None:
+        for m in pat.MESSENGER.finditer(text):
+            window_end = m.end() + pat._MESSENGER_REACH
+            contact = next((p for p in phones if m.end() <= p.start() < window_end), None)
+            handle = pat.HANDLE.search(text, m.end(), window_end)
+            if contact is not None or handle is not None:
+                add(m.start(), m.end(), pat.WEIGHTS["messenger contact"], "messenger contact")
+
+
+@register_rule(NAME)
+def make_ad_link_rule(config: AdLinkConfig) -> AdLinkRule:
+    """Factory for the pattern-based ``ad_link`` rule."""
+    return AdLinkRule(config)

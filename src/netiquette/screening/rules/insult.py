@@ -1,0 +1,168 @@
+"""House rule ``insult`` (Schimpfwort): a German insult lexicon matched through normalisation.
+
+How a comment is read:
+
+* The comment is normalised (:mod:`netiquette.screening.normalize`), so ``I d i o t``, ``Idi0t``,
+  ``Vollpf0sten``, ``A****loch``, ``Ar$chl0ch`` and ``Dummkoepfe`` all meet the lexicon.
+* Each word is matched whole (with inflection endings), as the last part of a compound
+  (``Kunstidiot`` is flagged: the compound still calls someone an idiot), with an intensifier
+  prefix on a person noun (``Drecksregierung``), or – with a lower score – as the first part of a
+  compound (``Idiotenverein``).
+* Words the lexicon lists as harmless are never flagged, whether they start or end the word:
+  ``idiotensicher`` and ``Idiotentest`` are idioms, ``Trottellumme`` is a bird. ``Schweinfurt``,
+  ``Ideologie`` and ``Pflaume`` contain no lexicon word in a matching position. ``Arschkälte`` is
+  not flagged: it is vulgar about the weather, not an insult of a person.
+* Idioms are skipped: ``kein Schwein``, ``Schwein gehabt``, ``innerer Schweinehund``, ``unter aller
+  Sau`` and ``armes Schwein`` (decided: pity, not an insult, in how commenters use it).
+* Quoting to condemn: a hit directly enclosed in quotation marks (``Wer andere „Idiot“ nennt …``)
+  has its score multiplied by ``quoted_factor`` (default 0.5), which lands below the flag
+  threshold and above the policy's approve threshold: the comment goes to a human, never to
+  auto-reject, and is not auto-approved either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from netiquette.screening.base import RuleResult, ScreeningInput, Span
+from netiquette.screening.normalize import Normalized, Token, normalize
+from netiquette.screening.registry import register_rule, version_from_name
+from netiquette.screening.rules._lexicon import (
+    Entry,
+    Lexicon,
+    load_entries,
+    parse_entry,
+)
+
+NAME = "netiquette.insult.lexicon.v1"
+QUOTES = frozenset("'\"„“”‚‘’»«›‹`")
+#: Each further hit adds this much to the best hit's score.
+_EXTRA_HIT_BONUS = 0.03
+
+
+@dataclass(frozen=True, slots=True)
+class InsultConfig:
+    """Configuration of the lexicon insult rule (``[rules.insult]`` in the TOML)."""
+
+    threshold: float = 0.7
+    quoted_factor: float = 0.5
+    lexicon: str = ""
+    extra_terms: tuple[str, ...] = ()
+    harmless: tuple[str, ...] = ()
+    idioms: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=8)
+def build_lexicon(
+    path: str, extra_terms: tuple[str, ...], harmless: tuple[str, ...], idioms: tuple[str, ...]
+) -> Lexicon:
+    """The shipped (or configured) lexicon plus the site's own additions."""
+    entries = load_entries(path)
+    entries += [parse_entry(t, "head", 0.9, where="rules.insult.extra_terms") for t in extra_terms]
+    entries += [Entry(t, "harmless", 0.0) for t in harmless]
+    entries += [Entry(t, "idiom", 0.0) for t in idioms]
+    return Lexicon(entries)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    score: float
+    reason: str
+
+
+class InsultRule:
+    """Flags insults found in the lexicon."""
+
+    name = "insult"
+
+    def __init__(self, config: InsultConfig, lexicon: Lexicon) -> None:
+        self.config = config
+        self.lexicon = lexicon
+        self.version = version_from_name(NAME)
+
+    def evaluate(self, item: ScreeningInput) -> RuleResult:
+        """Score one comment: 0 without a hit, the best hit's score otherwise."""
+        hits = self.find(item.text)
+        if not hits:
+            return RuleResult(self.name, self.version, 0.0, False)
+        best = max(h.score for h in hits)
+        score = min(1.0, best + _EXTRA_HIT_BONUS * (len(hits) - 1))
+        evidence = tuple(
+            Span(self.name, h.start, h.end, item.text[h.start : h.end], h.reason) for h in hits
+        )
+        flag = score >= self.config.threshold
+        reason = "; ".join(dict.fromkeys(h.reason for h in hits))
+        return RuleResult(self.name, self.version, round(score, 4), flag, evidence, reason)
+
+    def find(self, text: str) -> list[_Hit]:
+        """All insult hits in ``text``, in order."""
+        normalized = normalize(text)
+        tokens = normalized.tokens
+        norms = [t.norm for t in tokens]
+        skip = self._idiom_tokens(norms)
+        hits: list[_Hit] = []
+        i = 0
+        while i < len(tokens):
+            if i in skip:
+                i += 1
+                continue
+            phrase = self._phrase_at(norms, i, skip)
+            if phrase is not None:
+                length, entry = phrase
+                start = tokens[i].span(0, len(norms[i]))[0]
+                last = tokens[i + length - 1]
+                end = last.span(0, len(last.norm))[1]
+                hits.append(self._hit(normalized, start, end, entry.score, f"phrase: {entry.term}"))
+                i += length
+                continue
+            hit = self._word_hit(normalized, tokens[i])
+            if hit is not None:
+                hits.append(hit)
+            i += 1
+        return hits
+
+    def _idiom_tokens(self, norms: list[str]) -> set[int]:
+        skip: set[int] = set()
+        for idiom in self.lexicon.idioms:
+            size = len(idiom)
+            first = idiom[0]
+            for i, norm in enumerate(norms):
+                if norm == first and tuple(norms[i : i + size]) == idiom:
+                    skip.update(range(i, i + size))
+        return skip
+
+    def _phrase_at(self, norms: list[str], i: int, skip: set[int]) -> tuple[int, Entry] | None:
+        for length in range(self.lexicon.max_phrase, 1, -1):
+            if i + length > len(norms) or any(j in skip for j in range(i, i + length)):
+                continue
+            entry = self.lexicon.phrases.get(tuple(norms[i : i + length]))
+            if entry is not None:
+                return length, entry
+        return None
+
+    def _word_hit(self, normalized: Normalized, token: Token) -> _Hit | None:
+        for alt, reading in enumerate(token.readings()):
+            match = self.lexicon.match(reading.norm)
+            if match is not None:
+                start, end = token.span(0, len(reading.norm), alt=bool(alt))
+                reason = f"{match.how}: {match.entry.term}"
+                return self._hit(normalized, start, end, match.score, reason)
+        return None
+
+    def _hit(self, normalized: Normalized, start: int, end: int, score: float, why: str) -> _Hit:
+        text = normalized.original
+        quoted = start > 0 and end < len(text) and text[start - 1] in QUOTES and text[end] in QUOTES
+        if quoted:
+            score *= self.config.quoted_factor
+            why += " (quoted)"
+        return _Hit(start, end, round(score, 4), why)
+
+
+@register_rule(NAME)
+def make_insult_rule(config: InsultConfig) -> InsultRule:
+    """Factory for the lexicon insult rule."""
+    lexicon = build_lexicon(config.lexicon, config.extra_terms, config.harmless, config.idioms)
+    return InsultRule(config, lexicon)
