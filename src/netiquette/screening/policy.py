@@ -1,0 +1,161 @@
+"""The decision policy: from five rule results to approve / reject / review.
+
+``netiquette.policy.thresholds.v1`` (``policy_version`` ``thresholds-v1``) compares every evaluated
+score with two per-rule thresholds:
+
+* ``score >= reject_threshold`` – the rule *rejects*: the comment is rejected when the site switched
+  ``auto_reject`` on, otherwise it goes to the human queue with high priority.
+* ``approve_threshold < score < reject_threshold`` – the rule is *in doubt*: human review.
+* ``score <= approve_threshold`` – the rule is satisfied.
+
+A comment all of whose evaluated rules are satisfied is approved when ``auto_approve`` is on, and
+queued with low priority otherwise.
+
+Rules that were not evaluated (no model yet, no article for ``off_topic``) do **not** by themselves
+block auto-approval: otherwise no comment could be auto-approved until every model exists, and a
+missing article would hold a comment back although nothing was found against it. Sites that prefer
+the stricter reading set ``require_all_rules_for_approve = true``; then such comments go to review.
+
+Priority (0–100, higher = more urgent) grows with the highest score and the number of rules that
+reject or are in doubt; a comment that would be rejected but is waiting for a human because
+``auto_reject`` is off gets a large bonus, so it leaves the queue (and the site) first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from netiquette.errors import ConfigError
+from netiquette.screening.base import HOUSE_RULES, Outcome, PolicyDecision, RuleResult
+from netiquette.screening.registry import register_policy, version_from_name
+
+NAME = "netiquette.policy.thresholds.v1"
+DEFAULT_REJECT = 0.7
+DEFAULT_APPROVE = 0.3
+_PENDING_REJECT_BONUS = 30
+_PER_REJECTING_RULE = 10
+_PER_DOUBTFUL_RULE = 5
+_MAX_LOW_PRIORITY = 10
+
+
+@runtime_checkable
+class DecisionPolicy(Protocol):
+    """A registered component that turns rule results into a decision."""
+
+    version: str
+
+    def decide(self, results: Mapping[str, RuleResult]) -> PolicyDecision:
+        """Decide one comment."""
+        ...
+
+
+def _defaults(value: float) -> dict[str, float]:
+    return dict.fromkeys(HOUSE_RULES, value)
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdPolicyConfig:
+    """Configuration of the threshold policy (``[policy]`` in the TOML)."""
+
+    auto_approve: bool = True
+    auto_reject: bool = False
+    require_all_rules_for_approve: bool = False
+    reject_thresholds: dict[str, float] = field(default_factory=lambda: _defaults(DEFAULT_REJECT))
+    approve_thresholds: dict[str, float] = field(default_factory=lambda: _defaults(DEFAULT_APPROVE))
+
+    def __post_init__(self) -> None:
+        for table in ("reject_thresholds", "approve_thresholds"):
+            for rule, value in getattr(self, table).items():
+                if rule not in HOUSE_RULES:
+                    raise ConfigError(
+                        f"[policy.{table}] unknown house rule {rule!r} "
+                        f"(known: {', '.join(HOUSE_RULES)})",
+                        field=f"policy.{table}.{rule}",
+                        code="E102",
+                    )
+                if not 0.0 <= value <= 1.0:
+                    raise ConfigError(
+                        f"[policy.{table}] {rule} must be within [0, 1], got {value}",
+                        field=f"policy.{table}.{rule}",
+                        code="E103",
+                    )
+        for rule in HOUSE_RULES:
+            if self.approve_threshold(rule) > self.reject_threshold(rule):
+                raise ConfigError(
+                    f"[policy] approve threshold for {rule} is above its reject threshold",
+                    field=f"policy.approve_thresholds.{rule}",
+                    code="E103",
+                )
+
+    def reject_threshold(self, rule: str) -> float:
+        """Score at or above which ``rule`` rejects (default 0.7 for rules not listed)."""
+        return self.reject_thresholds.get(rule, DEFAULT_REJECT)
+
+    def approve_threshold(self, rule: str) -> float:
+        """Score at or below which ``rule`` is satisfied (default 0.3 for rules not listed)."""
+        return self.approve_thresholds.get(rule, DEFAULT_APPROVE)
+
+
+class ThresholdPolicy:
+    """Per-rule thresholds with per-site auto-approve / auto-reject switches."""
+
+    def __init__(self, config: ThresholdPolicyConfig) -> None:
+        self.config = config
+        self.version = version_from_name(NAME)
+
+    def decide(self, results: Mapping[str, RuleResult]) -> PolicyDecision:
+        """Approve, reject or send to review, with a queue priority and the rules cited."""
+        cfg = self.config
+        rejecting: list[str] = []
+        doubtful: list[str] = []
+        missing: list[str] = []
+        top = 0.0
+        for rule in HOUSE_RULES:
+            result = results.get(rule)
+            if result is None or result.score is None:
+                missing.append(rule)
+                continue
+            top = max(top, result.score)
+            if result.score >= cfg.reject_threshold(rule):
+                rejecting.append(rule)
+            elif result.score > cfg.approve_threshold(rule):
+                doubtful.append(rule)
+        base = 50 * top + _PER_REJECTING_RULE * len(rejecting) + _PER_DOUBTFUL_RULE * len(doubtful)
+        cited = tuple(r for r in HOUSE_RULES if r in rejecting or r in doubtful)
+        if rejecting:
+            if cfg.auto_reject:
+                return self._decision("reject", base, cited, f"rejected by {', '.join(rejecting)}")
+            return self._decision(
+                "review",
+                base + _PENDING_REJECT_BONUS,
+                cited,
+                f"would be rejected by {', '.join(rejecting)}; auto-reject is off",
+            )
+        if doubtful:
+            return self._decision("review", base, cited, f"in doubt: {', '.join(doubtful)}")
+        if missing and cfg.require_all_rules_for_approve:
+            reason = f"not evaluated: {', '.join(missing)}"
+            return self._decision("review", min(base, _MAX_LOW_PRIORITY), (), reason)
+        if not cfg.auto_approve:
+            low = min(base, _MAX_LOW_PRIORITY)
+            return self._decision("review", low, (), "clean; auto-approve is off")
+        return self._decision("approve", 0, (), "no house rule applies")
+
+    def _decision(
+        self, outcome: Outcome, priority: float, rules: tuple[str, ...], reason: str
+    ) -> PolicyDecision:
+        return PolicyDecision(
+            outcome=outcome,
+            priority=max(0, min(100, round(priority))),
+            rules=rules,
+            policy_version=self.version,
+            reason=reason,
+        )
+
+
+@register_policy(NAME)
+def make_threshold_policy(config: ThresholdPolicyConfig) -> ThresholdPolicy:
+    """Factory for the threshold policy."""
+    return ThresholdPolicy(config)
