@@ -22,8 +22,10 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Moderator and admin accounts.", no_args_is_help=True)
 keys_app = typer.Typer(help="CMS API keys.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True)
@@ -204,6 +206,32 @@ def keys_add(name: str, db: DbOpt = None, config: ConfigOpt = None) -> None:
     with database.session() as session:
         key = create_api_key(session, name)
     out.print(key)
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Recompute every site's hash chain; exit 1 naming the first broken event."""
+    from netiquette.review.audit import sites, verify_chain
+    from netiquette.store.db import Database
+
+    settings = _settings(config, db=db)
+    database = Database(settings.database_url)
+    broken = False
+    with database.session() as session:
+        for site in sites(session):
+            report = verify_chain(session, site)
+            if report.ok:
+                out.print(f"site {site}: {report.events} events, chain intact")
+            else:
+                broken = True
+                where = (
+                    f"event {report.broken_event_id} (number {report.broken_seq})"
+                    if report.broken_event_id is not None
+                    else f"after event number {report.broken_seq}"
+                )
+                err.print(f"[red]site {site}: chain broken at {where}: {report.problem}[/]")
+    if broken:
+        raise SystemExit(1)
 
 
 @app.command("settings")

@@ -1,13 +1,52 @@
-"""The append-only audit log: one place that writes events, so every event has the same shape."""
+"""The append-only, tamper-evident audit log.
+
+Every event is written by :func:`record_event`. Events of one site form a hash chain: each
+carries a sequence number, the hash of the previous event and its own hash over a canonical
+JSON form of its fields. The chain holds no comment texts (only their sha256), so erasing an
+author's texts (GDPR) leaves it verifiable. :func:`verify_chain` recomputes it and names the
+first event that does not fit.
+
+Appending locks the site's :class:`AuditHead` row, so writers in several processes take turns.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from netiquette.store.models import AuditEvent, utcnow
+from netiquette.store.models import AuditEvent, AuditHead, utcnow
+
+GENESIS = "0" * 64
+DEFAULT_SITE = "default"
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    created = event.created_at.isoformat(timespec="microseconds") if event.created_at else None
+    payload = {
+        "site": event.site,
+        "seq": event.seq,
+        "prev": event.prev_hash,
+        "event": event.event,
+        "actor": event.actor,
+        "comment_id": event.comment_id,
+        "article_id": event.article_id,
+        "from": event.from_state,
+        "to": event.to_state,
+        "details": event.details,
+        "at": created,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash an event must carry, given its fields and its ``prev_hash``."""
+    return hashlib.sha256(_canonical(event)).hexdigest()
 
 
 def record_event(
@@ -21,8 +60,16 @@ def record_event(
     to_state: str | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+    site: str = DEFAULT_SITE,
 ) -> AuditEvent:
-    """Append one audit event to the session's transaction."""
+    """Append one event to the site's chain, in the session's transaction."""
+    head = session.get(AuditHead, site, with_for_update=True)
+    if head is None:
+        head = AuditHead(site=site, seq=0, hash=GENESIS)
+        session.add(head)
+    # Round-trip through JSON now, so the hash covers exactly what the database will return.
+    clean_details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
+    when = at or utcnow()
     row = AuditEvent(
         comment_id=comment_id,
         article_id=article_id,
@@ -30,8 +77,56 @@ def record_event(
         actor=actor,
         from_state=from_state,
         to_state=to_state,
-        details=dict(details or {}),
-        created_at=at or utcnow(),
+        details=clean_details,
+        created_at=when,
+        site=site,
+        seq=head.seq + 1,
+        prev_hash=head.hash,
     )
+    row.hash = event_hash(row)
+    head.seq, head.hash = row.seq or 0, row.hash
     session.add(row)
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """The outcome of checking one site's chain."""
+
+    site: str
+    events: int
+    ok: bool
+    broken_event_id: int | None = None
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def verify_chain(session: Session, site: str = DEFAULT_SITE) -> ChainReport:
+    """Recompute the site's chain; report the first event that was changed, removed or inserted."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    query = select(AuditEvent).where(AuditEvent.site == site).order_by(AuditEvent.seq)
+    for event in session.scalars(query.execution_options(yield_per=1000)):
+        count += 1
+        problem = ""
+        if event.seq != expected_seq:
+            problem = (
+                f"expected event number {expected_seq}, found {event.seq} (removed or inserted)"
+            )
+        elif event.prev_hash != prev:
+            problem = "does not link to the event before it"
+        elif event.hash != event_hash(event):
+            problem = "its content was changed after it was written"
+        if problem:
+            return ChainReport(site, count, False, event.id, event.seq, problem)
+        prev, expected_seq = event.hash or "", expected_seq + 1
+    head = session.get(AuditHead, site)
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
+        return ChainReport(
+            site, count, False, None, head.seq, "events at the end of the chain were removed"
+        )
+    return ChainReport(site, count, True)
+
+
+def sites(session: Session) -> list[str]:
+    """Every site that has an audit chain."""
+    return list(session.scalars(select(AuditHead.site).order_by(AuditHead.site)))

@@ -140,7 +140,7 @@ class Intake:
                     comment_id=comment_id,
                     article_id=new.article_id,
                     to_state=RECEIVED,
-                    details={"text_sha256": digest, "author_id": new.author_id},
+                    details={"text_sha256": digest, "author_sha256": text_hash(new.author_id)},
                     at=now,
                 )
         except IntegrityError:
