@@ -11,12 +11,16 @@ States::
     received ──auto_approve──▶ approved ◀──approve── pending ◀──queue── received
         │                        │  ▲                   │
         └──auto_reject──▶ rejected ◀┘ └──(reversal)──────┘──reject──▶ rejected
+
+A moderator may ``undo`` their own decision within :data:`UNDO_SECONDS`: the comment goes back
+to ``pending`` (never straight to public) with a decision row ``undo`` that reverses it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -37,10 +41,12 @@ _ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     "moderator": {
         RECEIVED: frozenset({"approve", "reject"}),
         PENDING: frozenset({"approve", "reject"}),
-        APPROVED: frozenset({"reject"}),
-        REJECTED: frozenset({"approve"}),
+        APPROVED: frozenset({"reject", "undo"}),
+        REJECTED: frozenset({"approve", "undo"}),
     },
 }
+#: How long after a decision its author may still take it back with ``undo``.
+UNDO_SECONDS = 10
 _ACTIONS["admin"] = _ACTIONS["moderator"]
 
 
@@ -92,7 +98,9 @@ def _decision(comment: Comment, actor: Actor, action: str, kw: dict[str, Any]) -
         automated=actor.kind == "policy",
         rules=_check_rules(list(kw.get("rules") or [])),
         note=kw.get("note") or "",
-        reverses_id=previous.id if previous is not None and previous.action != action else None,
+        reverses_id=previous.id
+        if previous is not None and previous.action not in (action, "undo")
+        else None,
         policy_version=kw.get("policy_version"),
         model_versions=dict(kw.get("model_versions") or {}),
     )
@@ -132,12 +140,24 @@ def _perform_reject(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Trans
     )
 
 
+def _perform_undo(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Transition:
+    latest = comment.decisions[-1] if comment.decisions else None
+    if latest is None or latest.automated or latest.actor != actor.label:
+        raise ConflictError("only your own latest decision can be undone", field="action")
+    if utcnow() - latest.created_at > timedelta(seconds=UNDO_SECONDS):
+        raise ConflictError(
+            f"a decision can be undone only within {UNDO_SECONDS} seconds", field="action"
+        )
+    return Transition(PENDING, "undone", _decision(comment, actor, "undo", kw))
+
+
 _PERFORMERS: dict[str, Callable[[Comment, Actor, dict[str, Any]], Transition]] = {
     "auto_approve": _perform_auto_approve,
     "auto_reject": _perform_auto_reject,
     "queue": _perform_queue,
     "approve": _perform_approve,
     "reject": _perform_reject,
+    "undo": _perform_undo,
 }
 
 AfterCommit = Callable[[], None]
