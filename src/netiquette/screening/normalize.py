@@ -26,6 +26,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 #: Characters that carry no visible content and are used to split words invisibly.
 ZERO_WIDTH = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff")
@@ -56,27 +57,42 @@ _WORD = r"[\w@$*#!|\u00ad\u180e\u200b-\u200f\u2060-\u2063\ufeff\u0300-\u036f]"
 #: A token: word characters plus leet/mask symbols, with inner hyphens and apostrophes.
 TOKEN_RE = re.compile(rf"{_WORD}+(?:['’\-]{_WORD}+)*")
 #: Gaps allowed between spaced-out letters (``I d i o t``, ``I.d.i.o.t``, ``I/d/i/o/t``).
-_SPACING = frozenset(" .·•_/+,:~\u00a0")
+_SPACING = frozenset(" .·•_/+,:~-\u00a0")
 _MIN_SPACED_RUN = 3
+_SPACING_CLASS = r"[ .·•_/+,:~\-\u00a0]{1,3}"
+#: Cheap check whether a text may contain spaced-out letters at all.
+_SPACED_HINT = re.compile(rf"(?<!\w)\w!?{_SPACING_CLASS}\w!?{_SPACING_CLASS}\w(?!\w)")
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One normalised reading of a raw token, with per-character offsets relative to the token."""
+class Reading(NamedTuple):
+    """One normalised reading of a raw token, with per-character offsets relative to the token.
+
+    A named tuple on purpose: readings are cached by the hundred thousand, and tuples of strings
+    and ints drop out of the garbage collector's tracking, which keeps collection pauses short.
+    """
 
     norm: str
     starts: tuple[int, ...]
     ends: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    """A word of the comment: where it is in the original and what it normalises to."""
+    """A word of the comment: where it is in the original and what it normalises to.
 
-    start: int
-    end: int
-    reading: Reading
-    alt: Reading | None = None
+    A plain slotted class rather than a frozen dataclass: tokens are created for every word of
+    every comment, and frozen-dataclass construction is several times slower.
+    """
+
+    __slots__ = ("alt", "end", "reading", "start")
+
+    def __init__(self, start: int, end: int, reading: Reading, alt: Reading | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.reading = reading
+        self.alt = alt
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.reading.norm!r})"
 
     @property
     def norm(self) -> str:
@@ -210,15 +226,29 @@ def _read(raw: str, *, alt: bool) -> Reading:
     return Reading("".join(chars), tuple(starts), tuple(ends))
 
 
-@lru_cache(maxsize=200_000)
+_TOKEN_CACHE: dict[str, tuple[Reading, Reading | None]] = {}
+_TOKEN_CACHE_SIZE = 200_000
+
+
 def read_token(raw: str) -> tuple[Reading, Reading | None]:
-    """Normalise one raw token; the second reading exists only for ambiguous characters."""
+    """Normalise one raw token; the second reading exists only for ambiguous characters.
+
+    Cached in a plain dict (cleared when full) rather than ``lru_cache``, whose linked-list nodes
+    stay tracked by the garbage collector and make full collections slow.
+    """
+    cached = _TOKEN_CACHE.get(raw)
+    if cached is not None:
+        return cached
     main = _read(raw, alt=False)
+    result: tuple[Reading, Reading | None] = (main, None)
     if any(c in LEET_ALT for c in raw) and any(c.isalpha() for c in raw):
         other = _read(raw, alt=True)
         if other.norm != main.norm:
-            return main, other
-    return main, None
+            result = (main, other)
+    if len(_TOKEN_CACHE) >= _TOKEN_CACHE_SIZE:
+        _TOKEN_CACHE.clear()
+    _TOKEN_CACHE[raw] = result
+    return result
 
 
 def normalize_word(word: str) -> str:
@@ -244,7 +274,7 @@ def _join_spaced(text: str, raws: list[tuple[int, int, str]]) -> list[tuple[int,
             while (
                 j + 1 < n
                 and _is_spaced_letter(raws[j + 1][2])
-                and 1 <= raws[j + 1][0] - raws[j][1] <= 2
+                and 1 <= raws[j + 1][0] - raws[j][1] <= 3
                 and all(c in _SPACING for c in text[raws[j][1] : raws[j + 1][0]])
             ):
                 j += 1
@@ -270,7 +300,7 @@ def _spread(reading: Reading, positions: list[int]) -> Reading:
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` into matching tokens that map back to the original offsets."""
     raws = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
-    if len(raws) >= _MIN_SPACED_RUN:
+    if len(raws) >= _MIN_SPACED_RUN and _SPACED_HINT.search(text):
         raws = _join_spaced(text, raws)
     tokens: list[Token] = []
     for start, end, raw in raws:

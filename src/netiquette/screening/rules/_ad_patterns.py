@@ -63,43 +63,64 @@ class Phrase:
     pattern: re.Pattern[str]
     weight: float
     reason: str
+    #: Lower-case substrings of which one must occur before the regex is tried: a cheap gate
+    #: that keeps the regexes off the vast majority of comments.
+    triggers: tuple[str, ...]
+
+    def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
+        """All matches; no regex work when no trigger occurs in ``lowered``."""
+        for trigger in self.triggers:
+            if trigger in lowered:
+                return list(self.pattern.finditer(text))
+        return []
 
 
-def _p(pattern: str, weight: float, reason: str) -> Phrase:
-    return Phrase(re.compile(pattern, _I), weight, reason)
+def _p(pattern: str, weight: float, reason: str, triggers: str) -> Phrase:
+    return Phrase(re.compile(pattern, _I), weight, reason, tuple(triggers.split("|")))
 
 
+_MONEY = "€|euro|eur|$|dollar"
 PHRASES: tuple[Phrase, ...] = (
     # contact me privately / see my profile
     _p(
         r"\b(?:schreib(?:t|en\s+sie)?|schick(?:t|en\s+sie)?|meld(?:e|et)\s+(?:dich|euch))\s+"
-        r"(?:mir\s+|mich\s+|bei\s+mir\s+)?(?:doch\s+|gern[e]?\s+|einfach\s+)*(?:eine\s+|ne\s+|'ne\s+)?"
-        r"(?:pn|dm|private\s+nachricht|privatnachricht)\b",
+        r"(?:mir\s+|mich\s+|bei\s+mir\s+)?(?:doch\s+|gern[e]?\s+|einfach\s+)*"
+        r"(?:eine\s+|ne\s+|'ne\s+)?(?:pn|dm|private\s+nachricht|privatnachricht)\b",
         0.8,
         "asks for private messages",
+        "pn|dm|nachricht",
     ),
     _p(
         r"\b(?:pn|dm)\s+(?:me|mir|an\s+mich)\b|\bper\s+(?:pn|dm)\b",
         0.8,
         "asks for private messages",
+        "pn|dm",
     ),
-    _p(r"\b(?:see|check(?:\s+out)?|visit)\s+my\s+(?:profile|bio|page)\b", 0.8, "points to profile"),
+    _p(
+        r"\b(?:see|check(?:\s+out)?|visit)\s+my\s+(?:profile|bio|page)\b",
+        0.8,
+        "points to profile",
+        "my ",
+    ),
     _p(
         r"\b(?:klick(?:t|en\s+sie)?|schau(?:t|en\s+sie)?|guck(?:t)?|besuch(?:t|en\s+sie)?|"
         r"sieh|seht)\s+(?:doch\s+|mal\s+|einfach\s+|gern[e]?\s+)*(?:auf\s+|in\s+|bei\s+|an\s+)?"
         r"mein(?:em|en)?\s+(?:profil|seite|bio)\b",
         0.8,
         "points to profile",
+        "profil|seite|bio",
     ),
     _p(
         r"\blink\s+(?:in|im)\s+(?:meinem\s+|meiner\s+|der\s+)?(?:profil|bio)\b",
         0.8,
         "link in profile",
+        "link",
     ),
     _p(
         r"\b(?:mehr\s+(?:infos?\s+)?|details\s+)(?:in|auf)\s+meinem\s+profil\b",
         0.8,
         "points to profile",
+        "profil",
     ),
     # own channel / newsletter
     _p(
@@ -108,53 +129,105 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:kanal|channel|newsletter|blog|podcast|seite|youtube\w*|telegram\w*)",
         0.85,
         "promotes own channel",
+        "abonnier",
     ),
-    _p(r"\bsubscribe\s+to\s+my\b|\bfolg(?:t|en\s+sie)\s+mir\s+auf\b", 0.85, "promotes own channel"),
+    _p(
+        r"\bsubscribe\s+to\s+my\b|\bfolg(?:t|en\s+sie)\s+mir\s+auf\b",
+        0.85,
+        "promotes own channel",
+        "subscribe|folg",
+    ),
     _p(
         r"\bmein(?:em|en)?\s+(?:youtube|telegram|tiktok|insta(?:gram)?)[\s\-]?"
         r"(?:kanal|channel|account|gruppe)\b",
         0.7,
         "promotes own channel",
+        "youtube|telegram|tiktok|insta",
     ),
     # sales talk
-    _p(r"\bverdien\w*\s+(?:\S+\s+){0,6}von\s+zu\s*hause\b", 0.75, "work-from-home offer"),
-    _p(r"\bvon\s+zu\s*hause\s+(?:aus\s+)?(?:\S+\s+){0,6}verdien\w*", 0.75, "work-from-home offer"),
+    _p(
+        r"\bverdien\w*\s+(?:\S+\s+){0,6}von\s+zu\s*hause\b",
+        0.75,
+        "work-from-home offer",
+        "verdien",
+    ),
+    _p(
+        r"\bvon\s+zu\s*hause\s+(?:aus\s+)?(?:\S+\s+){0,6}verdien\w*",
+        0.75,
+        "work-from-home offer",
+        "verdien",
+    ),
     _p(
         rf"\b\d[\d.,]*\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:pro|am|jede[nm]?)\s+(?:tag|woche|stunde)\b"
         rf"|\b\d[\d.,]*\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:täglich|nebenbei|extra|zusätzlich)\b"
         rf"|\bverdien(?:en\s+sie|st\s+du|t\s+ihr)\b[^.!?\n]{{0,30}}?\d[\d.,]*\s*(?:{UNIT_PRICE}|\$)",
         0.5,
         "income promise",
+        _MONEY,
     ),
     _p(
         r"\bjetzt\s+(?:\w+\s+)?(?:bestellen|kaufen|zugreifen|registrieren|sichern|gratis\s+testen)\b",
         0.5,
         "call to buy",
+        "jetzt",
     ),
-    _p(r"\b(?:rabatt|gutschein|promo|aktions)[\s\-]?codes?\b", 0.55, "discount code"),
-    _p(r"\b(?:gratis|kostenlos)\s+testen\b|\bkostenlose[nrs]?\s+probe\w*", 0.45, "free trial"),
+    _p(
+        r"\b(?:rabatt|gutschein|promo|aktions)[\s\-]?codes?\b",
+        0.55,
+        "discount code",
+        "code",
+    ),
+    _p(
+        r"\b(?:gratis|kostenlos)\s+testen\b|\bkostenlose[nrs]?\s+probe\w*",
+        0.45,
+        "free trial",
+        "testen|probe",
+    ),
     _p(
         r"\bnebenverdienst\w*|\bpassive[ns]?\s+einkommen\w*|\bzusatzeinkommen\w*",
         0.5,
         "side income",
+        "verdienst|einkommen",
     ),
-    _p(r"\bklick\w*\s+(?:hier|auf\s+den\s+link)\b", 0.5, "click here"),
+    _p(r"\bklick\w*\s+(?:hier|auf\s+den\s+link)\b", 0.5, "click here", "klick"),
     _p(
         r"\b(?:bitcoin|krypto|crypto|forex|trading)\w*\b.{0,40}?\b(?:verdien|gewinn|rendite|"
         r"investier)\w*",
         0.45,
         "investment pitch",
+        "bitcoin|krypto|crypto|forex|trading",
     ),
-    _p(r"\b(?:angebot|aktion)\s+gilt\s+nur\b|\bsolange\s+der\s+vorrat\s+reicht\b", 0.45, "offer"),
-    _p(r"\b(?:rabatt|gutschein|sonderangebot)\w*|\bversandkostenfrei\b", 0.3, "sales word"),
+    _p(
+        r"\b(?:angebot|aktion)\s+gilt\s+nur\b|\bsolange\s+der\s+vorrat\s+reicht\b",
+        0.45,
+        "offer",
+        "gilt nur|vorrat",
+    ),
+    _p(
+        r"\b(?:rabatt|gutschein|sonderangebot)\w*|\bversandkostenfrei\b",
+        0.3,
+        "sales word",
+        "rabatt|gutschein|sonderangebot|versandkosten",
+    ),
     # prices
     _p(
         rf"\b(?:nur|ab|für\s+nur|statt|jetzt)\s+(?:noch\s+)?\d+(?:[.,]\d{{2}})?\s*{UNIT_PRICE}",
         0.45,
         "price offer",
+        "€|eur",
     ),
-    _p(rf"\b\d+,(?:99|95|90)\s*{UNIT_PRICE}", 0.3, "price"),
+    _p(rf"\b\d+,(?:99|95|90)\s*{UNIT_PRICE}", 0.3, "price", "€|eur"),
 )
+
+#: Gates for the link, contact and messenger patterns (lower-case substrings).
+MESSENGER_GATE = re.compile(
+    "whats|telegram|signal|threema|wickr|snap|insta|tiktok|discord|viber|wechat|kik"
+)
+OBFUSCATION_GATE = re.compile(r"[\[({]\s*(?:dot|punkt)|\sdot\s", _I)
+AT_GATE = re.compile(r"[\[({]\s*(?:at|ät|@)|\s(?:at|ät)\s", _I)
+#: A dot followed by a known top-level domain: the cheap gate for bare domains.
+TLD_HINT = re.compile(rf"\.(?:{TLDS})\b", _I)
+DIGIT = re.compile(r"\d")
 
 WEIGHTS = {
     "link": 0.85,

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from netiquette.errors import ConfigError
 from netiquette.screening.normalize import MASK, normalize_word
@@ -41,9 +42,8 @@ class Entry:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class WordMatch:
-    """Why a normalised word counts as an insult."""
+class WordMatch(NamedTuple):
+    """Why a normalised word counts as an insult (a tuple: cached in bulk, see normalize)."""
 
     entry: Entry
     score: float
@@ -65,6 +65,13 @@ class Lexicon:
         for entry in entries:
             self._add(entry)
         self.max_phrase = max((len(p) for p in self.phrases), default=0)
+        # multi-word entries indexed by their first word, longest first
+        self.phrases_by_first: dict[str, list[tuple[tuple[str, ...], Entry]]] = {}
+        for words, phrase in sorted(self.phrases.items(), key=lambda kv: -len(kv[0])):
+            self.phrases_by_first.setdefault(words[0], []).append((words, phrase))
+        self.idioms_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for idiom in sorted(self.idioms, key=len, reverse=True):
+            self.idioms_by_first.setdefault(idiom[0], []).append(idiom)
         self._masked_pool = "\n".join(sorted(set(self.forms) | set(self.heads)))
 
     def _add(self, entry: Entry) -> None:

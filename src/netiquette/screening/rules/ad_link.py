@@ -77,9 +77,8 @@ def host_of(link: str) -> str:
 
 
 def is_allowed(host: str, allowed: tuple[str, ...]) -> bool:
-    """Is ``host`` one of the allow-listed domains or under one?"""
+    """Is ``host`` one of the allow-listed (lower-case) domains or under one?"""
     for domain in allowed:
-        domain = domain.lower().strip()
         if domain.startswith("*."):
             if host == domain[2:] or host.endswith(domain[1:]):
                 return True
@@ -105,7 +104,8 @@ class AdLinkRule:
     def __init__(self, config: AdLinkConfig) -> None:
         self.config = config
         self.version = version_from_name(NAME)
-        self.allowed = tuple(config.allowed_domains) + tuple(config.extra_allowed_domains)
+        domains = tuple(config.allowed_domains) + tuple(config.extra_allowed_domains)
+        self.allowed = tuple(d.strip().lower() for d in domains if d.strip())
 
     def evaluate(self, item: ScreeningInput) -> RuleResult:
         """Score one comment from its link, contact and sales signals."""
@@ -148,14 +148,22 @@ class AdLinkRule:
                     return False
             return True
 
-        for pattern, kind in (
-            (pat.OBFUSCATED_EMAIL, "e-mail address"),
-            (pat.EMAIL, "e-mail address"),
-            (pat.URL, "link"),
-            (pat.WWW, "link"),
-            (pat.OBFUSCATED_DOMAIN, "obfuscated link"),
-            (pat.BARE_DOMAIN, "link"),
-        ):
+        lowered = text.lower()
+        link_patterns = (
+            (pat.OBFUSCATED_EMAIL, "e-mail address", pat.AT_GATE.search(text) is not None),
+            (pat.EMAIL, "e-mail address", "@" in text),
+            (pat.URL, "link", "://" in text),
+            (pat.WWW, "link", "www" in lowered),
+            (
+                pat.OBFUSCATED_DOMAIN,
+                "obfuscated link",
+                pat.OBFUSCATION_GATE.search(text) is not None,
+            ),
+            (pat.BARE_DOMAIN, "link", pat.TLD_HINT.search(text) is not None),
+        )
+        for pattern, kind, gate in link_patterns:
+            if not gate:
+                continue
             for m in pattern.finditer(text):
                 start, end = m.start(), _trim(text, m.start(), m.end())
                 if end <= start or not free(start, end):
@@ -164,13 +172,16 @@ class AdLinkRule:
                     taken.append((start, end))  # a source: occupies the span, adds nothing
                     continue
                 add(start, end, pat.WEIGHTS[kind], kind)
-        phones = [m for m in pat.PHONE.finditer(text) if pat.phone_like(m.group())]
+        phones: list[re.Match[str]] = []
+        if pat.DIGIT.search(text):
+            phones = [m for m in pat.PHONE.finditer(text) if pat.phone_like(m.group())]
         for m in phones:
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), pat.WEIGHTS["phone number"], "phone number")
-        self._messengers(text, phones, add)
+        if pat.MESSENGER_GATE.search(lowered):
+            self._messengers(text, phones, add)
         for phrase in pat.PHRASES:
-            for m in phrase.pattern.finditer(text):
+            for m in phrase.finditer(text, lowered):
                 if new_phrase(m.start(), m.end()):
                     found.append(Signal(m.start(), m.end(), phrase.weight, phrase.reason))
         return sorted(found, key=lambda s: (s.start, s.end))

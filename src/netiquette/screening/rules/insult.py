@@ -126,21 +126,20 @@ class InsultRule:
 
     def _idiom_tokens(self, norms: list[str]) -> set[int]:
         skip: set[int] = set()
-        for idiom in self.lexicon.idioms:
-            size = len(idiom)
-            first = idiom[0]
-            for i, norm in enumerate(norms):
-                if norm == first and tuple(norms[i : i + size]) == idiom:
-                    skip.update(range(i, i + size))
+        by_first = self.lexicon.idioms_by_first
+        for i, norm in enumerate(norms):
+            for idiom in by_first.get(norm, ()):
+                if tuple(norms[i : i + len(idiom)]) == idiom:
+                    skip.update(range(i, i + len(idiom)))
         return skip
 
     def _phrase_at(self, norms: list[str], i: int, skip: set[int]) -> tuple[int, Entry] | None:
-        for length in range(self.lexicon.max_phrase, 1, -1):
-            if i + length > len(norms) or any(j in skip for j in range(i, i + length)):
-                continue
-            entry = self.lexicon.phrases.get(tuple(norms[i : i + length]))
-            if entry is not None:
-                return length, entry
+        for words, entry in self.lexicon.phrases_by_first.get(norms[i], ()):
+            size = len(words)
+            if tuple(norms[i : i + size]) == words and not any(
+                j in skip for j in range(i, i + size)
+            ):
+                return size, entry
         return None
 
     def _word_hit(self, normalized: Normalized, token: Token) -> _Hit | None:
