@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from netiquette.articles.extract import extract_article
+from netiquette.articles.extract import ExtractedArticle, extract_article
 from netiquette.errors import InputError, TooLongError
 from netiquette.review.audit import record_event
 from netiquette.store.models import Article, utcnow
@@ -37,7 +37,15 @@ def upsert_article(session: Session, data: ArticleIn, actor: str, max_chars: int
         raise InputError(f"{field} is empty", field=field)
     if len(raw) > max_chars:
         raise TooLongError(f"{field} has {len(raw)} characters; limit {max_chars}", field=field)
-    extracted = extract_article(text=data.text, html=data.html, url=data.url)
+    try:
+        extracted = extract_article(text=data.text, html=data.html, url=data.url)
+    except InputError:
+        if data.text is None:
+            raise
+        # A very short plain text (one sentence) is still the article the CMS means.
+        extracted = ExtractedArticle(
+            title="", lead="", body=data.text.strip(), paragraphs=[data.text.strip()], source="text"
+        )
     article = session.get(Article, data.id)
     created = article is None
     if article is None:

@@ -1,0 +1,41 @@
+"""Articles: upsert by id, extracted body in the answer."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import CMS
+
+PAGE = """<html><head><title>Neue Brücke | Stadtanzeiger</title></head><body>
+<nav><a href="/">Start</a> <a href="/lokal">Lokales</a></nav>
+<div class="cookie">Wir verwenden Cookies. <button>Akzeptieren</button></div>
+<article><h1>Neue Brücke über die Elster eröffnet</h1>
+<p>Nach drei Jahren Bauzeit ist die neue Fußgängerbrücke über die Elster am Samstag eröffnet
+worden. Sie verbindet den Stadtpark mit dem neuen Wohngebiet am Westufer.</p>
+<p>Die Baukosten lagen mit 6,4 Millionen Euro rund zehn Prozent über der Planung, sagte die
+Baubürgermeisterin bei der Eröffnung vor etwa 300 Gästen.</p></article>
+<footer>Impressum · Datenschutz</footer></body></html>"""
+
+
+def test_html_article_answers_with_extracted_body(client: TestClient) -> None:
+    r = client.post("/api/v1/articles", json={"id": "b1", "html": PAGE}, headers=CMS)
+    assert r.status_code == 200, r.text
+    body = r.json()["body"]
+    assert "6,4 Millionen Euro" in body
+    assert "Impressum" not in body
+    assert "Cookies" not in body
+
+
+def test_upsert_replaces_the_body_and_keeps_the_id(client: TestClient) -> None:
+    first = client.post("/api/v1/articles", json={"id": "b2", "text": "Erste Fassung."}, headers=CMS)
+    assert first.status_code == 200
+    assert first.json()["body"] == "Erste Fassung."
+    second = client.post(
+        "/api/v1/articles",
+        json={"id": "b2", "title": "Korrigiert", "text": "Zweite, korrigierte Fassung."},
+        headers=CMS,
+    )
+    assert second.json()["body"] == "Zweite, korrigierte Fassung."
+    got = client.get("/api/v1/articles/b2", headers=CMS).json()
+    assert got["title"] == "Korrigiert"
+    assert client.get("/api/v1/articles/none", headers=CMS).status_code == 404
