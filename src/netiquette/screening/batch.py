@@ -25,7 +25,7 @@ import json
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -121,19 +121,31 @@ def parse_line(line: str, number: int) -> tuple[str | int, ScreeningInput] | Non
     return comment_id, item
 
 
+def _binary_lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"line {number}: invalid UTF-8", field="line") from None
+
+
 def _lines(source: Path | TextIO) -> Iterator[tuple[int, str]]:
-    """Numbered text lines; invalid UTF-8 becomes an InputError naming the line."""
+    """Numbered text lines; invalid UTF-8 becomes an InputError naming the line.
+
+    Streams with a binary buffer (``sys.stdin``) are read as bytes, so that the line number of
+    undecodable input is exact; a text wrapper decodes in chunks and would report too early.
+    """
     if isinstance(source, Path):
         try:
             handle = source.open("rb")
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}", field="input") from None
         with handle:
-            for number, raw in enumerate(handle, start=1):
-                try:
-                    yield number, raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise InputError(f"line {number}: invalid UTF-8", field="line") from None
+            yield from _binary_lines(handle)
+        return
+    buffer = getattr(source, "buffer", None)
+    if buffer is not None and hasattr(buffer, "readline"):
+        yield from _binary_lines(buffer)
         return
     number = 0
     while True:

@@ -1,0 +1,132 @@
+"""House rule ``ad_link``: links, contacts and sales talk are flagged; cited sources are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from netiquette.screening.base import ScreeningInput
+from netiquette.screening.registry import get_component
+from netiquette.screening.rules.ad_link import (
+    AdLinkConfig,
+    AdLinkRule,
+    host_of,
+    is_allowed,
+    make_ad_link_rule,
+)
+
+
+@pytest.fixture(scope="module")
+def rule() -> AdLinkRule:
+    return make_ad_link_rule(AdLinkConfig())
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Mehr unter https://shop-xy.de/angebot.", "https://shop-xy.de/angebot"),
+        ("Schaut auf www.billig-uhren.com vorbei", "www.billig-uhren.com"),
+        ("Günstig bei shop-xy.de!", "shop-xy.de"),
+        ("Alles auf example [dot] com", "example [dot] com"),
+        ("Besucht example dot com", "example dot com"),
+        ("Schreibt an info@spam-firma.de", "info@spam-firma.de"),
+        ("Kontakt: verkauf (at) spam (punkt) de", "verkauf (at) spam (punkt) de"),
+        ("Ruft an: 0176 12345678", "0176 12345678"),
+        ("Tel. +49 30 1234567", "+49 30 1234567"),
+        ("Tel. 089 / 123 456 78", "089 / 123 456 78"),
+        ("Meldet euch per WhatsApp +49 176 1234 5678", "WhatsApp"),
+        ("Telegram: @schnellreich", "Telegram"),
+        ("Schreib mir eine PN für Details", "Schreib mir eine PN"),
+        ("PN me for more", "PN me"),
+        ("See my profile!", "See my profile"),
+        ("Klickt auf mein Profil", "Klickt auf mein Profil"),
+        ("Link in meinem Profil", "Link in meinem Profil"),
+        ("Abonniert meinen Kanal!", "Abonniert meinen Kanal"),
+        ("Verdienen Sie 500 € am Tag von zu Hause!", "Verdienen Sie 500 € am Tag von zu Hause"),
+        ("Jetzt bestellen, nur 19,99 €", "nur 19,99 €"),
+        ("Rabattcode SPAR20, jetzt sichern!", "Rabattcode"),
+    ],
+)
+def test_ads_and_contacts_are_flagged(rule: AdLinkRule, text: str, evidence: str) -> None:
+    result = rule.evaluate(ScreeningInput(text))
+    assert result.flag
+    assert result.score is not None and result.score >= 0.7
+    assert evidence in [span.text for span in result.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quelle: https://www.destatis.de/DE/Themen/Gesellschaft/_inhalt.html",
+        "Laut dpa.de und reuters.com ist das falsch.",
+        "Siehe https://de.wikipedia.org/wiki/Grundgesetz_(Deutschland).",
+        "Die Studie: https://doi.org/10.1038/s41586-020-2649-2 und arxiv.org/abs/2101.00001",
+        "Die CDC (www.cdc.gov) und die Uni (mit.edu) sagen dasselbe.",
+        "Im Bundestag (bundestag.de) und bei bundesregierung.de nachzulesen.",
+        "Auch die WHO (who.int) und europa.eu haben Zahlen.",
+        "Statistik Austria: www.statistik.gv.at, Schweiz: www.bfs.admin.ch",
+        "Die Oxford-Studie auf ox.ac.uk ist lesenswert.",
+        "Presseanfrage an presse@bundesregierung.de",
+    ],
+)
+def test_only_allow_listed_sources_is_clean(rule: AdLinkRule, text: str) -> None:
+    result = rule.evaluate(ScreeningInput(text))
+    assert not result.flag
+    assert result.score == 0.0
+    assert result.evidence == ()
+
+
+def test_ad_next_to_a_source_is_still_flagged(rule: AdLinkRule) -> None:
+    result = rule.evaluate(ScreeningInput("Laut dpa.de stimmt das, Uhren gibt es bei uhren-xy.com"))
+    assert result.flag
+    assert [span.text for span in result.evidence] == ["uhren-xy.com"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Telegram-Gruppen verbreiten Desinformation.",
+        "Am 01.01.2024 um 12:30 Uhr ging es los.",
+        "Das Ticket kostet 49,00 € im Monat.",
+        "Ich verdiene 3000 Euro im Monat und zahle Steuern.",
+        "Das Land hat 83 000 000 Einwohner und 12.000.000 Rentner.",
+        "ISBN 978-3-16-148410-0",
+        "z.B. bzw. u.a. usw. d.h.",
+        "Ende.Das war es.",
+        "@Peter: Da haben Sie recht.",
+        "Die Rabatte der Händler sind gesunken.",
+    ],
+)
+def test_ordinary_comments_are_not_flagged(rule: AdLinkRule, text: str) -> None:
+    result = rule.evaluate(ScreeningInput(text))
+    assert not result.flag
+    assert result.score is not None and result.score <= 0.3
+
+
+def test_allow_list_is_configurable() -> None:
+    component = get_component("netiquette.ad_link.patterns.v1")
+    ours = component.build({"extra_allowed_domains": ["unsere-zeitung.de"]})
+    assert not ours.evaluate(ScreeningInput("Siehe www.unsere-zeitung.de/artikel/1")).flag
+    strict = component.build({"allowed_domains": []})
+    assert strict.evaluate(ScreeningInput("Siehe www.reuters.com/world")).flag
+
+
+@pytest.mark.parametrize(
+    ("link", "host"),
+    [
+        ("https://www.Example.com:8080/path?q=1", "example.com"),
+        ("shop-xy.de/angebot", "shop-xy.de"),
+        ("example [dot] com", "example.com"),
+        ("info@spam.de", "spam.de"),
+    ],
+)
+def test_host_of(link: str, host: str) -> None:
+    assert host_of(link) == host
+
+
+def test_wildcard_and_subdomain_allow_entries() -> None:
+    allowed = ("*.gov", "dpa.de")
+    assert is_allowed("www.cdc.gov", allowed)
+    assert is_allowed("gov", allowed)
+    assert is_allowed("news.dpa.de", allowed)
+    assert not is_allowed("notdpa.de", allowed)
+    assert not is_allowed("gov.example.com", allowed)

@@ -1,0 +1,117 @@
+"""Normalisation: each evasion trick reaches the same skeleton, and offsets lead back."""
+
+from __future__ import annotations
+
+import pytest
+
+from netiquette.screening.normalize import normalize, normalize_word
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Idiot", "idiot"),
+        ("IDIOT", "idiot"),
+        ("I d i o t", "idiot"),
+        ("I.d.i.o.t", "idiot"),
+        ("I-d-i-o-t", "idiot"),
+        ("I - d - i - o - t", "idiot"),
+        ("I_d_i_o_t", "idiot"),
+        ("Idi0t", "idiot"),
+        ("1d10t", "idiot"),
+        ("Idiooooot", "idiot"),
+        ("Іdiot", "idiot"),  # Cyrillic І
+        ("Ιdιοt", "idiot"),  # Greek iota and omicron
+        ("Id\u200biot", "idiot"),  # zero-width space
+        ("Id\u00adiot", "idiot"),  # soft hyphen
+        ("Ｉｄｉｏｔ", "idiot"),  # full-width
+        ("𝐈𝐝𝐢𝐨𝐭", "idiot"),  # mathematical bold
+        ("Idiót", "idiot"),
+    ],
+)
+def test_evasions_reach_the_same_skeleton(written: str, expected: str) -> None:
+    assert normalize(written).text == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Dummköpfe", "Dummkoepfe"),
+        ("Straße", "Strasse"),
+        ("über", "u\u0308ber"),  # precomposed vs combining diaeresis
+        ("Ar$chl0ch", "Arschloch"),
+        ("Vollpf0sten", "Vollpfosten"),
+    ],
+)
+def test_spelling_variants_are_equal(left: str, right: str) -> None:
+    assert normalize(left).text == normalize(right).text
+
+
+def test_masks_are_kept_as_one_mask_character() -> None:
+    assert normalize("A****loch").text == "a*loch"
+    assert normalize("Arschl*ch").text == "arschl*ch"
+    assert normalize("Arsch#loch").text == "arsch*loch"
+
+
+def test_ambiguous_leet_has_an_alternative_reading() -> None:
+    (token,) = normalize("Vo11idiot").tokens
+    assert token.norm == "voidiot"
+    assert token.alt is not None and token.alt.norm == "volidiot"
+    (at,) = normalize("Arschl@ch").tokens
+    assert at.alt is not None and at.alt.norm == "arschl*ch"
+
+
+def test_numbers_without_letters_stay_digits() -> None:
+    assert normalize("Im Jahr 2024").text == "im jahr 2024"
+
+
+def test_hashtags_and_handles_lose_their_marker() -> None:
+    assert normalize("#Idiot @Idiot").text == "idiot idiot"
+
+
+def test_ordinary_words_stay_apart() -> None:
+    assert normalize("Das ist ein guter Artikel.").text == "das ist ein guter artikel"
+
+
+def test_two_letter_abbreviations_are_not_joined() -> None:
+    assert normalize("z.B. das").text == "z b das"
+
+
+def test_to_original_maps_tokens_back() -> None:
+    text = "Du bist ein I d i o t, echt."
+    n = normalize(text)
+    start = n.text.index("idiot")
+    ostart, oend = n.to_original(start, start + len("idiot"))
+    assert text[ostart:oend] == "I d i o t"
+
+
+def test_to_original_covers_collapsed_repeats_and_removed_characters() -> None:
+    text = "so ein Idiooooot\u200b!"
+    n = normalize(text)
+    start = n.text.index("idiot")
+    ostart, oend = n.to_original(start, start + 5)
+    assert text[ostart:oend] == "Idiooooot"
+
+
+def test_to_original_across_tokens() -> None:
+    text = "Kein  Schwein gehabt"
+    n = normalize(text)
+    ostart, oend = n.to_original(0, len("kein schwein"))
+    assert text[ostart:oend] == "Kein  Schwein"
+
+
+def test_to_original_of_empty_span_is_empty() -> None:
+    n = normalize("abc def")
+    ostart, oend = n.to_original(4, 4)
+    assert ostart == oend
+
+
+def test_empty_text() -> None:
+    n = normalize("")
+    assert n.text == ""
+    assert n.tokens == ()
+    assert n.to_original(0, 0) == (0, 0)
+
+
+def test_normalize_word_matches_comment_normalisation() -> None:
+    assert normalize_word("Dummköpfe") == normalize("DUMMKOEPFE").text

@@ -1,0 +1,164 @@
+"""The pipeline built from TOML: all five house rules, switches, versions, config errors."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from netiquette.errors import ConfigError, ModelError
+from netiquette.screening import (
+    HOUSE_RULES,
+    Pipeline,
+    RuleResult,
+    ScreeningInput,
+    default_config_path,
+    load_pipeline,
+)
+from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
+from netiquette.screening.rules.ad_link import DEFAULT_ALLOWED_DOMAINS
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return load_pipeline()
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "screening.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_results_for_all_five_rules_in_order(pipeline: Pipeline) -> None:
+    result = pipeline.screen(ScreeningInput("Ein sachlicher Kommentar."))
+    assert list(result.results) == list(HOUSE_RULES)
+    assert result.decision.outcome == "approve"
+    assert result.results["insinuation"].score is None
+    assert result.results["insinuation"].reason == "no model yet"
+    assert result.results["insult"].score == 0.0
+
+
+def test_insult_goes_to_review_by_default(pipeline: Pipeline) -> None:
+    result = pipeline.screen(ScreeningInput("Du Vollidiot."))
+    assert result.flags["insult"]
+    assert result.decision.outcome == "review"
+    assert result.decision.rules == ("insult",)
+
+
+def test_versions(pipeline: Pipeline) -> None:
+    assert pipeline.versions == {
+        "insinuation": "placeholder-v1",
+        "insult": "lexicon-v1",
+        "aggression": "placeholder-v1",
+        "ad_link": "patterns-v1",
+        "off_topic": "placeholder-v1",
+        "policy": "thresholds-v1",
+    }
+    result = pipeline.screen(ScreeningInput("Hallo"))
+    assert result.model_versions == pipeline.versions
+
+
+def test_switch_overrides() -> None:
+    strict = load_pipeline(auto_reject=True)
+    assert strict.screen(ScreeningInput("Du Vollidiot.")).decision.outcome == "reject"
+    held = load_pipeline(auto_approve=False)
+    assert held.screen(ScreeningInput("Guter Artikel.")).decision.outcome == "review"
+
+
+def test_screen_many_keeps_order(pipeline: Pipeline) -> None:
+    items = [ScreeningInput("Guter Artikel."), ScreeningInput("Du Idiot."), ScreeningInput("Ok.")]
+    outcomes = [r.decision.outcome for r in pipeline.screen_many(items)]
+    assert outcomes == ["approve", "review", "approve"]
+
+
+def test_unconfigured_rule_is_not_evaluated(tmp_path: Path) -> None:
+    path = write(tmp_path, '[rules.insult]\ncomponent = "netiquette.insult.lexicon.v1"\n')
+    pipeline = load_pipeline(path)
+    result = pipeline.screen(ScreeningInput("Du Idiot"))
+    assert list(result.results) == list(HOUSE_RULES)
+    assert result.results["ad_link"].score is None
+    assert result.results["ad_link"].reason == "not configured"
+    assert result.flags["insult"]
+    assert pipeline.versions["ad_link"] == "none"
+
+
+def test_shipped_config_matches_component_defaults() -> None:
+    config = tomllib.loads(default_config_path().read_text(encoding="utf-8"))
+    assert tuple(config["rules"]["ad_link"]["allowed_domains"]) == DEFAULT_ALLOWED_DOMAINS
+    policy = config["policy"]
+    defaults = ThresholdPolicyConfig()
+    assert policy["reject_thresholds"] == defaults.reject_thresholds
+    assert policy["approve_thresholds"] == defaults.approve_thresholds
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[rules.insults]\ncomponent = "netiquette.insult.lexicon.v1"\n', "unknown house rule"),
+        ('[rules.insult]\ncomponent = "netiquette.insult.lexicon.v7"\n', "unknown component"),
+        ("[rules.insult]\nthreshold = 0.5\n", "needs a 'component'"),
+        (
+            '[rules.insult]\ncomponent = "netiquette.insult.lexicon.v1"\nthresold = 0.5\n',
+            "unknown key 'thresold'",
+        ),
+        (
+            '[rules.insult]\ncomponent = "netiquette.insult.lexicon.v1"\nthreshold = "hoch"\n',
+            "key 'threshold' must be a number",
+        ),
+        (
+            '[rules.insult]\ncomponent = "netiquette.ad_link.patterns.v1"\n',
+            "produces 'ad_link', not 'insult'",
+        ),
+        (
+            '[rules.insult]\ncomponent = "netiquette.policy.thresholds.v1"\n',
+            "unknown component",
+        ),
+        ("[polcy]\nauto_approve = true\n", "unknown section"),
+        ("[policy]\nauto_approve = 1\n", "key 'auto_approve' must be a boolean"),
+        ("[policy]\nauto_reject = true\nreject = 3\n", "unknown key 'reject'"),
+        ("[rules\n", "invalid TOML"),
+    ],
+)
+def test_config_errors_name_the_problem(tmp_path: Path, toml: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_pipeline(write(tmp_path, toml))
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_pipeline(tmp_path / "nope.toml")
+
+
+class ExplodingRule:
+    name = "insult"
+    version = "broken-v1"
+
+    def evaluate(self, item: ScreeningInput) -> RuleResult:
+        raise RuntimeError("model file truncated")
+
+
+class OutOfRangeRule:
+    name = "insult"
+    version = "broken-v1"
+
+    def evaluate(self, item: ScreeningInput) -> RuleResult:
+        return RuleResult("insult", self.version, 1.5, True)
+
+
+def test_a_failing_rule_is_a_model_error_not_a_clean_comment() -> None:
+    pipeline = Pipeline({"insult": ExplodingRule()}, ThresholdPolicy(ThresholdPolicyConfig()))
+    with pytest.raises(ModelError, match="model file truncated"):
+        pipeline.screen(ScreeningInput("Hallo"))
+
+
+def test_a_score_outside_the_unit_interval_is_a_model_error() -> None:
+    pipeline = Pipeline({"insult": OutOfRangeRule()}, ThresholdPolicy(ThresholdPolicyConfig()))
+    with pytest.raises(ModelError, match="outside"):
+        pipeline.screen(ScreeningInput("Hallo"))
+
+
+def test_rule_under_the_wrong_name_is_refused() -> None:
+    with pytest.raises(ConfigError, match="produces"):
+        Pipeline({"aggression": ExplodingRule()}, ThresholdPolicy(ThresholdPolicyConfig()))

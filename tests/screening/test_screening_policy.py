@@ -1,0 +1,113 @@
+"""The threshold policy: outcomes, switches, priority and cited rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from netiquette.errors import ConfigError
+from netiquette.screening.base import HOUSE_RULES, RuleResult
+from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
+from netiquette.screening.registry import get_component
+
+
+def results(**scores: float | None) -> dict[str, RuleResult]:
+    """Results for all five rules; unnamed rules are not evaluated."""
+    out = {}
+    for rule in HOUSE_RULES:
+        score = scores.get(rule)
+        if score is None:
+            out[rule] = RuleResult.not_evaluated(rule, "test-v1", "no model yet")
+        else:
+            out[rule] = RuleResult(rule, "test-v1", score, score >= 0.7)
+    return out
+
+
+def policy(**overrides: object) -> ThresholdPolicy:
+    built = get_component("netiquette.policy.thresholds.v1").build(overrides, section="policy")
+    assert isinstance(built, ThresholdPolicy)
+    return built
+
+
+def test_clean_comment_is_approved() -> None:
+    decision = policy().decide(results(insult=0.0, ad_link=0.1))
+    assert decision.outcome == "approve"
+    assert decision.priority == 0
+    assert decision.rules == ()
+    assert decision.policy_version == "thresholds-v1"
+
+
+def test_not_evaluated_rules_do_not_block_approval_by_default() -> None:
+    assert policy().decide(results(insult=0.0)).outcome == "approve"
+
+
+def test_require_all_rules_sends_partial_results_to_review() -> None:
+    decision = policy(require_all_rules_for_approve=True).decide(results(insult=0.0))
+    assert decision.outcome == "review"
+    assert "insinuation" in decision.reason
+
+
+def test_auto_approve_off_sends_clean_comments_to_review_with_low_priority() -> None:
+    decision = policy(auto_approve=False).decide(results(insult=0.0))
+    assert decision.outcome == "review"
+    assert decision.priority <= 10
+
+
+def test_rejecting_rule_with_auto_reject_on_rejects() -> None:
+    decision = policy(auto_reject=True).decide(results(insult=0.92))
+    assert decision.outcome == "reject"
+    assert decision.rules == ("insult",)
+
+
+def test_rejecting_rule_with_auto_reject_off_is_urgent_review() -> None:
+    decision = policy(auto_reject=False).decide(results(insult=0.92))
+    assert decision.outcome == "review"
+    assert decision.rules == ("insult",)
+    assert decision.priority >= 70
+
+
+def test_doubtful_score_goes_to_review() -> None:
+    decision = policy(auto_reject=True).decide(results(insult=0.46))
+    assert decision.outcome == "review"
+    assert decision.rules == ("insult",)
+
+
+def test_priority_grows_with_score_and_rules_flagged() -> None:
+    p = policy()
+    doubtful = p.decide(results(insult=0.4)).priority
+    more_doubtful = p.decide(results(insult=0.6)).priority
+    one_reject = p.decide(results(insult=0.8)).priority
+    two_rejects = p.decide(results(insult=0.8, ad_link=0.8)).priority
+    clean_but_held = policy(auto_approve=False).decide(results(insult=0.0)).priority
+    assert clean_but_held < doubtful < more_doubtful < one_reject < two_rejects <= 100
+
+
+def test_rules_are_cited_in_house_rule_order() -> None:
+    decision = policy().decide(results(ad_link=0.9, insult=0.5))
+    assert decision.rules == ("insult", "ad_link")
+
+
+def test_per_rule_thresholds() -> None:
+    strict = policy(reject_thresholds={"ad_link": 0.5}, approve_thresholds={"ad_link": 0.1})
+    assert strict.decide(results(ad_link=0.55)).rules == ("ad_link",)
+    assert strict.config.reject_threshold("insult") == 0.7  # not listed: default
+
+
+def test_unknown_rule_in_thresholds_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="insults") as info:
+        ThresholdPolicyConfig(reject_thresholds={"insults": 0.5})
+    assert info.value.field == "policy.reject_thresholds.insults"
+
+
+def test_threshold_out_of_range_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="within"):
+        ThresholdPolicyConfig(reject_thresholds={"insult": 1.5})
+
+
+def test_approve_above_reject_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="above its reject"):
+        ThresholdPolicyConfig(reject_thresholds={"insult": 0.4}, approve_thresholds={"insult": 0.6})
+
+
+def test_switch_of_wrong_type_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="auto_reject"):
+        policy(auto_reject="yes")
