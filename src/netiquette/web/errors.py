@@ -21,11 +21,13 @@ def _field_of(loc: tuple[Any, ...]) -> str:
 
 
 def _validation_body(exc: RequestValidationError) -> tuple[int, dict[str, Any]]:
-    errors = exc.errors()
-    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request", "type": ""}
+    errors: list[dict[str, Any]] = [dict(e) for e in exc.errors()]
+    first: dict[str, Any] = (
+        errors[0] if errors else {"loc": ("body",), "msg": "invalid request", "type": ""}
+    )
     kind = str(first.get("type", ""))
     if kind == "json_invalid":
-        ctx = first.get("ctx") or {}
+        ctx: dict[str, Any] = first.get("ctx") or {}
         detail = ctx.get("error", "malformed JSON")
         return 400, {
             "error": {
