@@ -395,3 +395,28 @@ class WorkspaceSetting(Base):
 
 Index("ix_decisions_created_at", Decision.created_at)
 Index("ix_screenings_rule_flag", Screening.rule, Screening.flag)
+
+
+class FeedbackExample(Base):
+    """A labelled comment sent back by a client (Perspective ``suggestscore``), for retraining.
+
+    ``labels`` keeps the client's attribute scores as sent (``{"TOXICITY": 1.0}``);
+    ``rule_labels`` translates them to house rules where an attribute reads exactly one rule,
+    and to ``reject`` for the overall attributes (TOXICITY, SEVERE_TOXICITY). Append-only.
+    """
+
+    __tablename__ = "feedback_examples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(50))
+    submitter: Mapped[str] = mapped_column(String(200))
+    client_token: Mapped[str | None] = mapped_column(String(500), index=True)
+    community_id: Mapped[str | None] = mapped_column(String(500))
+    external_comment_id: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    context: Mapped[list[Any]] = mapped_column(default=list)
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    rule_labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
