@@ -15,7 +15,7 @@ from netiquette.review.intake import Intake
 from netiquette.screening import Pipeline, load_pipeline
 from netiquette.settings import Settings, load_settings
 from netiquette.store.db import Database
-from netiquette.web.api import articles, auth, comments, moderation
+from netiquette.web.api import articles, auth, comments, coral, moderation, perspective
 from netiquette.web.context import Admin, AppContext, Ctx
 from netiquette.web.errors import install_error_handlers
 
@@ -57,6 +57,9 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         return {"settings": ctx.settings.public(), "screening": ctx.pipeline.versions}
 
     app.include_router(api)
+    # Drop-in interfaces of the tools newsrooms already run (see docs/switch-from-perspective.md).
+    app.include_router(perspective.router)
+    app.include_router(coral.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz(ctx: Ctx) -> dict[str, Any]:

@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_password", "", "If set at start, creates or refreshes user 'admin'", True),
     Setting("api_key", "", "If set at start, creates or refreshes the CMS API key", True),
     Setting("public_base_url", "", "Base URL used in status links; empty = from the request"),
+    Setting("coral_signing_secret", "", "Coral's signing secret; empty = Coral phase off", True),
+    Setting("coral_time_budget_ms", 1000, "Time for a Coral answer; then SYSTEM_WITHHELD"),
+    Setting("coral_auto_approve", True, "Answer Coral APPROVED for approved comments; off = 204"),
+    Setting("article_fetch_timeout_ms", 3000, "Longest fetch of an article page from story.url"),
+    Setting("article_fetch_max_bytes", 2_000_000, "Largest article page fetched, in bytes"),
+    Setting("article_fetch_hosts", "", "Hosts article pages may be fetched from; empty = any"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

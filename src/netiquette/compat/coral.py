@@ -1,0 +1,316 @@
+"""Coral Talk's external moderation phase, answered by netiquette's intake.
+
+Coral POSTs each new or edited comment (``ExternalModerationRequest``) and waits for 204 (no
+opinion) or 200 with ``actions``/``status``. netiquette records every such comment in its own
+store, queue and audit log like a CMS submission (actor ``coral:<tenant domain>``), then maps its
+state to Coral's:
+
+| netiquette            | Coral answer                                                       |
+|-----------------------|--------------------------------------------------------------------|
+| approved              | 200 ``APPROVED`` (204 when ``coral_auto_approve`` is off)          |
+| rejected              | 200 ``REJECTED`` + FLAG per flagged rule Coral has a reason for    |
+| pending (human queue) | 200 ``SYSTEM_WITHHELD`` + the same FLAGs                           |
+| not decided in time   | 200 ``SYSTEM_WITHHELD``, no FLAG; netiquette still decides it      |
+| nothing to screen     | 204                                                                |
+
+Coral's documented flag reasons are ``COMMENT_DETECTED_TOXIC`` (insult, aggression) and
+``COMMENT_DETECTED_SPAM`` (ad_link); insinuation and off_topic have none, so their reason travels
+in the ``X-Netiquette-Rules`` header and in netiquette's record of the comment.
+
+Comment ids: Coral's request carries no comment id, so netiquette derives one from tenant,
+story, author, parent and text (``coral-<base>-<text hash>``); a ``comment.id`` in the request,
+where present, is used as ``<base>``. A resent request gets the same id and the same answer;
+an edit (other text) is a new comment in netiquette.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from sqlalchemy import select
+
+from netiquette.compat.fetch import StoryArticles
+from netiquette.errors import InputError
+from netiquette.review.intake import Intake, NewComment
+from netiquette.store.models import Comment, Decision, Screening
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("NEW", "EDIT")
+ROLES = ("COMMENTER", "STAFF", "MODERATOR", "ADMIN")
+#: netiquette house rule → Coral flag reason (only reasons Coral documents).
+FLAG_REASONS: dict[str, str] = {
+    "insult": "COMMENT_DETECTED_TOXIC",
+    "aggression": "COMMENT_DETECTED_TOXIC",
+    "ad_link": "COMMENT_DETECTED_SPAM",
+}
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,120}$")
+#: Share of the time budget kept for screening: the article fetch may use the rest.
+SCREENING_SHARE = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class CoralRequest:
+    """A checked ExternalModerationRequest; ``text`` is the comment body as plain text."""
+
+    action: str
+    text: str
+    author_id: str
+    author_role: str
+    story_id: str
+    story_url: str | None
+    tenant_id: str
+    tenant_domain: str
+    site_id: str | None = None
+    parent_id: str | None = None
+    comment_id: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names Coral as submitter."""
+        return f"coral:{self.tenant_domain or self.tenant_id}"[:200]
+
+
+class _TextOf(HTMLParser):
+    _BREAKS = frozenset({"br", "p", "div", "blockquote", "li"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(body: str) -> str:
+    """Coral's comment body (HTML from its editor) as plain text; plain text passes through."""
+    if "<" not in body and "&" not in body:
+        return body.strip()
+    parser = _TextOf()
+    parser.feed(body)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _obj(raw: Any, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must be a JSON object", field=where)
+    return raw
+
+
+def _str(raw: dict[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value):
+        raise InputError(f"{where} must be a non-empty string", field=where)
+    if len(value) > 2000:
+        raise InputError(f"{where} is longer than 2000 characters", field=where)
+    return value
+
+
+def parse_request(raw: Any) -> CoralRequest:
+    """Check a decoded ExternalModerationRequest; InputError names the field at fault."""
+    body = _obj(raw, "body")
+    action = body.get("action")
+    if action not in ACTIONS:
+        raise InputError(f"action must be one of {', '.join(ACTIONS)}", field="action")
+    comment = _obj(body.get("comment"), "comment")
+    author = _obj(body.get("author"), "author")
+    story = _obj(body.get("story"), "story")
+    site = body.get("site")
+    role = author.get("role", "COMMENTER")
+    if role not in ROLES:
+        raise InputError(f"author.role must be one of {', '.join(ROLES)}", field="author.role")
+    comment_body = _str(comment, "body", "comment.body", required=False)
+    if comment_body is None:
+        raise InputError("comment.body is required", field="comment.body")
+    author_id = _str(author, "id", "author.id")
+    story_id = _str(story, "id", "story.id")
+    tenant_id = _str(body, "tenantID", "tenantID")
+    assert author_id is not None and story_id is not None and tenant_id is not None
+    if len(author_id) > 200:
+        raise InputError("author.id is longer than 200 characters", field="author.id")
+    return CoralRequest(
+        action=str(action),
+        text=html_to_text(comment_body),
+        author_id=author_id,
+        author_role=str(role),
+        story_id=story_id,
+        story_url=_str(story, "url", "story.url", required=False),
+        tenant_id=tenant_id,
+        tenant_domain=_str(body, "tenantDomain", "tenantDomain", required=False) or "",
+        site_id=_str(site, "id", "site.id", required=False) if isinstance(site, dict) else None,
+        parent_id=_str(comment, "parentID", "comment.parentID", required=False),
+        comment_id=_str(comment, "id", "comment.id", required=False),
+    )
+
+
+def _sha(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def _safe(value: str) -> str:
+    return value if _SAFE_ID.match(value) else _sha(value)[:24]
+
+
+def story_article_id(story_id: str) -> str:
+    """The article id for a Coral story: the story id itself when it is a valid id."""
+    return _safe(story_id)
+
+
+def comment_id_for(request: CoralRequest) -> str:
+    """netiquette's id for the comment: ``coral-<base>-<text hash>``."""
+    base = (
+        request.comment_id
+        or _sha(request.tenant_id, request.story_id, request.author_id, request.parent_id or "")[
+            :20
+        ]
+    )
+    return f"coral-{_safe(base)}-{_sha(request.text)[:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class CoralAnswer:
+    """What to answer Coral: 204 (``body`` None) or 200 with the response body."""
+
+    body: dict[str, Any] | None
+    comment_id: str | None = None
+    outcome: str = ""
+    rules: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def status_code(self) -> int:
+        """204 for no opinion, 200 otherwise."""
+        return 204 if self.body is None else 200
+
+    def headers(self) -> dict[str, str]:
+        """netiquette's own view, for logs and people: Coral ignores these headers."""
+        headers = {"X-Netiquette-Outcome": self.outcome}
+        if self.comment_id:
+            headers["X-Netiquette-Comment-Id"] = self.comment_id
+        if self.rules:
+            headers["X-Netiquette-Rules"] = ",".join(self.rules)
+        return headers
+
+
+def flag_actions(rules: tuple[str, ...]) -> list[dict[str, str]]:
+    """One FLAG per distinct Coral reason among ``rules``."""
+    reasons = dict.fromkeys(FLAG_REASONS[r] for r in rules if r in FLAG_REASONS)
+    return [{"actionType": "FLAG", "reason": reason} for reason in reasons]
+
+
+def answer_for(
+    state: str, rules: tuple[str, ...], comment_id: str, *, approve: bool = True
+) -> CoralAnswer:
+    """Map netiquette's state (and the rules behind it) to Coral's answer."""
+    if state == "approved":
+        return CoralAnswer({"status": "APPROVED"} if approve else None, comment_id, state, rules)
+    status = "REJECTED" if state == "rejected" else "SYSTEM_WITHHELD"
+    return CoralAnswer({"actions": flag_actions(rules), "status": status}, comment_id, state, rules)
+
+
+def timed_out(comment_id: str | None) -> CoralAnswer:
+    """The answer when netiquette could not decide within the time budget."""
+    return CoralAnswer({"actions": [], "status": "SYSTEM_WITHHELD"}, comment_id, "timeout")
+
+
+class CoralPhase:
+    """Takes Coral's comments into netiquette's intake and answers with the outcome."""
+
+    def __init__(
+        self, intake: Intake, articles: StoryArticles, budget_ms: int, *, auto_approve: bool
+    ) -> None:
+        self.intake = intake
+        self.articles = articles
+        self.budget_s = budget_ms / 1000
+        self.auto_approve = auto_approve
+
+    def moderate(self, request: CoralRequest, started: float | None = None) -> CoralAnswer:
+        """Find the article, submit the comment, screen and decide it, and answer."""
+        if not request.text:
+            return CoralAnswer(None, None, "nothing-to-screen")
+        started = time.monotonic() if started is None else started
+        deadline = started + self.budget_s * (1 - SCREENING_SHARE)
+        comment_id = comment_id_for(request)
+        article_id = self.articles.resolve(
+            story_article_id(request.story_id),
+            request.story_url,
+            deadline - time.monotonic(),
+            request.actor,
+        )
+        accepted = self.intake.submit(
+            NewComment(
+                id=comment_id,
+                article_id=article_id,
+                parent_id=self._parent(article_id, request.parent_id),
+                author_id=request.author_id,
+                author_name=request.author_id,
+                text=request.text,
+            ),
+            submitter=request.actor,
+        )
+        rules = self._rules(accepted.id)
+        return answer_for(accepted.state, rules, accepted.id, approve=self.auto_approve)
+
+    def _parent(self, article_id: str, coral_parent: str | None) -> str | None:
+        # Only resolvable when Coral sends comment ids, which it does not document.
+        if not coral_parent:
+            return None
+        prefix = f"coral-{_safe(coral_parent)}-"
+        with self.intake.db.session() as session:
+            return session.scalars(
+                select(Comment.id)
+                .where(Comment.id.startswith(prefix, autoescape=True))
+                .where(Comment.article_id == article_id)
+                .order_by(Comment.received_at.desc())
+                .limit(1)
+            ).first()
+
+    def _rules(self, comment_id: str) -> tuple[str, ...]:
+        """The policy's rules for a decided comment, else the rules that flagged it."""
+        with self.intake.db.session() as session:
+            decision = session.scalars(
+                select(Decision)
+                .where(Decision.comment_id == comment_id)
+                .order_by(Decision.id.desc())
+                .limit(1)
+            ).first()
+            flagged = session.scalars(
+                select(Screening.rule).where(
+                    Screening.comment_id == comment_id, Screening.flag.is_(True)
+                )
+            ).all()
+        rules = list(decision.rules) if decision is not None and decision.action == "reject" else []
+        return tuple(dict.fromkeys([*rules, *flagged]))
+
+
+__all__ = [
+    "FLAG_REASONS",
+    "CoralAnswer",
+    "CoralPhase",
+    "CoralRequest",
+    "answer_for",
+    "comment_id_for",
+    "flag_actions",
+    "html_to_text",
+    "parse_request",
+    "story_article_id",
+    "timed_out",
+]

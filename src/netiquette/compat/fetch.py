@@ -1,0 +1,231 @@
+"""Fetching a story's article page from its URL, within a deadline and a size limit.
+
+The Coral phase knows a story only by id and URL. :class:`StoryArticles` makes sure an article
+row exists for the story (id = the story id, so a CMS may push the same article through
+``POST /api/v1/articles`` instead), fetches the page once in the background, extracts the main
+text and stores it with :func:`~netiquette.articles.store.upsert_article`. A caller waits for the
+fetch only as long as its time budget allows; a fetch that outlives the wait still completes and
+fills the cache for the next comment on the story. A failed fetch is not retried for
+:attr:`StoryArticles.retry_after_s` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from netiquette import __version__
+from netiquette.articles.extract import looks_like_html
+from netiquette.articles.store import ArticleIn, upsert_article
+from netiquette.errors import NetiquetteError
+from netiquette.review.audit import record_event
+from netiquette.store.db import Database
+from netiquette.store.models import Article, utcnow
+
+log = logging.getLogger(__name__)
+
+_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+class ArticleFetchError(NetiquetteError):
+    """An article page could not be fetched (refused, too big, too slow, not a page)."""
+
+    status = 502
+    code = "E701"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    """How far a fetch may go."""
+
+    timeout_s: float = 3.0
+    max_bytes: int = 2_000_000
+    allowed_hosts: tuple[str, ...] = ()  # empty = any host
+    max_redirects: int = 3
+
+    def allows(self, url: str) -> bool:
+        """http(s) only, and on an allowed host when a list is configured."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host:
+            return False
+        if not self.allowed_hosts:
+            return True
+        return any(host == h or host.endswith("." + h) for h in self.allowed_hosts)
+
+
+def parse_hosts(value: str) -> tuple[str, ...]:
+    """``"example.org, cms.example.net"`` → ``("example.org", "cms.example.net")``."""
+    return tuple(h.strip().lower().lstrip(".") for h in value.split(",") if h.strip())
+
+
+def fetch_page(
+    url: str, limits: FetchLimits, transport: httpx.BaseTransport | None = None
+) -> tuple[str, bool]:
+    """GET ``url`` and return ``(page, is_html)``; ArticleFetchError when the limits are broken.
+
+    The timeout bounds the whole fetch, not only each network step, so a server that drips
+    bytes cannot hold a worker for long.
+    """
+    if not limits.allows(url):
+        raise ArticleFetchError(f"fetching {url!r} is not allowed", field="story.url")
+    deadline = time.monotonic() + limits.timeout_s
+    headers = {"User-Agent": f"netiquette/{__version__} (article text for comment moderation)"}
+    with (
+        httpx.Client(
+            timeout=limits.timeout_s,
+            follow_redirects=True,
+            max_redirects=limits.max_redirects,
+            headers=headers,
+            transport=transport,
+        ) as client,
+        client.stream("GET", url) as response,
+    ):
+        if not limits.allows(str(response.url)):
+            raise ArticleFetchError(f"{url!r} redirected to a host that is not allowed")
+        if response.status_code != 200:
+            raise ArticleFetchError(f"{url!r} answered HTTP {response.status_code}")
+        kind = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
+        if kind not in _TYPES:
+            raise ArticleFetchError(f"{url!r} is {kind}, not an HTML or text page")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limits.max_bytes:
+            raise ArticleFetchError(f"{url!r} is {declared} bytes; limit {limits.max_bytes}")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise ArticleFetchError(f"{url!r} is over {limits.max_bytes} bytes")
+            if time.monotonic() > deadline:
+                raise ArticleFetchError(f"{url!r} took over {limits.timeout_s} s")
+            chunks.append(chunk)
+        page = b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
+    return page, kind != "text/plain" or looks_like_html(page)
+
+
+class StoryArticles:
+    """Article rows for stories known by id and URL, filled by background fetches."""
+
+    retry_after_s = 300.0
+
+    def __init__(
+        self,
+        db: Database,
+        limits: FetchLimits,
+        max_article_chars: int,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        workers: int = 4,
+    ) -> None:
+        self.db = db
+        self.limits = limits
+        self.max_article_chars = max_article_chars
+        self.transport = transport
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="article-fetch")
+        self._lock = threading.Lock()
+        self._inflight: dict[str, Future[bool]] = {}
+        self._failed: dict[str, float] = {}
+
+    def resolve(self, article_id: str, url: str | None, wait_s: float, actor: str) -> str:
+        """The id of the article to screen against; fetches it if needed, waiting ``wait_s``.
+
+        An article with ``article_id`` and a body wins; then one with the same URL and a body
+        (pushed by the CMS under its own id); otherwise a row for ``article_id`` is ensured
+        (empty until the fetch fills it) and the fetch started.
+        """
+        with self.db.session() as session:
+            article = session.get(Article, article_id)
+            if article is not None and article.body:
+                return article_id
+            if url:
+                pushed = session.scalars(
+                    select(Article)
+                    .where(Article.url == url, Article.body != "")
+                    .order_by(Article.updated_at.desc())
+                    .limit(1)
+                ).first()
+                if pushed is not None:
+                    return pushed.id
+        if article is None:
+            self._placeholder(article_id, url, actor)
+        if url:
+            future = self._start(article_id, url, actor)
+            if future is not None:
+                try:
+                    future.result(timeout=max(0.0, wait_s))
+                except FutureTimeout:
+                    log.info("article %s not fetched within %.3f s; screening without", url, wait_s)
+        return article_id
+
+    def _placeholder(self, article_id: str, url: str | None, actor: str) -> None:
+        try:
+            with self.db.session() as session:
+                if session.get(Article, article_id) is not None:
+                    return
+                now = utcnow()
+                session.add(
+                    Article(id=article_id, url=url, body="", created_at=now, updated_at=now)
+                )
+                record_event(
+                    session,
+                    "article_created",
+                    actor,
+                    article_id=article_id,
+                    details={"url": url, "body_chars": 0, "awaiting_fetch": True},
+                )
+        except IntegrityError:
+            pass  # a concurrent request created it first
+
+    def _start(self, article_id: str, url: str, actor: str) -> Future[bool] | None:
+        with self._lock:
+            running = self._inflight.get(article_id)
+            if running is not None:
+                return running
+            failed_at = self._failed.get(article_id)
+            if failed_at is not None and time.monotonic() - failed_at < self.retry_after_s:
+                return None
+            future = self._pool.submit(self._fetch_and_store, article_id, url, actor)
+            self._inflight[article_id] = future
+            return future
+
+    def _fetch_and_store(self, article_id: str, url: str, actor: str) -> bool:
+        try:
+            page, is_html = fetch_page(url, self.limits, self.transport)
+            data = ArticleIn(
+                id=article_id,
+                url=url,
+                html=page if is_html else None,
+                text=None if is_html else page,
+            )
+            with self.db.session() as session:
+                upsert_article(session, data, actor, self.max_article_chars)
+            self._failed.pop(article_id, None)
+            return True
+        except (NetiquetteError, httpx.HTTPError) as exc:
+            log.warning("article for story %s not fetched from %s: %s", article_id, url, exc)
+            self._failed[article_id] = time.monotonic()
+            return False
+        except Exception:
+            log.exception("article for story %s: fetch from %s failed", article_id, url)
+            self._failed[article_id] = time.monotonic()
+            return False
+        finally:
+            with self._lock:
+                self._inflight.pop(article_id, None)
+
+    def close(self) -> None:
+        """Stop taking fetches; running ones finish."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+__all__ = ["ArticleFetchError", "FetchLimits", "StoryArticles", "fetch_page", "parse_hosts"]

@@ -1,0 +1,103 @@
+"""Coral Talk's external moderation phase at ``POST /coral/v1/moderate``.
+
+Configure it in Coral's admin (Configure → Moderation → External moderation phase) with this URL
+and the signing secret netiquette knows as ``coral_signing_secret``. Requests without a valid
+``X-Coral-Signature`` get 401; an answer is due within ``coral_time_budget_ms``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from netiquette.compat.coral import (
+    CoralAnswer,
+    CoralPhase,
+    comment_id_for,
+    parse_request,
+    timed_out,
+)
+from netiquette.compat.fetch import FetchLimits, StoryArticles, parse_hosts
+from netiquette.compat.signature import HEADER, verify
+from netiquette.errors import AuthError, InputError, NetiquetteError
+from netiquette.web.context import AppContext, get_context
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/coral/v1", tags=["coral"])
+_build_lock = threading.Lock()
+
+
+class CoralDisabledError(NetiquetteError):
+    """The Coral phase is not configured (no signing secret)."""
+
+    status = 503
+    code = "E702"
+
+
+def coral_phase(request: Request, ctx: AppContext) -> CoralPhase:
+    """The app's Coral phase, built on first use from the settings."""
+    phase: CoralPhase | None = getattr(request.app.state, "coral_phase", None)
+    if phase is None:
+        with _build_lock:
+            phase = getattr(request.app.state, "coral_phase", None)
+            if phase is None:
+                s = ctx.settings
+                limits = FetchLimits(
+                    timeout_s=s.article_fetch_timeout_ms / 1000,
+                    max_bytes=s.article_fetch_max_bytes,
+                    allowed_hosts=parse_hosts(s.article_fetch_hosts),
+                )
+                articles = StoryArticles(ctx.db, limits, s.max_article_chars)
+                phase = CoralPhase(
+                    ctx.intake, articles, s.coral_time_budget_ms, auto_approve=s.coral_auto_approve
+                )
+                request.app.state.coral_phase = phase
+    return phase
+
+
+def _answer(answer: CoralAnswer) -> Response:
+    if answer.body is None:
+        return Response(status_code=204, headers=answer.headers())
+    return JSONResponse(answer.body, headers=answer.headers())
+
+
+def _log_late_failure(work: asyncio.Future[CoralAnswer]) -> None:
+    if not work.cancelled() and work.exception() is not None:
+        log.error("Coral comment failed after its budget: %s", work.exception())
+
+
+@router.post("/moderate", response_model=None)
+async def moderate(request: Request) -> Response:
+    """Screen a comment for Coral: 204 (no opinion) or 200 with status and FLAG actions."""
+    started = time.monotonic()
+    ctx = get_context(request)
+    secret = ctx.settings.coral_signing_secret
+    if not secret:
+        raise CoralDisabledError(
+            "the Coral phase is off: set coral_signing_secret", field="coral_signing_secret"
+        )
+    raw = await request.body()
+    if not verify(raw, request.headers.get(HEADER), secret):
+        raise AuthError(f"{HEADER} is missing or does not match the body", field=HEADER)
+    try:
+        coral_request = parse_request(json.loads(raw))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InputError("body is not valid JSON", field="body", code="E202") from None
+    phase = coral_phase(request, ctx)
+    remaining = phase.budget_s - (time.monotonic() - started)
+    work = asyncio.ensure_future(run_in_threadpool(phase.moderate, coral_request, started))
+    try:
+        # shield: past the budget Coral gets its answer, and netiquette still finishes the work.
+        answer = await asyncio.wait_for(asyncio.shield(work), timeout=max(0.0, remaining))
+    except TimeoutError:
+        log.warning("Coral comment on story %s not decided within budget", coral_request.story_id)
+        work.add_done_callback(_log_late_failure)
+        answer = timed_out(comment_id_for(coral_request))
+    return _answer(answer)
