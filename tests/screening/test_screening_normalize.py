@@ -56,13 +56,22 @@ def test_masks_are_kept_as_one_mask_character() -> None:
 def test_ambiguous_leet_has_an_alternative_reading() -> None:
     (token,) = normalize("Vo11idiot").tokens
     assert token.norm == "voidiot"
-    assert token.alt is not None and token.alt.norm == "volidiot"
+    assert token.alt is not None and token.alt.norm == "vollidiot"
     (at,) = normalize("Arschl@ch").tokens
     assert at.alt is not None and at.alt.norm == "arschl*ch"
 
 
 def test_numbers_without_letters_stay_digits() -> None:
     assert normalize("Im Jahr 2024").text == "im jahr 2024"
+
+
+def test_long_digit_runs_inside_words_are_numbers_not_leet() -> None:
+    assert normalize("Slowenien1945").text == "slowenien1945"
+
+
+def test_doubles_stay_and_longer_runs_collapse() -> None:
+    assert normalize("Vollpfosten deep Depp").text == "vollpfosten deep depp"
+    assert normalize("Idiooooot Schifffahrt").text == "idiot schifahrt"
 
 
 def test_hashtags_and_handles_lose_their_marker() -> None:

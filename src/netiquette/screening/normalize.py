@@ -10,8 +10,10 @@ Commenters dodge word lists with ``I d i o t``, ``Idi0t``, ``A****loch``, ``Іdi
 * de-leeted inside words (``0→o 1→i 3→e 4→a 5→s 7→t @→a $→s``; a second reading ``1→l``,
   ``@`` as a mask is kept in :attr:`Token.alt`),
 * with ``*``/``#`` masks inside a word kept as ``*`` (one ``*`` per run),
-* with every run of repeated characters collapsed to one (``idiooot`` and ``vollpfosten`` become
-  ``idiot`` and ``volpfosten``; lexicon entries go through the same function, so both sides agree),
+* with every run of three or more equal characters collapsed to one (``idiooot`` → ``idiot``) while
+  doubles stay (``Vollpfosten``, and ``deep`` stays apart from ``Depp``); lexicon entries go
+  through the same function, so both sides agree,
+* with digit runs of three or more left alone (``Slowenien1945`` is a year, not leetspeak),
 * with spaced-out letters (``I d i o t``, ``I.d.i.o.t``) joined into one token.
 
 Every normalised character remembers the stretch of the original text it came from, so a match in
@@ -59,6 +61,7 @@ TOKEN_RE = re.compile(rf"{_WORD}+(?:['’\-]{_WORD}+)*")
 #: Gaps allowed between spaced-out letters (``I d i o t``, ``I.d.i.o.t``, ``I/d/i/o/t``).
 _SPACING = frozenset(" .·•_/+,:~-\u00a0")
 _MIN_SPACED_RUN = 3
+_NUMBER_RUN = re.compile(r"\d{3,}")
 _SPACING_CLASS = r"[ .·•_/+,:~\-\u00a0]{1,3}"
 #: Cheap check whether a text may contain spaced-out letters at all.
 _SPACED_HINT = re.compile(rf"(?<!\w)\w!?{_SPACING_CLASS}\w!?{_SPACING_CLASS}\w(?!\w)")
@@ -188,16 +191,23 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
+def _number_positions(raw: str) -> frozenset[int]:
+    """Positions of digit runs of three or more ("Slowenien1945"): numbers, not leetspeak."""
+    return frozenset(i for m in _NUMBER_RUN.finditer(raw) for i in range(m.start(), m.end()))
+
+
 def _read(raw: str, *, alt: bool) -> Reading:
     has_alpha = any(c.isalpha() for c in raw)
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     last = len(raw) - 1
+    run = 0
+    numbers = _number_positions(raw) if has_alpha else frozenset()
     for i, c in enumerate(raw):
         if c in "-'’_":
             continue
-        if c in LEET and has_alpha:
+        if c in LEET and has_alpha and i not in numbers:
             mapped = LEET_ALT.get(c, LEET[c]) if alt else LEET[c]
         elif c in "!|":
             inner = 0 < i < last and raw[i - 1].isalnum() and raw[i + 1].isalnum()
@@ -217,9 +227,19 @@ def _read(raw: str, *, alt: bool) -> Reading:
         else:
             mapped = _fold_char(c)
         for ch in mapped:
-            if chars and chars[-1] == ch:  # collapse repeats: idiooot → idiot
-                ends[-1] = i + 1
-                continue
+            if chars and chars[-1] == ch:
+                run += 1
+                if ch == MASK or run >= 4:  # already a single character: extend it
+                    ends[-1] = i + 1
+                    continue
+                if run == 3:  # idiooot → idiot, while doubles ("ll") stay
+                    chars.pop()
+                    starts.pop()
+                    ends.pop()
+                    ends[-1] = i + 1
+                    continue
+            else:
+                run = 1
             chars.append(ch)
             starts.append(i)
             ends.append(i + 1)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from netiquette.errors import ConfigError
 from netiquette.screening.normalize import MASK, normalize_word
 
-NOUN_ENDINGS = ("", "e", "en", "n", "s", "es", "in", "innen")
+NOUN_ENDINGS = ("", "e", "en", "n", "er", "s", "es", "in", "innen")
 ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")
 PLURAL_ENDINGS = ("e", "en", "er", "ern")
 _UMLAUT = {"a": "ä", "o": "ö", "u": "ü"}
@@ -27,6 +27,21 @@ _SECTIONS = ("head", "word", "adjective", "slur", "phrase", "prefix", "person", 
 _MIN_MODIFIER_HEAD = 5
 #: Shortest remainder on either side of a compound split.
 _MIN_COMPOUND_PART = 3
+#: Shortest second part after an insult used as first part ("Idioten|verein").
+_MIN_MODIFIER_REST = 4
+#: Swear words that are not insults: a masked word that could be one of them is left alone.
+MASKED_PROFANITY = (
+    "scheisse",
+    "scheise",
+    "scheiss",
+    "kacke",
+    "shit",
+    "fuck",
+    "fucking",
+    "verdammt",
+)
+#: Fewest visible letters in a masked word ("A****loch" has five).
+_MIN_VISIBLE = 4
 #: Score factor for an insult used as the first part of a compound.
 MODIFIER_FACTOR = 0.8
 #: Score of an intensifier prefix on a person noun ("Drecksregierung").
@@ -62,6 +77,7 @@ class Lexicon:
         self.phrases: dict[tuple[str, ...], Entry] = {}
         self.idioms: list[tuple[str, ...]] = []
         self._cache: dict[str, WordMatch | None] = {}
+        self.normalized_terms: dict[str, str] = {}
         for entry in entries:
             self._add(entry)
         self.max_phrase = max((len(p) for p in self.phrases), default=0)
@@ -72,12 +88,15 @@ class Lexicon:
         self.idioms_by_first: dict[str, list[tuple[str, ...]]] = {}
         for idiom in sorted(self.idioms, key=len, reverse=True):
             self.idioms_by_first.setdefault(idiom[0], []).append(idiom)
-        self._masked_pool = "\n".join(sorted(set(self.forms) | set(self.heads)))
+        # masked words ("Sch**ßblatt") are matched against all forms and prefix+person compounds
+        intensified = {p + person for p in self.prefixes for person in self.persons}
+        self._masked_pool = "\n".join(sorted(set(self.forms) | set(self.heads) | intensified))
 
     def _add(self, entry: Entry) -> None:
         norm = normalize_word(entry.term)
         if not norm:
             return
+        self.normalized_terms.setdefault(entry.term, norm)
         if entry.kind in ("head", "word", "slur", "adjective"):
             endings = ADJECTIVE_ENDINGS if entry.kind == "adjective" else NOUN_ENDINGS
             stems = [entry.term]
@@ -138,23 +157,43 @@ class Lexicon:
                     return WordMatch(
                         Entry(prefix, "prefix", INTENSIFIER_SCORE), INTENSIFIER_SCORE, "intensifier"
                     )
-        for i in range(n - _MIN_COMPOUND_PART, _MIN_MODIFIER_HEAD - 1, -1):
+        # "Idiotenverein": an inflected insult noun (with linking "-en", "-s" ...) as first part
+        for i in range(n - _MIN_MODIFIER_REST, _MIN_MODIFIER_HEAD - 1, -1):
             head = self.heads.get(word[:i])
-            if head is not None and len(normalize_word(head.term)) >= _MIN_MODIFIER_HEAD:
+            if (
+                head is not None
+                and head.kind == "head"
+                and word[:i] != self.normalized_terms.get(head.term)
+                and len(self.normalized_terms.get(head.term, "")) >= _MIN_MODIFIER_HEAD
+            ):
                 return WordMatch(head, round(head.score * MODIFIER_FACTOR, 4), "modifier")
         return None
+
+    def _visible_person(self, form: str, tail: str) -> bool:
+        """``sch*sblatt``: the unmasked tail spells out a person noun ("blatt"), not just "e"."""
+        return any(
+            form.endswith(person) and tail.endswith(person) and len(person) >= 4
+            for person in self.persons
+        )
 
     def _match_masked(self, word: str) -> WordMatch | None:
         """``a*loch`` / ``arschl*ch``: each mask run stands for one to six hidden letters."""
         visible = len(word) - word.count(MASK)
-        if visible < 3:
+        if visible < _MIN_VISIBLE:  # "Sch***" could be anything
             return None
         parts = word.split(MASK)
         pattern = "^" + ".{1,6}".join(re.escape(p) for p in parts) + "$"
+        if any(re.match(pattern, w) for w in MASKED_PROFANITY):
+            return None  # "Schei*e" is far more likely swearing than an insult
         for found in re.finditer(pattern, self._masked_pool, re.MULTILINE):
             form = found.group()
-            if visible >= 0.4 * len(form):
-                entry = self.forms.get(form) or self.heads[form]
+            if visible >= 0.5 * len(form):
+                entry = self.forms.get(form) or self.heads.get(form)
+                if entry is None:  # an intensifier compound: the person noun must be visible
+                    if not self._visible_person(form, parts[-1]):
+                        continue
+                    prefix = next(p for p in self.prefixes if form.startswith(p))
+                    entry = Entry(prefix, "prefix", INTENSIFIER_SCORE)
                 return WordMatch(entry, entry.score, "masked")
         return None
 

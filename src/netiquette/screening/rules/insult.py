@@ -14,6 +14,7 @@ How a comment is read:
   not flagged: it is vulgar about the weather, not an insult of a person.
 * Idioms are skipped: ``kein Schwein``, ``Schwein gehabt``, ``innerer Schweinehund``, ``unter aller
   Sau`` and ``armes Schwein`` (decided: pity, not an insult, in how commenters use it).
+* ``@handles`` are skipped: they are the account names of other commenters (``@Jani_Depp``).
 * Quoting to condemn: a hit directly enclosed in quotation marks (``Wer andere „Idiot“ nennt …``)
   has its score multiplied by ``quoted_factor`` (default 0.5), which lands below the flag
   threshold and above the policy's approve threshold: the comment goes to a human, never to
@@ -118,7 +119,11 @@ class InsultRule:
                 hits.append(self._hit(normalized, start, end, entry.score, f"phrase: {entry.term}"))
                 i += length
                 continue
-            hit = self._word_hit(normalized, tokens[i])
+            token = tokens[i]
+            if text[token.start] == "@":  # an @handle names another commenter's account
+                i += 1
+                continue
+            hit = self._word_hit(normalized, token)
             if hit is not None:
                 hits.append(hit)
             i += 1
