@@ -37,6 +37,8 @@ from netiquette.screening.pipeline import Pipeline, default_pipeline
 Extractor = Callable[[str], str]
 _OPTIONAL_TEXT_FIELDS = ("article_text", "parent_text")
 _ARTICLE_CACHE_SIZE = 64
+#: Characters JSON leaves raw but some line readers (str.splitlines) treat as line breaks.
+_LINE_SAFE = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def default_extractor() -> Extractor:
@@ -209,7 +211,7 @@ def screen_file(
                     parent_text=item.parent_text,
                 )
             record = result_to_json(comment_id, pipeline.screen(item))
-            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+            output.write(json.dumps(record, ensure_ascii=False).translate(_LINE_SAFE) + "\n")
             written += 1
     return written
 

@@ -29,13 +29,19 @@ DEFAULT_ALLOWED_DOMAINS: tuple[str, ...] = (
     "dpa.de", "dpa.com", "reuters.com", "apnews.com", "afp.com", "epd.de", "kna.de",
     "tagesschau.de", "zdf.de", "ard.de", "deutschlandfunk.de", "dw.com", "br.de", "ndr.de",
     "wdr.de", "swr.de", "mdr.de", "hr.de", "rbb24.de", "orf.at", "srf.ch", "bbc.co.uk", "bbc.com",
+    # newspapers and magazines cited as sources (a link to an article is not an advertisement)
+    "faz.net", "sueddeutsche.de", "zeit.de", "spiegel.de", "welt.de", "handelsblatt.com",
+    "tagesspiegel.de", "taz.de", "fr.de", "stern.de", "n-tv.de", "rnd.de", "heise.de", "nzz.ch",
+    "derstandard.at", "diepresse.com", "wienerzeitung.at", "nytimes.com", "washingtonpost.com",
+    "theguardian.com", "ft.com", "economist.com", "bloomberg.com", "wsj.com", "lemonde.fr",
+    "politico.eu", "politico.com", "euronews.com", "npr.org", "aljazeera.com",
     # governments, parliaments, courts, statistics
     "bundesregierung.de", "bundestag.de", "bundesrat.de", "bundesverfassungsgericht.de",
     "destatis.de", "bundesbank.de", "bmi.bund.de", "bund.de", "europa.eu", "europarl.europa.eu",
-    "*.gov", "*.gov.uk", "*.gv.at", "*.admin.ch", "un.org", "who.int", "oecd.org", "imf.org",
-    "worldbank.org", "rki.de", "pei.de", "umweltbundesamt.de", "dwd.de",
+    "*.gov", "*.gov.*", "*.gouv.fr", "*.gv.at", "*.admin.ch", "un.org", "who.int", "oecd.org",
+    "imf.org", "worldbank.org", "rki.de", "pei.de", "umweltbundesamt.de", "dwd.de",
     # research and reference
-    "*.edu", "*.ac.uk", "nature.com", "science.org", "sciencedirect.com", "springer.com",
+    "*.edu", "*.edu.*", "*.ac.*", "nature.com", "science.org", "sciencedirect.com", "springer.com",
     "arxiv.org", "doi.org", "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "thelancet.com",
     "nejm.org", "bmj.com", "mpg.de", "fraunhofer.de", "helmholtz.de", "leibniz-gemeinschaft.de",
     "wikipedia.org", "wikimedia.org", "bpb.de", "ipcc.ch",
@@ -77,8 +83,16 @@ def host_of(link: str) -> str:
 
 
 def is_allowed(host: str, allowed: tuple[str, ...]) -> bool:
-    """Is ``host`` one of the allow-listed (lower-case) domains or under one?"""
+    """Is ``host`` one of the allow-listed (lower-case) domains or under one?
+
+    ``*.gov`` matches any host under ``.gov``; a trailing ``.*`` stands for one country label, so
+    ``*.gov.*`` matches ``mod.gov.cn`` and ``*.ac.*`` matches ``ox.ac.uk``.
+    """
     for domain in allowed:
+        if domain.endswith(".*"):
+            if "." in host and is_allowed(host.rsplit(".", 1)[0], (domain[:-2],)):
+                return True
+            continue
         if domain.startswith("*."):
             if host == domain[2:] or host.endswith(domain[1:]):
                 return True
