@@ -1,17 +1,27 @@
 """Screening throughput: synthetic German comments through the shipped pipeline, in one process.
 
-Run: ``.venv/bin/python benchmarks/screen.py [N]`` – prints comments/s and per-comment p50/p99.
+Run: ``.venv/bin/python benchmarks/screen.py [N]`` – prints comments/s and per-comment p50/p99 of
+the pipeline, comments/s of the ``netiquette screen`` command (JSONL in and out, one core), and
+p50/p99 latency of ``POST /api/v1/comments`` against a real server on SQLite.
 The comments are generated here (templates, fillers, some insults, links and obfuscations), about
 300 characters on average, so the figure reflects ordinary traffic with a realistic share of hits.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
+
+import httpx
 
 from netiquette.screening import ScreeningInput, load_pipeline
 
@@ -114,14 +124,135 @@ def bench_pipeline(n: int = 10_000) -> dict[str, Any]:
     }
 
 
+def _one_core_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def bench_screen_command(n: int = 10_000) -> dict[str, Any]:
+    """Wall time of ``netiquette screen`` over ``n`` comments, pinned to one core."""
+    comments = make_comments(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        src.write_text(
+            "".join(
+                json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+                for i, t in enumerate(comments)
+            ),
+            encoding="utf-8",
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "netiquette",
+            "screen",
+            "--input",
+            str(src),
+            "--output",
+            str(dst),
+            "--no-progress",
+        ]
+        if sys.platform.startswith("linux"):
+            cmd = ["taskset", "-c", "0", *cmd]
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, env=_one_core_env())
+        elapsed = time.perf_counter() - started
+        lines = sum(1 for _ in dst.open(encoding="utf-8"))
+    return {
+        "comments": lines,
+        "seconds": round(elapsed, 2),
+        "comments_per_s": round(lines / elapsed),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_http(n: int = 1_000) -> dict[str, Any]:
+    """p50/p99 latency of ``POST /api/v1/comments`` on a fresh SQLite database, one client."""
+    key = "nq_bench_0123456789abcdefghijkl"
+    comments = make_comments(n, seed=11)
+    with tempfile.TemporaryDirectory() as tmp:
+        port = _free_port()
+        env = {
+            **_one_core_env(),
+            "NETIQUETTE_API_KEY": key,
+            "NETIQUETTE_ADMIN_PASSWORD": "bench-pass-1",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "netiquette",
+                "serve",
+                "--db",
+                str(Path(tmp) / "b.db"),
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"Bearer {key}"}
+        try:
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+                http.post("/api/v1/articles", json={"id": "bench", "text": "Ein Artikel."})
+                latencies = []
+                for i, text in enumerate(comments):
+                    body = {
+                        "id": f"b{i}",
+                        "article_id": "bench",
+                        "author": {"id": f"u{i % 50}", "name": "Leser"},
+                        "text": text,
+                    }
+                    t0 = time.perf_counter()
+                    r = http.post("/api/v1/comments", json=body)
+                    latencies.append(time.perf_counter() - t0)
+                    assert r.status_code == 202, r.text
+        finally:
+            server.terminate()
+            server.wait(10)
+    latencies.sort()
+    return {
+        "requests": n,
+        "p50_ms": round(latencies[n // 2] * 1000, 2),
+        "p99_ms": round(latencies[min(n - 1, int(n * 0.99))] * 1000, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Print the pipeline figures."""
+    """Print the pipeline, command and HTTP figures."""
     args = sys.argv[1:] if argv is None else argv
     n = int(args[0]) if args else 10_000
     figures = bench_pipeline(n)
     print(f"pipeline: {figures['comments']} comments, ~{figures['mean_chars']} chars each")
     print(f"  {figures['comments_per_s']} comments/s ({figures['seconds']} s)")
     print(f"  per comment p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms")
+    command = bench_screen_command(n)
+    print(
+        f"netiquette screen (one core, JSONL in/out, start-up included): "
+        f"{command['comments_per_s']} comments/s ({command['comments']} in {command['seconds']} s)"
+    )
+    http = bench_http(min(n, 1_000))
+    print(
+        f"POST /api/v1/comments on SQLite, sequential: p50 {http['p50_ms']} ms, "
+        f"p99 {http['p99_ms']} ms over {http['requests']} requests"
+    )
 
 
 if __name__ == "__main__":
