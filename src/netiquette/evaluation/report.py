@@ -1,0 +1,164 @@
+"""Score a screening function against labelled comments.
+
+Input lines are ``{"id", "text", "article_text"?, "labels": {rule or "reject": 0|1}}``. The
+screening function takes ``(text, article_text)`` and returns the ``netiquette screen`` output
+shape ``{"decision": "approve"|"review"|"reject", "flags": {rule: bool},
+"scores": {rule: float | None}}``, so the same harness scores a single model or the pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from netiquette.errors import InputError
+from netiquette.evaluation.metrics import BinaryMetrics, binary_metrics, roc_auc
+
+ScreenFn = Callable[[str, str | None], Mapping[str, Any]]
+
+
+@dataclass
+class RuleReport:
+    """Figures for one rule (or ``reject``) over the records that label it."""
+
+    rule: str
+    metrics: BinaryMetrics
+    roc_auc: float | None
+    not_evaluated: int
+    labels: list[int] = field(repr=False, default_factory=list)
+    scores: list[float] = field(repr=False, default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: counts, P/R/F1, ROC-AUC and GermEval macro-F1."""
+        out = self.metrics.to_dict()
+        out["roc_auc"] = None if self.roc_auc is None else round(self.roc_auc, 4)
+        out["n"] = self.metrics.tp + self.metrics.fp + self.metrics.fn + self.metrics.tn
+        out["not_evaluated"] = self.not_evaluated
+        return out
+
+
+@dataclass
+class Report:
+    """All rule reports plus how much the policy decided alone and how well."""
+
+    n: int
+    rules: dict[str, RuleReport]
+    auto_share: float
+    auto_precision: float | None
+    decisions: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for ``netiquette eval --json``."""
+        return {
+            "n": self.n,
+            "rules": {k: v.to_dict() for k, v in self.rules.items()},
+            "auto_share": round(self.auto_share, 4),
+            "auto_precision": None
+            if self.auto_precision is None
+            else round(self.auto_precision, 4),
+            "decisions": self.decisions,
+        }
+
+    def to_text(self) -> str:
+        """A plain table for the terminal."""
+        head = f"{'rule':<12} {'n':>5} {'pos':>4} {'P':>6} {'R':>6} {'F1':>6} {'AUC':>6} {'mF1':>6}"
+        lines = [head, "-" * len(head)]
+        for name, r in self.rules.items():
+            m = r.metrics
+            auc = "  —  " if r.roc_auc is None else f"{r.roc_auc:.3f}"
+            lines.append(
+                f"{name:<12} {m.tp + m.fp + m.fn + m.tn:>5} {m.tp + m.fn:>4} {m.precision:6.3f} "
+                f"{m.recall:6.3f} {m.f1:6.3f} {auc:>6} {m.germeval_macro_f1:6.3f}"
+            )
+        prec = "—" if self.auto_precision is None else f"{self.auto_precision:.1%}"
+        lines.append(f"decided automatically: {self.auto_share:.1%} of {self.n}, correct {prec}")
+        return "\n".join(lines)
+
+
+def load_records(path: Path) -> list[dict[str, Any]]:
+    """Read labelled JSONL records, checking the fields the harness needs."""
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: not JSON ({exc.msg})", field="data") from exc
+            if not isinstance(rec.get("text"), str) or not isinstance(rec.get("labels"), dict):
+                raise InputError(f"{path}:{lineno}: needs 'text' and 'labels'", field="data")
+            records.append(rec)
+    return records
+
+
+def _offensive(labels: Mapping[str, Any]) -> int | None:
+    if "reject" in labels:
+        return int(labels["reject"])
+    rule_labels = [int(v) for k, v in labels.items() if k != "clean" and v is not None]
+    return int(any(rule_labels)) if rule_labels else None
+
+
+def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Report:
+    """Run ``screen_fn`` over the records and compute per-rule and decision figures.
+
+    ``reject`` is scored from the decision (``"reject"`` = positive) and, for ROC-AUC, from
+    ``scores["reject"]`` or else the highest rule score. A record's automatic decision counts as
+    correct when ``reject`` meets a record with any positive label (or ``labels.reject`` = 1)
+    and ``approve`` meets one without.
+    """
+    per_rule: dict[str, tuple[list[int], list[bool], list[float | None]]] = {}
+    decisions: dict[str, int] = {}
+    auto = auto_ok = n = 0
+    for rec in records:
+        n += 1
+        labels: Mapping[str, Any] = rec["labels"]
+        out = screen_fn(str(rec["text"]), rec.get("article_text"))
+        decision = str(out.get("decision", "review"))
+        decisions[decision] = decisions.get(decision, 0) + 1
+        flags: Mapping[str, bool] = out.get("flags", {})
+        scores: Mapping[str, float | None] = out.get("scores", {})
+        for rule, value in labels.items():
+            if rule == "clean" or value is None:
+                continue
+            ys, preds, ss = per_rule.setdefault(rule, ([], [], []))
+            ys.append(int(value))
+            if rule == "reject":
+                preds.append(decision == "reject")
+                rule_scores = [s for s in scores.values() if s is not None]
+                ss.append(scores.get("reject", max(rule_scores, default=None)))
+            else:
+                preds.append(bool(flags.get(rule, False)))
+                ss.append(scores.get(rule))
+        truth = _offensive(labels)
+        if decision in ("approve", "reject") and truth is not None:
+            auto += 1
+            auto_ok += int((decision == "reject") == bool(truth))
+    rules: dict[str, RuleReport] = {}
+    for rule, (ys, preds, ss) in per_rule.items():
+        known = [(y, s) for y, s in zip(ys, ss, strict=True) if s is not None]
+        y_known = [y for y, _ in known]
+        s_known = [float(s) for _, s in known]
+        rules[rule] = RuleReport(
+            rule,
+            binary_metrics(ys, preds),
+            roc_auc(np.array(y_known), np.array(s_known)) if known else None,
+            len(ys) - len(known),
+            y_known,
+            s_known,
+        )
+    return Report(
+        n=n,
+        rules=rules,
+        auto_share=auto / n if n else 0.0,
+        auto_precision=auto_ok / auto if auto else None,
+        decisions=decisions,
+    )
+
+
+__all__ = ["Report", "RuleReport", "ScreenFn", "evaluate", "load_records"]

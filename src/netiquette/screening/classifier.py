@@ -1,0 +1,142 @@
+"""The trained house-rule models behind one object: ``load_default_models().predict(texts)``.
+
+``predict`` returns calibrated probabilities for ``insult``, ``aggression``, ``insinuation`` and
+the overall ``reject`` (offensive) score; ``off_topic``/``relevance`` score a comment against its
+article. Thresholds chosen on cross-validation travel with the model (:attr:`thresholds`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from netiquette.errors import ModelError
+from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
+from netiquette.screening.models.embedding import SentenceEncoder, load_encoder
+from netiquette.screening.models.heads import HeadModel, predict_head
+from netiquette.screening.models.patterns import cue_features
+from netiquette.screening.models.text import prepare_text
+from netiquette.screening.models.tfidf import TfidfFeatures
+from netiquette.screening.relevance import RelevanceModel
+
+#: Keys of :meth:`HouseRuleModels.predict`.
+TEXT_RULES: tuple[str, ...] = ("insult", "aggression", "insinuation", "reject")
+
+
+@dataclass
+class HouseRuleModels:
+    """Loaded TF-IDF vocabulary, per-rule heads, optional encoder and the off-topic model."""
+
+    tfidf: TfidfFeatures
+    heads: dict[str, HeadModel]
+    relevance_model: RelevanceModel
+    encoder: SentenceEncoder | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """Model version recorded at training time."""
+        return str(self.meta.get("model_version", "unknown"))
+
+    @property
+    def thresholds(self) -> dict[str, dict[str, float]]:
+        """Per rule: ``reject_at``, ``approve_below``, ``flag_at`` and their CV precision/NPV."""
+        return dict(self.meta.get("thresholds", {}))
+
+    def predict(self, texts: Sequence[str]) -> dict[str, NDArray[np.float64]]:
+        """Calibrated probabilities per rule, each an array aligned with ``texts``."""
+        if not texts:
+            return {rule: np.zeros(0) for rule in TEXT_RULES}
+        prepared = [prepare_text(t) for t in texts]
+        x = self.tfidf.transform(prepared)
+        emb = self.encoder.encode(prepared) if self.encoder is not None else None
+        out: dict[str, NDArray[np.float64]] = {}
+        for rule in TEXT_RULES:
+            extras = cue_features(prepared) if rule == "insinuation" else None
+            out[rule] = predict_head(self.heads[rule], x, emb, extras)
+        return out
+
+    def predict_one(self, text: str) -> dict[str, float]:
+        """:meth:`predict` for a single comment, as plain floats."""
+        return {rule: float(p[0]) for rule, p in self.predict([text]).items()}
+
+    def off_topic(
+        self, comment: str, article_text: str | None, parent_text: str | None = None
+    ) -> float | None:
+        """``P(off_topic)`` of a comment under an article; ``None`` without an article."""
+        return self.relevance_model.off_topic(
+            prepare_text(comment), article_text, prepare_text(parent_text) if parent_text else None
+        )
+
+    def off_topic_many(
+        self, comments: Sequence[str], article_text: str | None, parent_text: str | None = None
+    ) -> list[float | None]:
+        """:meth:`off_topic` for many comments under one article (batched embeddings)."""
+        return self.relevance_model.off_topic_many(
+            [prepare_text(c) for c in comments],
+            article_text,
+            prepare_text(parent_text) if parent_text else None,
+        )
+
+    def relevance(
+        self, comment: str, article_text: str | None, parent_text: str | None = None
+    ) -> float | None:
+        """Probability that the comment relates to the article (or parent): ``1 - off_topic``."""
+        p = self.off_topic(comment, article_text, parent_text)
+        return None if p is None else 1.0 - p
+
+
+def load_models(model_dir: Path, *, use_encoder: bool = True, threads: int = 1) -> HouseRuleModels:
+    """Load a model directory written by :func:`netiquette.training.train.train`."""
+    meta = artifacts.read_meta(model_dir)
+    try:
+        tfidf = TfidfFeatures.load(model_dir / artifacts.TFIDF_FILE)
+        heads = artifacts.load_heads(model_dir / artifacts.HEADS_FILE)
+    except (OSError, KeyError, ValueError) as exc:
+        raise ModelError(f"broken model files in {model_dir}: {exc}", code="E604") from exc
+    missing = [r for r in TEXT_RULES if r not in heads]
+    if missing:
+        raise ModelError(f"model in {model_dir} lacks heads {missing}", code="E605")
+    encoder = None
+    if use_encoder and meta.get("encoder"):
+        encoder = load_encoder(threads=threads)
+    if encoder is None:
+        # Without the encoder, the heads' fallback (TF-IDF-only) calibration is used.
+        heads = {k: _drop_encoder(h) for k, h in heads.items()}
+    rel = meta["relevance"]
+    relevance = RelevanceModel(
+        np.asarray(rel["coef"], dtype=np.float64),
+        float(rel["bias"]),
+        encoder=encoder,
+        fallback_coef=np.asarray(rel["fallback_coef"], dtype=np.float64),
+        fallback_bias=float(rel["fallback_bias"]),
+    )
+    return HouseRuleModels(tfidf, heads, relevance, encoder, meta)
+
+
+def _drop_encoder(head: HeadModel) -> HeadModel:
+    return HeadModel(
+        head.tfidf_coef,
+        head.tfidf_bias,
+        None,
+        0.0,
+        head.meta_coef,
+        head.meta_bias,
+        head.fallback_coef,
+        head.fallback_bias,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load_default_models() -> HouseRuleModels:
+    """The shipped default models (loaded once per process)."""
+    return load_models(DEFAULT_MODEL_DIR)
+
+
+__all__ = ["TEXT_RULES", "HouseRuleModels", "load_default_models", "load_models"]

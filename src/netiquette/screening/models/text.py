@@ -1,0 +1,42 @@
+"""Text preparation shared by training and inference, so both see comments the same way.
+
+Corpora come with quirks (GermEval's literal ``|LBR|``, GermEval 2019's ``<U+1F602>`` escapes,
+real Twitter handles, ``@USER`` placeholders); comments on a news site have none of these. One
+function maps all of them to a single form before features are computed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LBR = re.compile(r"\s*\|LBR\|\s*")
+_UESC = re.compile(r"<U\+([0-9A-Fa-f]{4,6})>")
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_äöüÄÖÜß]{1,30}")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SPACE = re.compile(r"[ \t\u00a0]+")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    try:
+        return chr(int(match.group(1), 16))
+    except ValueError:  # an out-of-range code point: keep the literal text
+        return match.group(0)
+
+
+def prepare_text(text: str) -> str:
+    """Return the comment as the models expect it.
+
+    Decodes ``|LBR|`` and ``<U+XXXX>`` escapes, replaces user handles (and the corpora's
+    ``@MODERATOR``/``@MEDIUM`` placeholders) by ``@USER`` and links by ``URL``, applies NFC and
+    collapses runs of spaces. Case is kept: shouting in capitals is a signal.
+    """
+    text = _LBR.sub("\n", text)
+    text = _UESC.sub(_unescape, text)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _URL.sub("URL", text)
+    text = _HANDLE.sub("@USER", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+__all__ = ["prepare_text"]

@@ -1,0 +1,138 @@
+"""TF-IDF features (word 1–2 grams + character 2–5 grams) stored as plain arrays.
+
+The vocabularies and IDF weights are saved in an ``.npz`` file rather than a pickle, so a model
+survives scikit-learn upgrades and loading it executes no code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+_WORD_PATTERN = r"(?u)\b\w+\b|[!?]{2,}"
+_SEP = "\x00"
+
+
+def _word_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    return CountVectorizer(
+        lowercase=True, token_pattern=_WORD_PATTERN, ngram_range=(1, 2), vocabulary=vocabulary
+    )
+
+
+def _char_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    return CountVectorizer(
+        lowercase=True, analyzer="char_wb", ngram_range=(2, 5), vocabulary=vocabulary
+    )
+
+
+def _pack(vocabulary: dict[str, int]) -> NDArray[np.uint8]:
+    terms = sorted(vocabulary, key=vocabulary.__getitem__)
+    return np.frombuffer(_SEP.join(terms).encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack(blob: NDArray[np.uint8]) -> dict[str, int]:
+    terms = blob.tobytes().decode("utf-8").split(_SEP)
+    return {term: i for i, term in enumerate(terms)}
+
+
+@dataclass
+class TfidfFeatures:
+    """Sublinear TF-IDF over word and character n-grams, L2-normalised per block."""
+
+    word_vocabulary: dict[str, int]
+    char_vocabulary: dict[str, int]
+    word_idf: NDArray[np.float32]
+    char_idf: NDArray[np.float32]
+    # Built once: a CountVectorizer validates its fixed vocabulary on first use, which is slow.
+    _vectorizers: list[tuple[CountVectorizer, NDArray[np.float32]]] = field(
+        init=False, repr=False, default_factory=list
+    )
+
+    def __post_init__(self) -> None:
+        self._vectorizers = [
+            (_word_vectorizer(self.word_vocabulary), self.word_idf),
+            (_char_vectorizer(self.char_vocabulary), self.char_idf),
+        ]
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        *,
+        max_word_features: int = 60_000,
+        max_char_features: int = 150_000,
+        min_df: int = 2,
+    ) -> TfidfFeatures:
+        """Learn vocabularies and IDF weights from training texts."""
+        blocks = []
+        for base, limit in (
+            (_word_vectorizer(), max_word_features),
+            (_char_vectorizer(), max_char_features),
+        ):
+            vec = TfidfVectorizer(
+                lowercase=True,
+                analyzer=base.analyzer,
+                token_pattern=base.token_pattern,
+                ngram_range=base.ngram_range,
+                min_df=min_df,
+                max_features=limit,
+                sublinear_tf=True,
+                dtype=np.float32,
+            )
+            vec.fit(texts)
+            blocks.append((dict(vec.vocabulary_), np.asarray(vec.idf_, dtype=np.float32)))
+        (wv, wi), (cv, ci) = blocks
+        return cls(wv, cv, wi, ci)
+
+    @property
+    def n_features(self) -> int:
+        """Width of the feature matrix (word block then char block)."""
+        return len(self.word_vocabulary) + len(self.char_vocabulary)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Feature matrix for prepared texts, shape ``(len(texts), n_features)``."""
+        parts = []
+        for vec, idf in self._vectorizers:
+            counts = vec.transform(texts).astype(np.float32)
+            counts.data = (np.log(counts.data) + 1.0) * idf[counts.indices]
+            norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+            norms[norms == 0] = 1.0
+            parts.append(sp.diags(1.0 / norms).astype(np.float32) @ counts)
+        # Each block has unit norm; scale so the whole row has unit norm too.
+        return sp.csr_matrix(sp.hstack(parts, format="csr") * np.float32(1 / np.sqrt(2)))
+
+    def terms(self) -> list[str]:
+        """Feature names in column order (word terms, then ``"c:"``-prefixed char n-grams)."""
+        words = sorted(self.word_vocabulary, key=self.word_vocabulary.__getitem__)
+        chars = sorted(self.char_vocabulary, key=self.char_vocabulary.__getitem__)
+        return words + [f"c:{c}" for c in chars]
+
+    def save(self, path: Path) -> None:
+        """Write vocabularies and IDF weights to ``path`` (``.npz``)."""
+        np.savez_compressed(
+            path,
+            word_vocabulary=_pack(self.word_vocabulary),
+            char_vocabulary=_pack(self.char_vocabulary),
+            word_idf=self.word_idf,
+            char_idf=self.char_idf,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> TfidfFeatures:
+        """Read what :meth:`save` wrote."""
+        with np.load(path, allow_pickle=False) as data:
+            return cls(
+                _unpack(data["word_vocabulary"]),
+                _unpack(data["char_vocabulary"]),
+                data["word_idf"].astype(np.float32),
+                data["char_idf"].astype(np.float32),
+            )
+
+
+__all__ = ["TfidfFeatures"]

@@ -1,0 +1,1 @@
+"""Training the house-rule models from the shared corpora (see ``docs/models.md``)."""

