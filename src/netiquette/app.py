@@ -18,6 +18,7 @@ from netiquette.store.db import Database
 from netiquette.web.api import articles, auth, comments, coral, moderation, perspective
 from netiquette.web.context import Admin, AppContext, Ctx
 from netiquette.web.errors import install_error_handlers
+from netiquette.web.views import install_views
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         return {"settings": ctx.settings.public(), "screening": ctx.pipeline.versions}
 
     app.include_router(api)
+    install_views(app)  # moderator workspace, demo pages, static files, security headers
     # Drop-in interfaces of the tools newsrooms already run (see docs/switch-from-perspective.md).
     app.include_router(perspective.router)
     app.include_router(coral.router)

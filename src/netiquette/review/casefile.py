@@ -73,7 +73,7 @@ def author_record(session: Session, comment: Comment) -> AuthorRecord:
         .where(Comment.author_id == comment.author_id, Comment.id != comment.id)
         .order_by(Decision.id.desc())
         .limit(RECENT_DECISIONS)
-    ).tuples()
+    ).all()
     record.recent = [(d, c) for d, c in rows]
     return record
 

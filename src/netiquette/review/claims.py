@@ -126,3 +126,8 @@ def release(session: Session, comment_id: str, moderator: str) -> None:
 def release_all(session: Session, moderator: str) -> None:
     """Give up every lease a moderator holds (at logout)."""
     session.execute(delete(Claim).where(Claim.moderator == moderator))
+
+
+def release_others(session: Session, moderator: str, keep: str) -> None:
+    """Give up every lease of a moderator except the one on ``keep`` (one comment at a time)."""
+    session.execute(delete(Claim).where(Claim.moderator == moderator, Claim.comment_id != keep))

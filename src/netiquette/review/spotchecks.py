@@ -10,16 +10,18 @@ also corrects the comment — through the state machine, as a reversal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from netiquette.errors import ConflictError, InputError, NotFoundError
 from netiquette.review.machine import Actor, perform
 from netiquette.store.models import Comment, Decision, SpotCheck, WorkspaceSetting, utcnow
 
 DEFAULT_EVERY = 10
+RECENT = timedelta(days=7)  # older automatic decisions are no longer offered for checking
 VERDICTS = ("correct", "wrong")
 
 
@@ -45,8 +47,12 @@ def set_sample_every(session: Session, every: int, actor: str) -> None:
 
 def _open_sample(session: Session, every: int) -> Any:
     """Automatic decisions in the sample, still standing, not yet checked."""
+    later = aliased(Decision)
     newest = (
-        select(func.max(Decision.id)).where(Decision.comment_id == Comment.id).scalar_subquery()
+        select(func.max(later.id))
+        .where(later.comment_id == Decision.comment_id)
+        .correlate(Decision)
+        .scalar_subquery()
     )
     checked = select(SpotCheck.decision_id)
     return (
@@ -54,6 +60,7 @@ def _open_sample(session: Session, every: int) -> Any:
         .join(Comment, Comment.id == Decision.comment_id)
         .where(
             Decision.automated.is_(True),
+            Decision.created_at >= utcnow() - RECENT,
             Decision.id % every == 0,
             Decision.id == newest,
             Decision.id.not_in(checked),
@@ -74,7 +81,7 @@ def open_checks(session: Session, limit: int = 50) -> list[tuple[Decision, Comme
     query = _open_sample(session, sample_every(session)).order_by(
         Decision.action.desc(), Decision.id.desc()
     )
-    return [(d, c) for d, c in session.execute(query.limit(limit)).tuples()]
+    return [(d, c) for d, c in session.execute(query.limit(limit)).all()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,133 @@
+/* netiquette embed: published comments and a comment form under any article.
+   <script src="https://<netiquette>/embed.js" data-article="ARTICLE-ID" defer></script>
+   Comment text is inserted with textContent only, never as HTML. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) { return; }
+  var article = script.getAttribute("data-article");
+  var base = new URL(script.src, document.baseURI).origin;
+  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "de").slice(0, 2);
+  var words = lang === "en" ? {
+    comments: "Comments", send: "Send", name: "Name", text: "Your comment",
+    pending: "being reviewed", wait: "estimated wait: about {m} min",
+    published: "published", rejected: "not published", none: "No comments yet."
+  } : {
+    comments: "Kommentare", send: "Absenden", name: "Name", text: "Ihr Kommentar",
+    pending: "wird geprüft", wait: "geschätzte Wartezeit: etwa {m} Min.",
+    published: "veröffentlicht", rejected: "nicht veröffentlicht", none: "Noch keine Kommentare."
+  };
+  var storeKey = "netiquette:" + base + ":";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  /* localStorage keeps the reader's id and own comments across visits; where it is not
+     available (private mode, sandboxed pages) they live for this page view only. */
+  var memory = {};
+  function load(key) {
+    try { var v = window.localStorage.getItem(storeKey + key); if (v !== null) { return v; } }
+    catch (e) { /* no storage */ }
+    return memory.hasOwnProperty(key) ? memory[key] : null;
+  }
+  function save(key, value) {
+    memory[key] = value;
+    try { window.localStorage.setItem(storeKey + key, value); } catch (e) { /* no storage */ }
+  }
+
+  function readerId() {
+    var id = load("reader");
+    if (!id) {
+      var bytes = new Uint8Array(18);
+      window.crypto.getRandomValues(bytes);
+      id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      save("reader", id);
+    }
+    return id;
+  }
+
+  function ownIds() {
+    try { return JSON.parse(load("own:" + article) || "[]"); } catch (e) { return []; }
+  }
+
+  function remember(id) {
+    var ids = ownIds();
+    ids.unshift(id);
+    save("own:" + article, JSON.stringify(ids.slice(0, 20)));
+  }
+
+  var root = el("section", "netiquette-embed");
+  script.parentNode.insertBefore(root, script.nextSibling);
+  var heading = el("h2", null, words.comments);
+  var own = el("ul", "netiquette-own");
+  var list = el("ul", "netiquette-thread");
+  var form = el("form", "netiquette-form");
+  var nameInput = el("input"); nameInput.name = "name"; nameInput.required = true; nameInput.placeholder = words.name;
+  var textInput = el("textarea"); textInput.name = "text"; textInput.required = true; textInput.placeholder = words.text;
+  var button = el("button", null, words.send); button.type = "submit";
+  var problem = el("p", "netiquette-error");
+  form.appendChild(nameInput); form.appendChild(textInput); form.appendChild(button); form.appendChild(problem);
+  root.appendChild(heading); root.appendChild(form); root.appendChild(own); root.appendChild(list);
+
+  function renderComment(c) {
+    var item = el("li", "netiquette-comment");
+    item.appendChild(el("strong", null, c.author.name));
+    item.appendChild(el("p", null, c.text));
+    if (c.replies && c.replies.length) {
+      var replies = el("ul", "netiquette-replies");
+      c.replies.forEach(function (r) { replies.appendChild(renderComment(r)); });
+      item.appendChild(replies);
+    }
+    return item;
+  }
+
+  function loadThread() {
+    fetch(base + "/embed/articles/" + encodeURIComponent(article))
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        list.textContent = "";
+        heading.textContent = words.comments + " (" + (body.total || 0) + ")";
+        if (!body.comments || !body.comments.length) { list.appendChild(el("li", "netiquette-none", words.none)); }
+        (body.comments || []).forEach(function (c) { list.appendChild(renderComment(c)); });
+      });
+  }
+
+  function loadOwn() {
+    own.textContent = "";
+    ownIds().forEach(function (id) {
+      fetch(base + "/embed/comments/" + encodeURIComponent(id) + "?reader=" + readerId())
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (!s) { return; }
+          var text = s.status === "approved" ? words.published : s.status === "rejected" ? words.rejected
+            : words.pending + " – " + words.wait.replace("{m}", Math.max(1, Math.round(s.estimated_wait_seconds / 60)));
+          own.appendChild(el("li", "netiquette-own-status netiquette-" + s.status, text));
+        });
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    problem.textContent = "";
+    var data = new FormData();
+    data.append("name", nameInput.value);
+    data.append("text", textInput.value);
+    data.append("reader", readerId());
+    fetch(base + "/embed/articles/" + encodeURIComponent(article) + "/comments", { method: "POST", body: data })
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        if (body.error) { problem.textContent = body.error.message; return; }
+        remember(body.id);
+        textInput.value = "";
+        loadOwn();
+        loadThread();
+      });
+  });
+
+  loadThread();
+  loadOwn();
+})();

@@ -1,0 +1,217 @@
+"""The demo article page and the embeddable script a CMS can include under any article.
+
+``/demo/articles/{id}`` plays the CMS: its form submits through the same intake as
+``POST /api/v1/comments`` (validated, stored before the answer, screened, decided or queued).
+The reader is known by a random cookie, so they see their own held comment as "wird geprüft"
+with the estimated wait. ``/embed.js`` does the same from any page: it reads published comments
+from ``/embed/articles/{id}`` and posts the form to ``/embed/articles/{id}/comments``
+(cross-origin, no cookies); all comment text is inserted with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from netiquette.errors import InputError, NetiquetteError, NotFoundError
+from netiquette.review.intake import NewComment
+from netiquette.review.queries import public_thread
+from netiquette.review.reports import report_comment
+from netiquette.review.wait import estimate_wait
+from netiquette.store.models import Article, Comment
+from netiquette.web.context import AppContext, Ctx
+from netiquette.web.views.auth import secure_cookies
+from netiquette.web.views.rendering import render
+from netiquette.web.views.sessions import csrf_ok
+
+router = APIRouter(include_in_schema=False)
+READER_COOKIE = "nq_reader"
+_READER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+STATIC = Path(__file__).resolve().parent.parent / "static"
+CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Origin"}
+
+
+def _reader_csrf(reader: str) -> str:
+    return hashlib.sha256(f"netiquette-demo-form:{reader}".encode()).hexdigest()[:32]
+
+
+def _author_id(reader: str) -> str:
+    return "reader:" + hashlib.sha256(reader.encode()).hexdigest()[:20]
+
+
+def _own_comments(ctx: AppContext, article_id: str, reader: str) -> list[dict[str, Any]]:
+    with ctx.db.session() as session:
+        rows = list(
+            session.scalars(
+                select(Comment)
+                .where(Comment.article_id == article_id, Comment.author_id == _author_id(reader))
+                .order_by(Comment.received_at.desc())
+                .limit(20)
+            )
+        )
+        out = []
+        for c in rows:
+            held = c.state in ("received", "pending")
+            wait = estimate_wait(session, c, ctx.settings.default_wait_seconds) if held else 0
+            out.append({"comment": c, "held": held, "wait_minutes": max(1, round(wait / 60))})
+        return out
+
+
+def _page(
+    request: Request, ctx: Ctx, article_id: str, reader: str, *, error: str = "", status: int = 200
+) -> Response:
+    with ctx.db.session() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise NotFoundError(f"article {article_id!r} is unknown", field="article_id")
+        thread = public_thread(session, article_id, 1, 200)
+        title, body = article.title or article.id, article.body
+    response = render(
+        request,
+        "demo_article.html",
+        csrf=_reader_csrf(reader),
+        article_id=article_id,
+        title=title,
+        paragraphs=[p for p in body.split("\n\n") if p.strip()],
+        thread=thread,
+        own=_own_comments(ctx, article_id, reader),
+        error=error,
+        flash=request.query_params.get("flash", ""),
+        status_code=status,
+    )
+    response.set_cookie(
+        READER_COOKIE,
+        reader,
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+    )
+    return response
+
+
+def _reader(request: Request) -> str:
+    reader = request.cookies.get(READER_COOKIE, "")
+    return reader if _READER.match(reader) else secrets.token_urlsafe(24)
+
+
+@router.get("/demo/articles/{article_id}")
+def demo_article(article_id: str, request: Request, ctx: Ctx) -> Response:
+    """The article, the comment form, the reader's own held comments and the published ones."""
+    return _page(request, ctx, article_id, _reader(request))
+
+
+@router.post("/demo/articles/{article_id}/comments")
+async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
+    """Submit the reader's comment through the intake, like the CMS API does."""
+    form = await request.form()
+    reader = request.cookies.get(READER_COOKIE, "")
+    if not _READER.match(reader) or not csrf_ok(_reader_csrf(reader), str(form.get("csrf", ""))):
+        return _page(request, ctx, article_id, _reader(request), error="E301", status=403)
+    parent = str(form.get("parent_id", "")).strip() or None
+    try:
+        ctx.intake.submit(
+            NewComment(
+                article_id=article_id,
+                parent_id=parent,
+                author_id=_author_id(reader),
+                author_name=str(form.get("name", "")).strip()[:200] or "Gast",
+                text=str(form.get("text", "")),
+            ),
+            submitter="demo:reader",
+        )
+    except NetiquetteError as exc:
+        return _page(request, ctx, article_id, reader, error=exc.message, status=exc.status)
+    return RedirectResponse(f"/demo/articles/{article_id}#own", status_code=303)
+
+
+@router.post("/demo/comments/{comment_id}/report")
+async def demo_report(comment_id: str, request: Request, ctx: Ctx) -> Response:
+    """A reader reports a published comment to the moderators."""
+    form = await request.form()
+    reader = request.cookies.get(READER_COOKIE, "")
+    if not _READER.match(reader) or not csrf_ok(_reader_csrf(reader), str(form.get("csrf", ""))):
+        raise InputError("the form is stale; reload the page", field="csrf")
+    with ctx.db.session() as session:
+        report_comment(session, comment_id, _author_id(reader), str(form.get("reason", ""))[:500])
+        found = session.get(Comment, comment_id)
+        article_id = found.article_id if found else ""
+    return RedirectResponse(
+        f"/demo/articles/{article_id}?flash=demo.reported#comments", status_code=303
+    )
+
+
+@router.get("/embed.js")
+def embed_script() -> Response:
+    """The embeddable script (include it with ``data-article="<article id>"``)."""
+    code = (STATIC / "embed.js").read_text(encoding="utf-8")
+    return Response(
+        code,
+        media_type="application/javascript",
+        headers={**CORS, "Cache-Control": "public, max-age=300"},
+    )
+
+
+@router.get("/embed/articles/{article_id}")
+def embed_thread(article_id: str, ctx: Ctx) -> Response:
+    """Published comments of an article, for the embed (CORS open, no credentials)."""
+    try:
+        with ctx.db.session() as session:
+            body = public_thread(session, article_id, 1, 200)
+    except NetiquetteError as exc:
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=CORS)
+    return JSONResponse(body, headers=CORS)
+
+
+@router.post("/embed/articles/{article_id}/comments")
+async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
+    """A reader's comment from the embed; answers with its status and estimated wait."""
+    form = await request.form()
+    reader = str(form.get("reader", ""))
+    try:
+        if not _READER.match(reader):
+            raise InputError("reader must be 16-64 letters, digits, '-' or '_'", field="reader")
+        accepted = ctx.intake.submit(
+            NewComment(
+                article_id=article_id,
+                author_id=_author_id(reader),
+                author_name=str(form.get("name", "")).strip()[:200] or "Gast",
+                text=str(form.get("text", "")),
+            ),
+            submitter="embed:reader",
+        )
+    except NetiquetteError as exc:
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=CORS)
+    return JSONResponse(
+        {
+            "id": accepted.id,
+            "status": accepted.state,
+            "estimated_wait_seconds": accepted.estimated_wait_seconds,
+        },
+        status_code=202,
+        headers=CORS,
+    )
+
+
+@router.get("/embed/comments/{comment_id}")
+def embed_status(comment_id: str, request: Request, ctx: Ctx) -> Response:
+    """The status of the reader's own comment (only its author, by reader id, may ask)."""
+    reader = request.query_params.get("reader", "")
+    with ctx.db.session() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None or not _READER.match(reader) or comment.author_id != _author_id(reader):
+            error = NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
+            return JSONResponse(error.to_dict(), status_code=404, headers=CORS)
+        held = comment.state in ("received", "pending")
+        wait = estimate_wait(session, comment, ctx.settings.default_wait_seconds) if held else 0
+        return JSONResponse(
+            {"id": comment.id, "status": comment.state, "estimated_wait_seconds": wait},
+            headers=CORS,
+        )

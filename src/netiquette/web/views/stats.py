@@ -1,0 +1,85 @@
+"""``/moderate/stats``: the dashboard for a chosen date range, charts drawn as SVG."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from netiquette.review.spotchecks import precision_by_policy
+from netiquette.review.stats import DateRange, dashboard
+from netiquette.store.models import utcnow
+from netiquette.web.context import Ctx
+from netiquette.web.i18n import pick_language, rule_label, translator
+from netiquette.web.views.charts import bars, per_day, stacked_bars
+from netiquette.web.views.rendering import render
+from netiquette.web.views.security import User
+
+router = APIRouter(include_in_schema=False)
+MAX_DAYS = 92
+
+
+def parse_range(first: str | None, last: str | None) -> DateRange:
+    """The requested days (default: today), swapped if reversed, at most 92 days."""
+    today = utcnow().date()
+
+    def day(value: str | None, default: date) -> date:
+        try:
+            return date.fromisoformat(value) if value else default
+        except ValueError:
+            return default
+
+    a, b = day(first, today), day(last, today)
+    if b < a:
+        a, b = b, a
+    if (b - a).days >= MAX_DAYS:
+        a = b - timedelta(days=MAX_DAYS - 1)
+    return DateRange(a, b)
+
+
+@router.get("/moderate/stats")
+def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
+    """Queue length, arrivals and decisions over time, waits, automatic share, rules."""
+    days = parse_range(request.query_params.get("from"), request.query_params.get("to"))
+    lang = pick_language(request)
+    t = translator(lang)
+    with ctx.db.session() as session:
+        d = dashboard(session, days)
+        precision = precision_by_policy(session)
+    hourly = days.hours <= 72
+    if hourly:
+        labels = [
+            (days.start + timedelta(hours=h)).strftime("%H" if days.hours == 24 else "%d. %H")
+            for h in range(days.hours)
+        ]
+        arrivals, human, auto = d.arrivals_per_hour, d.human_per_hour, d.auto_per_hour
+    else:
+        labels = [
+            (days.first + timedelta(days=i)).strftime("%d.%m.")
+            for i in range((days.last - days.first).days + 1)
+        ]
+        arrivals = per_day(d.arrivals_per_hour)
+        human, auto = per_day(d.human_per_hour), per_day(d.auto_per_hour)
+    unit = t("stats.per_hour") if hourly else t("stats.per_day")
+    charts = [
+        bars(f"{t('stats.arrivals')} {unit}", arrivals, labels),
+        stacked_bars(
+            f"{t('stats.decisions')} {unit}",
+            [t("stats.human"), t("stats.auto")],
+            [human, auto],
+            labels,
+        ),
+    ]
+    top = max(d.per_rule.values(), default=0) or 1
+    per_rule = [(rule_label(r, lang), n, n / top) for r, n in d.per_rule.items()]
+    return render(
+        request,
+        "stats.html",
+        user=user,
+        d=d,
+        days=days,
+        charts=charts,
+        per_rule=per_rule,
+        precision=precision,
+    )
