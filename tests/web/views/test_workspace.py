@@ -1,0 +1,239 @@
+"""The workspace over HTTP (in process): sessions, CSRF, escaping, decisions, bulk, admin, demo."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from netiquette.store.models import Comment, Decision
+from netiquette.web.context import AppContext
+from netiquette.web.views.highlight import Segment, segments
+from tests.web.views.conftest import MODERATOR_PASSWORD, csrf_of, login, submit
+
+HOSTILE = 'Text <script>alert(1)</script> <img src=x onerror=alert(1)> "quoted" & more'
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+ON_ATTRIBUTE = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+PAGES = (
+    "/moderate",
+    "/moderate?tab=reported",
+    "/moderate?tab=decided",
+    "/moderate/next",
+    "/moderate/spot",
+    "/moderate/stats",
+    "/moderate/audit",
+    "/moderate/admin/users",
+    "/moderate/admin/rules",
+    "/demo/articles/a1",
+)
+
+
+def test_pages_need_a_login(web: TestClient) -> None:
+    r = web.get("/moderate/comments/x?tab=pending")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=/moderate/")
+    r = web.get("/moderate", headers={"HX-Request": "true"})
+    assert r.headers["HX-Redirect"].startswith("/login")
+
+
+def test_wrong_password_and_forged_login_are_refused(web: TestClient) -> None:
+    page = web.get("/login")
+    r = web.post(
+        "/login", data={"username": "admin", "password": "nope", "csrf": csrf_of(page.text)}
+    )
+    assert r.status_code == 401 and "falsch" in r.text
+    r = web.post("/login", data={"username": "admin", "password": "x", "csrf": "forged"})
+    assert r.status_code == 403
+
+
+def test_every_state_change_needs_the_csrf_token(web: TestClient) -> None:
+    submit(web, "Ein Kommentar", "c1")
+    csrf = login(web)
+    r = web.post("/moderate/comments/c1/decide", data={"choice": "approve"})
+    assert r.status_code == 403 and "CSRF" in r.text
+    r = web.post("/moderate/comments/c1/decide", data={"choice": "approve", "csrf": "x" + csrf})
+    assert r.status_code == 403
+    r = web.post("/moderate/comments/c1/decide", data={"choice": "approve", "csrf": csrf})
+    assert r.status_code == 303
+    r = web.post("/logout", data={"csrf": csrf})
+    assert r.status_code == 303
+    assert web.get("/moderate").status_code == 303  # the session is gone
+
+
+def test_security_headers_and_no_inline_script_anywhere(web: TestClient) -> None:
+    submit(web, HOSTILE, "c1")
+    login(web)
+    for url in (*PAGES, "/moderate/comments/c1", "/moderate/comments/c1/audit", "/login"):
+        r = web.get(url)
+        assert r.status_code == 200, url
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, url
+        assert not INLINE_SCRIPT.search(r.text), url
+        assert not ON_ATTRIBUTE.search(r.text), url
+        assert "<script>alert" not in r.text and "<img src=x" not in r.text, url
+    decision_view = web.get("/moderate/comments/c1").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in decision_view
+    assert "&lt;img src=x onerror=alert(1)&gt;" in decision_view
+
+
+def test_evidence_segments_escape_and_overlap() -> None:
+    text = "a <b>Idiot</b> c"
+    spans = [(2, 14, "insult"), (5, 10, "aggression"), (50, 60, "insult"), (5, 2, "x")]
+    assert segments(text, spans) == [
+        Segment("a "),
+        Segment("<b>", ("insult",)),
+        Segment("Idiot", ("insult", "aggression")),
+        Segment("</b>", ("insult",)),
+        Segment(" c"),
+    ]
+    assert segments("", []) == []
+
+
+def test_deciding_moves_to_the_next_comment_and_cites_the_rule(
+    web: TestClient, wctx: AppContext
+) -> None:
+    submit(web, "Du Vollpfosten", "c1")
+    submit(web, "Zweiter Kommentar", "c2")
+    csrf = login(web)
+    page = web.get("/moderate/comments/c1")
+    assert '<mark class="ev ev-insult"' in page.text and "Vollpfosten</mark>" in page.text
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version
+    r = web.post(
+        "/moderate/comments/c1/decide",
+        data={"csrf": csrf, "choice": "reject:insult", "version": version.group(1), "note": "n"},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 200
+    assert r.headers["HX-Push-Url"].startswith("/moderate/comments/c2")
+    assert 'data-comment="c2"' in r.text and "2 Schimpfwort" in r.text  # the undo bar
+    with wctx.db.session() as session:
+        d = session.scalars(select(Decision)).one()
+        assert (d.action, d.rules, d.note, d.actor) == (
+            "reject",
+            ["insult"],
+            "n",
+            "moderator:admin",
+        )
+    r = web.post(
+        "/moderate/comments/c2/decide",
+        data={"csrf": csrf, "choice": "reject:bogus"},
+        headers={"HX-Request": "true"},
+    )
+    assert "house rule" in r.text
+    r = web.post("/moderate/comments/c1/undo", data={"csrf": csrf}, headers={"HX-Request": "true"})
+    assert "zurückgenommen" in r.text
+    with wctx.db.session() as session:
+        assert session.get(Comment, "c1").state == "pending"  # type: ignore[union-attr]
+
+
+def test_a_taken_comment_cannot_be_decided_by_another(web: TestClient, wctx: AppContext) -> None:
+    submit(web, "Umstritten", "c1")
+    login(web)
+    web.get("/moderate/comments/c1")  # admin claims it
+    web.cookies.clear()
+    csrf = login(web, "bea", MODERATOR_PASSWORD)
+    page = web.get("/moderate/comments/c1")
+    assert "bearbeitet von admin" in page.text and 'id="decision"' not in page.text
+    r = web.post(
+        "/moderate/comments/c1/decide",
+        data={"csrf": csrf, "choice": "approve"},
+        headers={"HX-Request": "true"},
+    )
+    assert "taken by admin" in r.text
+    with wctx.db.session() as session:
+        assert session.get(Comment, "c1").state == "pending"  # type: ignore[union-attr]
+
+
+def test_bulk_reject_after_confirmation_skips_what_changed(
+    web: TestClient, wctx: AppContext
+) -> None:
+    for n in range(3):
+        submit(web, f"Werbung {n} www.example.biz", f"b{n}")
+    csrf = login(web)
+    r = web.post(
+        "/moderate/bulk/confirm",
+        data={
+            "csrf": csrf,
+            "ids": ["b0", "b1", "b2"],
+            "action": "reject",
+            "reject_rule": "ad_link",
+        },
+    )
+    assert r.status_code == 200 and "4 Werbe-Link" in r.text
+    items = re.findall(r'name="item" value="([^"]+)"', r.text)
+    assert len(items) == 3
+    items[2] = items[2].rsplit(":", 1)[0] + ":99"  # a stale version is skipped
+    r = web.post(
+        "/moderate/bulk",
+        data={"csrf": csrf, "item": items, "action": "reject", "reject_rule": "ad_link"},
+    )
+    assert r.status_code == 303 and "bulk%3A2%3A1" in r.headers["location"]
+    with wctx.db.session() as session:
+        states = {c.id: c.state for c in session.scalars(select(Comment))}
+    assert states == {"b0": "rejected", "b1": "rejected", "b2": "pending"}
+
+
+def test_queue_counts_filters_and_english(web: TestClient) -> None:
+    submit(web, "Du Idiot", "c1")
+    submit(web, "Freundlich", "c2")
+    login(web)
+    page = web.get("/moderate?rule=insult").text
+    assert 'data-comment="c1"' in page and 'data-comment="c2"' not in page
+    assert '<span class="count" data-count="pending">2</span>' in page
+    page = web.get("/moderate?q=freund").text
+    assert 'data-comment="c2"' in page and 'data-comment="c1"' not in page
+    english = web.get("/moderate?lang=en")
+    assert "Pending" in english.text and english.cookies.get("nq_lang") == "en"
+    assert "Decided today" in web.get("/moderate").text  # remembered
+
+
+def test_admin_pages_are_for_admins(web: TestClient, wctx: AppContext) -> None:
+    csrf = login(web)
+    r = web.post(
+        "/moderate/admin/users",
+        data={"csrf": csrf, "username": "carl", "password": "carl-password", "role": "moderator"},
+    )
+    assert r.status_code == 303
+    r = web.post(
+        "/moderate/admin/rules",
+        data={"csrf": csrf, "insult_de": "Keine Beleidigungen.", "spot_check_every": "5"},
+    )
+    assert r.status_code == 303
+    assert "Keine Beleidigungen." in web.get("/moderate/admin/rules").text
+    web.cookies.clear()
+    login(web, "carl", "carl-password")
+    assert web.get("/moderate/admin/users").status_code == 403
+
+
+def test_demo_page_shows_own_pending_comment_and_reports(web: TestClient, wctx: AppContext) -> None:
+    page = web.get("/demo/articles/a1")
+    r = web.post(
+        "/demo/articles/a1/comments",
+        data={"csrf": csrf_of(page.text), "name": "Gast", "text": HOSTILE},
+    )
+    assert r.status_code == 303
+    page = web.get("/demo/articles/a1")
+    assert "wird geprüft" in page.text and "&lt;script&gt;" in page.text
+    assert "<script>alert" not in page.text
+    submit(web, "Schon online [approve]", "p1")
+    page = web.get("/demo/articles/a1")
+    r = web.post("/demo/comments/p1/report", data={"csrf": csrf_of(page.text), "reason": "x"})
+    assert r.status_code == 303
+    login(web)
+    assert 'data-comment="p1"' in web.get("/moderate?tab=reported").text
+
+
+def test_embed_endpoints_answer_across_origins(web: TestClient) -> None:
+    submit(web, "Veröffentlicht [approve]", "p1")
+    js = web.get("/embed.js")
+    assert js.headers["access-control-allow-origin"] == "*" and "textContent" in js.text
+    assert "innerHTML" not in js.text
+    thread = web.get("/embed/articles/a1").json()
+    assert [c["id"] for c in thread["comments"]] == ["p1"]
+    reader = "r" * 20
+    r = web.post("/embed/articles/a1/comments", data={"reader": reader, "name": "G", "text": "Hi"})
+    assert r.status_code == 202 and r.headers["access-control-allow-origin"] == "*"
+    status = web.get(f"/embed/comments/{r.json()['id']}?reader={reader}").json()
+    assert status["status"] == "pending"
+    assert web.get(f"/embed/comments/{r.json()['id']}?reader={'x' * 20}").status_code == 404
