@@ -53,6 +53,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("article_fetch_timeout_ms", 3000, "Longest fetch of an article page from story.url"),
     Setting("article_fetch_max_bytes", 2_000_000, "Largest article page fetched, in bytes"),
     Setting("article_fetch_hosts", "", "Hosts article pages may be fetched from; empty = any"),
+    Setting(
+        "staffing_hours", "06:00-23:00", "When moderators work, e.g. '06:00-23:00'; empty = always"
+    ),
+    Setting("timezone", "Europe/Berlin", "Time zone of staffing hours and of dates in statements"),
+    Setting(
+        "retention_rejected_days", 190, "Days after which texts of rejected comments are deleted"
+    ),
+    Setting("appeal_days", 183, "Days after a rejection in which the commenter may appeal"),
+    Setting("house_rules_url", "", "Published house rules; cited in statements of reasons"),
+    Setting(
+        "sor_puid_prefix", "netiquette", "Prefix of statement ids (puid) sent to the EU database"
+    ),
+    Setting("sor_territorial_scope", "DE", "Countries a rejection applies to, e.g. 'DE,AT'"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -102,6 +102,11 @@ class Comment(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     estimated_wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    # Accountability (migration 0005): the commenter's status link, stored as its sha256,
+    # and when (and why: "erased" | "retention") the text and name were removed.
+    status_token_sha256: Mapped[str | None] = mapped_column(String(64))
+    text_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    text_removed_why: Mapped[str | None] = mapped_column(String(20))
 
     article: Mapped[Article] = relationship()
     screenings: Mapped[list[Screening]] = relationship(
@@ -420,3 +425,62 @@ class FeedbackExample(Base):
     labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
     rule_labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+# --- Accountability: statements of reasons, appeals, report notices (migration 0005) -------
+
+
+class StatementOfReasons(Base):
+    """The statement of reasons (DSA Art. 17) for one rejecting decision.
+
+    ``dsa`` is the Transparency Database form (no personal data, no quotes); ``text_de`` and
+    ``text_en`` are what the commenter reads, with the evidence quoted.
+    """
+
+    __tablename__ = "statements_of_reasons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
+    puid: Mapped[str] = mapped_column(String(500), unique=True)
+    dsa: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    text_de: Mapped[str] = mapped_column(Text, default="")
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    # Set when a moderator marks the comment illegal (then the ground is illegal content).
+    illegal_legal_ground: Mapped[str | None] = mapped_column(String(500))
+    illegal_explanation: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Appeal(Base):
+    """A commenter's complaint about a rejection (DSA Art. 20); one per comment."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), unique=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    contested_actor: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+
+    comment: Mapped[Comment] = relationship()
+
+
+class ReportNotice(Base):
+    """What a reader said when reporting (the DSA Art. 16 notice), next to its Report row."""
+
+    __tablename__ = "report_notices"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(50), index=True)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    legal_ground: Mapped[str] = mapped_column(String(500), default="")
+    notifier_contact: Mapped[str] = mapped_column(String(500), default="")
