@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from netiquette.accountability.tokens import new_status_token
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.review.audit import record_event
 from netiquette.review.machine import RECEIVED, Actor, perform
-from netiquette.review.wait import estimate_wait
+from netiquette.review.wait import Staffing, estimate_wait
 from netiquette.screening.base import ScreeningInput
 from netiquette.store.db import Database
 from netiquette.store.models import Article, Comment, Screening, utcnow
@@ -83,27 +84,38 @@ class Accepted:
     state: str
     estimated_wait_seconds: int
     created: bool
+    # Shown once: the commenter's key to the status page (only its sha256 is stored).
+    status_token: str | None = None
 
 
 class Intake:
     """Stores, screens and decides new comments."""
 
-    def __init__(self, db: Database, pipeline: object, max_chars: int, default_wait: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        pipeline: object,
+        max_chars: int,
+        default_wait: int,
+        staffing: Staffing | None = None,
+    ) -> None:
         self.db = db
         self.pipeline = pipeline
         self.max_chars = max_chars
         self.default_wait = default_wait
+        self.staffing = staffing
 
     def submit(self, new: NewComment, submitter: str) -> Accepted:
         """Store the comment (committed), then screen and decide it."""
         text = validate_text(new.text, self.max_chars)
         comment_id = validate_id(new.id, "id") if new.id else uuid.uuid4().hex
         digest = text_hash(text)
+        token, token_sha256 = new_status_token()
         try:
             with self.db.session() as session:
                 existing = session.get(Comment, comment_id)
                 if existing is not None:
-                    return self._same_again(existing, new, digest)
+                    return self._same_again(existing, new, digest, token, token_sha256)
                 if session.get(Article, new.article_id) is None:
                     raise NotFoundError(
                         f"article {new.article_id!r} is unknown", field="article_id"
@@ -131,6 +143,7 @@ class Intake:
                         text_sha256=digest,
                         received_at=now,
                         state=RECEIVED,
+                        status_token_sha256=token_sha256,
                     )
                 )
                 record_event(
@@ -149,16 +162,26 @@ class Intake:
                 existing = session.get(Comment, comment_id)
                 if existing is None:
                     raise
-                return self._same_again(existing, new, digest)
+                return self._same_again(existing, new, digest, token, token_sha256)
         state, wait = self.screen_and_decide(comment_id)
-        return Accepted(comment_id, state, wait, created=True)
+        return Accepted(comment_id, state, wait, created=True, status_token=token)
 
-    def _same_again(self, existing: Comment, new: NewComment, digest: str) -> Accepted:
+    def _same_again(
+        self, existing: Comment, new: NewComment, digest: str, token: str, token_sha256: str
+    ) -> Accepted:
         if existing.text_sha256 != digest or existing.article_id != new.article_id:
             raise ConflictError(
                 f"comment {existing.id!r} was already submitted with other content", field="id"
             )
-        return Accepted(existing.id, existing.state, existing.estimated_wait_seconds or 0, False)
+        # A repeat means the first answer was lost: a fresh token replaces the undelivered one.
+        existing.status_token_sha256 = token_sha256
+        return Accepted(
+            existing.id,
+            existing.state,
+            existing.estimated_wait_seconds or 0,
+            False,
+            status_token=token,
+        )
 
     def screen_and_decide(self, comment_id: str) -> tuple[str, int]:
         """Screen a received comment and apply the policy's decision in one transaction."""
@@ -186,7 +209,9 @@ class Intake:
                     priority=100,
                     screening_error=str(exc)[:500],
                 )
-                comment.estimated_wait_seconds = estimate_wait(session, comment, self.default_wait)
+                comment.estimated_wait_seconds = estimate_wait(
+                    session, comment, self.default_wait, self.staffing
+                )
                 return comment.state, comment.estimated_wait_seconds
             now = utcnow()
             for r in result.results.values():
@@ -215,7 +240,7 @@ class Intake:
             )
             wait = 0
             if comment.state == "pending":
-                wait = estimate_wait(session, comment, self.default_wait)
+                wait = estimate_wait(session, comment, self.default_wait, self.staffing)
             comment.estimated_wait_seconds = wait
             return comment.state, wait
 

@@ -1,31 +1,174 @@
 """How long a held comment will probably wait for a human, from live queue data.
 
-The estimate is the number of comments a moderator will take before this one (higher priority,
-or same priority and older) divided by the recent human decision rate. Without recent decisions
-the configured default per comment is used. Issue 5 refines this with staffing hours.
+A moderator takes the queue highest priority first, then oldest first. The estimate is
+
+    work  = (comments ahead + 1) / (decision rate − arrival rate of higher-priority comments)
+    wait  = staffed time needed for ``work``, laid over the staffing hours
+
+The rates are measured over the last hour of *staffed* time (at 02:00 that is 22:00–23:00 of
+the evening before), with two pseudo-decisions at ``default_wait_seconds`` each, so a new site
+gets the default and a quiet hour does not promise an instant answer. A comment posted at night
+waits until the moderators start. :func:`estimate_accuracy` compares the estimates given at
+submission with the waits that followed (median absolute error).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from netiquette.errors import ConfigError
 from netiquette.store.models import Comment, Decision, utcnow
 
+#: How much staffed time the rates are measured over.
 WINDOW = timedelta(hours=1)
+#: Pseudo-decisions (at the default duration each) that steady the measured rate.
+PRIOR_DECISIONS = 2
+#: How far back to look for staffed time, and how far ahead to plan at most.
+HORIZON = timedelta(days=14)
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_HUMAN_ACTIONS = ("approve", "reject")
 
 
-def human_decision_rate(session: Session, window: timedelta = WINDOW) -> float:
-    """Human decisions per second over the last ``window``."""
-    since = utcnow() - window
+def _clock(hours: str, minutes: str, spec: str) -> time | None:
+    h, m = int(hours), int(minutes)
+    if h == 24 and m == 0:
+        return None  # midnight at the end of the day
+    if not (0 <= h < 24 and 0 <= m < 60):
+        raise ConfigError(f"staffing_hours: {spec!r} is not a time of day", field="staffing_hours")
+    return time(h, m)
+
+
+@dataclass(frozen=True, slots=True)
+class Staffing:
+    """When moderators work: daily local spans (``"06:00-23:00"``, ``"22:00-02:00"``)."""
+
+    spans: tuple[tuple[time, time | None], ...]
+    zone: ZoneInfo
+
+    @classmethod
+    def parse(cls, hours: str, timezone: str = "Europe/Berlin") -> Staffing:
+        """Read ``"06:00-23:00"`` or ``"06:00-12:00, 14:00-22:00"``; empty means always."""
+        try:
+            zone = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"timezone {timezone!r} is unknown", field="timezone") from None
+        spans: list[tuple[time, time | None]] = []
+        for spec in filter(None, (part.strip() for part in hours.split(","))):
+            match = _SPAN.match(spec)
+            if not match:
+                raise ConfigError(
+                    f"staffing_hours: {spec!r} is not like '06:00-23:00'", field="staffing_hours"
+                )
+            start = _clock(match[1], match[2], spec) or time(0, 0)
+            end = _clock(match[3], match[4], spec)
+            if end == start:
+                raise ConfigError(
+                    f"staffing_hours: {spec!r} is empty; leave the setting empty for always",
+                    field="staffing_hours",
+                )
+            spans.append((start, end))
+        return cls(tuple(spans), zone)
+
+    @property
+    def always(self) -> bool:
+        """True when there are no staffing hours (someone is always on duty)."""
+        return not self.spans
+
+    def _day_intervals(self, day: date) -> Iterator[tuple[datetime, datetime]]:
+        for start, end in self.spans:
+            a = datetime.combine(day, start, tzinfo=self.zone)
+            if end is None or end <= start:  # runs to or past midnight
+                b = datetime.combine(day + timedelta(days=1), end or time(0, 0), tzinfo=self.zone)
+            else:
+                b = datetime.combine(day, end, tzinfo=self.zone)
+            yield a.astimezone(UTC), b.astimezone(UTC)
+
+    def intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """Staffed stretches within ``[start, end)``, in UTC, in order."""
+        if start >= end:
+            return []
+        if self.always:
+            return [(start, end)]
+        out: list[tuple[datetime, datetime]] = []
+        day = start.astimezone(self.zone).date() - timedelta(days=1)
+        last = end.astimezone(self.zone).date()
+        while day <= last:
+            for a, b in self._day_intervals(day):
+                a, b = max(a, start), min(b, end)
+                if a < b:
+                    out.append((a, b))
+            day += timedelta(days=1)
+        out.sort()
+        return out
+
+    def is_staffed(self, at: datetime) -> bool:
+        """True when moderators are on duty at ``at``."""
+        return bool(self.intervals(at, at + timedelta(microseconds=1)))
+
+    def advance(self, start: datetime, seconds: float) -> datetime:
+        """The moment ``seconds`` of staffed time after ``start`` have passed."""
+        if self.always:
+            return start + timedelta(seconds=seconds)
+        left, cursor = seconds, start
+        while cursor < start + HORIZON:
+            for a, b in self.intervals(cursor, cursor + timedelta(days=1)):
+                span = (b - a).total_seconds()
+                if left <= span:
+                    return a + timedelta(seconds=left)
+                left -= span
+            cursor += timedelta(days=1)
+        return start + HORIZON
+
+    def recent(self, now: datetime, amount: timedelta = WINDOW) -> list[tuple[datetime, datetime]]:
+        """The latest staffed stretches before ``now`` that add up to ``amount``."""
+        if self.always:
+            return [(now - amount, now)]
+        out: list[tuple[datetime, datetime]] = []
+        left, cursor = amount, now
+        while left > timedelta(0) and cursor > now - HORIZON:
+            for a, b in reversed(self.intervals(cursor - timedelta(days=1), cursor)):
+                take = min(left, b - a)
+                out.append((b - take, b))
+                left -= take
+                if left <= timedelta(0):
+                    break
+            cursor -= timedelta(days=1)
+        return out
+
+
+ALWAYS = Staffing((), ZoneInfo("UTC"))
+
+
+def _within(column: Any, spans: list[tuple[datetime, datetime]]) -> ColumnElement[bool]:
+    if not spans:
+        return false()
+    return or_(*(and_(column >= a, column < b) for a, b in spans))
+
+
+def human_decision_rate(
+    session: Session, spans: list[tuple[datetime, datetime]] | None = None
+) -> tuple[int, float]:
+    """Human approve/reject decisions within ``spans`` (default: the last hour) and their length."""
+    if spans is None:
+        now = utcnow()
+        spans = [(now - WINDOW, now)]
     count = session.scalar(
         select(func.count(Decision.id)).where(
-            Decision.automated.is_(False), Decision.created_at >= since
+            Decision.automated.is_(False),
+            Decision.action.in_(_HUMAN_ACTIONS),
+            _within(Decision.created_at, spans),
         )
     )
-    return (count or 0) / window.total_seconds()
+    return int(count or 0), sum((b - a).total_seconds() for a, b in spans)
 
 
 def queue_position(session: Session, comment: Comment) -> int:
@@ -46,10 +189,106 @@ def queue_position(session: Session, comment: Comment) -> int:
     return int(ahead or 0)
 
 
-def estimate_wait(session: Session, comment: Comment, default_per_comment: int) -> int:
-    """Estimated seconds until a human decides ``comment``."""
+def _overtaking_arrivals(
+    session: Session, comment: Comment, spans: list[tuple[datetime, datetime]]
+) -> int:
+    """Comments queued with a higher priority within ``spans``: they will overtake this one."""
+    automated = exists().where(Decision.comment_id == Comment.id, Decision.automated.is_(True))
+    count = session.scalar(
+        select(func.count(Comment.id)).where(
+            Comment.priority > comment.priority,
+            Comment.state != "received",
+            ~automated,
+            _within(Comment.received_at, spans),
+        )
+    )
+    return int(count or 0)
+
+
+def estimate_wait(
+    session: Session,
+    comment: Comment,
+    default_per_comment: int,
+    staffing: Staffing | None = None,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Estimated seconds from ``now`` until a human decides ``comment``."""
+    now = now or utcnow()
+    staffing = staffing or ALWAYS
     position = queue_position(session, comment) + 1
-    rate = human_decision_rate(session)
-    if rate <= 0:
-        return int(default_per_comment + (position - 1) * min(default_per_comment, 60))
-    return int(position / rate)
+    spans = staffing.recent(now)
+    decided, staffed = human_decision_rate(session, spans)
+    overtaking = _overtaking_arrivals(session, comment, spans)
+    observed = staffed + PRIOR_DECISIONS * max(default_per_comment, 1)
+    rate = (decided + PRIOR_DECISIONS) / observed
+    # Higher-priority arrivals take part of the moderators' time; never let them take it all.
+    effective = max(rate - overtaking / observed, rate / 4)
+    finish = staffing.advance(now, position / effective)
+    return max(1, round((finish - now).total_seconds()))
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateAccuracy:
+    """How well the estimates given at submission matched the waits that followed."""
+
+    comments: int
+    median_abs_error_s: float | None
+    median_wait_s: float | None
+    within_25_percent: float | None  # share of estimates within 25% of the actual wait
+
+
+def _first_human() -> Any:
+    return (
+        select(Decision.comment_id, func.min(Decision.created_at).label("first_at"))
+        .where(Decision.automated.is_(False), Decision.action.in_(_HUMAN_ACTIONS))
+        .group_by(Decision.comment_id)
+        .subquery()
+    )
+
+
+def accuracy_of(pairs: list[tuple[float, float]]) -> EstimateAccuracy:
+    """Accuracy of (estimate, actual) pairs in seconds."""
+    if not pairs:
+        return EstimateAccuracy(0, None, None, None)
+    errors = [abs(est - actual) for est, actual in pairs]
+    close = sum(1 for est, actual in pairs if abs(est - actual) <= 0.25 * actual)
+    return EstimateAccuracy(
+        len(pairs),
+        statistics.median(errors),
+        statistics.median(actual for _, actual in pairs),
+        close / len(pairs),
+    )
+
+
+def estimate_accuracy(
+    session: Session, start: datetime, end: datetime, min_wait_s: float = 0
+) -> EstimateAccuracy:
+    """Median absolute error of the estimates for comments received in ``[start, end)``.
+
+    Only comments that were queued and then decided by a person count; ``min_wait_s`` keeps
+    those that actually waited at least that long (e.g. 300 for "waited more than 5 min").
+    """
+    first = _first_human()
+    rows = session.execute(
+        select(Comment.received_at, Comment.estimated_wait_seconds, first.c.first_at)
+        .join(first, first.c.comment_id == Comment.id)
+        .where(
+            Comment.received_at >= start,
+            Comment.received_at < end,
+            Comment.estimated_wait_seconds > 0,
+        )
+    )
+    pairs = []
+    for received, estimate, first_at in rows:
+        actual = (_aware(first_at) - received).total_seconds()
+        if actual >= min_wait_s:
+            pairs.append((float(estimate), actual))
+    return accuracy_of(pairs)
+
+
+def _aware(value: datetime) -> datetime:
+    # An aggregate skips the column type, so SQLite hands back a naive (UTC) datetime or a string.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
