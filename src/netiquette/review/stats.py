@@ -79,7 +79,7 @@ def dashboard(session: Session, days: DateRange) -> Dashboard:
     out = Dashboard(range=days)
     hours = days.hours
     out.queue_length = int(
-        session.scalar(select(func.count(Comment.id)).where(Comment.state == "pending")) or 0
+        session.scalar(select(func.count()).where(Comment.state == "pending")) or 0
     )
 
     def bucket(at: datetime) -> int:

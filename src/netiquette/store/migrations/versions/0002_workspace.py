@@ -89,9 +89,16 @@ def upgrade() -> None:
     # The dashboard counts decisions per day; the rule filter of the queue looks up flags.
     op.create_index("ix_decisions_created_at", "decisions", ["created_at"])
     op.create_index("ix_screenings_rule_flag", "screenings", ["rule", "flag"])
+    # The work list's order (highest priority, then oldest), so a page of 10,000 needs no sort.
+    op.create_index(
+        "ix_comments_worklist",
+        "comments",
+        ["state", sa.text("priority DESC"), "received_at", "id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_comments_worklist", table_name="comments")
     op.drop_index("ix_screenings_rule_flag", table_name="screenings")
     op.drop_index("ix_decisions_created_at", table_name="decisions")
     for table in (
