@@ -213,7 +213,7 @@ def perform(
             field="version",
         )
     transition = _PERFORMERS[action](comment, actor, kw)
-    from_state = comment.state
+    comment_id, from_state = comment.id, comment.state  # readable after a failed flush, too
     now = utcnow()
     comment.state = transition.to_state
     if transition.priority is not None:
@@ -222,6 +222,15 @@ def perform(
         transition.decision.created_at = now
         comment.decided_at = now
         session.add(transition.decision)
+    # Write the versioned UPDATE first: a stale writer fails here, before it queues for the
+    # audit chain's lock (comment row first, chain head last, in every code path).
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError(
+            f"comment {comment_id} was decided by someone else meanwhile; reload it",
+            field="version",
+        ) from None
     details = dict(transition.details)
     if transition.decision is not None:
         d = transition.decision
@@ -244,13 +253,7 @@ def perform(
         details=details,
         at=now,
     )
-    try:
-        session.flush()
-    except StaleDataError:
-        raise ConflictError(
-            f"comment {comment.id} was decided by someone else meanwhile; reload it",
-            field="version",
-        ) from None
+    session.flush()
     for hook in TRANSITION_HOOKS:
         after_commit(session, lambda h=hook: h(comment.id, transition.event, transition.to_state))  # type: ignore[misc]
     return transition

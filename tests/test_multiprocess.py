@@ -1,0 +1,118 @@
+"""Several server processes on one PostgreSQL database: nothing lost, no double decision,
+and the audit chain stays intact."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from netiquette.review.audit import verify_chain
+from netiquette.store.db import Database
+from tests.conftest import ADMIN_PASSWORD, API_KEY
+from tests.test_crash_safety import _free_port
+
+pytestmark = pytest.mark.slow
+
+
+def _start(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "NETIQUETTE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "NETIQUETTE_API_KEY": API_KEY,
+        "NETIQUETTE_AUTO_APPROVE": "false",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netiquette", "serve", "--db", url, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("server did not start")
+
+
+def test_two_processes_share_one_postgres_database(pg_url: str) -> None:
+    Database(pg_url).migrate()  # migrate once, before both start
+    ports = [_free_port(), _free_port()]
+    servers = [_start(pg_url, p) for p in ports]
+    cms = {"Authorization": f"Bearer {API_KEY}"}
+    try:
+        bases = [f"http://127.0.0.1:{p}" for p in ports]
+        httpx.post(
+            f"{bases[0]}/api/v1/articles",
+            json={"id": "a1", "text": "Die Brücke ist fertig."},
+            headers=cms,
+        ).raise_for_status()
+
+        def submit(n: int) -> str:
+            body = {
+                "id": f"c{n}",
+                "article_id": "a1",
+                "author": {"id": f"u{n % 7}", "name": "L"},
+                "text": f"Kommentar Nummer {n} zur neuen Brücke.",
+            }
+            r = httpx.post(f"{bases[n % 2]}/api/v1/comments", json=body, headers=cms, timeout=30)
+            assert r.status_code == 202, r.text
+            return str(r.json()["id"])
+
+        with ThreadPoolExecutor(8) as pool:
+            ids = list(pool.map(submit, range(80)))
+        tokens = []
+        for base in bases:
+            login = httpx.post(
+                f"{base}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+            )
+            tokens.append({"Authorization": f"Bearer {login.json()['token']}"})
+        queue = httpx.get(f"{bases[0]}/api/v1/queue?limit=500", headers=tokens[0]).json()[
+            "comments"
+        ]
+        assert sorted(c["id"] for c in queue) == sorted(ids)
+
+        # Both processes try to decide the same comments at the same moment, seen at one version.
+        results: list[int] = []
+        lock = threading.Lock()
+
+        def decide(item: dict[str, object], which: int) -> None:
+            action = "approve" if which == 0 else "reject"
+            body: dict[str, object] = {"action": action, "version": item["version"]}
+            if action == "reject":
+                body["rules"] = ["off_topic"]
+            r = httpx.post(
+                f"{bases[which]}/api/v1/comments/{item['id']}/decision",
+                json=body,
+                headers=tokens[which],
+                timeout=30,
+            )
+            with lock:
+                results.append(r.status_code)
+
+        with ThreadPoolExecutor(8) as pool:
+            for item in queue[:20]:
+                pool.submit(decide, item, 0)
+                pool.submit(decide, item, 1)
+        assert sorted(results) == [200] * 20 + [409] * 20
+    finally:
+        for s in servers:
+            s.kill()
+            s.wait(10)
+    db = Database(pg_url)
+    with db.session() as session:
+        report = verify_chain(session)
+    db.dispose()
+    assert report.ok, report.problem
+    # 1 article event + 80 received + 80 queued + 2 logins + 20 decisions
+    assert report.events == 1 + 80 + 80 + 2 + 20
