@@ -120,7 +120,7 @@ class Comment(Base):
         Index("ix_comments_queue", "state", "priority", "received_at"),
         Index("ix_comments_article_state", "article_id", "state", "received_at"),
     )
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Screening(Base):
@@ -315,91 +315,14 @@ class WorkspaceSetting(Base):
 
 Index("ix_decisions_created_at", Decision.created_at)
 Index("ix_screenings_rule_flag", Screening.rule, Screening.flag)
-
-
-# --- The moderator workspace (migration 0002) ------------------------------------------------
-
-
-class WebSession(Base):
-    """A browser login of the moderator workspace: an opaque cookie, stored as its sha256."""
-
-    __tablename__ = "web_sessions"
-
-    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    # Every form and htmx request of this session must echo it (CSRF).
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-    user: Mapped[User] = relationship()
-
-
-class Claim(Base):
-    """A moderator's short lease on a comment, so two people never decide it at once."""
-
-    __tablename__ = "claims"
-
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), primary_key=True)
-    moderator: Mapped[str] = mapped_column(String(100))
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
-class SpotCheck(Base):
-    """A moderator's verdict on one automatic decision; counts toward the policy's precision."""
-
-    __tablename__ = "spot_checks"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
-    policy_version: Mapped[str] = mapped_column(String(100), index=True)
-    action: Mapped[str] = mapped_column(String(20))  # the checked decision: approve | reject
-    verdict: Mapped[str] = mapped_column(String(10))  # correct | wrong
-    moderator: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class Report(Base):
-    """A reader's report of a published comment; open until a moderator resolves it."""
-
-    __tablename__ = "reports"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    reporter: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    resolved_by: Mapped[str | None] = mapped_column(String(200))
-
-
-class HouseRuleText(Base):
-    """The newsroom's own wording of a house rule, edited by admins in the workspace."""
-
-    __tablename__ = "house_rule_texts"
-
-    rule: Mapped[str] = mapped_column(String(50), primary_key=True)
-    description_de: Mapped[str] = mapped_column(Text, default="")
-    description_en: Mapped[str] = mapped_column(Text, default="")
-    updated_by: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class WorkspaceSetting(Base):
-    """One workspace setting an admin may change in the browser (e.g. the spot-check rate)."""
-
-    __tablename__ = "workspace_settings"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-    updated_by: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-Index("ix_decisions_created_at", Decision.created_at)
-Index("ix_screenings_rule_flag", Screening.rule, Screening.flag)
+# The work list's order (highest priority, then oldest), so a page of 10,000 needs no sort.
+Index(
+    "ix_comments_worklist",
+    Comment.state,
+    Comment.priority.desc(),
+    Comment.received_at,
+    Comment.id,
+)
 
 
 class FeedbackExample(Base):
