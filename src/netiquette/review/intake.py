@@ -184,6 +184,21 @@ class Intake:
         )
 
     def screen_and_decide(self, comment_id: str) -> tuple[str, int]:
+        """Screen a received comment and apply the policy's decision (see ``_screen``).
+
+        Another process may screen the same comment at the same moment (two servers starting
+        after a crash): the loser's version check fails, and it reports the winner's result.
+        """
+        try:
+            return self._screen(comment_id)
+        except ConflictError:
+            with self.db.session() as session:
+                comment = session.get(Comment, comment_id)
+                if comment is None:
+                    raise
+                return comment.state, comment.estimated_wait_seconds or 0
+
+    def _screen(self, comment_id: str) -> tuple[str, int]:
         """Screen a received comment and apply the policy's decision in one transaction."""
         with self.db.session() as session:
             comment = session.get(Comment, comment_id)
