@@ -39,3 +39,12 @@ def test_upsert_replaces_the_body_and_keeps_the_id(client: TestClient) -> None:
     got = client.get("/api/v1/articles/b2", headers=CMS).json()
     assert got["title"] == "Korrigiert"
     assert client.get("/api/v1/articles/none", headers=CMS).status_code == 404
+
+
+def test_api_docs_load_their_assets_from_our_origin(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower()
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert "/api/v1/comments" in client.get("/openapi.json").json()["paths"]
