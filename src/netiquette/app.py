@@ -12,12 +12,24 @@ from sqlalchemy import text
 
 from netiquette import __version__
 from netiquette.review.intake import Intake
+from netiquette.review.wait import Staffing
 from netiquette.screening import Pipeline, load_pipeline
 from netiquette.settings import Settings, load_settings
 from netiquette.store.db import Database
-from netiquette.web.api import articles, auth, comments, coral, moderation, perspective
+from netiquette.web.api import (
+    appeals,
+    articles,
+    auth,
+    comments,
+    coral,
+    moderation,
+    perspective,
+    public,
+    reports,
+)
 from netiquette.web.context import Admin, AppContext, Ctx
 from netiquette.web.errors import install_error_handlers
+from netiquette.web.views import accountability as accountability_views
 from netiquette.web.views import install_views
 
 log = logging.getLogger(__name__)
@@ -32,7 +44,10 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     pipeline: Pipeline = load_pipeline(
         config, auto_approve=settings.auto_approve, auto_reject=settings.auto_reject
     )
-    intake = Intake(db, pipeline, settings.max_comment_chars, settings.default_wait_seconds)
+    staffing = Staffing.parse(settings.staffing_hours, settings.timezone)
+    intake = Intake(
+        db, pipeline, settings.max_comment_chars, settings.default_wait_seconds, staffing
+    )
     return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
 
 
@@ -49,7 +64,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     install_error_handlers(app)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (articles, comments, moderation, auth):
+    for module in (articles, comments, moderation, auth, public, appeals, reports):
         api.include_router(module.router)
 
     @api.get("/settings", tags=["admin"])
@@ -59,6 +74,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
 
     app.include_router(api)
     install_views(app)  # moderator workspace, demo pages, static files, security headers
+    app.include_router(accountability_views.router)  # appeals, transparency report
     # Drop-in interfaces of the tools newsrooms already run (see docs/switch-from-perspective.md).
     app.include_router(perspective.router)
     app.include_router(coral.router)

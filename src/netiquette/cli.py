@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,9 +24,11 @@ app = typer.Typer(
 users_app = typer.Typer(help="Moderator and admin accounts.", no_args_is_help=True)
 keys_app = typer.Typer(help="CMS API keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+retention_app = typer.Typer(help="Retention of rejected comment texts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(retention_app, name="retention")
 
 out = Console()
 err = Console(stderr=True)
@@ -232,6 +235,99 @@ def audit_verify(db: DbOpt = None, config: ConfigOpt = None) -> None:
                 err.print(f"[red]site {site}: chain broken at {where}: {report.problem}[/]")
     if broken:
         raise SystemExit(1)
+
+
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File; default stdout.")]
+
+
+def _accountability(config: Path | None, db: str | None) -> tuple[Any, Any]:
+    from netiquette.accountability.config import AccountabilityConfig
+    from netiquette.store.db import Database
+
+    settings = _settings(config, db=db)
+    database = Database(settings.database_url)
+    database.migrate()
+    return database, AccountabilityConfig.from_settings(settings)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"written to {output}")
+
+
+@app.command("report")
+def transparency_report(
+    first: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")],
+    last: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")],
+    fmt: Annotated[str, typer.Option("--format", help="json, csv or html")] = "json",
+    lang: Annotated[str, typer.Option(help="de or en (HTML)")] = "de",
+    output: OutputOpt = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The transparency report (DSA Art. 15/24) for a range of days."""
+    from netiquette.accountability.exports import report_text
+
+    database, acc = _accountability(config, db)
+    with database.session() as session:
+        text = report_text(session, first.date(), last.date(), acc, fmt, lang)
+    _write(text, output)
+
+
+@app.command("export-sor")
+def export_sor(
+    first: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")],
+    last: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")],
+    output: OutputOpt = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Statements of reasons of the period as DSA Transparency Database JSON lines."""
+    from netiquette.accountability.exports import statement_lines
+
+    database, acc = _accountability(config, db)
+    with database.session() as session:
+        lines = list(statement_lines(session, first.date(), last.date(), acc))
+    _write("".join(line + "\n" for line in lines), output)
+    err.print(f"{len(lines)} statements of reasons")
+
+
+@app.command("erase-author")
+def erase_author(
+    author_id: Annotated[str, typer.Argument(help="The author's id as the CMS sent it.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Remove every text and the name of one author (GDPR Art. 17); the audit chain stays valid."""
+    from netiquette.accountability.privacy import erase_author as erase
+
+    if not yes:
+        typer.confirm(f"erase every text and the name of author {author_id!r}?", abort=True)
+    database, acc = _accountability(config, db)
+    with database.session() as session:
+        removal = erase(session, author_id, "cli:erase-author", acc)
+    out.print(", ".join(f"{k}: {v}" for k, v in removal.counts().items()))
+
+
+@retention_app.command("run")
+def retention_run(
+    days: Annotated[
+        int | None, typer.Option(help="Override retention_rejected_days for this run.")
+    ] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Delete the texts of comments rejected more than N days ago (run it daily, e.g. by cron)."""
+    from netiquette.accountability.privacy import run_retention
+
+    database, acc = _accountability(config, db)
+    with database.session() as session:
+        removal = run_retention(session, acc, "cli:retention", days=days)
+    out.print(f"texts removed from {removal.comments} rejected comments")
 
 
 @app.command("settings")

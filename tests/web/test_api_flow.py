@@ -29,7 +29,14 @@ def test_comment_flow_from_submission_to_publication(database_url: str) -> None:
             r = post_comment(client, text)
             assert r.status_code == 202, r.text
             body = r.json()
-            assert set(body) == {"id", "status", "estimated_wait_seconds", "status_url"}
+            assert set(body) == {
+                "id",
+                "status",
+                "estimated_wait_seconds",
+                "status_url",
+                "status_token",
+                "public_status_url",
+            }
             assert body["status_url"].endswith(f"/api/v1/comments/{body['id']}")
             ids[name] = body["id"]
 
@@ -114,7 +121,12 @@ def test_submission_is_idempotent_on_id(client: TestClient) -> None:
     first = post_comment(client, CLEAN, id="c-42")
     again = post_comment(client, CLEAN, id="c-42")
     assert first.status_code == again.status_code == 202
-    assert first.json() == again.json()
+    # The same answer, except that a repeat (its first answer was lost) gets a fresh token.
+    once = ("status_token", "public_status_url")
+    assert {k: v for k, v in first.json().items() if k not in once} == {
+        k: v for k, v in again.json().items() if k not in once
+    }
+    assert first.json()["status_token"] != again.json()["status_token"]
     other = post_comment(client, "Ein ganz anderer Text zur Linie 7.", id="c-42")
     assert other.status_code == 409
     assert other.json()["error"]["field"] == "id"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -11,6 +12,7 @@ from netiquette.errors import NotFoundError
 from netiquette.review.intake import NewComment
 from netiquette.review.machine import Actor, perform
 from netiquette.review.queries import comment_status, decision_dict
+from netiquette.review.wait import estimate_wait
 from netiquette.store.models import Comment
 from netiquette.web.api.schemas import CommentBody, DecisionBody
 from netiquette.web.context import Caller, Cms, Ctx, DbSession, Moderator
@@ -18,9 +20,17 @@ from netiquette.web.context import Caller, Cms, Ctx, DbSession, Moderator
 router = APIRouter(tags=["comments"])
 
 
+def _base(request: Request, ctx: Ctx) -> str:
+    return str(ctx.settings.public_base_url).rstrip("/") or str(request.base_url).rstrip("/")
+
+
 def _status_url(request: Request, ctx: Ctx, comment_id: str) -> str:
-    base = ctx.settings.public_base_url.rstrip("/") or str(request.base_url).rstrip("/")
-    return f"{base}/api/v1/comments/{comment_id}"
+    return f"{_base(request, ctx)}/api/v1/comments/{comment_id}"
+
+
+def _public_status_url(request: Request, ctx: Ctx, comment_id: str, token: str) -> str:
+    # The commenter's link: the only way to see an unpublished comment (token shown once).
+    return f"{_base(request, ctx)}/api/v1/public/comments/{quote(comment_id)}?token={token}"
 
 
 @router.post("/comments", status_code=202)
@@ -43,15 +53,25 @@ def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> 
             "status": accepted.state,
             "estimated_wait_seconds": accepted.estimated_wait_seconds,
             "status_url": _status_url(request, ctx, accepted.id),
+            "status_token": accepted.status_token,
+            "public_status_url": _public_status_url(
+                request, ctx, accepted.id, accepted.status_token or ""
+            ),
         },
         status_code=202,
     )
 
 
 @router.get("/comments/{comment_id}")
-def get_comment(comment_id: str, _caller: Caller, session: DbSession) -> dict[str, Any]:
-    """Status, latest decision and screening with evidence."""
-    return comment_status(session, comment_id)
+def get_comment(comment_id: str, _caller: Caller, ctx: Ctx, session: DbSession) -> dict[str, Any]:
+    """Status, latest decision and screening with evidence; the wait estimated now."""
+    status = comment_status(session, comment_id)
+    comment = session.get(Comment, comment_id)
+    if comment is not None and comment.state == "pending":
+        status["estimated_wait_seconds"] = estimate_wait(
+            session, comment, ctx.settings.default_wait_seconds, ctx.intake.staffing
+        )
+    return status
 
 
 @router.post("/comments/{comment_id}/decision")

@@ -1,0 +1,416 @@
+"""Statements of reasons (DSA Art. 17) for every rejection, in German and English.
+
+A statement is generated from the rejecting decision — the house rules it cites, the screening
+evidence, who detected and who decided, the date — and stored the first time it is needed
+(commenter view, export, appeal), so what the commenter read stays what was issued. It has two
+faces: ``text_de``/``text_en`` for the commenter, with the evidence quoted, and ``dsa``, the EU
+Transparency Database form, which holds no quote and no name and can be submitted unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from netiquette.accountability.config import AccountabilityConfig
+from netiquette.errors import ConflictError, InputError, NotFoundError
+from netiquette.review.audit import record_event
+from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
+from netiquette.store.models import (
+    Comment,
+    Decision,
+    HouseRuleText,
+    Report,
+    ReportNotice,
+    Screening,
+    StatementOfReasons,
+    utcnow,
+)
+from netiquette.web.i18n import RULE_DESCRIPTIONS
+
+#: The DSA category each house rule falls under (the first cited rule gives ``category``).
+CATEGORY_OF_RULE = {
+    "aggression": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+    "insult": "STATEMENT_CATEGORY_CYBER_VIOLENCE",
+    "insinuation": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+    "ad_link": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+    "off_topic": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+}
+MAX_QUOTES = 5
+_PUID_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What led to the decision: our own screening, or a reader's report."""
+
+    dsa_type: str
+    reported: bool
+    illegal_notice: bool
+
+
+def rule_descriptions(session: Session, lang: str) -> dict[str, str]:
+    """Each house rule in one sentence, in the newsroom's current wording."""
+    out = dict(RULE_DESCRIPTIONS.get(lang, RULE_DESCRIPTIONS["de"]))
+    for row in session.scalars(select(HouseRuleText)):
+        text = row.description_en if lang == "en" else row.description_de
+        if row.rule in out and text.strip():
+            out[row.rule] = text.strip()
+    return out
+
+
+def latest_rejection(comment: Comment) -> Decision | None:
+    """The comment's latest decision if it is a rejection, else None."""
+    latest = comment.decisions[-1] if comment.decisions else None
+    return latest if latest is not None and latest.action == "reject" else None
+
+
+def _evidence(session: Session, comment: Comment, rules: list[str]) -> list[dict[str, Any]]:
+    newest: dict[str, Screening] = {}
+    for row in session.scalars(
+        select(Screening).where(Screening.comment_id == comment.id).order_by(Screening.id)
+    ):
+        newest[row.rule] = row
+    out: list[dict[str, Any]] = []
+    for rule in rules:
+        found = newest.get(rule)
+        for span in (found.evidence if found is not None else [])[:MAX_QUOTES]:
+            if isinstance(span, dict) and str(span.get("text") or "").strip():
+                out.append({"rule": rule, "text": str(span["text"])[:200]})
+    return out
+
+
+def _flagged(session: Session, comment: Comment) -> set[str]:
+    rows = session.scalars(
+        select(Screening.rule).where(Screening.comment_id == comment.id, Screening.flag.is_(True))
+    )
+    return set(rows)
+
+
+def _source(session: Session, comment: Comment, decided_at: datetime) -> Source:
+    rows = session.execute(
+        select(Report.id, ReportNotice.category)
+        .outerjoin(ReportNotice, ReportNotice.report_id == Report.id)
+        .where(Report.comment_id == comment.id, Report.created_at <= decided_at)
+    ).all()
+    illegal = any(category == "illegal_content" for _, category in rows)
+    if illegal:
+        return Source("SOURCE_ARTICLE_16", True, True)
+    if rows:
+        return Source("SOURCE_TYPE_OTHER_NOTIFICATION", True, False)
+    return Source("SOURCE_VOLUNTARY", False, False)
+
+
+def puid_for(decision: Decision, config: AccountabilityConfig) -> str:
+    """The statement's unique id at the EU database: ``<prefix>-sor-<decision id>``."""
+    prefix = _PUID_UNSAFE.sub("-", config.puid_prefix)[:400] or "netiquette"
+    return f"{prefix}-sor-{decision.id}"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote_list(evidence: list[dict[str, Any]], open_q: str, close_q: str) -> str:
+    return ", ".join(f"{open_q}{e['text']}{close_q}" for e in evidence)
+
+
+def _texts(
+    comment: Comment,
+    decision: Decision,
+    rules: list[str],
+    evidence: list[dict[str, Any]],
+    source: Source,
+    detected: bool,
+    statement: StatementOfReasons,
+    descriptions: dict[str, dict[str, str]],
+    config: AccountabilityConfig,
+) -> tuple[str, str]:
+    zone = config.zone
+    posted = comment.received_at.astimezone(zone)
+    decided = decision.created_at.astimezone(zone)
+    deadline = appeal_deadline(decision, config).astimezone(zone).date()
+    title = comment.article.title or comment.article_id
+    de: list[str] = [
+        f"Ihr Kommentar vom {posted:%d.%m.%Y, %H:%M} Uhr zum Artikel „{title}“ wurde nicht "
+        "veröffentlicht.",
+    ]
+    en: list[str] = [
+        f"Your comment of {posted:%Y-%m-%d, %H:%M} on the article “{title}” was not published.",
+    ]
+    for rule in rules:
+        de.append(
+            f"Grund: Er verstößt gegen unsere Hausregel „{HOUSE_RULE_LABELS_DE[rule]}“ – "
+            f"{descriptions['de'][rule]}"
+        )
+        en.append(
+            f"Reason: it breaks our house rule “{HOUSE_RULE_LABELS_EN[rule]}” – "
+            f"{descriptions['en'][rule]}"
+        )
+    if statement.illegal_legal_ground:
+        ground, why = statement.illegal_legal_ground, statement.illegal_explanation or ""
+        de.append(f"Nach unserer Einschätzung ist er zudem rechtswidrig ({ground}). {why}".strip())
+        en.append(f"In our assessment it is also illegal ({ground}). {why}".strip())
+    if evidence:
+        de.append("Beanstandete Stellen: " + _quote_list(evidence, "„", "“") + ".")
+        en.append("Passages concerned: " + _quote_list(evidence, "“", "”") + ".")
+    if source.reported:
+        de.append("Erkannt: durch die Meldung einer Leserin oder eines Lesers.")
+        en.append("Detected: a reader reported it.")
+    elif detected:
+        de.append("Erkannt: automatisch, durch unsere Prüfsoftware.")
+        en.append("Detected: automatically, by our screening software.")
+    else:
+        de.append("Erkannt: von unserem Moderationsteam.")
+        en.append("Detected: by our moderation team.")
+    if decision.automated:
+        de.append(f"Entschieden: automatisch, ohne menschliche Prüfung, am {decided:%d.%m.%Y}.")
+        en.append(f"Decided: automatically, without human review, on {decided:%Y-%m-%d}.")
+    else:
+        de.append(f"Entschieden: von einem Menschen aus unserem Team am {decided:%d.%m.%Y}.")
+        en.append(f"Decided: by a person on our team on {decided:%Y-%m-%d}.")
+    de.append(
+        f"Widerspruch: Sie können bis zum {deadline:%d.%m.%Y} einmal über Ihren Status-Link "
+        "widersprechen, mit einer Begründung; darüber entscheidet ein anderes Mitglied des "
+        "Teams als das, das Ihren Kommentar abgelehnt hat. Außerdem können Sie eine "
+        "zertifizierte außergerichtliche Streitbeilegungsstelle anrufen (Art. 21 DSA) oder "
+        "vor Gericht gehen."
+    )
+    en.append(
+        f"How to contest: until {deadline:%Y-%m-%d} you may appeal once through your status "
+        "link, giving your reasons; someone other than the person who rejected your comment "
+        "decides. You may also turn to a certified out-of-court dispute settlement body "
+        "(DSA Art. 21) or to the courts."
+    )
+    if config.house_rules_url:
+        de.append(f"Hausregeln: {config.house_rules_url}")
+        en.append(f"House rules: {config.house_rules_url}")
+    return "\n".join(de), "\n".join(en)
+
+
+def _dsa(
+    comment: Comment,
+    decision: Decision,
+    rules: list[str],
+    source: Source,
+    detected: bool,
+    statement: StatementOfReasons,
+    descriptions: dict[str, str],
+    config: AccountabilityConfig,
+) -> dict[str, Any]:
+    zone = config.zone
+    labels = [f"{HOUSE_RULE_LABELS_EN[r]} ({r})" for r in rules]
+    categories = list(dict.fromkeys(CATEGORY_OF_RULE[r] for r in rules))
+    who = (
+        f"automatically by the decision policy {decision.policy_version or ''}".rstrip()
+        if decision.automated
+        else "by a human moderator"
+    )
+    found = (
+        "A reader reported the comment"
+        + (" as illegal content (notice under DSA Art. 16)." if source.illegal_notice else ".")
+        if source.reported
+        else "Automated screening flagged it under: " + ", ".join(labels) + "."
+        if detected
+        else "A moderator found it while reviewing the comment."
+    )
+    facts = (
+        "A reader comment (text) posted under a news article was held for pre-moderation and "
+        "screened against the publisher's house rules before any publication. "
+        f"{found} The comment was not published (or was removed) because it breaks the house "
+        f"rule(s) {', '.join(labels)}. The decision was taken {who}."
+    )
+    out: dict[str, Any] = {
+        "decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"],
+        "content_type": ["CONTENT_TYPE_TEXT"],
+        "category": categories[0],
+        "content_date": comment.received_at.astimezone(zone).date().isoformat(),
+        "application_date": decision.created_at.astimezone(zone).date().isoformat(),
+        "decision_facts": _clip(facts, 5000),
+        "source_type": source.dsa_type,
+        "automated_detection": "Yes" if detected else "No",
+        "automated_decision": "AUTOMATED_DECISION_FULLY"
+        if decision.automated
+        else "AUTOMATED_DECISION_NOT_AUTOMATED",
+        "puid": statement.puid,
+        "territorial_scope": list(config.territorial_scope),
+        "content_language": config.content_language,
+    }
+    if categories[1:]:
+        out["category_addition"] = categories[1:]
+    if statement.illegal_legal_ground:
+        out["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
+        out["illegal_content_legal_ground"] = _clip(statement.illegal_legal_ground, 500)
+        out["illegal_content_explanation"] = _clip(
+            statement.illegal_explanation or statement.illegal_legal_ground, 2000
+        )
+    else:
+        out["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
+        out["incompatible_content_ground"] = _clip("House rules: " + "; ".join(labels), 500)
+        out["incompatible_content_explanation"] = _clip(
+            " ".join(f"{HOUSE_RULE_LABELS_EN[r]}: {descriptions[r]}" for r in rules), 2000
+        )
+    if config.house_rules_url:
+        out["decision_ground_reference_url"] = config.house_rules_url[:500]
+    return out
+
+
+def render(
+    session: Session, statement: StatementOfReasons, config: AccountabilityConfig
+) -> StatementOfReasons:
+    """(Re)compute a statement's texts and DSA form from its decision as now stored."""
+    decision = session.get(Decision, statement.decision_id)
+    comment = session.get(Comment, statement.comment_id)
+    assert decision is not None and comment is not None
+    rules = [r for r in HOUSE_RULES if r in decision.rules] or ["off_topic"]
+    descriptions = {lang: rule_descriptions(session, lang) for lang in ("de", "en")}
+    evidence = [] if comment.text_removed_at else _evidence(session, comment, rules)
+    source = _source(session, comment, decision.created_at)
+    detected = decision.automated or bool(_flagged(session, comment) & set(rules))
+    statement.evidence = evidence
+    statement.text_de, statement.text_en = _texts(
+        comment, decision, rules, evidence, source, detected, statement, descriptions, config
+    )
+    statement.dsa = _dsa(
+        comment, decision, rules, source, detected, statement, descriptions["en"], config
+    )
+    statement.updated_at = utcnow()
+    return statement
+
+
+def statement_for(
+    session: Session, decision: Decision, config: AccountabilityConfig
+) -> StatementOfReasons:
+    """The statement of a rejecting decision: stored, or generated and stored now."""
+    if decision.action != "reject":
+        raise InputError(f"decision {decision.id} is not a rejection", field="decision_id")
+    existing = session.scalar(
+        select(StatementOfReasons).where(StatementOfReasons.decision_id == decision.id)
+    )
+    if existing is not None:
+        return existing
+    statement = StatementOfReasons(
+        decision_id=decision.id,
+        comment_id=decision.comment_id,
+        puid=puid_for(decision, config),
+        created_at=utcnow(),
+    )
+    render(session, statement, config)
+    try:
+        # Two first readers at once: one inserts, the other finds its statement.
+        with session.begin_nested():
+            session.add(statement)
+            session.flush()
+            record_event(
+                session,
+                "statement_issued",
+                "system:statements",
+                comment_id=decision.comment_id,
+                details={"decision_id": decision.id, "puid": statement.puid},
+            )
+            session.flush()
+    except IntegrityError:
+        found = session.scalar(
+            select(StatementOfReasons).where(StatementOfReasons.decision_id == decision.id)
+        )
+        if found is None:
+            raise
+        return found
+    return statement
+
+
+def mark_illegal(
+    session: Session,
+    comment_id: str,
+    moderator: str,
+    legal_ground: str,
+    explanation: str,
+    config: AccountabilityConfig,
+) -> StatementOfReasons:
+    """A moderator finds the rejected comment illegal: the statement's ground becomes that."""
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
+    decision = latest_rejection(comment)
+    if decision is None:
+        raise ConflictError(
+            f"comment {comment_id} is {comment.state}; only a rejection can be marked illegal",
+            field="comment_id",
+        )
+    legal_ground, explanation = legal_ground.strip(), explanation.strip()
+    if not legal_ground:
+        raise InputError("legal_ground is empty (e.g. '§ 185 StGB')", field="legal_ground")
+    statement = statement_for(session, decision, config)
+    statement.illegal_legal_ground = legal_ground[:500]
+    statement.illegal_explanation = explanation[:2000]
+    render(session, statement, config)
+    record_event(
+        session,
+        "marked_illegal",
+        moderator,
+        comment_id=comment_id,
+        details={"decision_id": decision.id, "legal_ground": legal_ground[:500]},
+    )
+    return statement
+
+
+def appeal_deadline(decision: Decision, config: AccountabilityConfig) -> datetime:
+    """The last moment the commenter may appeal against ``decision``."""
+    return decision.created_at + timedelta(days=config.appeal_days)
+
+
+def public_statement(
+    session: Session, statement: StatementOfReasons, config: AccountabilityConfig
+) -> dict[str, Any]:
+    """The statement as the commenter's view and the API show it."""
+    decision = session.get(Decision, statement.decision_id)
+    assert decision is not None
+    dsa = dict(statement.dsa)
+    return {
+        "puid": statement.puid,
+        "issued_at": statement.created_at.isoformat(),
+        "restriction": "not_published",
+        "house_rules": [
+            {"rule": r, "label": {"de": HOUSE_RULE_LABELS_DE[r], "en": HOUSE_RULE_LABELS_EN[r]}}
+            for r in HOUSE_RULES
+            if r in decision.rules
+        ],
+        "illegal": dsa["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT",
+        "evidence": list(statement.evidence),
+        "automated_detection": dsa["automated_detection"] == "Yes",
+        "automated_decision": decision.automated,
+        "decided_at": decision.created_at.isoformat(),
+        "appeal_until": appeal_deadline(decision, config).isoformat(),
+        "text": {"de": statement.text_de, "en": statement.text_en},
+        "dsa": dsa,
+    }
+
+
+def rejections_between(session: Session, start: datetime, end: datetime) -> list[Decision]:
+    """Every rejecting decision taken in ``[start, end)``, oldest first."""
+    return list(
+        session.scalars(
+            select(Decision)
+            .where(
+                Decision.action == "reject",
+                Decision.created_at >= start,
+                Decision.created_at < end,
+            )
+            .order_by(Decision.id)
+        )
+    )
+
+
+def export_statements(
+    session: Session, start: datetime, end: datetime, config: AccountabilityConfig
+) -> Iterator[dict[str, Any]]:
+    """The DSA form of every rejection in ``[start, end)`` (statements are stored on the way)."""
+    for decision in rejections_between(session, start, end):
+        yield dict(statement_for(session, decision, config).dsa)
