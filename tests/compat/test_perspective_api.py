@@ -22,7 +22,13 @@ from tests.conftest import API_KEY, post_article
 ANALYZE = "/v1alpha1/comments:analyze"
 URL = f"{ANALYZE}?key={API_KEY}"
 INSULT = "Wer so einen Unsinn schreibt, ist ein Vollidiot."
-FACTUAL = "Der Stadtrat hat die Linie 7 mit 31 zu 12 Stimmen beschlossen, Baubeginn ist 2027."
+FACTUAL = (
+    "Laut Artikel kostet die Strecke 118 Millionen Euro, davon zahlen Bund und Land 75 Prozent."
+)
+FACTUAL_MORE = (
+    "Ich fahre die Strecke täglich mit dem Bus, das dauert derzeit etwa 25 Minuten.",
+    "Die Kosten werden auf 118 Millionen Euro geschätzt.",
+)
 
 
 def analyze(client: TestClient, body: Any, url: str = URL) -> dict[str, Any]:
@@ -81,10 +87,11 @@ def test_german_insult_scores_high_and_a_factual_comment_low(client: TestClient)
     assert summary(answer, "SEVERE_TOXICITY") <= summary(answer, "TOXICITY")
     assert answer["clientToken"] == "cms-42"
 
-    body["comment"] = {"text": FACTUAL}
-    answer = analyze(client, body)
-    for name in attributes:
-        assert 0.0 <= summary(answer, name) <= 0.2
+    for factual in (FACTUAL, *FACTUAL_MORE):
+        body["comment"] = {"text": factual}
+        answer = analyze(client, body)
+        for name in attributes:
+            assert 0.0 <= summary(answer, name) <= 0.2, (factual, name)
 
 
 def test_spans_point_at_the_offending_words_and_at_each_sentence(client: TestClient) -> None:
