@@ -49,7 +49,8 @@ def post_signed(client: TestClient, request: dict[str, Any], secret: str = SECRE
     """POST the request with Coral's signature header over the exact bytes sent."""
     raw = json.dumps(request).encode()
     headers = {"Content-Type": "application/json", "X-Coral-Signature": sign(raw, secret)}
-    return client.post(MODERATE, content=raw, headers=headers)
+    response: Response = client.post(MODERATE, content=raw, headers=headers)
+    return response
 
 
 class SlowPipeline:
@@ -62,7 +63,8 @@ class SlowPipeline:
 
     def screen(self, item: ScreeningInput) -> ScreeningResult:
         time.sleep(self.delay_s)
-        return self.inner.screen(item)
+        result: ScreeningResult = self.inner.screen(item)
+        return result
 
 
 _WORD = re.compile(r"[^\W\d_]{5,}")
