@@ -334,6 +334,16 @@ def normalize(text: str) -> Normalized:
     return Normalized(text, tuple(tokens))
 
 
+@lru_cache(maxsize=256)
+def normalize_shared(text: str) -> Normalized:
+    """:func:`normalize`, remembered for the last few hundred comments.
+
+    Several rules read the same comment's skeleton (insult, aggression); within a batch they share
+    one normalisation. Callers must not mutate the result.
+    """
+    return normalize(text)
+
+
 __all__ = [
     "CONFUSABLES",
     "LEET",
@@ -342,6 +352,7 @@ __all__ = [
     "Reading",
     "Token",
     "normalize",
+    "normalize_shared",
     "normalize_word",
     "read_token",
 ]

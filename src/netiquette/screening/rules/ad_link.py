@@ -8,7 +8,10 @@ talk with prices. Signals combine to a probability-like score ``1 - Π(1 - w)``.
 
 A link or e-mail address on an allow-listed domain (news agencies, governments, research, public
 broadcasters; configurable) is a *source*, not an ad: it adds nothing to the score, so a comment
-citing only such sources is clean. Allow-list entries match the domain and its subdomains;
+citing only such sources is clean. A comment whose only signals are links on other domains,
+with words that cite a source ("Quelle", "laut", "Studie", "Zur Einordnung") and no allow-listed
+source beside them, has their weight multiplied by ``cited_link_factor``: a human decides whether
+the site is a source or an ad. Allow-list entries match the domain and its subdomains;
 ``*.gov`` matches any host under ``.gov``.
 """
 
@@ -39,7 +42,9 @@ DEFAULT_ALLOWED_DOMAINS: tuple[str, ...] = (
     "bundesregierung.de", "bundestag.de", "bundesrat.de", "bundesverfassungsgericht.de",
     "destatis.de", "bundesbank.de", "bmi.bund.de", "bund.de", "europa.eu", "europarl.europa.eu",
     "*.gov", "*.gov.*", "*.gouv.fr", "*.gv.at", "*.admin.ch", "un.org", "who.int", "oecd.org",
-    "imf.org", "worldbank.org", "rki.de", "pei.de", "umweltbundesamt.de", "dwd.de",
+    "imf.org", "worldbank.org", "unesco.org", "unicef.org", "unhcr.org", "ilo.org", "nato.int",
+    "gesetze-im-internet.de", "bundesgesetzblatt.de", "rki.de", "pei.de", "umweltbundesamt.de",
+    "dwd.de",
     # research and reference
     "*.edu", "*.edu.*", "*.ac.*", "nature.com", "science.org", "sciencedirect.com", "springer.com",
     "arxiv.org", "doi.org", "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "thelancet.com",
@@ -59,6 +64,7 @@ class AdLinkConfig:
     threshold: float = 0.7
     allowed_domains: tuple[str, ...] = DEFAULT_ALLOWED_DOMAINS
     extra_allowed_domains: tuple[str, ...] = ()
+    cited_link_factor: float = 0.5  # weight factor for a lone link given as a source
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +129,21 @@ class AdLinkRule:
 
     def evaluate(self, item: ScreeningInput) -> RuleResult:
         """Score one comment from its link, contact and sales signals."""
-        signals = self.signals(item.text)
+        sources: list[str] = []
+        signals = self.signals(item.text, sources)
         if not signals:
             return RuleResult(self.name, self.version, 0.0, False)
+        if not sources and _cited_link(item.text, signals):
+            # A link given as a source, with no sales talk or contact: a human decides.
+            signals = [
+                Signal(
+                    s.start,
+                    s.end,
+                    s.weight * self.config.cited_link_factor,
+                    f"{s.reason} (given as a source)",
+                )
+                for s in signals
+            ]
         remaining = 1.0
         for signal in signals:
             remaining *= 1.0 - signal.weight
@@ -139,8 +157,11 @@ class AdLinkRule:
             self.name, self.version, score, score >= self.config.threshold, evidence, reason
         )
 
-    def signals(self, text: str) -> list[Signal]:
-        """All signals in ``text``, ordered by position, without overlaps of the same kind."""
+    def signals(self, text: str, sources: list[str] | None = None) -> list[Signal]:
+        """All signals in ``text``, ordered by position, without overlaps of the same kind.
+
+        Allow-listed links add no signal; they are appended to ``sources`` when given.
+        """
         taken: list[tuple[int, int]] = []
         found: list[Signal] = []
 
@@ -184,6 +205,8 @@ class AdLinkRule:
                     continue
                 if is_allowed(host_of(text[start:end]), self.allowed):
                     taken.append((start, end))  # a source: occupies the span, adds nothing
+                    if sources is not None:
+                        sources.append(text[start:end])
                     continue
                 add(start, end, pat.WEIGHTS[kind], kind)
         phones: list[re.Match[str]] = []
@@ -208,6 +231,25 @@ class AdLinkRule:
             handle = pat.HANDLE.search(text, m.end(), window_end)
             if contact is not None or handle is not None:
                 add(m.start(), m.end(), pat.WEIGHTS["messenger contact"], "messenger contact")
+
+
+_CITATION = re.compile(
+    r"\b(?:quelle|laut|zur einordnung|einordnung|korrektur|ergänzung|bericht|studie|original"
+    r"|rechtsgrundlage|mitteilung|nachzulesen|nachlesen|siehe|vgl|steht|stehts|urteil|gesetz"
+    r"|gutachten|statistik|pressemitteilung)\b",
+    re.IGNORECASE,
+)
+_SHORTENER = re.compile(r"\b(?:bit\.ly|t\.me|tinyurl|goo\.gl|ow\.ly|is\.gd|t\.co|wa\.me)\b", re.I)
+
+
+def _cited_link(text: str, signals: list[Signal]) -> bool:
+    """Only links (no sales phrases, no contacts), no shortener, and words that cite a source."""
+    if any(s.reason not in ("link", "obfuscated link") for s in signals):
+        return False
+    links = [text[s.start : s.end] for s in signals]
+    if any(_SHORTENER.search(link) for link in links):
+        return False
+    return _CITATION.search(text) is not None
 
 
 @register_rule(NAME)

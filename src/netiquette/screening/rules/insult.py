@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
-from netiquette.screening.normalize import Normalized, Token, normalize
+from netiquette.screening.normalize import Normalized, Token, normalize_shared
 from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules._lexicon import (
     Entry,
@@ -100,10 +100,10 @@ class InsultRule:
 
     def find(self, text: str) -> list[_Hit]:
         """All insult hits in ``text``, in order."""
-        normalized = normalize(text)
+        normalized = normalize_shared(text)
         tokens = normalized.tokens
         norms = [t.norm for t in tokens]
-        skip = self._idiom_tokens(norms)
+        skip = self.idiom_tokens(norms)
         hits: list[_Hit] = []
         i = 0
         while i < len(tokens):
@@ -129,7 +129,7 @@ class InsultRule:
             i += 1
         return hits
 
-    def _idiom_tokens(self, norms: list[str]) -> set[int]:
+    def idiom_tokens(self, norms: list[str]) -> set[int]:
         skip: set[int] = set()
         by_first = self.lexicon.idioms_by_first
         for i, norm in enumerate(norms):
