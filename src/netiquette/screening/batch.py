@@ -37,6 +37,8 @@ from netiquette.screening.pipeline import Pipeline, default_pipeline
 Extractor = Callable[[str], str]
 _OPTIONAL_TEXT_FIELDS = ("article_text", "parent_text")
 _ARTICLE_CACHE_SIZE = 64
+#: Comments per classifier call in :func:`screen_file`.
+BATCH_SIZE = 64
 #: Characters JSON leaves raw but some line readers (str.splitlines) treat as line breaks.
 _LINE_SAFE = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
@@ -53,6 +55,11 @@ def default_extractor() -> Extractor:
 
 def _identity(raw: str) -> str:
     return raw
+
+
+def cached_extractor(extract: Extractor | None = None) -> Extractor:
+    """The article extractor (default :func:`default_extractor`), cached and failure-safe."""
+    return _safe(extract or default_extractor())
 
 
 def _safe(extract: Extractor) -> Extractor:
@@ -176,11 +183,14 @@ def screen_file(
     *,
     progress: bool = True,
     extract: Extractor | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> int:
     """Screen a JSONL file or stream into ``output``; returns the number of lines written.
 
     ``pipeline`` defaults to the shipped one; ``extract`` defaults to :func:`default_extractor`.
-    The progress bar goes to stderr and is off when ``progress`` is False.
+    Comments are screened ``batch_size`` at a time (:meth:`Pipeline.screen_batch`: one classifier
+    call per chunk) and written in input order. The progress bar goes to stderr and is off when
+    ``progress`` is False.
     """
     pipeline = pipeline or default_pipeline()
     article_body = _safe(extract or default_extractor())
@@ -196,23 +206,41 @@ def screen_file(
         transient=True,
     )
     written = 0
+    chunk: list[tuple[str | int, ScreeningInput]] = []
+
+    def flush() -> int:
+        results = pipeline.screen_batch([item for _, item in chunk])
+        for (comment_id, _), result in zip(chunk, results, strict=True):
+            record = result_to_json(comment_id, result)
+            output.write(json.dumps(record, ensure_ascii=False).translate(_LINE_SAFE) + "\n")
+        done = len(chunk)
+        chunk.clear()
+        return done
+
     with bar:
         task = bar.add_task("screen", total=total)
-        for number, line in _lines(input):
-            parsed = parse_line(line, number)
-            bar.advance(task)
-            if parsed is None:
-                continue
-            comment_id, item = parsed
-            if item.article_text:
-                item = ScreeningInput(
-                    text=item.text,
-                    article_text=article_body(item.article_text),
-                    parent_text=item.parent_text,
-                )
-            record = result_to_json(comment_id, pipeline.screen(item))
-            output.write(json.dumps(record, ensure_ascii=False).translate(_LINE_SAFE) + "\n")
-            written += 1
+        try:
+            for number, line in _lines(input):
+                parsed = parse_line(line, number)
+                bar.advance(task)
+                if parsed is None:
+                    continue
+                comment_id, item = parsed
+                if item.article_text:
+                    item = ScreeningInput(
+                        text=item.text,
+                        article_text=article_body(item.article_text),
+                        parent_text=item.parent_text,
+                    )
+                chunk.append((comment_id, item))
+                if len(chunk) >= batch_size:
+                    written += flush()
+        except InputError:
+            # The contract: every line before the bad one is written, then the error.
+            written += flush()
+            raise
+        if chunk:
+            written += flush()
     return written
 
 

@@ -16,6 +16,14 @@ block auto-approval: otherwise no comment could be auto-approved until every mod
 missing article would hold a comment back although nothing was found against it. Sites that prefer
 the stricter reading set ``require_all_rules_for_approve = true``; then such comments go to review.
 
+``netiquette.policy.thresholds.v2`` (``thresholds-v2``, the shipped default) works the same way but
+takes each model-backed rule's thresholds from the model metadata (``meta.json``), where they were
+chosen on cross-validation: ``reject_at`` (automatic rejections ≥ 95 % precision) and
+``approve_below`` (automatic approvals ≥ 97 % negative predictive value). Values written in the
+TOML override them per rule; rules the model does not cover (``ad_link``) use the TOML or the
+defaults. A rejection cites only the rules in their reject zone (the statement of reasons names
+what broke the house rules, not what merely looked doubtful).
+
 Priority (0–100, higher = more urgent) grows with the highest score and the number of rules that
 reject or are in doubt; a comment that would be rejected but is waiting for a human because
 ``auto_reject`` is off gets a large bonus, so it leaves the queue (and the site) first.
@@ -24,7 +32,8 @@ reject or are in doubt; a comment that would be rejected but is waiting for a hu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from netiquette.errors import ConfigError
@@ -32,6 +41,7 @@ from netiquette.screening.base import HOUSE_RULES, Outcome, PolicyDecision, Rule
 from netiquette.screening.registry import register_policy, version_from_name
 
 NAME = "netiquette.policy.thresholds.v1"
+NAME_V2 = "netiquette.policy.thresholds.v2"
 DEFAULT_REJECT = 0.7
 DEFAULT_APPROVE = 0.3
 _PENDING_REJECT_BONUS = 30
@@ -98,12 +108,29 @@ class ThresholdPolicyConfig:
         return self.approve_thresholds.get(rule, DEFAULT_APPROVE)
 
 
+@dataclass(frozen=True, slots=True)
+class ModelThresholdPolicyConfig(ThresholdPolicyConfig):
+    """``[policy]`` of ``thresholds.v2``: thresholds from the model metadata, TOML overrides."""
+
+    reject_thresholds: dict[str, float] = field(default_factory=dict)
+    approve_thresholds: dict[str, float] = field(default_factory=dict)
+    thresholds_from_model: bool = True
+    model_dir: str = ""  # "" = the shipped model
+
+
 class ThresholdPolicy:
     """Per-rule thresholds with per-site auto-approve / auto-reject switches."""
 
-    def __init__(self, config: ThresholdPolicyConfig) -> None:
+    def __init__(
+        self,
+        config: ThresholdPolicyConfig,
+        *,
+        name: str = NAME,
+        cite_only_rejecting: bool = False,
+    ) -> None:
         self.config = config
-        self.version = version_from_name(NAME)
+        self.version = version_from_name(name)
+        self.cite_only_rejecting = cite_only_rejecting
 
     def decide(self, results: Mapping[str, RuleResult]) -> PolicyDecision:
         """Approve, reject or send to review, with a queue priority and the rules cited."""
@@ -126,6 +153,8 @@ class ThresholdPolicy:
         cited = tuple(r for r in HOUSE_RULES if r in rejecting or r in doubtful)
         if rejecting:
             if cfg.auto_reject:
+                if self.cite_only_rejecting:
+                    cited = tuple(r for r in HOUSE_RULES if r in rejecting)
                 return self._decision("reject", base, cited, f"rejected by {', '.join(rejecting)}")
             return self._decision(
                 "review",
@@ -159,3 +188,32 @@ class ThresholdPolicy:
 def make_threshold_policy(config: ThresholdPolicyConfig) -> ThresholdPolicy:
     """Factory for the threshold policy."""
     return ThresholdPolicy(config)
+
+
+def model_thresholds(model_dir: str = "") -> tuple[dict[str, float], dict[str, float]]:
+    """``(reject_at, approve_below)`` per rule from a model's ``meta.json`` ("" = shipped)."""
+    from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
+
+    meta = artifacts.read_meta(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR)
+    reject: dict[str, float] = {}
+    approve: dict[str, float] = {}
+    for rule, th in meta.get("thresholds", {}).items():
+        if rule not in HOUSE_RULES:
+            continue
+        # A closed reject zone is stored as 1.01; 1.0 keeps it closed for calibrated scores.
+        reject[rule] = min(float(th["reject_at"]), 1.0)
+        approve[rule] = min(float(th["approve_below"]), reject[rule])
+    return reject, approve
+
+
+@register_policy(NAME_V2)
+def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> ThresholdPolicy:
+    """Factory for the threshold policy with thresholds from the model metadata."""
+    if config.thresholds_from_model:
+        reject, approve = model_thresholds(config.model_dir)
+        config = replace(
+            config,
+            reject_thresholds={**reject, **config.reject_thresholds},
+            approve_thresholds={**approve, **config.approve_thresholds},
+        )
+    return ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True)
