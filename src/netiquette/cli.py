@@ -154,6 +154,59 @@ def screen(
             screen_file(input, fh, pipeline, progress=progress)
 
 
+@app.command()
+def train(
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", help="Training corpora (see docs/models.md).")
+    ] = Path("../shared/data"),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Model directory; default: the shipped model.")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+) -> None:
+    """Train the house-rule models and write artifacts plus a model card."""
+    from netiquette.screening.models import DEFAULT_MODEL_DIR
+    from netiquette.training.train import train as train_models
+
+    target = out or DEFAULT_MODEL_DIR
+    train_models(data_dir, target, progress=progress)
+    err.print(f"model written to {target} (model card: {target / 'model_card.md'})")
+
+
+@app.command("eval")
+def eval_(
+    data: Annotated[
+        Path, typer.Option("--data", help='JSONL: id, text, article_text?, labels{rule: 0|1}')
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write precision-recall PNGs here.")
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Score the screening pipeline against labelled comments."""
+    import json
+
+    from netiquette.evaluation import plot_pr_curves
+    from netiquette.evaluation.pipeline import evaluate_file
+    from netiquette.screening import load_pipeline
+
+    settings = _settings(config)
+    pipeline = load_pipeline(
+        Path(settings.screening_config) if settings.screening_config else None,
+        auto_approve=settings.auto_approve,
+        auto_reject=settings.auto_reject,
+    )
+    report = evaluate_file(data, pipeline)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        out.print(report.to_text(), highlight=False)
+    if plot is not None:
+        for path in plot_pr_curves(report, plot):
+            err.print(f"wrote {path}")
+
+
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="JSONL of articles and comments.")],

@@ -83,6 +83,8 @@ class Report:
 def load_records(path: Path) -> list[dict[str, Any]]:
     """Read labelled JSONL records, checking the fields the harness needs."""
     records = []
+    if not path.is_file():
+        raise InputError(f"--data: file {path} does not exist", field="data")
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
@@ -107,10 +109,11 @@ def _offensive(labels: Mapping[str, Any]) -> int | None:
 def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Report:
     """Run ``screen_fn`` over the records and compute per-rule and decision figures.
 
-    ``reject`` is scored from the decision (``"reject"`` = positive) and, for ROC-AUC, from
-    ``scores["reject"]`` or else the highest rule score. A record's automatic decision counts as
-    correct when ``reject`` meets a record with any positive label (or ``labels.reject`` = 1)
-    and ``approve`` meets one without.
+    ``reject`` is scored from the output's ``reject`` field (the ``netiquette screen`` contract:
+    any house rule flags) or, without one, from the decision (``"reject"`` = positive); for
+    ROC-AUC from ``scores["reject"]`` or else the highest rule score. A record's automatic
+    decision counts as correct when ``reject`` meets a record with any positive label (or
+    ``labels.reject`` = 1) and ``approve`` meets one without.
     """
     per_rule: dict[str, tuple[list[int], list[bool], list[float | None]]] = {}
     decisions: dict[str, int] = {}
@@ -122,6 +125,8 @@ def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Repor
         decision = str(out.get("decision", "review"))
         decisions[decision] = decisions.get(decision, 0) + 1
         flags: Mapping[str, bool] = out.get("flags", {})
+        # The screen contract's "reject" (any house rule flags) when present, else the decision.
+        rejected = bool(out["reject"]) if "reject" in out else decision == "reject"
         scores: Mapping[str, float | None] = out.get("scores", {})
         for rule, value in labels.items():
             if rule == "clean" or value is None:
@@ -129,7 +134,7 @@ def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Repor
             ys, preds, ss = per_rule.setdefault(rule, ([], [], []))
             ys.append(int(value))
             if rule == "reject":
-                preds.append(decision == "reject")
+                preds.append(rejected)
                 rule_scores = [s for s in scores.values() if s is not None]
                 ss.append(scores.get("reject", max(rule_scores, default=None)))
             else:
