@@ -1,0 +1,200 @@
+"""House rule ``aggression``: threats, calls for violence, intimidation, dehumanisation, shouting.
+
+The trained classifier learnt aggression from tweets (GermEval ABUSE, Würzburg hate speech) and
+misses most threats in news comments ("Wir wissen, wo ihr wohnt"). German patterns
+(:mod:`netiquette.screening.rules._aggression_patterns`) carry the rule and supply the evidence;
+the classifier adds what they miss where it is confident. Scores sit on the classifier's
+calibrated scale, so the CV thresholds from the model metadata keep their meaning:
+
+* a ``strong`` pattern, or two different ``medium`` cues, put the comment in the reject zone
+  (``max(p, reject_at)``);
+* one ``medium`` cue flags it for a human (``max(p, flag_at)``, below ``reject_at`` unless the
+  classifier itself is that sure);
+* shouting (a sentence in capitals ending in ``!!``) is a weak cue: alone it only keeps the
+  comment from auto-approval; together with a ``medium`` cue it takes it into the reject zone;
+* a negated cue ("niemand sollte …") only keeps the comment from auto-approval; one in quotation
+  marks drops one tier;
+* without any cue the classifier flags only at ``p ≥ reject_at`` (its best sentence is the
+  evidence); below that its score is held just under ``flag_at``.
+
+Patterns run on the normalised skeleton, so obfuscations ("a u f h ä n g e n", "Ungez1efer")
+are caught, and every span maps back to exact offsets in the original comment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from netiquette.screening.base import RuleResult, ScreeningInput, Span
+from netiquette.screening.normalize import normalize_shared
+from netiquette.screening.registry import register_rule, version_from_name
+from netiquette.screening.rules._aggression_patterns import MEDIUM_RX, STRONG_RX, negated
+from netiquette.screening.rules._models import (
+    SharedScores,
+    Zones,
+    best_sentence_spans,
+    shared_scores,
+)
+from netiquette.screening.rules.insult import QUOTES
+
+NAME = "netiquette.aggression.model.v1"
+_BELOW = 0.001
+_STRONG, _MEDIUM, _WEAK = 2, 1, 0
+_SHOUT_SEGMENT = re.compile(r"[^.!?\n]+!{2,}")
+_ADDRESS = re.compile(r"\b(?:IHR|EUCH|EUER|EURE|DU|DICH|DIR|DEIN|DEINE)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class AggressionConfig:
+    """Configuration of the aggression rule (``[rules.aggression]`` in the TOML)."""
+
+    model_dir: str = ""  # "" = the shipped model
+    use_encoder: bool = True  # false: TF-IDF only (faster, less accurate)
+    shouting: bool = True  # count capitals + "!!" aimed at the reader as a cue
+    min_shout_letters: int = 12
+    extra_strong: tuple[str, ...] = ()  # site patterns (regex on the normalised skeleton)
+    extra_medium: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One piece of evidence: where, how strong, why."""
+
+    start: int
+    end: int
+    tier: int
+    reason: str
+
+
+class AggressionRule:
+    """Pattern evidence plus classifier probability."""
+
+    name = "aggression"
+
+    def __init__(self, config: AggressionConfig) -> None:
+        self.config = config
+        self.version = version_from_name(NAME)
+        self._strong = STRONG_RX + tuple(
+            ("site pattern", re.compile(p)) for p in config.extra_strong
+        )
+        self._medium = MEDIUM_RX + tuple(
+            ("site pattern", re.compile(p)) for p in config.extra_medium
+        )
+        self._scores: SharedScores | None = None
+
+    @property
+    def scores(self) -> SharedScores:
+        """The shared models (loaded on first use)."""
+        if self._scores is None:
+            self._scores = shared_scores(self.config.model_dir, self.config.use_encoder)
+        return self._scores
+
+    def evaluate(self, item: ScreeningInput) -> RuleResult:
+        """Score one comment."""
+        return self.evaluate_many([item])[0]
+
+    def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
+        """Score a batch of comments with one classifier call."""
+        texts = [item.text for item in items]
+        probs = self.scores.text_scores(texts)["aggression"]
+        zones = self.scores.zones("aggression")
+        results: list[RuleResult | None] = []
+        confident: list[int] = []
+        for i, text in enumerate(texts):
+            result = self._combine(text, float(probs[i]), zones)
+            if result is None:
+                confident.append(i)
+            results.append(result)
+        if confident:
+            spans = best_sentence_spans(self.scores, [texts[i] for i in confident], "aggression")
+            for i, span in zip(confident, spans, strict=True):
+                text = texts[i]
+                evidence = (
+                    ()
+                    if span is None
+                    else (Span(self.name, span[0], span[1], text[span[0] : span[1]], "classifier"),)
+                )
+                results[i] = RuleResult(
+                    self.name, self.version, round(float(probs[i]), 4), bool(evidence), evidence,
+                    "classifier",
+                )  # fmt: skip
+        return [r for r in results if r is not None]
+
+    def _combine(self, text: str, p: float, zones: Zones) -> RuleResult | None:
+        cues = self.cues(text)
+        flagging = [c for c in cues if c.tier >= _MEDIUM]
+        strong = any(c.tier == _STRONG for c in cues)
+        kinds = {c.reason for c in flagging}
+        if strong or len(kinds) >= 2 or (flagging and len(cues) > len(flagging)):
+            score = max(p, zones.reject_at)
+        elif flagging:
+            score = max(p, zones.flag_at)
+        elif p >= zones.reject_at:
+            return None
+        elif cues:
+            middle = (zones.approve_below + zones.flag_at) / 2
+            score = min(max(p, middle), zones.flag_at - _BELOW)
+        else:
+            score = min(p, zones.flag_at - _BELOW)
+        shown = flagging or []
+        evidence = tuple(
+            Span(self.name, c.start, c.end, text[c.start : c.end], c.reason) for c in shown
+        )
+        reason = "; ".join(dict.fromkeys(c.reason for c in cues))
+        return RuleResult(self.name, self.version, round(score, 4), bool(shown), evidence, reason)
+
+    def cues(self, text: str) -> list[Cue]:
+        """All aggression cues in ``text`` with spans into the original, in order."""
+        normalized = normalize_shared(text)
+        skeleton = normalized.text
+        found: list[Cue] = []
+        taken: list[tuple[int, int]] = []
+        for tier, patterns in ((_STRONG, self._strong), (_MEDIUM, self._medium)):
+            for reason, rx in patterns:
+                for m in rx.finditer(skeleton):
+                    if any(m.start() < e and s < m.end() for s, e in taken):
+                        continue
+                    taken.append((m.start(), m.end()))
+                    start, end = normalized.to_original(m.start(), m.end())
+                    level = tier
+                    if negated(skeleton, m.start()):
+                        level = _WEAK
+                    elif _quoted(text, start, end):
+                        level -= 1
+                    found.append(Cue(start, end, level, reason))
+        if self.config.shouting:
+            found.extend(self._shouting(text))
+        return sorted(found, key=lambda c: (c.start, c.end))
+
+    def _shouting(self, text: str) -> list[Cue]:
+        cues: list[Cue] = []
+        if "!!" not in text:
+            return cues
+        for m in _SHOUT_SEGMENT.finditer(text):
+            segment = m.group(0)
+            letters = [ch for ch in segment if ch.isalpha()]
+            if len(letters) < self.config.min_shout_letters:
+                continue
+            if sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+                continue
+            start = m.start() + len(segment) - len(segment.lstrip())
+            # Shouting alone is anger, not yet aggression: it only counts with another cue.
+            reason = "shouting at the reader" if _ADDRESS.search(segment) else "shouting"
+            cues.append(Cue(start, m.end(), _WEAK, reason))
+        return cues
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` inside a pair of quotation marks on the same line?"""
+    before = text[:start].rsplit("\n", 1)[-1]
+    after = text[end:].split("\n", 1)[0]
+    opened = sum(ch in QUOTES for ch in before) % 2 == 1
+    return opened and any(ch in QUOTES for ch in after)
+
+
+@register_rule(NAME)
+def make_aggression_rule(config: AggressionConfig) -> AggressionRule:
+    """Factory for the aggression rule."""
+    return AggressionRule(config)

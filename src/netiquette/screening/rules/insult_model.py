@@ -1,0 +1,159 @@
+"""House rule ``insult`` (Schimpfwort): the lexicon's evidence combined with the trained classifier.
+
+The score lives on the classifier's calibrated scale, so the thresholds chosen on cross-validation
+(``reject_at``, ``approve_below``, ``flag_at`` in the model's ``meta.json``) keep their meaning:
+
+* A clear lexicon hit (score ≥ ``lexicon_reject``, not in quotation marks) puts the comment in the
+  reject zone: ``max(p, reject_at)``. The words are the evidence.
+* A milder lexicon hit (≥ ``lexicon_flag``: "Spinner", "Heuchler") flags the comment but only the
+  classifier can take it into the reject zone: ``max(p, flag_at)``.
+* A quoted hit ("Wer andere „Idiot“ nennt …") or a weak one never flags: its score is held in the
+  review zone, so a human sees it and it is not auto-approved either.
+* Without lexicon evidence the classifier flags only where it is confident (``p ≥ reject_at``,
+  ≥ 95 % precision on CV); the sentence it scores highest is the evidence. Otherwise its score is
+  kept just below ``flag_at``: in doubt it goes to a human, but nothing is flagged without words
+  to point at.
+
+Self-mockery ("Ich Depp hab mir …") is not an insult of anyone: such hits are dropped. Idioms
+("kein Schwein interessiert sich", "Schwein gehabt", "idiotensicher") are skipped by the
+lexicon, so they never flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from netiquette.screening.base import RuleResult, ScreeningInput, Span
+from netiquette.screening.normalize import normalize_shared
+from netiquette.screening.registry import register_rule, version_from_name
+from netiquette.screening.rules._models import (
+    SharedScores,
+    Zones,
+    best_sentence_spans,
+    shared_scores,
+)
+from netiquette.screening.rules.insult import InsultConfig, InsultRule, build_lexicon
+
+NAME = "netiquette.insult.model.v1"
+_SELF = re.compile(r"\b(?:ich|mich|mir)\s+(?:(?:alte[rs]?|dumme[rs]?|blöde[rs]?)\s+)?$", re.I)
+_BELOW = 0.001  # how far below a threshold a held-back score sits
+
+
+@dataclass(frozen=True, slots=True)
+class InsultModelConfig:
+    """Configuration of the model-backed insult rule (``[rules.insult]`` in the TOML)."""
+
+    model_dir: str = ""  # "" = the shipped model
+    use_encoder: bool = True  # false: TF-IDF only (faster, less accurate)
+    lexicon_reject: float = 0.85  # lexicon score at which a hit alone rejects
+    lexicon_flag: float = 0.7  # lexicon score at which a hit alone flags
+    quoted_factor: float = 0.5
+    lexicon: str = ""
+    extra_terms: tuple[str, ...] = ()
+    harmless: tuple[str, ...] = ()
+    idioms: tuple[str, ...] = ()
+
+
+class InsultModelRule:
+    """Lexicon evidence plus classifier probability."""
+
+    name = "insult"
+
+    def __init__(self, config: InsultModelConfig, lexicon_rule: InsultRule) -> None:
+        self.config = config
+        self.lexicon_rule = lexicon_rule
+        self.version = version_from_name(NAME)
+        self._scores: SharedScores | None = None
+
+    @property
+    def scores(self) -> SharedScores:
+        """The shared models (loaded on first use)."""
+        if self._scores is None:
+            self._scores = shared_scores(self.config.model_dir, self.config.use_encoder)
+        return self._scores
+
+    def evaluate(self, item: ScreeningInput) -> RuleResult:
+        """Score one comment."""
+        return self.evaluate_many([item])[0]
+
+    def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
+        """Score a batch of comments with one classifier call."""
+        texts = [item.text for item in items]
+        probs = self.scores.text_scores(texts)["insult"]
+        zones = self.scores.zones("insult")
+        results: list[RuleResult | None] = []
+        confident: list[int] = []
+        for i, text in enumerate(texts):
+            result = self._combine(text, float(probs[i]), zones)
+            if result is None:
+                confident.append(i)
+            results.append(result)
+        if confident:
+            spans = best_sentence_spans(self.scores, [texts[i] for i in confident], "insult")
+            for i, span in zip(confident, spans, strict=True):
+                p = round(float(probs[i]), 4)
+                evidence = () if span is None else (self._span(texts[i], span, "classifier"),)
+                results[i] = RuleResult(
+                    self.name, self.version, p, bool(evidence), evidence, "classifier"
+                )
+        return [r for r in results if r is not None]
+
+    def _combine(self, text: str, p: float, zones: Zones) -> RuleResult | None:
+        """The result, or None when the classifier alone is confident (evidence comes later)."""
+        cfg = self.config
+        # "Ich Depp hab …" mocks oneself: not an insult of anyone else.
+        hits = [h for h in self.lexicon_rule.find(text) if not _SELF.search(text[: h.start])]
+        clear = [h for h in hits if h.score >= cfg.lexicon_reject]
+        mild = [h for h in hits if cfg.lexicon_flag <= h.score < cfg.lexicon_reject]
+        weak = [h for h in hits if h.score < cfg.lexicon_flag]
+        if clear or mild:
+            shown = clear or mild
+            floor = max(zones.reject_at, max(h.score for h in clear)) if clear else zones.flag_at
+            score = max(p, floor)
+            evidence = tuple(self._span(text, (h.start, h.end), h.reason) for h in shown)
+            reason = "; ".join(dict.fromkeys(h.reason for h in shown))
+            return RuleResult(self.name, self.version, round(score, 4), True, evidence, reason)
+        if p >= zones.reject_at and not self._defused(text):
+            return None
+        if weak:
+            # Quoted or weak: a human decides; never auto-approved, never flagged.
+            middle = (zones.approve_below + zones.flag_at) / 2
+            score = min(max(p, middle), zones.flag_at - _BELOW)
+            reason = "; ".join(dict.fromkeys(h.reason for h in weak))
+            return RuleResult(self.name, self.version, round(score, 4), False, (), reason)
+        score = min(p, zones.flag_at - _BELOW)
+        reason = "classifier in doubt, no insult word found" if score > zones.approve_below else ""
+        return RuleResult(self.name, self.version, round(score, 4), False, (), reason)
+
+    def _defused(self, text: str) -> bool:
+        """Does the comment hold an idiom or a harmless word that looks like an insult?
+
+        The classifier reads character n-grams, so "idiotensicher" and "kein Schwein" raise its
+        score; such comments are not flagged on the classifier alone.
+        """
+        lexicon = self.lexicon_rule.lexicon
+        norms = [t.norm for t in normalize_shared(text).tokens]
+        if self.lexicon_rule.idiom_tokens(norms):
+            return True
+        return any(lexicon.is_harmless(n) for n in norms)
+
+    def _span(self, text: str, span: tuple[int, int], reason: str) -> Span:
+        start, end = span
+        return Span(self.name, start, end, text[start:end], reason)
+
+
+@register_rule(NAME)
+def make_insult_model_rule(config: InsultModelConfig) -> InsultModelRule:
+    """Factory for the model-backed insult rule."""
+    lexicon_config = InsultConfig(
+        threshold=config.lexicon_flag,
+        quoted_factor=config.quoted_factor,
+        lexicon=config.lexicon,
+        extra_terms=config.extra_terms,
+        harmless=config.harmless,
+        idioms=config.idioms,
+    )
+    lexicon = build_lexicon(config.lexicon, config.extra_terms, config.harmless, config.idioms)
+    return InsultModelRule(config, InsultRule(lexicon_config, lexicon))
