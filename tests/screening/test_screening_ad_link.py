@@ -107,7 +107,15 @@ def test_allow_list_is_configurable() -> None:
     ours = component.build({"extra_allowed_domains": ["unsere-zeitung.de"]})
     assert not ours.evaluate(ScreeningInput("Siehe www.unsere-zeitung.de/artikel/1")).flag
     strict = component.build({"allowed_domains": []})
-    assert strict.evaluate(ScreeningInput("Siehe www.reuters.com/world")).flag
+    assert strict.evaluate(ScreeningInput("Alles über die Welt: www.reuters.com/world")).flag
+
+
+def test_a_lone_link_cited_as_a_source_goes_to_a_human(rule: AdLinkRule) -> None:
+    cited = rule.evaluate(ScreeningInput("Quelle: https://www.stadt-beispiel.de/rat/beschluss"))
+    assert not cited.flag
+    assert cited.score is not None and 0.3 < cited.score < 0.7
+    sales = rule.evaluate(ScreeningInput("Quelle: www.uhren-xy.com, jetzt 50 % Rabatt!"))
+    assert sales.flag
 
 
 @pytest.mark.parametrize(

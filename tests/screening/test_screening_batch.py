@@ -48,8 +48,8 @@ def test_output_shape_and_order(pipeline: Pipeline) -> None:
     assert first["decision"] == "approve"
     assert first["reject"] is False
     assert list(first["flags"]) == list(HOUSE_RULES)
-    assert first["scores"]["insinuation"] is None
-    assert first["scores"]["insult"] == 0.0
+    assert first["scores"]["off_topic"] is None  # no article
+    assert first["evidence"] == []
     assert second["reject"] is True
     assert second["decision"] == "review"
     assert second["flags"] == {
