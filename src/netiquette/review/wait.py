@@ -6,7 +6,7 @@ A moderator takes the queue highest priority first, then oldest first. The estim
     wait  = staffed time needed for ``work``, laid over the staffing hours
 
 The rates are measured over the last hour of *staffed* time (at 02:00 that is 22:00–23:00 of
-the evening before), with two pseudo-decisions at ``default_wait_seconds`` each, so a new site
+the evening before), with one pseudo-decision at ``default_wait_seconds``, so a new site
 gets the default and a quiet hour does not promise an instant answer. A comment posted at night
 waits until the moderators start. :func:`estimate_accuracy` compares the estimates given at
 submission with the waits that followed (median absolute error).
@@ -31,7 +31,7 @@ from netiquette.store.models import Comment, Decision, utcnow
 #: How much staffed time the rates are measured over.
 WINDOW = timedelta(hours=1)
 #: Pseudo-decisions (at the default duration each) that steady the measured rate.
-PRIOR_DECISIONS = 2
+PRIOR_DECISIONS = 1
 #: How far back to look for staffed time, and how far ahead to plan at most.
 HORIZON = timedelta(days=14)
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
