@@ -62,3 +62,11 @@ def decide(
         headers=headers,
     )
     assert r.status_code == 200, r.text
+
+
+def publish(client: TestClient, headers: dict[str, str], text: str, **extra: Any) -> dict[str, Any]:
+    """Submit a comment and make sure it is published (a moderator approves it if held)."""
+    submitted = submit(client, text, **extra)
+    if submitted["status"] != "approved":
+        decide(client, headers, submitted["id"], "approve")
+    return submitted

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.accountability.helpers import CLEAN, INSULT, admin, submit
+from tests.accountability.helpers import CLEAN, INSULT, admin, publish, submit
 
 
 def test_a_report_lands_in_the_queue_illegal_content_first(client: TestClient) -> None:
-    one, two = submit(client, CLEAN), submit(client, CLEAN + " Endlich!")
+    mod = admin(client)
+    one, two = publish(client, mod, CLEAN), publish(client, mod, CLEAN + " Endlich!")
     r = client.post(
         f"/api/v1/comments/{one['id']}/reports",
         json={"reason": "off_topic", "reader_id": "reader-7"},
@@ -26,7 +27,6 @@ def test_a_report_lands_in_the_queue_illegal_content_first(client: TestClient) -
     )
     assert r.status_code == 201, r.text
 
-    mod = admin(client)
     queue = client.get("/api/v1/reports", headers=mod).json()["reports"]
     assert [(q["comment_id"], q["reason"]) for q in queue] == [
         (two["id"], "illegal_content"),
@@ -45,7 +45,7 @@ def test_a_report_lands_in_the_queue_illegal_content_first(client: TestClient) -
 
 def test_reports_need_a_known_reason_and_a_published_comment(client: TestClient) -> None:
     rejected = submit(client, INSULT)
-    published = submit(client, CLEAN)
+    published = publish(client, admin(client), CLEAN)
     url = f"/api/v1/comments/{published['id']}/reports"
     assert client.post(url, json={"reason": "weil"}).json()["error"]["field"] == "reason"
     missing = client.post(url, json={"reason": "illegal_content"})

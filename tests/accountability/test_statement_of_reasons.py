@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from netiquette.accountability.dsa import validate
 from netiquette.app import create_app
 from netiquette.web.context import AppContext
-from tests.accountability.helpers import CLEAN, INSULT, admin, decide, own_view, submit
+from tests.accountability.helpers import CLEAN, INSULT, admin, decide, own_view, publish, submit
 from tests.conftest import CMS, make_context
 
 DSA_FIELDS = {
@@ -97,14 +97,14 @@ def test_human_rejection_is_not_automated_and_illegal_marking_changes_the_ground
 def test_a_rejection_after_a_notice_of_illegal_content_names_article_16(
     client: TestClient,
 ) -> None:
-    submitted = submit(client, CLEAN)
-    assert submitted["status"] == "approved"
+    mod = admin(client)
+    submitted = publish(client, mod, CLEAN)
     r = client.post(
         f"/api/v1/comments/{submitted['id']}/reports",
         json={"reason": "illegal_content", "explanation": "Volksverhetzung, § 130 StGB"},
     )
     assert r.status_code == 201, r.text
-    decide(client, admin(client), submitted["id"], "reject", "aggression")
+    decide(client, mod, submitted["id"], "reject", "aggression")
     sor = own_view(client, submitted)["statement_of_reasons"]
     assert sor["dsa"]["source_type"] == "SOURCE_ARTICLE_16"
     assert "source_identity" not in sor["dsa"]

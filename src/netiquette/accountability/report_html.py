@@ -262,7 +262,7 @@ def template_values(report: TransparencyReport, lang: str) -> dict[str, Any]:
         "charts": charts(report, lang),
         "w": WORDS.get(lang, WORDS["de"]),
         "rule_names": HOUSE_RULE_LABELS_EN if lang == "en" else HOUSE_RULE_LABELS_DE,
-        "house_rules": HOUSE_RULES,
+        "rule_order": HOUSE_RULES,
         "duration": duration,
         "percent": percent,
     }
