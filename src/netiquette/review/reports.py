@@ -6,6 +6,8 @@ reported comment (or dismissing its reports) resolves every open report on it.
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,19 @@ from netiquette.review.audit import record_event
 from netiquette.store.models import Comment, Report, utcnow
 
 MAX_REASON = 500
+
+
+# Reason codes of the reader-report form; anything else is free text a reader wrote.
+REASON_CODES = frozenset(
+    {"illegal_content", "other", "insinuation", "insult", "aggression", "ad_link", "off_topic"}
+)
+
+
+def _reason_for_audit(reason: str) -> dict[str, str]:
+    """The chain keeps no reader-written text (erasure must not break it): a code or a hash."""
+    if reason in REASON_CODES or not reason:
+        return {"reason": reason}
+    return {"reason_sha256": hashlib.sha256(reason.encode()).hexdigest()}
 
 
 def report_comment(session: Session, comment_id: str, reporter: str, reason: str = "") -> Report:
@@ -31,7 +46,7 @@ def report_comment(session: Session, comment_id: str, reporter: str, reason: str
         reporter,
         comment_id=comment_id,
         article_id=comment.article_id,
-        details={"reason": reason.strip()},
+        details=_reason_for_audit(reason.strip()),
     )
     session.flush()
     return row
