@@ -27,6 +27,7 @@ from netiquette.web.api import (
     public,
     reports,
 )
+from netiquette.web.apidocs import install_api_docs
 from netiquette.web.context import Admin, AppContext, Ctx
 from netiquette.web.errors import install_error_handlers
 from netiquette.web.views import accountability as accountability_views
@@ -59,9 +60,12 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         version=__version__,
         description="Pre-moderation for news comment sections: every comment held, screened "
         "against the house rules, decided, published and audited.",
+        docs_url=None,  # served from our own origin by install_api_docs
+        redoc_url=None,
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    install_api_docs(app)
 
     api = APIRouter(prefix="/api/v1")
     for module in (articles, comments, moderation, auth, public, appeals, reports):

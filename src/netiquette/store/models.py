@@ -120,7 +120,7 @@ class Comment(Base):
         Index("ix_comments_queue", "state", "priority", "received_at"),
         Index("ix_comments_article_state", "article_id", "state", "received_at"),
     )
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Screening(Base):
