@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from tests.conftest import ADMIN_PASSWORD, API_KEY
 
 pytestmark = pytest.mark.slow

@@ -176,7 +176,7 @@ def train(
 @app.command("eval")
 def eval_(
     data: Annotated[
-        Path, typer.Option("--data", help='JSONL: id, text, article_text?, labels{rule: 0|1}')
+        Path, typer.Option("--data", help="JSONL: id, text, article_text?, labels{rule: 0|1}")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     plot: Annotated[

@@ -11,7 +11,6 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import select
-from tests.fakes import ScriptedPipeline
 
 from netiquette.errors import ConflictError
 from netiquette.review.intake import Intake, NewComment
@@ -19,6 +18,7 @@ from netiquette.review.machine import Actor, perform
 from netiquette.review.queries import public_thread
 from netiquette.store.db import Database
 from netiquette.store.models import Article, AuditEvent, Comment
+from tests.fakes import ScriptedPipeline
 
 
 class ModerationMachine(RuleBasedStateMachine):

@@ -27,7 +27,9 @@ def test_html_article_answers_with_extracted_body(client: TestClient) -> None:
 
 
 def test_upsert_replaces_the_body_and_keeps_the_id(client: TestClient) -> None:
-    first = client.post("/api/v1/articles", json={"id": "b2", "text": "Erste Fassung."}, headers=CMS)
+    first = client.post(
+        "/api/v1/articles", json={"id": "b2", "text": "Erste Fassung."}, headers=CMS
+    )
     assert first.status_code == 200
     assert first.json()["body"] == "Erste Fassung."
     second = client.post(

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tests.conftest import CMS, post_article
 
 GOOD: dict[str, Any] = {
@@ -77,9 +78,8 @@ def test_article_needs_text_or_html(client: TestClient) -> None:
 
 
 def test_limit_is_configurable(tmp_path: Any) -> None:
-    from tests.conftest import make_context
-
     from netiquette.app import create_app
+    from tests.conftest import make_context
 
     ctx = make_context(f"sqlite:///{tmp_path / 'x.db'}", max_comment_chars=20)
     with TestClient(create_app(context=ctx)) as client:

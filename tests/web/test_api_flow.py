@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from tests.conftest import CMS, make_context, post_article, post_comment
 
 from netiquette.web.context import AppContext
+from tests.conftest import CMS, make_context, post_article, post_comment
 
 CLEAN = (
     "Gut, dass die Linie 7 endlich kommt. 118 Millionen Euro sind viel, "
