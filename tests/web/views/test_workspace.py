@@ -237,3 +237,22 @@ def test_embed_endpoints_answer_across_origins(web: TestClient) -> None:
     status = web.get(f"/embed/comments/{r.json()['id']}?reader={reader}").json()
     assert status["status"] == "pending"
     assert web.get(f"/embed/comments/{r.json()['id']}?reader={'x' * 20}").status_code == 404
+
+
+def test_dashboard_reports_how_far_wait_estimates_were_off(
+    web: TestClient, wctx: AppContext
+) -> None:
+    submit(web, "Ein Kommentar, der auf einen Menschen wartet", "w1")
+    with wctx.db.session() as session:
+        comment = session.get(Comment, "w1")
+        assert comment is not None and comment.state == "pending"
+        promised = comment.estimated_wait_seconds
+        # The estimate promised a wait much longer than the moment it took.
+        comment.estimated_wait_seconds = 3600
+    csrf = login(web)
+    web.post("/moderate/comments/w1/decide", data={"csrf": csrf, "choice": "approve"})
+    page = web.get("/moderate/stats")
+    kpi = re.search(r'data-kpi="estimate-error">([^<]+)<', page.text)
+    assert promised is not None and promised > 0
+    assert kpi is not None and kpi.group(1) != "–"
+    assert "Warteprognose" in page.text

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from netiquette.review.spotchecks import precision_by_policy
 from netiquette.review.stats import DateRange, dashboard
+from netiquette.review.wait import estimate_accuracy
 from netiquette.store.models import utcnow
 from netiquette.web.context import Ctx
 from netiquette.web.i18n import pick_language, rule_label, translator
@@ -47,6 +48,8 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
     with ctx.db.session() as session:
         d = dashboard(session, days)
         precision = precision_by_policy(session)
+        # How honest were the waits we promised? (issue: delays are honest)
+        accuracy = estimate_accuracy(session, days.start, days.end)
     hourly = days.hours <= 72
     if hourly:
         labels = [
@@ -82,4 +85,5 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
         charts=charts,
         per_rule=per_rule,
         precision=precision,
+        accuracy=accuracy,
     )
