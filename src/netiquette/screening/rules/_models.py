@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from netiquette.errors import ModelError
-from netiquette.screening.base import ScreeningInput
+from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.classifier import HouseRuleModels, load_default_models, load_models
 from netiquette.screening.models import DEFAULT_MODEL_DIR
 
@@ -146,3 +147,63 @@ __all__ = [
     "sentence_spans",
     "shared_scores",
 ]
+
+
+class ModelBackedRule:
+    """What the model-backed rules share: the models loaded on first use, one-comment
+    evaluation through the batch path, and the classifier's own evidence where no pattern or
+    lexicon entry points at the words."""
+
+    name: str
+    version: str
+    config: Any  # a rule config dataclass with ``model_dir`` and ``use_encoder``
+    _scores: SharedScores | None = None
+
+    @property
+    def scores(self) -> SharedScores:
+        """The shared models (loaded on first use)."""
+        if self._scores is None:
+            self._scores = shared_scores(self.config.model_dir, self.config.use_encoder)
+        return self._scores
+
+    def evaluate(self, item: ScreeningInput) -> RuleResult:
+        """Score one comment."""
+        return self.evaluate_many([item])[0]
+
+    def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
+        """Score a batch of comments (each rule implements this)."""
+        raise NotImplementedError
+
+    def span(self, text: str, start: int, end: int, reason: str) -> Span:
+        """Evidence for this rule at ``text[start:end]``."""
+        return Span(self.name, start, end, text[start:end], reason)
+
+    def classifier_results(
+        self, texts: Sequence[str], probs: NDArray[np.float64], indices: Sequence[int]
+    ) -> dict[int, RuleResult]:
+        """Results for comments the classifier alone decides: its probability, and as
+        evidence the sentence it scores highest (no flag without evidence)."""
+        best = best_sentence_spans(self.scores, [texts[i] for i in indices], self.name)
+        out: dict[int, RuleResult] = {}
+        for i, span in zip(indices, best, strict=True):
+            evidence = () if span is None else (self.span(texts[i], *span, "classifier"),)
+            score = round(float(probs[i]), 4)
+            out[i] = RuleResult(
+                self.name, self.version, score, bool(evidence), evidence, "classifier"
+            )
+        return out
+
+    def combine_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
+        """Batch evaluation for rules that join their own evidence with the classifier:
+        ``_combine`` gives a result, or None where the classifier alone is confident."""
+        texts = [item.text for item in items]
+        probs = self.scores.text_scores(texts)[self.name]
+        zones = self.scores.zones(self.name)
+        results = [self._combine(text, float(probs[i]), zones) for i, text in enumerate(texts)]
+        confident = [i for i, r in enumerate(results) if r is None]
+        for i, result in self.classifier_results(texts, probs, confident).items():
+            results[i] = result
+        return [r for r in results if r is not None]
+
+    def _combine(self, text: str, p: float, zones: Zones) -> RuleResult | None:
+        raise NotImplementedError

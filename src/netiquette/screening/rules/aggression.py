@@ -31,12 +31,7 @@ from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.normalize import normalize_shared
 from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules._aggression_patterns import MEDIUM_RX, STRONG_RX, negated
-from netiquette.screening.rules._models import (
-    SharedScores,
-    Zones,
-    best_sentence_spans,
-    shared_scores,
-)
+from netiquette.screening.rules._models import ModelBackedRule, Zones
 from netiquette.screening.rules.insult import QUOTES
 
 NAME = "netiquette.aggression.model.v1"
@@ -68,7 +63,7 @@ class Cue:
     reason: str
 
 
-class AggressionRule:
+class AggressionRule(ModelBackedRule):
     """Pattern evidence plus classifier probability."""
 
     name = "aggression"
@@ -82,45 +77,10 @@ class AggressionRule:
         self._medium = MEDIUM_RX + tuple(
             ("site pattern", re.compile(p)) for p in config.extra_medium
         )
-        self._scores: SharedScores | None = None
-
-    @property
-    def scores(self) -> SharedScores:
-        """The shared models (loaded on first use)."""
-        if self._scores is None:
-            self._scores = shared_scores(self.config.model_dir, self.config.use_encoder)
-        return self._scores
-
-    def evaluate(self, item: ScreeningInput) -> RuleResult:
-        """Score one comment."""
-        return self.evaluate_many([item])[0]
 
     def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
         """Score a batch of comments with one classifier call."""
-        texts = [item.text for item in items]
-        probs = self.scores.text_scores(texts)["aggression"]
-        zones = self.scores.zones("aggression")
-        results: list[RuleResult | None] = []
-        confident: list[int] = []
-        for i, text in enumerate(texts):
-            result = self._combine(text, float(probs[i]), zones)
-            if result is None:
-                confident.append(i)
-            results.append(result)
-        if confident:
-            spans = best_sentence_spans(self.scores, [texts[i] for i in confident], "aggression")
-            for i, span in zip(confident, spans, strict=True):
-                text = texts[i]
-                evidence = (
-                    ()
-                    if span is None
-                    else (Span(self.name, span[0], span[1], text[span[0] : span[1]], "classifier"),)
-                )
-                results[i] = RuleResult(
-                    self.name, self.version, round(float(probs[i]), 4), bool(evidence), evidence,
-                    "classifier",
-                )  # fmt: skip
-        return [r for r in results if r is not None]
+        return self.combine_many(items)
 
     def _combine(self, text: str, p: float, zones: Zones) -> RuleResult | None:
         cues = self.cues(text)

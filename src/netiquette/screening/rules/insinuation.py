@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.models.patterns import cue_spans
 from netiquette.screening.registry import register_rule, version_from_name
-from netiquette.screening.rules._models import SharedScores, best_sentence_spans, shared_scores
+from netiquette.screening.rules._models import ModelBackedRule, best_sentence_spans
 
 NAME = "netiquette.insinuation.model.v1"
 
@@ -32,7 +32,7 @@ class InsinuationConfig:
     use_encoder: bool = True  # false: TF-IDF only (faster, less accurate)
 
 
-class InsinuationRule:
+class InsinuationRule(ModelBackedRule):
     """Classifier probability with cue-pattern evidence."""
 
     name = "insinuation"
@@ -40,18 +40,6 @@ class InsinuationRule:
     def __init__(self, config: InsinuationConfig) -> None:
         self.config = config
         self.version = version_from_name(NAME)
-        self._scores: SharedScores | None = None
-
-    @property
-    def scores(self) -> SharedScores:
-        """The shared models (loaded on first use)."""
-        if self._scores is None:
-            self._scores = shared_scores(self.config.model_dir, self.config.use_encoder)
-        return self._scores
-
-    def evaluate(self, item: ScreeningInput) -> RuleResult:
-        """Score one comment."""
-        return self.evaluate_many([item])[0]
 
     def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
         """Score a batch of comments with one classifier call."""

@@ -25,15 +25,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from netiquette.screening.base import RuleResult, ScreeningInput, Span
+from netiquette.screening.base import RuleResult, ScreeningInput
 from netiquette.screening.normalize import normalize_shared
 from netiquette.screening.registry import register_rule, version_from_name
-from netiquette.screening.rules._models import (
-    SharedScores,
-    Zones,
-    best_sentence_spans,
-    shared_scores,
-)
+from netiquette.screening.rules._models import ModelBackedRule, Zones
 from netiquette.screening.rules.insult import InsultConfig, InsultRule, build_lexicon
 
 NAME = "netiquette.insult.model.v1"
@@ -56,7 +51,7 @@ class InsultModelConfig:
     idioms: tuple[str, ...] = ()
 
 
-class InsultModelRule:
+class InsultModelRule(ModelBackedRule):
     """Lexicon evidence plus classifier probability."""
 
     name = "insult"
@@ -65,40 +60,10 @@ class InsultModelRule:
         self.config = config
         self.lexicon_rule = lexicon_rule
         self.version = version_from_name(NAME)
-        self._scores: SharedScores | None = None
-
-    @property
-    def scores(self) -> SharedScores:
-        """The shared models (loaded on first use)."""
-        if self._scores is None:
-            self._scores = shared_scores(self.config.model_dir, self.config.use_encoder)
-        return self._scores
-
-    def evaluate(self, item: ScreeningInput) -> RuleResult:
-        """Score one comment."""
-        return self.evaluate_many([item])[0]
 
     def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
         """Score a batch of comments with one classifier call."""
-        texts = [item.text for item in items]
-        probs = self.scores.text_scores(texts)["insult"]
-        zones = self.scores.zones("insult")
-        results: list[RuleResult | None] = []
-        confident: list[int] = []
-        for i, text in enumerate(texts):
-            result = self._combine(text, float(probs[i]), zones)
-            if result is None:
-                confident.append(i)
-            results.append(result)
-        if confident:
-            spans = best_sentence_spans(self.scores, [texts[i] for i in confident], "insult")
-            for i, span in zip(confident, spans, strict=True):
-                p = round(float(probs[i]), 4)
-                evidence = () if span is None else (self._span(texts[i], span, "classifier"),)
-                results[i] = RuleResult(
-                    self.name, self.version, p, bool(evidence), evidence, "classifier"
-                )
-        return [r for r in results if r is not None]
+        return self.combine_many(items)
 
     def _combine(self, text: str, p: float, zones: Zones) -> RuleResult | None:
         """The result, or None when the classifier alone is confident (evidence comes later)."""
@@ -112,7 +77,7 @@ class InsultModelRule:
             shown = clear or mild
             floor = max(zones.reject_at, max(h.score for h in clear)) if clear else zones.flag_at
             score = max(p, floor)
-            evidence = tuple(self._span(text, (h.start, h.end), h.reason) for h in shown)
+            evidence = tuple(self.span(text, h.start, h.end, h.reason) for h in shown)
             reason = "; ".join(dict.fromkeys(h.reason for h in shown))
             return RuleResult(self.name, self.version, round(score, 4), True, evidence, reason)
         if p >= zones.reject_at and not self._defused(text):
@@ -138,10 +103,6 @@ class InsultModelRule:
         if self.lexicon_rule.idiom_tokens(norms):
             return True
         return any(lexicon.is_harmless(n) for n in norms)
-
-    def _span(self, text: str, span: tuple[int, int], reason: str) -> Span:
-        start, end = span
-        return Span(self.name, start, end, text[start:end], reason)
 
 
 @register_rule(NAME)

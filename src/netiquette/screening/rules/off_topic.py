@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.registry import register_rule, version_from_name
-from netiquette.screening.rules._models import SharedScores, shared_scores
+from netiquette.screening.rules._models import ModelBackedRule
 
 NAME = "netiquette.off_topic.relevance.v1"
 _ARTICLE_REFERENCE = re.compile(
@@ -41,7 +41,7 @@ class OffTopicConfig:
     offensive_factor: float = 0.5
 
 
-class OffTopicRule:
+class OffTopicRule(ModelBackedRule):
     """Relevance of a comment to its article (and parent)."""
 
     name = "off_topic"
@@ -49,18 +49,6 @@ class OffTopicRule:
     def __init__(self, config: OffTopicConfig) -> None:
         self.config = config
         self.version = version_from_name(NAME)
-        self._scores: SharedScores | None = None
-
-    @property
-    def scores(self) -> SharedScores:
-        """The shared models (loaded on first use)."""
-        if self._scores is None:
-            self._scores = shared_scores(self.config.model_dir, self.config.use_encoder)
-        return self._scores
-
-    def evaluate(self, item: ScreeningInput) -> RuleResult:
-        """Score one comment."""
-        return self.evaluate_many([item])[0]
 
     def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
         """Score a batch of comments, one embedding call per article."""
