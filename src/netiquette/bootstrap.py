@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select, update
 
 from netiquette.accounts import create_api_key, upsert_user
-from netiquette.articles.store import ArticleIn, upsert_article
+from netiquette.articles.store import upsert_article
 from netiquette.errors import ConflictError
-from netiquette.review.intake import Intake, NewComment
+from netiquette.review.intake import Intake
 from netiquette.settings import Settings
 from netiquette.store.db import Database
 from netiquette.store.models import ApiKey, Comment, User
+from netiquette.web.api.schemas import ArticleBody, CommentBody
 
 CMS_KEY_NAME = "cms"
 
@@ -58,13 +58,7 @@ def load_demo(db: Database, intake: Intake, settings: Settings) -> tuple[str, in
     with db.session() as session:
         upsert_article(
             session,
-            ArticleIn(
-                id=article["id"],
-                url=article.get("url"),
-                title=article.get("title"),
-                text=article.get("text"),
-                html=article.get("html"),
-            ),
+            ArticleBody.model_validate(article).to_article(),
             actor="system:demo",
             max_chars=settings.max_article_chars,
         )
@@ -74,19 +68,9 @@ def load_demo(db: Database, intake: Intake, settings: Settings) -> tuple[str, in
         if raw["id"] in known:
             continue
         try:
-            intake.submit(_new_comment(raw), submitter="system:demo")
+            new = CommentBody.model_validate(raw).to_new_comment()
+            intake.submit(new, submitter="system:demo")
             added += 1
         except ConflictError:
             pass
     return article["id"], added
-
-
-def _new_comment(raw: dict[str, Any]) -> NewComment:
-    return NewComment(
-        id=raw["id"],
-        article_id=raw["article_id"],
-        parent_id=raw.get("parent_id"),
-        author_id=raw["author"]["id"],
-        author_name=raw["author"]["name"],
-        text=raw["text"],
-    )

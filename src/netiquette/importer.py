@@ -15,9 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 from rich.progress import Progress
 
-from netiquette.articles.store import ArticleIn, upsert_article
+from netiquette.articles.store import upsert_article
 from netiquette.errors import ConflictError, InputError
-from netiquette.review.intake import NewComment
 from netiquette.store.models import Comment
 from netiquette.web.api.schemas import ArticleBody, CommentBody
 from netiquette.web.context import AppContext
@@ -65,14 +64,7 @@ def import_file(ctx: AppContext, path: Path, *, progress: bool = True) -> dict[s
                 with ctx.db.session() as session:
                     upsert_article(
                         session,
-                        ArticleIn(
-                            id=record.id,
-                            url=record.url,
-                            title=record.title,
-                            text=record.text,
-                            html=record.html,
-                            published_at=record.published_at,
-                        ),
+                        record.to_article(),
                         actor="system:import",
                         max_chars=ctx.settings.max_article_chars,
                     )
@@ -88,16 +80,8 @@ def _import_comment(ctx: AppContext, record: CommentBody) -> str:
         with ctx.db.session() as session:
             if session.get(Comment, record.id) is not None:
                 return "skipped"
-    new = NewComment(
-        id=record.id,
-        article_id=record.article_id,
-        parent_id=record.parent_id,
-        author_id=record.author.id,
-        author_name=record.author.name,
-        text=record.text,
-    )
     try:
-        accepted = ctx.intake.submit(new, submitter="system:import")
+        accepted = ctx.intake.submit(record.to_new_comment(), submitter="system:import")
     except ConflictError as exc:
         raise InputError(f"comment {record.id}: {exc.message}", field="file") from None
     return "comments" if accepted.created else "skipped"

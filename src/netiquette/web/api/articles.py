@@ -6,9 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from netiquette.articles.store import ArticleIn, article_dict, upsert_article
+from netiquette.articles.store import article_dict, upsert_article
 from netiquette.errors import NotFoundError
-from netiquette.review.intake import validate_id
 from netiquette.review.queries import public_thread
 from netiquette.store.models import Article
 from netiquette.web.api.schemas import ArticleBody
@@ -22,14 +21,7 @@ def post_article(body: ArticleBody, caller: Cms, ctx: Ctx, session: DbSession) -
     """Create or update an article; answers with the extracted body."""
     article = upsert_article(
         session,
-        ArticleIn(
-            id=validate_id(body.id, "id"),
-            url=body.url,
-            title=body.title,
-            text=body.text,
-            html=body.html,
-            published_at=body.published_at,
-        ),
+        body.to_article(),
         actor=caller.actor,
         max_chars=ctx.settings.max_article_chars,
     )

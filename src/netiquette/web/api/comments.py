@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from netiquette.errors import NotFoundError
-from netiquette.review.intake import NewComment
 from netiquette.review.machine import Actor, perform
 from netiquette.review.queries import comment_status, decision_dict
 from netiquette.review.wait import estimate_wait
@@ -37,14 +36,7 @@ def _public_status_url(request: Request, ctx: Ctx, comment_id: str, token: str) 
 def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> JSONResponse:
     """Hold a comment: stored and committed before this answers, then screened and decided."""
     accepted = ctx.intake.submit(
-        NewComment(
-            id=body.id,
-            article_id=body.article_id,
-            parent_id=body.parent_id,
-            author_id=body.author.id,
-            author_name=body.author.name,
-            text=body.text,
-        ),
+        body.to_new_comment(),
         submitter=caller.actor,
     )
     return JSONResponse(
