@@ -17,12 +17,20 @@ missing article would hold a comment back although nothing was found against it.
 the stricter reading set ``require_all_rules_for_approve = true``; then such comments go to review.
 
 ``netiquette.policy.thresholds.v2`` (``thresholds-v2``, the shipped default) works the same way but
-takes each model-backed rule's thresholds from the model metadata (``meta.json``), where they were
-chosen on cross-validation: ``reject_at`` (automatic rejections ≥ 95 % precision) and
-``approve_below`` (automatic approvals ≥ 97 % negative predictive value). Values written in the
-TOML override them per rule; rules the model does not cover (``ad_link``) use the TOML or the
-defaults. A rejection cites only the rules in their reject zone (the statement of reasons names
-what broke the house rules, not what merely looked doubtful).
+takes each model-backed rule's thresholds from the model metadata (``meta.json``,
+``policy_thresholds``), where they were chosen on cross-validation *on the rule scores*: the
+training replays each rule's own combination of lexicon, patterns and factors with the out-of-fold
+classifier probability (``training/rule_scores.py``); ``approve_below`` is the highest rule score
+whose lower zone had ≥ 97 % negative predictive value. The reject side still uses the
+classifier-scale ``reject_at`` (≥ 95 % precision of the classifier alone), which is also the floor
+the rules give clear lexicon/pattern evidence; on the rule scores the 95 % point lies slightly
+higher (recorded in ``policy_thresholds``, not enforced: see docs/screening.md). There are two sets,
+one per score variant: ``tfidf`` (rules with ``use_encoder = false``) and ``encoder``;
+``encoder_rules`` names the rules that run with the encoder (shipped: ``off_topic``). A model
+without ``policy_thresholds`` (older ``meta.json``) falls back to the classifier-scale
+``thresholds``. Values written in the TOML override them per rule; rules the model does not cover
+(``ad_link``) use the TOML or the defaults. A rejection cites only the rules in their reject zone
+(the statement of reasons names what broke the house rules, not what merely looked doubtful).
 
 Priority (0–100, higher = more urgent) grows with the highest score and the number of rules that
 reject or are in doubt; a comment that would be rejected but is waiting for a human because
@@ -116,6 +124,19 @@ class ModelThresholdPolicyConfig(ThresholdPolicyConfig):
     approve_thresholds: dict[str, float] = field(default_factory=dict)
     thresholds_from_model: bool = True
     model_dir: str = ""  # "" = the shipped model
+    # Rules whose section runs with use_encoder = true: their thresholds come from the encoder set.
+    encoder_rules: tuple[str, ...] = ("off_topic",)
+
+    def __post_init__(self) -> None:
+        ThresholdPolicyConfig.__post_init__(self)
+        for rule in self.encoder_rules:
+            if rule not in HOUSE_RULES:
+                raise ConfigError(
+                    f"[policy] encoder_rules: unknown house rule {rule!r} "
+                    f"(known: {', '.join(HOUSE_RULES)})",
+                    field="policy.encoder_rules",
+                    code="E102",
+                )
 
 
 class ThresholdPolicy:
@@ -190,19 +211,34 @@ def make_threshold_policy(config: ThresholdPolicyConfig) -> ThresholdPolicy:
     return ThresholdPolicy(config)
 
 
-def model_thresholds(model_dir: str = "") -> tuple[dict[str, float], dict[str, float]]:
-    """``(reject_at, approve_below)`` per rule from a model's ``meta.json`` ("" = shipped)."""
+def model_thresholds(
+    model_dir: str = "", encoder_rules: tuple[str, ...] = ("off_topic",)
+) -> tuple[dict[str, float], dict[str, float]]:
+    """``(reject_at, approve_below)`` per rule from a model's ``meta.json`` ("" = shipped).
+
+    ``approve_below`` from ``policy_thresholds`` (chosen on the rule scores), the ``encoder`` set
+    for the rules in ``encoder_rules`` and the ``tfidf`` set for the others (classifier-scale
+    ``thresholds`` when the model predates them); ``reject_at`` from ``thresholds``.
+    """
     from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
 
     meta = artifacts.read_meta(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR)
+    classifier_scale: dict[str, dict[str, float]] = meta.get("thresholds", {})
+    by_variant: dict[str, dict[str, dict[str, float]]] = meta.get("policy_thresholds", {})
     reject: dict[str, float] = {}
     approve: dict[str, float] = {}
-    for rule, th in meta.get("thresholds", {}).items():
-        if rule not in HOUSE_RULES:
+    for rule in HOUSE_RULES:
+        variant = by_variant.get("encoder" if rule in encoder_rules else "tfidf", {})
+        cls = classifier_scale.get(rule)
+        on_rule = variant.get(rule) or cls
+        if not cls or not on_rule:
             continue
-        # A closed reject zone is stored as 1.01; 1.0 keeps it closed for calibrated scores.
-        reject[rule] = min(float(th["reject_at"]), 1.0)
-        approve[rule] = min(float(th["approve_below"]), reject[rule])
+        # Reject side: the classifier-scale reject_at, which is also the floor the rules give
+        # clear lexicon/pattern evidence; the rule-score CV value is recorded in meta.json
+        # (policy_thresholds) but not enforced, see docs/screening.md. A closed reject zone is
+        # stored as 1.01; 1.0 keeps it closed for calibrated scores.
+        reject[rule] = min(float(cls["reject_at"]), 1.0)
+        approve[rule] = min(float(on_rule["approve_below"]), reject[rule])
     return reject, approve
 
 
@@ -210,7 +246,7 @@ def model_thresholds(model_dir: str = "") -> tuple[dict[str, float], dict[str, f
 def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> ThresholdPolicy:
     """Factory for the threshold policy with thresholds from the model metadata."""
     if config.thresholds_from_model:
-        reject, approve = model_thresholds(config.model_dir)
+        reject, approve = model_thresholds(config.model_dir, config.encoder_rules)
         config = replace(
             config,
             reject_thresholds={**reject, **config.reject_thresholds},

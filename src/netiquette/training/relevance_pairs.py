@@ -108,6 +108,8 @@ class RelevanceFit:
     labels: NDArray[np.int_]
     groups: list[str]
     sources: list[str]
+    #: Leave-one-article-out probabilities of the lexical fallback (no encoder).
+    oof_proba_fallback: NDArray[np.float64] | None = None
 
 
 def fit_relevance(
@@ -130,6 +132,15 @@ def fit_relevance(
         method="predict_proba",
         params={"sample_weight": w},
     )
+    oof_fall = cross_val_predict(
+        lr,
+        lexical_only(x),
+        y,
+        groups=groups,
+        cv=LeaveOneGroupOut(),
+        method="predict_proba",
+        params={"sample_weight": w},
+    )
     full = LogisticRegression(C=1.0, max_iter=1000).fit(x, y, sample_weight=w)
     fall = LogisticRegression(C=1.0, max_iter=1000).fit(lexical_only(x), y, sample_weight=w)
     return RelevanceFit(
@@ -141,6 +152,7 @@ def fit_relevance(
         y,
         groups,
         [p.source for p in pairs],
+        np.asarray(oof_fall[:, 1]),
     )
 
 

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from netiquette.evaluation.metrics import binary_metrics, roc_auc
 from netiquette.screening.models import artifacts
 from netiquette.screening.models.embedding import ENCODER_ID, SentenceEncoder, load_encoder
-from netiquette.screening.models.heads import HeadModel
+from netiquette.screening.models.heads import HeadModel, predict_head
 from netiquette.screening.models.patterns import FEATURE_NAMES, cue_features
 from netiquette.screening.models.text import prepare_text
 from netiquette.screening.models.tfidf import TfidfFeatures
@@ -39,6 +39,11 @@ from netiquette.training.corpora import (
     load_corpora,
 )
 from netiquette.training.relevance_pairs import build_pairs, fit_relevance
+from netiquette.training.rule_scores import (
+    policy_thresholds,
+    replay_off_topic,
+    replay_text_rule,
+)
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
@@ -143,6 +148,8 @@ def train(
         heads: dict[str, HeadModel] = {}
         metrics: dict[str, Any] = {}
         thresholds: dict[str, Any] = {}
+        # Policy zones on the scores the rules report, per score variant (rule_scores.py).
+        policy: dict[str, dict[str, Any]] = {"tfidf": {}, "encoder": {}}
         ge18: dict[str, Any] = {}
         n_corpus = len(texts)
         for task in TASKS:
@@ -158,6 +165,14 @@ def train(
             th = choose_thresholds(y, fit.oof_proba)
             thresholds[task] = th.to_dict()
             metrics[task] = rule_metrics(y, fit.oof_proba, th.flag_at)
+            if task in ("insult", "aggression"):
+                rule_texts = [records[i].text for i in rows]
+                for variant, proba in (
+                    ("tfidf", fit.oof_proba_fallback),
+                    ("encoder", fit.oof_proba),
+                ):
+                    scores = replay_text_rule(task, rule_texts, proba, th)
+                    policy[variant][task] = policy_thresholds(y, scores)
             if task == "reject":
                 mask = np.array([records[i].corpus == "germeval2018" for i in rows])
                 if mask.any():
@@ -191,6 +206,9 @@ def train(
         metrics["insinuation"] = rule_metrics(y_ins, fit.oof_proba, th.flag_at)
         own = np.arange(len(ins_texts))
         metrics["insinuation_own_set"] = rule_metrics(ins_y, fit.oof_proba[own], th.flag_at)
+        for variant, proba in (("tfidf", fit.oof_proba_fallback), ("encoder", fit.oof_proba)):
+            scores = replay_text_rule("insinuation", ins_all, proba, th)
+            policy[variant]["insinuation"] = policy_thresholds(y_ins, scores)
         bar.advance(steps)
 
         relevance = RelevanceModel(np.zeros(len(RELEVANCE_FEATURES)), 0.0, encoder=encoder)
@@ -204,6 +222,21 @@ def train(
         metrics["off_topic_real_pairs"] = rule_metrics(
             rel.labels[real], rel.oof_proba[real], th.flag_at
         )
+        real_comments = [p.comment for p, r in zip(pairs, real, strict=True) if r]
+        prepared_real = [prepare_text(c) for c in real_comments]
+        x_real = tfidf.transform(prepared_real)
+        emb_real = encoder.encode(prepared_real) if encoder is not None else None
+        for variant, proba_all, emb in (
+            ("tfidf", rel.oof_proba_fallback, None),
+            ("encoder", rel.oof_proba if encoder is not None else None, emb_real),
+        ):
+            if proba_all is None:
+                continue
+            offensive = predict_head(heads["reject"], x_real, emb)
+            scores = replay_off_topic(real_comments, proba_all[real], offensive)
+            policy[variant]["off_topic"] = policy_thresholds(
+                rel.labels[real], scores, min_support=5
+            )
         bar.advance(steps)
 
         tfidf.save(out_dir / artifacts.TFIDF_FILE)
@@ -261,6 +294,12 @@ def train(
             "metrics": metrics,
             "germeval2018_cv": ge18,
             "thresholds": thresholds,
+            "policy_thresholds": {
+                "basis": "out-of-fold rule scores (rule_scores.py): the rules' own combination "
+                "of lexicon/patterns/factors with the OOF probability; tfidf = TF-IDF heads "
+                "(use_encoder = false), encoder = stacked heads",
+                **policy,
+            },
             "notes": [
                 "IDF weights were fitted on all training texts (unsupervised), so CV figures share "
                 "the vocabulary with the held-out folds.",
