@@ -107,7 +107,29 @@ def test_allow_list_is_configurable() -> None:
     ours = component.build({"extra_allowed_domains": ["unsere-zeitung.de"]})
     assert not ours.evaluate(ScreeningInput("Siehe www.unsere-zeitung.de/artikel/1")).flag
     strict = component.build({"allowed_domains": []})
-    assert strict.evaluate(ScreeningInput("Alles über die Welt: www.reuters.com/world")).flag
+    result = strict.evaluate(ScreeningInput("Alles über die Welt: www.reuters.com/world"))
+    assert result.score is not None and result.score > 0
+    assert [span.text for span in result.evidence] == ["www.reuters.com/world"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inzwischen hat man den Täter identifiziert http://www.example-news.com/suspect-identified",
+        "Auf diesem Video gefällt sie mir besser: https://www.youtube.com/watch?v=abc123",
+        "https://www.example-zeitung.at/chronik/vermisstes-maedchen-aufgetaucht/191",
+    ],
+)
+def test_a_plain_link_without_promotion_goes_to_a_human(rule: AdLinkRule, text: str) -> None:
+    result = rule.evaluate(ScreeningInput(text))
+    assert not result.flag
+    assert result.score is not None and 0.3 < result.score < 0.7
+    assert result.evidence and "no sign of promotion" in result.evidence[0].reason
+
+
+def test_a_shortener_or_affiliate_link_stays_an_ad(rule: AdLinkRule) -> None:
+    assert rule.evaluate(ScreeningInput("Wow: https://bit.ly/3xYz")).flag
+    assert rule.evaluate(ScreeningInput("Toll: https://example-store.com/p/1?ref=abc")).flag
 
 
 def test_a_lone_link_cited_as_a_source_goes_to_a_human(rule: AdLinkRule) -> None:

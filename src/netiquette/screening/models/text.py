@@ -28,13 +28,15 @@ def prepare_text(text: str) -> str:
     """Return the comment as the models expect it.
 
     Decodes ``|LBR|`` and ``<U+XXXX>`` escapes, replaces user handles (and the corpora's
-    ``@MODERATOR``/``@MEDIUM`` placeholders) by ``@USER`` and links by ``URL``, applies NFC and
+    ``@MODERATOR``/``@MEDIUM`` placeholders) by ``@USER``, drops links, applies NFC and
     collapses runs of spaces. Case is kept: shouting in capitals is a signal.
     """
     text = _LBR.sub("\n", text)
     text = _UESC.sub(_unescape, text)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _URL.sub("URL", text)
+    # Links carry no insult or threat; some corpora have them only in abusive posts, so a
+    # model that saw them would learn "link = insult". The ad_link rule reads them instead.
+    text = _URL.sub(" ", text)
     text = _HANDLE.sub("@USER", text)
     return _SPACE.sub(" ", text).strip()
 

@@ -11,7 +11,11 @@ broadcasters; configurable) is a *source*, not an ad: it adds nothing to the sco
 citing only such sources is clean. A comment whose only signals are links on other domains,
 with words that cite a source ("Quelle", "laut", "Studie", "Zur Einordnung") and no allow-listed
 source beside them, has their weight multiplied by ``cited_link_factor``: a human decides whether
-the site is a source or an ad. Allow-list entries match the domain and its subdomains;
+the site is a source or an ad. So has a comment whose only signals are plain links with no
+promotion cue at all (no invitation to visit or buy, no shop or affiliate address, no shortener):
+``plain_link_factor``. A link to a video or another newspaper is not an ad by itself; on real
+newspaper comments (One Million Posts, development use) flagging every such link made most
+automatic rejections wrong. Allow-list entries match the domain and its subdomains;
 ``*.gov`` matches any host under ``.gov``.
 """
 
@@ -65,6 +69,9 @@ class AdLinkConfig:
     allowed_domains: tuple[str, ...] = DEFAULT_ALLOWED_DOMAINS
     extra_allowed_domains: tuple[str, ...] = ()
     cited_link_factor: float = 0.5  # weight factor for a lone link given as a source
+    # Weight factor for links with no sales talk, contact, shortener or promotion cue: a link
+    # to a video or another newspaper is not an ad by itself, so a human decides.
+    plain_link_factor: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,15 +142,9 @@ class AdLinkRule:
             return RuleResult(self.name, self.version, 0.0, False)
         if not sources and _cited_link(item.text, signals):
             # A link given as a source, with no sales talk or contact: a human decides.
-            signals = [
-                Signal(
-                    s.start,
-                    s.end,
-                    s.weight * self.config.cited_link_factor,
-                    f"{s.reason} (given as a source)",
-                )
-                for s in signals
-            ]
+            signals = _damped(signals, self.config.cited_link_factor, "given as a source")
+        elif _plain_links(item.text, signals):
+            signals = _damped(signals, self.config.plain_link_factor, "no sign of promotion")
         remaining = 1.0
         for signal in signals:
             remaining *= 1.0 - signal.weight
@@ -240,6 +241,33 @@ _CITATION = re.compile(
     re.IGNORECASE,
 )
 _SHORTENER = re.compile(r"\b(?:bit\.ly|t\.me|tinyurl|goo\.gl|ow\.ly|is\.gd|t\.co|wa\.me)\b", re.I)
+
+
+# Words that turn a link into promotion: an invitation to visit, buy or profit, or commerce in
+# the address itself (shop, offer, casino, affiliate parameters).
+_PROMO = re.compile(
+    r"\b(?:mehr (?:unter|auf|bei)|gibt(?:'?s| es) (?:bei|hier|unter|auf)|erhältlich|schaut?"
+    r"|besuch\w*|klick\w*|günstig\w*|billig\w*|angebot\w*"
+    r"|shop\w*|kauf\w*|bestell\w*|gratis|kostenlos\w*|verdien\w*|rabatt\w*|deal\w*"
+    r"|gutschein\w*|casino|kredit\w*|promo\w*|jetzt (?:kaufen|bestellen|anmelden|sichern|klicken)"
+    r"|hier (?:klicken|kaufen|bestellen|anmelden)|anmelden|registrier\w*"
+    r"|free|buy|cheap|offer|click|visit|subscribe)\b"
+    r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)=",
+    re.IGNORECASE,
+)
+
+
+def _damped(signals: list[Signal], factor: float, why: str) -> list[Signal]:
+    return [Signal(s.start, s.end, s.weight * factor, f"{s.reason} ({why})") for s in signals]
+
+
+def _plain_links(text: str, signals: list[Signal]) -> bool:
+    """Only plain links (no obfuscation, contact or sales talk), no shortener, no promotion cue."""
+    if any(s.reason != "link" for s in signals):
+        return False
+    if any(_SHORTENER.search(text[s.start : s.end]) for s in signals):
+        return False
+    return _PROMO.search(text) is None
 
 
 def _cited_link(text: str, signals: list[Signal]) -> bool:
