@@ -157,3 +157,25 @@ def test_broken_lexicon_file_names_the_line(tmp_path: object) -> None:
     lexicon.write_text("[word]\nfoo | lots\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"lexicon\.txt:2"):
         make_insult_rule(InsultConfig(lexicon=str(lexicon)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Er nannte sie eine Hure, das ist widerlich.",
+        "Sie musste sich anhören, was für ein Idiot sie eigentlich sei.",
+        "Wer andere als Idiot beschimpft, sollte sich schämen.",
+        "Wörter wie Vollidiot haben in dieser Debatte nichts zu suchen.",
+    ],
+)
+def test_reported_insults_go_to_a_human_not_rejected(text: str) -> None:
+    result = make_insult_rule(InsultConfig()).evaluate(ScreeningInput(text))
+    assert not result.flag
+    assert result.score is not None and 0 < result.score < 0.7
+
+
+@pytest.mark.parametrize(
+    "text", ["Du Idiot, sei still.", "Der Minister ist ein Idiot und sollte zurücktreten."]
+)
+def test_insults_said_outright_stay_flagged(text: str) -> None:
+    assert make_insult_rule(InsultConfig()).evaluate(ScreeningInput(text)).flag

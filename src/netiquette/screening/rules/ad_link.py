@@ -250,9 +250,12 @@ _PROMO = re.compile(
     r"|besuch\w*|klick\w*|günstig\w*|billig\w*|angebot\w*"
     r"|shop\w*|kauf\w*|bestell\w*|gratis|kostenlos\w*|verdien\w*|rabatt\w*|deal\w*"
     r"|gutschein\w*|casino|kredit\w*|promo\w*|jetzt (?:kaufen|bestellen|anmelden|sichern|klicken)"
-    r"|hier (?:klicken|kaufen|bestellen|anmelden)|anmelden|registrier\w*"
+    r"|hier (?:klicken|kaufen|bestellen|anmelden)|anmelden|registrier\w*|buchen|testen"
+    r"|investier\w*|infos? (?:unter|auf|bei)|biete\w*|find(?:est du|en sie) (?:mich )?unter"
+    r"|zu finden unter|mein(?:e|em)? (?:profil|kanal|seite|blog|shop)"
     r"|free|buy|cheap|offer|click|visit|subscribe)\b"
-    r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)=",
+    r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)="
+    r"|\d(?:[\d.,]*\d)?\s?(?:€|euro\b)",  # a price next to a link
     re.IGNORECASE,
 )
 

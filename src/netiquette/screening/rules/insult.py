@@ -23,6 +23,7 @@ How a comment is read:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -162,7 +163,40 @@ class InsultRule:
         if quoted:
             score *= self.config.quoted_factor
             why += " (quoted)"
+        elif reported(text, start, end):
+            score *= self.config.quoted_factor
+            why += " (reported speech)"
         return _Hit(start, end, round(score, 4), why)
+
+
+# Someone else's words, reported rather than said: "er nannte sie eine …", "sie sei eine …",
+# "Wörter wie …". The commenter discusses the insult; a human decides.
+_REPORTED = re.compile(
+    r"(?:\b(?:nannte\w*|nenn\w*|genannt|bezeichne\w*|beschimpf\w*|tituliert\w*|wörter wie"
+    r"|worte wie|begriffe? wie|ausdrücke? wie|ausdruck)\s+(?:[\w-]+\s+){0,3}"
+    r"|\b(?:sei|seien|wäre|wären)\s+(?:[\w-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+_REPORTED_AFTER = re.compile(
+    r"^[\w-]*\s+(?:[\w-]+\s+){0,3}(?:sei|seien|wäre|wären|beschimpf\w*|bezeichne\w*|genannt"
+    r"|nenn\w*|tituliert\w*)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?]\s")
+
+
+def reported(text: str, start: int, end: int | None = None) -> bool:
+    """Is the word at ``start:end`` someone else's, reported in the same sentence or clause?"""
+    before = text[max(0, start - 80) : start]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    if _REPORTED.search(before):
+        return True
+    if end is None:
+        return False
+    after = re.split(r"[,.;:!?]", text[end : end + 60], maxsplit=1)[0]
+    return _REPORTED_AFTER.search(after) is not None
 
 
 @register_rule(NAME)

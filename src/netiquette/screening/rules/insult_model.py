@@ -80,7 +80,8 @@ class InsultModelRule(ModelBackedRule):
             evidence = tuple(self.span(text, h.start, h.end, h.reason) for h in shown)
             reason = "; ".join(dict.fromkeys(h.reason for h in shown))
             return RuleResult(self.name, self.version, round(score, 4), True, evidence, reason)
-        if p >= zones.reject_at and not self._defused(text):
+        # A quoted or reported insult word raises the classifier too: it alone may not reject.
+        if p >= zones.reject_at and not weak and not self._defused(text):
             return None
         if weak:
             # Quoted or weak: a human decides; never auto-approved, never flagged.
