@@ -36,6 +36,60 @@ _VERMIN = (
 )
 _ADDRESSEE = r"(?:du|dich|dir|ihr|euch|sie|ihn|ihm|die|den|der|denen)"
 
+#: Protected groups (religion, origin, colour, sex, sexual orientation, gender identity,
+#: disability, and the regional "Ossis"), as plural nouns; "schwarze menschen" etc. allowed.
+_GROUP = (
+    r"(?:(?:die |diese |alle |den |euch |jeden |jede )?"
+    r"(?:frauen|weiber|muslim(?:e|en|innen|as)?|moslems?|juden|juedinnen|fluechtling(?:e|en)?"
+    r"|gefluechtete[n]?|migrant(?:en|innen)|auslaender(?:innen)?|asylanten|asylbewerber"
+    r"|schwule[n]?|lesben|homos|homosexuelle[n]?|queere[n]?|transmenschen|transsexuelle[n]?"
+    r"|trans(?: \w+)?|schwarze[n]?|afrikaner(?:innen)?|behinderte[n]?|menschen mit behinderung"
+    r"|roma|sinti(?: und roma)?|zigeuner[n]?|ostdeutsche[n]?|ossis?|tuerken|araber|kanaken"
+    r"|neger[n]?)(?: menschen| leute| personen)?)"
+)
+#: First parts of compounds that name a group ("Flüchtlingsheim", "Judenpack").
+_GROUP_STEM = (
+    r"(?:juden|zigeuner|asylanten|fluechtlings?|gefluechteten|auslaender|kanaken|neger"
+    r"|schwulen|muslim|moslem|ossi|tuerken|roma|migranten)"
+)
+#: Compounds naming where a group lives or travels ("Flüchtlingsheime", "Flüchtlingsboote").
+_GROUP_PLACE = r"(?:s?(?:heime?|lager|boote?|unterkuenfte|unterkunft|kinder|familien))?"
+#: Filler between "sind" and a derogatory predicate ("sind doch alle nur …").
+_FILL = (
+    r"(?:(?:doch|nur|alle|alles|halt|eben|einfach|nun mal|ja|von natur aus|nichts als"
+    r"|ein haufen|eine|ein|so|total|voellig|zu|echt|wirklich|sowieso|grundsaetzlich|allesamt"
+    r"|samt und sonders|mehr oder weniger|im grunde|schon immer|immer) )*"
+)
+#: Dehumanising predicates: animals, vermin, disease, "no humans".
+_BEAST = (
+    rf"(?:{_VERMIN}|tiere|tier|viecher|vieh|bestien|monster|affen|abschaum|keine menschen"
+    r"|keine richtigen menschen|lebensunwert\w*|heuschrecken)"
+)
+#: Derogatory predicates of a group (the group is "…", not one person).
+_DEROG = (
+    r"(?:dumm\w*|duemmer\w*|bloed\w*|doof\w*|krank im kopf|geisteskrank\w*|gestoert"
+    r"|psychisch gestoert|kriminell\w*"
+    r"|pervers\w*|rueckstaendig\w*|gewalttaetig\w*|minderwertig\w*|wertlos\w*|nutzlos\w*"
+    r"|faul\w*|dreckig\w*|ekelhaft\w*|widerlich\w*|abartig\w*|primitiv\w*|unfaehig\w*"
+    r"|asozial\w*|degeneriert\w*|verlogen\w*|hinterhaeltig\w*|geldgierig\w*|gierig\w*"
+    r"|diebe|betrueger|verbrecher|vergewaltiger|schmarotzer|sozialschmarotzer|freaks"
+    r"|dreck|muell|gesindel|pack|eine last|eine gefahr|ein problem|das uebel\w*|schuld an allem"
+    r"|an allem schuld|weniger wert|weniger intelligent|nichts wert)"
+)
+#: What is called for when a group is the object of "sollte man …" / "gehören …".
+_HARM = (
+    r"(?:eingesperrt|einsperren|weggesperrt|wegsperren|deportier\w*|vertrieben|vertreiben"
+    r"|verjag\w*|rausgeworfen|rauswerfen|rausschmeissen|rausgeschmissen|vernichte\w*"
+    r"|beseitig\w*|ausgemerzt|ausmerzen|ausloeschen|in ketten|ins lager|in lager|verhungern"
+    r"|sterilisier\w*|versenken|versenkt|anzuenden|abbrennen|niederbrennen"
+    r"|fertigmachen|fertig machen|erledigen"
+    rf"|{_KILL_INF}|{_KILL_PART})"
+)
+_MODAL = (
+    r"(?:sollte|sollten|muesste|muessten|muss|muessen|soll|sollen|haette|haetten|gehoer\w*"
+    r"|werden|werde|wird)"
+)
+
 #: (name, pattern) for unambiguous calls to violence, threats and dehumanising predicates.
 STRONG: tuple[tuple[str, str], ...] = (
     ("call for violence", rf"\bgehoer(?:t|en|te|ten)? {_GAP % 4}{_KILL_PART}\b"),
@@ -63,7 +117,7 @@ STRONG: tuple[tuple[str, str], ...] = (
     ("call for violence", rf"\bschlag\w* {_GAP % 4}(?:tot|zusammen|krankenhausreif)\b"),
     (
         "threat",
-        rf"\b(?:ich|wir) (?:weiss|wissen|kenne|kennen) {_GAP % 3}wo {_GAP % 3}"
+        rf"\b(?:ich|wir) (?:weiss|wissen|kenne|kennen) {_GAP % 3}wo {_GAP % 6}"
         r"(?:wohn|park|arbeit|schlaf|leb)\w*",
     ),
     (
@@ -74,7 +128,7 @@ STRONG: tuple[tuple[str, str], ...] = (
     (
         "threat",
         r"\b(?:wir|ich) (?:kriegen|kriege|erwischen|erwische|finden|finde|holen|hole)"
-        r" (?:euch|dich) (?:noch|schon|alle|irgendwann)\b",
+        r" (?:euch|dich)(?: \w+){0,2} (?:noch|schon|alle|irgendwann)\b",
     ),
     ("threat", rf"\brechne\w* {_GAP % 4}mit (?:euch|dir|ihnen|denen|dem|der) {_GAP % 2}ab\b"),
     ("threat", r"\b(?:eure|deine|ihre|seine) tage sind gezaehlt\b"),
@@ -113,6 +167,21 @@ STRONG: tuple[tuple[str, str], ...] = (
         rf"{_VERMIN}\b",
     ),
     ("dehumanisation", rf"\bvermehren sich wie (?:die )?(?:{_VERMIN}|karnickel|kaninchen)\b"),
+    ("dehumanisation", rf"\b{_GROUP} (?:sind|ist|waren) {_FILL}{_BEAST}\b"),
+    ("dehumanisation", rf"\bsind {_GROUP} {_FILL}{_BEAST}\b"),
+    ("dehumanisation", rf"\b{_GROUP_STEM}\w*(?:pack|gesindel|gesocks|brut|geschmeiss|abschaum)\b"),
+    (
+        "call for violence against a group",
+        rf"\b{_GROUP}{_GROUP_PLACE} {_GAP % 4}{_MODAL} (?:man |wir |ich )?{_GAP % 8}{_HARM}\b",
+    ),
+    (
+        "threat against a group",
+        rf"\b(?:euch|dich|{_GROUP}) {_GAP % 3}(?:werden|werde) (?:wir|ich) {_GAP % 4}{_HARM}\b",
+    ),
+    (
+        "threat against a group",
+        rf"\b(?:wir|ich) (?:werden|werde) {_GAP % 2}(?:euch|dich|{_GROUP}) {_GAP % 6}{_HARM}\b",
+    ),
 )
 
 #: (name, pattern) for aggressive wording with harmless readings: flagged, but a human decides.
@@ -159,9 +228,47 @@ MEDIUM: tuple[tuple[str, str], ...] = (
         r"\b\w*(?:brut|ungeziefer|parasiten|schaedlinge|ratten|kakerlaken|gezuecht|geschmeiss)\b"
         r"|\b(?:untermenschen?|gewuerm|viehzeug)\b",
     ),
+    ("group derogation", rf"\b{_GROUP} (?:sind|ist|waren|bleiben) {_FILL}{_DEROG}\b"),
+    ("group derogation", rf"\bsind {_GROUP} (?:nicht )?{_FILL}{_DEROG}\b"),
+    ("group derogation", rf"\b(?:halte|halten) {_GROUP} fuer {_FILL}{_DEROG}\b"),
+    (
+        "group derogation",
+        rf"\b(?:scheiss|beschissene\w*|verfickte\w*|verdammte\w*|dreckige\w*|drecks"
+        rf"|elende\w*|widerliche\w*) ?{_GROUP}\b",
+    ),
+    (
+        "group hatred",
+        rf"\b(?:ich|wir) (?:hasse|hassen|verachte|verachten|verabscheue|verabscheuen)"
+        rf" {_GROUP}\b(?! nicht)",
+    ),
+    ("group hatred", rf"\b(?:ekeln|widern|kotzen) (?:mich|uns) {_GAP % 2}{_GROUP} an\b"),
+    ("group hatred", rf"\b{_GROUP} (?:ekeln|widern|kotzen) (?:mich|uns) {_GAP % 2}an\b"),
+    ("group exclusion", rf"\b{_GROUP} {_GAP % 4}nichts (?:verloren|zu suchen)\b"),
+    ("group exclusion", rf"\b{_GROUP} {_GAP % 2}(?:passen|gehoeren) {_GAP % 2}nicht (?:nach|zu)\b"),
+    ("group exclusion", rf"\b{_GROUP} raus\b"),
+    (
+        "denial of humanity",
+        r"\b(?:ueberhaupt|wirklich|eigentlich) (?:als|wie) (?:normale |vollwertige |richtige )?"
+        r"menschen\b",
+    ),
+    ("denial of rights", rf"\b(?:duerfen|sollten|sollen) {_GROUP} ueberhaupt\b"),
+    ("violent wording", r"\b(?:ich|wir) (?:schlag|schlage|schlagen|stech|steche) (?:\w+ )?zu\b"),
+    ("violent wording", rf"\b(?:schlag|schlage|stech|steche) (?:ich|wir) {_GAP % 2}(?:zu|ab)\b"),
 )
 
-_NEGATION = re.compile(r"\b(?:nicht|kein|keine|keiner|niemand|nie|niemals)\b(?: \w+){0,2} ?$")
+#: Words that open a new clause: a negation before them does not reach the cue
+#: ("Ist es nicht offensichtlich, dass …").
+_CLAUSE = r"(?:dass|weil|ob|wenn|aber|sondern|und|denn|doch|die|der|das|wer|was)"
+_NEGATION = re.compile(
+    rf"\b(?:nicht|kein|keine|keiner|niemand|nie|niemals)\b(?: (?!{_CLAUSE}\b)\w+){{0,2}} ?$"
+)
+#: Words that condemn or report what is quoted: counter-speech, not the commenter's own threat.
+CONDEMNATION = re.compile(
+    r"\b(?:hetze\w*|rassis\w*|antisemit\w*|menschenverachtend\w*|menschenverachtung|propaganda"
+    r"|nazi\w*|volksverhetzung|strafbar\w*|anzeige|angezeigt|loeschen|geloescht|melden|gemeldet"
+    r"|schaem\w*|widersproch\w*|widerspreche\w*|entsetzt\w*|unfassbar|unertraeglich\w*"
+    r"|geht gar nicht|nichts verloren)\b"
+)
 
 STRONG_RX = tuple((name, re.compile(p)) for name, p in STRONG)
 MEDIUM_RX = tuple((name, re.compile(p)) for name, p in MEDIUM)
@@ -172,4 +279,4 @@ def negated(skeleton: str, start: int) -> bool:
     return bool(_NEGATION.search(skeleton[max(0, start - 40) : start]))
 
 
-__all__ = ["MEDIUM", "MEDIUM_RX", "STRONG", "STRONG_RX", "negated"]
+__all__ = ["CONDEMNATION", "MEDIUM", "MEDIUM_RX", "STRONG", "STRONG_RX", "negated"]

@@ -13,7 +13,8 @@ calibrated scale, so the CV thresholds from the model metadata keep their meanin
 * shouting (a sentence in capitals ending in ``!!``) is a weak cue: alone it only keeps the
   comment from auto-approval; together with a ``medium`` cue it takes it into the reject zone;
 * a negated cue ("niemand sollte …") only keeps the comment from auto-approval; one in quotation
-  marks drops one tier;
+  marks drops one tier, and to that weak level when the comment condemns or reports it
+  (counter-speech: "Hetze", "bitte löschen", "ich schäme mich", …);
 * without any cue the classifier flags only at ``p ≥ reject_at`` (its best sentence is the
   evidence); below that its score is held just under ``flag_at``.
 
@@ -30,7 +31,12 @@ from dataclasses import dataclass
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.normalize import normalize_shared
 from netiquette.screening.registry import register_rule, version_from_name
-from netiquette.screening.rules._aggression_patterns import MEDIUM_RX, STRONG_RX, negated
+from netiquette.screening.rules._aggression_patterns import (
+    CONDEMNATION,
+    MEDIUM_RX,
+    STRONG_RX,
+    negated,
+)
 from netiquette.screening.rules._models import ModelBackedRule, Zones
 from netiquette.screening.rules.insult import QUOTES
 
@@ -109,6 +115,7 @@ class AggressionRule(ModelBackedRule):
         """All aggression cues in ``text`` with spans into the original, in order."""
         normalized = normalize_shared(text)
         skeleton = normalized.text
+        condemned = bool(CONDEMNATION.search(skeleton))
         found: list[Cue] = []
         taken: list[tuple[int, int]] = []
         for tier, patterns in ((_STRONG, self._strong), (_MEDIUM, self._medium)):
@@ -122,7 +129,8 @@ class AggressionRule(ModelBackedRule):
                     if negated(skeleton, m.start()):
                         level = _WEAK
                     elif _quoted(text, start, end):
-                        level -= 1
+                        # quoted to condemn it ("… „X sollte man …“. Bitte löschen"): no flag
+                        level = _WEAK if condemned else level - 1
                     found.append(Cue(start, end, level, reason))
         if self.config.shouting:
             found.extend(self._shouting(text))
