@@ -8,6 +8,7 @@
     │   └── ForbiddenError          authenticated, but not allowed     HTTP 403
     ├── NotFoundError               unknown article, comment, parent   HTTP 404
     ├── ConflictError               same id other content; stale version; taken lease  HTTP 409
+    ├── RateLimitError              too many logins or posts from one address          HTTP 429
     └── ModelError                  a screening model is missing or broken (CLI exit 3)
 
 Every error carries an HTTP ``status``, a searchable ``code`` (``E###``) and, where it is about a
@@ -89,6 +90,17 @@ class ConflictError(NetiquetteError):
     code = "E500"
 
 
+class RateLimitError(NetiquetteError):
+    """Too many requests from one client address; ``retry_after`` seconds until the next."""
+
+    status = 429
+    code = "E700"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, field="client")
+        self.retry_after = retry_after
+
+
 class ModelError(NetiquetteError):
     """A screening model is missing, broken or incompatible."""
 
@@ -105,5 +117,6 @@ __all__ = [
     "ModelError",
     "NetiquetteError",
     "NotFoundError",
+    "RateLimitError",
     "TooLongError",
 ]

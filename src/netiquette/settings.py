@@ -66,6 +66,12 @@ SETTINGS: tuple[Setting, ...] = (
         "sor_puid_prefix", "netiquette", "Prefix of statement ids (puid) sent to the EU database"
     ),
     Setting("sor_territorial_scope", "DE", "Countries a rejection applies to, e.g. 'DE,AT'"),
+    Setting("login_attempts_per_minute", 10, "Logins per client address and minute; 0 = no limit"),
+    Setting(
+        "public_posts_per_minute",
+        20,
+        "Reader posts (embed, demo, reports, appeals) per client address and minute; 0 = no limit",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

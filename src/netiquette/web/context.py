@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ class AppContext:
     db: Database
     pipeline: Pipeline
     intake: Intake
+    # Per-client request counts of the rate limits (netiquette.web.ratelimit), per instance.
+    rate_windows: dict[str, Any] = field(default_factory=dict)
 
 
 def get_context(request: Request) -> AppContext:

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from netiquette.errors import NetiquetteError
+from netiquette.errors import NetiquetteError, RateLimitError
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NetiquetteError)
     async def _ours(_request: Request, exc: NetiquetteError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, RateLimitError):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from netiquette.accounts import login, logout
 from netiquette.review.audit import record_event
 from netiquette.web.api.schemas import LoginBody
 from netiquette.web.context import Caller, Ctx, DbSession
+from netiquette.web.ratelimit import rate_limited
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", dependencies=[Depends(rate_limited("login"))])
 def post_login(body: LoginBody, ctx: Ctx, session: DbSession) -> dict[str, Any]:
     """Exchange username and password for a bearer token."""
     token, user = login(session, body.username, body.password, ctx.settings.token_ttl_seconds)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from netiquette.accountability.commenter import (
@@ -19,6 +19,7 @@ from netiquette.accountability.commenter import (
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.web.api.accountability_schemas import AppealBody
 from netiquette.web.context import Ctx, DbSession
+from netiquette.web.ratelimit import rate_limited
 
 router = APIRouter(prefix="/public", tags=["commenters"])
 
@@ -40,7 +41,9 @@ def get_own_comment(
     return commenter_view(session, comment, accountability_config(ctx))
 
 
-@router.post("/comments/{comment_id}/appeal", status_code=201)
+@router.post(
+    "/comments/{comment_id}/appeal", status_code=201, dependencies=[Depends(rate_limited("public"))]
+)
 def post_appeal(
     comment_id: str,
     body: AppealBody,

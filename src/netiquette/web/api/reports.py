@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from netiquette.accountability.notices import CATEGORIES, file_report, report_queue
 from netiquette.web.api.accountability_schemas import ReportBody
 from netiquette.web.context import DbSession, Moderator
+from netiquette.web.ratelimit import rate_limited
 
 router = APIRouter(tags=["reports"])
 
 
-@router.post("/comments/{comment_id}/reports", status_code=201)
+@router.post(
+    "/comments/{comment_id}/reports",
+    status_code=201,
+    dependencies=[Depends(rate_limited("public"))],
+)
 def post_report(comment_id: str, body: ReportBody, session: DbSession) -> JSONResponse:
     """A reader reports a published comment (no login; ``illegal_content`` is a DSA notice)."""
     report = file_report(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
@@ -17,6 +17,7 @@ from netiquette.review.audit import record_event
 from netiquette.review.claims import release_all
 from netiquette.store.models import User as UserRow
 from netiquette.web.context import Ctx
+from netiquette.web.ratelimit import rate_limited
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import CheckedUser
 from netiquette.web.views.sessions import COOKIE, csrf_ok, end_session, start_session
@@ -65,7 +66,7 @@ def login_form(request: Request) -> Response:
     return _login_page(request)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[Depends(rate_limited("login"))])
 async def login_submit(request: Request, ctx: Ctx) -> Response:
     """Check the password (argon2) and start a session."""
     form = await request.form()

@@ -16,7 +16,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -27,6 +27,7 @@ from netiquette.review.reports import report_comment
 from netiquette.review.wait import estimate_wait
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import AppContext, Ctx
+from netiquette.web.ratelimit import rate_limited
 from netiquette.web.views.auth import secure_cookies
 from netiquette.web.views.rendering import render
 from netiquette.web.views.sessions import csrf_ok
@@ -112,7 +113,7 @@ def demo_article(article_id: str, request: Request, ctx: Ctx) -> Response:
     return _page(request, ctx, article_id, _reader(request))
 
 
-@router.post("/demo/articles/{article_id}/comments")
+@router.post("/demo/articles/{article_id}/comments", dependencies=[Depends(rate_limited("public"))])
 async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     """Submit the reader's comment through the intake, like the CMS API does."""
     form = await request.form()
@@ -136,7 +137,7 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     return RedirectResponse(f"/demo/articles/{article_id}#own", status_code=303)
 
 
-@router.post("/demo/comments/{comment_id}/report")
+@router.post("/demo/comments/{comment_id}/report", dependencies=[Depends(rate_limited("public"))])
 async def demo_report(comment_id: str, request: Request, ctx: Ctx) -> Response:
     """A reader reports a published comment to the moderators."""
     form = await request.form()
@@ -174,7 +175,9 @@ def embed_thread(article_id: str, ctx: Ctx) -> Response:
     return JSONResponse(body, headers=CORS)
 
 
-@router.post("/embed/articles/{article_id}/comments")
+@router.post(
+    "/embed/articles/{article_id}/comments", dependencies=[Depends(rate_limited("public"))]
+)
 async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     """A reader's comment from the embed; answers with its status and estimated wait."""
     form = await request.form()
