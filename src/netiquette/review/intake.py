@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from netiquette.accountability.tokens import new_status_token
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
@@ -111,60 +112,79 @@ class Intake:
         comment_id = validate_id(new.id, "id") if new.id else uuid.uuid4().hex
         digest = text_hash(text)
         token, token_sha256 = new_status_token()
+        repeat: Accepted | None = None
         try:
             with self.db.session() as session:
                 existing = session.get(Comment, comment_id)
                 if existing is not None:
-                    return self._same_again(existing, new, digest, token, token_sha256)
-                if session.get(Article, new.article_id) is None:
-                    raise NotFoundError(
-                        f"article {new.article_id!r} is unknown", field="article_id"
-                    )
-                if new.parent_id is not None:
-                    parent = session.get(Comment, new.parent_id)
-                    if parent is None:
-                        raise NotFoundError(
-                            f"parent comment {new.parent_id!r} is unknown", field="parent_id"
-                        )
-                    if parent.article_id != new.article_id:
-                        raise InputError(
-                            f"parent comment {new.parent_id!r} belongs to another article",
-                            field="parent_id",
-                        )
-                now = utcnow()
-                session.add(
-                    Comment(
-                        id=comment_id,
-                        article_id=new.article_id,
-                        parent_id=new.parent_id,
-                        author_id=new.author_id,
-                        author_name=new.author_name,
-                        text=text,
-                        text_sha256=digest,
-                        received_at=now,
-                        state=RECEIVED,
-                        status_token_sha256=token_sha256,
-                    )
-                )
-                record_event(
-                    session,
-                    "received",
-                    submitter,
-                    comment_id=comment_id,
-                    article_id=new.article_id,
-                    to_state=RECEIVED,
-                    details={"text_sha256": digest, "author_sha256": text_hash(new.author_id)},
-                    at=now,
-                )
+                    repeat = self._same_again(existing, new, digest, token, token_sha256)
+                else:
+                    self._store(session, comment_id, new, text, digest, token_sha256, submitter)
         except IntegrityError:
             # A concurrent submission with the same id won the race: answer as for a repeat.
             with self.db.session() as session:
                 existing = session.get(Comment, comment_id)
                 if existing is None:
                     raise
-                return self._same_again(existing, new, digest, token, token_sha256)
+                repeat = self._same_again(existing, new, digest, token, token_sha256)
+        if repeat is not None:
+            if repeat.state != RECEIVED:
+                return repeat
+            # The first attempt stored it but never screened it (its answer was a 500): now.
+            state, wait = self.screen_and_decide(comment_id)
+            return Accepted(comment_id, state, wait, False, status_token=token)
         state, wait = self.screen_and_decide(comment_id)
         return Accepted(comment_id, state, wait, created=True, status_token=token)
+
+    def _store(
+        self,
+        session: Session,
+        comment_id: str,
+        new: NewComment,
+        text: str,
+        digest: str,
+        token_sha256: str,
+        submitter: str,
+    ) -> None:
+        """Insert the comment in state ``received`` with its audit event (caller commits)."""
+        if session.get(Article, new.article_id) is None:
+            raise NotFoundError(f"article {new.article_id!r} is unknown", field="article_id")
+        if new.parent_id is not None:
+            parent = session.get(Comment, new.parent_id)
+            if parent is None:
+                raise NotFoundError(
+                    f"parent comment {new.parent_id!r} is unknown", field="parent_id"
+                )
+            if parent.article_id != new.article_id:
+                raise InputError(
+                    f"parent comment {new.parent_id!r} belongs to another article",
+                    field="parent_id",
+                )
+        now = utcnow()
+        session.add(
+            Comment(
+                id=comment_id,
+                article_id=new.article_id,
+                parent_id=new.parent_id,
+                author_id=new.author_id,
+                author_name=new.author_name,
+                text=text,
+                text_sha256=digest,
+                received_at=now,
+                state=RECEIVED,
+                status_token_sha256=token_sha256,
+            )
+        )
+        record_event(
+            session,
+            "received",
+            submitter,
+            comment_id=comment_id,
+            article_id=new.article_id,
+            to_state=RECEIVED,
+            details={"text_sha256": digest, "author_sha256": text_hash(new.author_id)},
+            at=now,
+        )
 
     def _same_again(
         self, existing: Comment, new: NewComment, digest: str, token: str, token_sha256: str
