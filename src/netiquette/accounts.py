@@ -126,6 +126,8 @@ def create_api_key(session: Session, name: str, key: str | None = None) -> str:
 
 def authenticate(session: Session, credential: str) -> Principal:
     """Resolve a bearer credential (login token or API key) to a principal."""
+    if not credential.isprintable() or len(credential) > 1000:  # NUL etc. never reach the DB
+        raise AuthError("credential is malformed")
     if credential.startswith("nqt_"):
         digest = hashlib.sha256(credential.encode()).hexdigest()
         token = session.get(AuthToken, digest)

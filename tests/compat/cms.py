@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
@@ -39,6 +39,8 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     delay_s: float = 0.0
+    location: str | None = None  # for redirects
+    seen_hosts: list[str] = field(default_factory=list)  # Host headers of the requests
 
 
 class StandInCms:
@@ -56,9 +58,12 @@ class StandInCms:
                 if page is None:
                     self.send_error(404)
                     return
+                page.seen_hosts.append(self.headers.get("Host", ""))
                 time.sleep(page.delay_s)
                 try:
                     self.send_response(page.status)
+                    if page.location is not None:
+                        self.send_header("Location", page.location)
                     self.send_header("Content-Type", page.content_type)
                     self.send_header("Content-Length", str(len(page.body)))
                     self.end_headers()

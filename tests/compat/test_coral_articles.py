@@ -53,8 +53,13 @@ def cms() -> Iterator[StandInCms]:
 
 def coral_ctx(database_url: str, **settings: object) -> AppContext:
     # A generous budget: these tests are about the article, not about the clock.
+    # The stand-in CMS is on loopback: only an exactly listed host may be internal.
     return make_context(
-        database_url, coral_signing_secret=SECRET, coral_time_budget_ms=20_000, **settings
+        database_url,
+        coral_signing_secret=SECRET,
+        coral_time_budget_ms=20_000,
+        article_fetch_hosts="127.0.0.1",
+        **settings,
     )
 
 
@@ -165,6 +170,7 @@ def test_a_slow_cms_does_not_hold_the_answer_and_fills_the_cache_later(
         coral_signing_secret=SECRET,
         coral_time_budget_ms=500,
         article_fetch_timeout_ms=10_000,
+        article_fetch_hosts="127.0.0.1",
     )
     use_pipeline(ctx, OverlapOffTopic())
     with TestClient(create_app(context=ctx)) as client:
@@ -184,8 +190,9 @@ def test_a_slow_cms_does_not_hold_the_answer_and_fills_the_cache_later(
 
 
 def test_fetch_limits(cms: StandInCms) -> None:
-    limits = FetchLimits(timeout_s=5, max_bytes=1000)
-    page, is_html = fetch_page(cms.url(ARTICLE_PATH), FetchLimits(timeout_s=5))
+    loopback = ("127.0.0.1",)
+    limits = FetchLimits(timeout_s=5, max_bytes=1000, allowed_hosts=loopback)
+    page, is_html = fetch_page(cms.url(ARTICLE_PATH), FetchLimits(5, allowed_hosts=loopback))
     assert is_html and "Wallring" in page
     with pytest.raises(ArticleFetchError, match=r"over 1000 bytes|limit 1000"):
         fetch_page(cms.url("/huge"), limits)
@@ -198,7 +205,7 @@ def test_fetch_limits(cms: StandInCms) -> None:
     with pytest.raises(ArticleFetchError, match="not allowed"):
         fetch_page(cms.url(ARTICLE_PATH), FetchLimits(allowed_hosts=("zeitung.example",)))
     with pytest.raises(httpx.TimeoutException):
-        fetch_page(cms.url("/slow"), FetchLimits(timeout_s=0.3))
+        fetch_page(cms.url("/slow"), FetchLimits(timeout_s=0.3, allowed_hosts=loopback))
 
 
 def test_host_list_matches_the_host_and_its_subdomains() -> None:

@@ -7,13 +7,15 @@ integration and of Perspective's client samples (Python discovery client, Node c
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from netiquette.accounts import upsert_user
+from netiquette.accounts import authenticate, upsert_user
+from netiquette.errors import AuthError
 from netiquette.screening.base import ScreeningInput
 from netiquette.store.models import Base
 from netiquette.web.context import AppContext
@@ -254,6 +256,53 @@ def test_missing_or_wrong_key_is_401_and_a_moderator_login_is_403(
     )
     token = login.json()["token"]
     google_error(client.post(f"{ANALYZE}?key={token}", json=body), 403, "PERMISSION_DENIED")
+
+
+@pytest.mark.parametrize(
+    ("key", "url_guard"),
+    [
+        ("nq_%00_" + "a" * 20, True),
+        ("nq_testkey_%000123456789abcdefghijklmnop", True),
+        ("%00", True),
+        ("nqt_%00abc", True),
+        ("nq_%0b_" + "a" * 20, True),
+        ("nq_%C2%85_" + "a" * 20, False),
+        ("nq_x_" + "a" * 5000, False),
+    ],
+)
+def test_a_key_with_control_characters_is_refused_not_a_server_error(
+    client: TestClient, key: str, url_guard: bool
+) -> None:
+    body = {"comment": {"text": "Hallo"}, "requestedAttributes": {"TOXICITY": {}}}
+    for endpoint in (ANALYZE, "/v1alpha1/comments:suggestscore"):
+        r = client.post(f"{endpoint}?key={key}", json=body)
+        if url_guard and r.status_code == 400:
+            continue  # refused by the app-wide guard on control characters in URLs
+        google_error(r, 401, "UNAUTHENTICATED")
+
+
+class NoQueries:
+    """A session that fails the test if it is asked anything."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the database was asked ({name}) for a malformed credential")
+
+
+@pytest.mark.parametrize(
+    "credential",
+    ["nq_\x00_" + "a" * 20, "\x00", "nqt_\x00", "nq_a_\x85" + "a" * 20, "k\u2028ey", "x" * 5000],
+)
+def test_authenticate_refuses_malformed_credentials_before_any_query(credential: str) -> None:
+    with pytest.raises(AuthError):
+        authenticate(cast(Session, NoQueries()), credential)
+
+
+def test_the_key_is_checked_before_the_body_is_read(client: TestClient) -> None:
+    # A wrong key gets 401 whatever the body: it is refused before the body is looked at.
+    wrong = f"{ANALYZE}?key=nq_nope_0123456789abcdefgh"
+    google_error(client.post(wrong, content=b"\xff not json"), 401, "UNAUTHENTICATED")
+    suggest = wrong.replace("analyze", "suggestscore")
+    google_error(client.post(suggest, content=b"\xff not json"), 401, "UNAUTHENTICATED")
 
 
 def test_unevaluated_attribute_is_an_explicit_400_not_a_missing_score(

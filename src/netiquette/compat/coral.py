@@ -21,6 +21,12 @@ Comment ids: Coral's request carries no comment id, so netiquette derives one fr
 story, author, parent and text (``coral-<base>-<text hash>``); a ``comment.id`` in the request,
 where present, is used as ``<base>``. A resent request gets the same id and the same answer;
 an edit (other text) is a new comment in netiquette.
+
+Nothing in a signed request's content makes the phase fail (Coral would read a failure as "no
+opinion" and may publish): control characters are removed from the text and the ids, ids longer
+than netiquette stores are shortened deterministically (prefix + hash), a text over
+``max_comment_chars`` is withheld for a human without screening, and a request netiquette cannot
+take in at all is withheld too (see :mod:`netiquette.web.api.coral`).
 """
 
 from __future__ import annotations
@@ -51,6 +57,14 @@ FLAG_REASONS: dict[str, str] = {
     "ad_link": "COMMENT_DETECTED_SPAM",
 }
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,120}$")
+# C0/C1 control characters other than tab, newline and carriage return; lone surrogates (what
+# the intake refuses, and NUL, which PostgreSQL cannot store).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+#: Longest id netiquette stores (author, comment and article ids, actors).
+MAX_ID_CHARS = 200
+#: Longest story URL kept (the article's URL column); a longer one is not fetched.
+MAX_URL_CHARS = 2000
 #: Share of the time budget kept for screening: the article fetch may use the rest.
 SCREENING_SHARE = 0.4
 
@@ -108,6 +122,25 @@ def html_to_text(body: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def clean_text(text: str) -> str:
+    """``text`` without control characters; a form feed (white space in HTML) becomes a space.
+
+    Removing (not replacing by a space) keeps ``Voll\x00idiot`` or ``Voll\x85idiot`` one word
+    for the screening, as it is one word on the reader's screen.
+    """
+    return _CONTROL.sub("", text.replace("\x0c", " "))
+
+
+def bounded_id(value: str, limit: int = MAX_ID_CHARS) -> str:
+    """An id netiquette can store: ``value`` itself when it is clean and short enough, else its
+    cleaned prefix plus a hash of the original, so different ids stay different and a resent
+    request maps to the same id."""
+    cleaned = clean_text(value)
+    if cleaned == value and len(value) <= limit:
+        return value
+    return f"{cleaned[: limit - 17]}~{_sha(value)[:16]}"
+
+
 def _obj(raw: Any, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise InputError(f"{where} must be a JSON object", field=where)
@@ -120,13 +153,19 @@ def _str(raw: dict[str, Any], key: str, where: str, *, required: bool = True) ->
         return None
     if not isinstance(value, str) or (required and not value):
         raise InputError(f"{where} must be a non-empty string", field=where)
-    if len(value) > 2000:
-        raise InputError(f"{where} is longer than 2000 characters", field=where)
     return value
 
 
+def _id(raw: dict[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
+    value = _str(raw, key, where, required=required)
+    return None if value is None else bounded_id(value)
+
+
 def parse_request(raw: Any) -> CoralRequest:
-    """Check a decoded ExternalModerationRequest; InputError names the field at fault."""
+    """Check a decoded ExternalModerationRequest; InputError names the field at fault.
+
+    Only the request's shape is checked here; its content (text, ids, role) never fails it.
+    """
     body = _obj(raw, "body")
     action = body.get("action")
     if action not in ACTIONS:
@@ -137,33 +176,36 @@ def parse_request(raw: Any) -> CoralRequest:
     site = body.get("site")
     role = author.get("role", "COMMENTER")
     if role not in ROLES:
-        raise InputError(f"author.role must be one of {', '.join(ROLES)}", field="author.role")
+        role = "COMMENTER"  # an unknown role gets no privileges
     comment_body = _str(comment, "body", "comment.body", required=False)
     if comment_body is None:
         raise InputError("comment.body is required", field="comment.body")
-    author_id = _str(author, "id", "author.id")
-    story_id = _str(story, "id", "story.id")
-    tenant_id = _str(body, "tenantID", "tenantID")
+    author_id = _id(author, "id", "author.id")
+    story_id = _id(story, "id", "story.id")
+    tenant_id = _id(body, "tenantID", "tenantID")
     assert author_id is not None and story_id is not None and tenant_id is not None
-    if len(author_id) > 200:
-        raise InputError("author.id is longer than 200 characters", field="author.id")
+    story_url = _str(story, "url", "story.url", required=False)
+    if story_url is not None and (len(story_url) > MAX_URL_CHARS or _CONTROL.search(story_url)):
+        story_url = None  # not a URL worth fetching; screened without the article
+    domain = _str(body, "tenantDomain", "tenantDomain", required=False)
     return CoralRequest(
         action=str(action),
-        text=html_to_text(comment_body),
+        text=clean_text(html_to_text(clean_text(comment_body))).strip(),
         author_id=author_id,
         author_role=str(role),
         story_id=story_id,
-        story_url=_str(story, "url", "story.url", required=False),
+        story_url=story_url,
         tenant_id=tenant_id,
-        tenant_domain=_str(body, "tenantDomain", "tenantDomain", required=False) or "",
-        site_id=_str(site, "id", "site.id", required=False) if isinstance(site, dict) else None,
-        parent_id=_str(comment, "parentID", "comment.parentID", required=False),
-        comment_id=_str(comment, "id", "comment.id", required=False),
+        tenant_domain=bounded_id(domain) if domain else "",
+        site_id=_id(site, "id", "site.id", required=False) if isinstance(site, dict) else None,
+        parent_id=_id(comment, "parentID", "comment.parentID", required=False),
+        comment_id=_id(comment, "id", "comment.id", required=False),
     )
 
 
 def _sha(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate in a JSON string must hash, not raise.
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _safe(value: str) -> str:
@@ -226,9 +268,14 @@ def answer_for(
     return CoralAnswer({"actions": flag_actions(rules), "status": status}, comment_id, state, rules)
 
 
+def withheld(comment_id: str | None, outcome: str) -> CoralAnswer:
+    """SYSTEM_WITHHELD without FLAG: a human decides (netiquette could not, or not yet)."""
+    return CoralAnswer({"actions": [], "status": "SYSTEM_WITHHELD"}, comment_id, outcome)
+
+
 def timed_out(comment_id: str | None) -> CoralAnswer:
     """The answer when netiquette could not decide within the time budget."""
-    return CoralAnswer({"actions": [], "status": "SYSTEM_WITHHELD"}, comment_id, "timeout")
+    return withheld(comment_id, "timeout")
 
 
 class CoralPhase:
@@ -246,6 +293,15 @@ class CoralPhase:
         """Find the article, submit the comment, screen and decide it, and answer."""
         if not request.text:
             return CoralAnswer(None, None, "nothing-to-screen")
+        if len(request.text) > self.intake.max_chars:
+            # Longer than netiquette takes in: not screened, so a human decides in Coral.
+            log.warning(
+                "Coral comment on story %s has %d characters (limit %d); withheld",
+                request.story_id,
+                len(request.text),
+                self.intake.max_chars,
+            )
+            return withheld(None, "too-long")
         started = time.monotonic() if started is None else started
         deadline = started + self.budget_s * (1 - SCREENING_SHARE)
         comment_id = comment_id_for(request)
@@ -307,10 +363,13 @@ __all__ = [
     "CoralPhase",
     "CoralRequest",
     "answer_for",
+    "bounded_id",
+    "clean_text",
     "comment_id_for",
     "flag_actions",
     "html_to_text",
     "parse_request",
     "story_article_id",
     "timed_out",
+    "withheld",
 ]

@@ -7,17 +7,27 @@ text and stores it with :func:`~netiquette.articles.store.upsert_article`. A cal
 fetch only as long as its time budget allows; a fetch that outlives the wait still completes and
 fills the cache for the next comment on the story. A failed fetch is not retried for
 :attr:`StoryArticles.retry_after_s` seconds.
+
+``story.url`` comes from outside, so a fetch must not become a way into the server's own network
+(SSRF): every hop (redirects are followed by hand, at most :data:`MAX_REDIRECTS`) is checked for
+scheme and host, the host is resolved, and loopback, private, link-local, multicast, reserved and
+unspecified addresses (IPv4 and IPv6, also IPv4-mapped and embedded in 6to4/Teredo/NAT64) are
+refused unless the host is listed *exactly* in ``article_fetch_hosts``. The connection then goes
+to the checked address (the URL is rewritten to it; ``Host`` and TLS SNI/certificate check keep
+the host name), so a second DNS answer cannot swap in another address.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import select
@@ -34,6 +44,12 @@ from netiquette.store.models import Article, utcnow
 log = logging.getLogger(__name__)
 
 _TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+_REDIRECTS = (301, 302, 303, 307, 308)
+#: Most redirects followed, whatever the limits say.
+MAX_REDIRECTS = 5
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class ArticleFetchError(NetiquetteError):
@@ -43,14 +59,45 @@ class ArticleFetchError(NetiquetteError):
     code = "E701"
 
 
+def _embedded(ip: IPAddress) -> list[IPAddress]:
+    """``ip`` and the IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64)."""
+    found: list[IPAddress] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            found.append(ip.ipv4_mapped)
+        if ip.sixtofour is not None:
+            found.append(ip.sixtofour)
+        if ip.teredo is not None:
+            found.extend(ip.teredo)
+        if ip in _NAT64:
+            found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
+def is_public(ip: IPAddress) -> bool:
+    """False for loopback, private, link-local, multicast, reserved, unspecified, shared …"""
+    return all(
+        a.is_global
+        and not (
+            a.is_loopback
+            or a.is_private
+            or a.is_link_local
+            or a.is_multicast
+            or a.is_reserved
+            or a.is_unspecified
+        )
+        for a in _embedded(ip)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
     """How far a fetch may go."""
 
     timeout_s: float = 3.0
     max_bytes: int = 2_000_000
-    allowed_hosts: tuple[str, ...] = ()  # empty = any host
-    max_redirects: int = 3
+    allowed_hosts: tuple[str, ...] = ()  # empty = any host (with a public address)
+    max_redirects: int = MAX_REDIRECTS
 
     def allows(self, url: str) -> bool:
         """http(s) only, and on an allowed host when a list is configured."""
@@ -62,10 +109,81 @@ class FetchLimits:
             return True
         return any(host == h or host.endswith("." + h) for h in self.allowed_hosts)
 
+    def listed(self, host: str) -> bool:
+        """Is ``host`` itself (not only a parent domain) in the list? Only then may it be
+        internal."""
+        return host.lower().strip("[]") in {h.strip("[]") for h in self.allowed_hosts}
+
+    def addresses(self, host: str, port: int) -> list[IPAddress]:
+        """The addresses to connect to for ``host``; ArticleFetchError if any is not public
+        (unless the host is listed exactly) or the name does not resolve."""
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise ArticleFetchError(f"host {host!r} does not resolve: {exc}") from None
+        found: list[IPAddress] = []
+        for info in infos:
+            ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+            if ip not in found:
+                found.append(ip)
+        if not found:
+            raise ArticleFetchError(f"host {host!r} does not resolve")
+        if not self.listed(host):
+            internal = [str(ip) for ip in found if not is_public(ip)]
+            if internal:
+                raise ArticleFetchError(
+                    f"host {host!r} resolves to {', '.join(internal)}, which is not public; "
+                    "list the host in article_fetch_hosts to allow it"
+                )
+        return found
+
 
 def parse_hosts(value: str) -> tuple[str, ...]:
     """``"example.org, cms.example.net"`` → ``("example.org", "cms.example.net")``."""
     return tuple(h.strip().lower().lstrip(".") for h in value.split(",") if h.strip())
+
+
+def _pinned(url: str, ip: IPAddress) -> tuple[str, str]:
+    """``url`` with its host replaced by ``ip``, and the Host header value."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    shown = f"[{host}]" if ":" in host else host
+    literal = f"[{ip}]" if ip.version == 6 else str(ip)
+    port = f":{parts.port}" if parts.port is not None else ""
+    return urlunsplit((parts.scheme, literal + port, parts.path or "/", parts.query, "")), (
+        shown + port
+    )
+
+
+def _hop(client: httpx.Client, url: str, limits: FetchLimits, deadline: float) -> httpx.Response:
+    """Open a streamed GET of ``url`` on a checked address (the caller closes it)."""
+    if not limits.allows(url):
+        raise ArticleFetchError(f"fetching {url!r} is not allowed", field="story.url")
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise ArticleFetchError(f"{url!r} has an invalid port", field="story.url") from None
+    last: Exception | None = None
+    for ip in limits.addresses(host, port):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        target, host_header = _pinned(url, ip)
+        request = client.build_request(
+            "GET",
+            target,
+            headers={"Host": host_header},
+            extensions={"sni_hostname": host, "timeout": httpx.Timeout(remaining).as_dict()},
+        )
+        try:
+            return client.send(request, stream=True)
+        except httpx.ConnectError as exc:  # try the host's next address
+            last = exc
+    if last is not None:
+        raise last
+    raise httpx.ConnectTimeout(f"{url!r}: no time left to connect")
 
 
 def fetch_page(
@@ -74,42 +192,48 @@ def fetch_page(
     """GET ``url`` and return ``(page, is_html)``; ArticleFetchError when the limits are broken.
 
     The timeout bounds the whole fetch, not only each network step, so a server that drips
-    bytes cannot hold a worker for long.
+    bytes cannot hold a worker for long. Redirects are followed here, each hop checked anew.
     """
-    if not limits.allows(url):
-        raise ArticleFetchError(f"fetching {url!r} is not allowed", field="story.url")
     deadline = time.monotonic() + limits.timeout_s
     headers = {"User-Agent": f"netiquette/{__version__} (article text for comment moderation)"}
-    with (
-        httpx.Client(
-            timeout=limits.timeout_s,
-            follow_redirects=True,
-            max_redirects=limits.max_redirects,
-            headers=headers,
-            transport=transport,
-        ) as client,
-        client.stream("GET", url) as response,
-    ):
-        if not limits.allows(str(response.url)):
-            raise ArticleFetchError(f"{url!r} redirected to a host that is not allowed")
-        if response.status_code != 200:
-            raise ArticleFetchError(f"{url!r} answered HTTP {response.status_code}")
-        kind = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
-        if kind not in _TYPES:
-            raise ArticleFetchError(f"{url!r} is {kind}, not an HTML or text page")
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limits.max_bytes:
-            raise ArticleFetchError(f"{url!r} is {declared} bytes; limit {limits.max_bytes}")
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limits.max_bytes:
-                raise ArticleFetchError(f"{url!r} is over {limits.max_bytes} bytes")
-            if time.monotonic() > deadline:
-                raise ArticleFetchError(f"{url!r} took over {limits.timeout_s} s")
-            chunks.append(chunk)
-        page = b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
+    with httpx.Client(
+        timeout=limits.timeout_s, follow_redirects=False, headers=headers, transport=transport
+    ) as client:
+        current = url
+        for _ in range(min(limits.max_redirects, MAX_REDIRECTS) + 1):
+            response = _hop(client, current, limits, deadline)
+            try:
+                location = response.headers.get("location")
+                if response.status_code in _REDIRECTS and location:
+                    current = urljoin(current, location)
+                    continue
+                return _read(url, response, limits, deadline)
+            finally:
+                response.close()
+        raise ArticleFetchError(f"{url!r} redirected more than {limits.max_redirects} times")
+
+
+def _read(
+    url: str, response: httpx.Response, limits: FetchLimits, deadline: float
+) -> tuple[str, bool]:
+    if response.status_code != 200:
+        raise ArticleFetchError(f"{url!r} answered HTTP {response.status_code}")
+    kind = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
+    if kind not in _TYPES:
+        raise ArticleFetchError(f"{url!r} is {kind}, not an HTML or text page")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        raise ArticleFetchError(f"{url!r} is {declared} bytes; limit {limits.max_bytes}")
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise ArticleFetchError(f"{url!r} is over {limits.max_bytes} bytes")
+        if time.monotonic() > deadline:
+            raise ArticleFetchError(f"{url!r} took over {limits.timeout_s} s")
+        chunks.append(chunk)
+    page = b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
     return page, kind != "text/plain" or looks_like_html(page)
 
 
@@ -228,4 +352,12 @@ class StoryArticles:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-__all__ = ["ArticleFetchError", "FetchLimits", "StoryArticles", "fetch_page", "parse_hosts"]
+__all__ = [
+    "MAX_REDIRECTS",
+    "ArticleFetchError",
+    "FetchLimits",
+    "StoryArticles",
+    "fetch_page",
+    "is_public",
+    "parse_hosts",
+]

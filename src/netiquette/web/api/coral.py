@@ -3,6 +3,12 @@
 Configure it in Coral's admin (Configure → Moderation → External moderation phase) with this URL
 and the signing secret netiquette knows as ``coral_signing_secret``. Requests without a valid
 ``X-Coral-Signature`` get 401; an answer is due within ``coral_time_budget_ms``.
+
+Coral reads any failure as "no opinion" and may then publish, so a signed request is never
+answered with an error because of what it carries: a request netiquette cannot take in, or whose
+intake or screening fails, is answered 200 ``SYSTEM_WITHHELD`` (and logged). The only errors are
+503 (phase off), 413 (body over :data:`MAX_BODY_BYTES`), 401 (signature) and 400 (not a JSON
+object).
 """
 
 from __future__ import annotations
@@ -20,13 +26,15 @@ from starlette.concurrency import run_in_threadpool
 from netiquette.compat.coral import (
     CoralAnswer,
     CoralPhase,
+    CoralRequest,
     comment_id_for,
     parse_request,
     timed_out,
+    withheld,
 )
 from netiquette.compat.fetch import FetchLimits, StoryArticles, parse_hosts
 from netiquette.compat.signature import HEADER, verify
-from netiquette.errors import AuthError, InputError, NetiquetteError
+from netiquette.errors import AuthError, InputError, NetiquetteError, TooLongError
 from netiquette.web.context import AppContext, get_context
 
 log = logging.getLogger(__name__)
@@ -39,6 +47,32 @@ class CoralDisabledError(NetiquetteError):
 
     status = 503
     code = "E702"
+
+
+class CoralBodyError(InputError):
+    """The request body is not a JSON object."""
+
+    status = 400
+    code = "E202"
+
+
+#: Largest request body read (before the signature is checked); a comment is far smaller.
+MAX_BODY_BYTES = 1_000_000
+
+
+async def _read_body(request: Request) -> bytes:
+    """The raw body, refused with 413 beyond MAX_BODY_BYTES before (or while) reading it."""
+    declared = request.headers.get("content-length", "")
+    if declared.strip().isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise TooLongError(f"body is over {MAX_BODY_BYTES} bytes", field="body")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise TooLongError(f"body is over {MAX_BODY_BYTES} bytes", field="body")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def coral_phase(request: Request, ctx: AppContext) -> CoralPhase:
@@ -73,6 +107,19 @@ def _log_late_failure(work: asyncio.Future[CoralAnswer]) -> None:
         log.error("Coral comment failed after its budget: %s", work.exception())
 
 
+def _failed(work: asyncio.Future[CoralAnswer], coral_request: CoralRequest) -> CoralAnswer:
+    log.error(
+        "Coral comment on story %s failed; withheld for a human",
+        coral_request.story_id,
+        exc_info=work.exception(),
+    )
+    try:
+        comment_id: str | None = comment_id_for(coral_request)
+    except Exception:  # pragma: no cover - the id is a hash of cleaned strings
+        comment_id = None
+    return withheld(comment_id, "error")
+
+
 @router.post("/moderate", response_model=None)
 async def moderate(request: Request) -> Response:
     """Screen a comment for Coral: 204 (no opinion) or 200 with status and FLAG actions."""
@@ -83,13 +130,24 @@ async def moderate(request: Request) -> Response:
         raise CoralDisabledError(
             "the Coral phase is off: set coral_signing_secret", field="coral_signing_secret"
         )
-    raw = await request.body()
+    raw = await _read_body(request)
     if not verify(raw, request.headers.get(HEADER), secret):
         raise AuthError(f"{HEADER} is missing or does not match the body", field=HEADER)
     try:
-        coral_request = parse_request(json.loads(raw))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InputError("body is not valid JSON", field="body", code="E202") from None
+        decoded = json.loads(raw)
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, too deep
+        raise CoralBodyError("body is not valid JSON", field="body") from None
+    if not isinstance(decoded, dict):
+        raise CoralBodyError("body must be a JSON object", field="body")
+    try:
+        coral_request = parse_request(decoded)
+    except InputError as exc:
+        # Signed by Coral, but not a request netiquette can take in: a human decides.
+        log.warning("Coral request not taken in (%s: %s); withheld", exc.field, exc.message)
+        answer = withheld(None, "invalid-request")
+        response = _answer(answer)
+        response.headers["X-Netiquette-Error-Field"] = exc.field or "body"
+        return response
     phase = coral_phase(request, ctx)
     remaining = phase.budget_s - (time.monotonic() - started)
     work = asyncio.ensure_future(run_in_threadpool(phase.moderate, coral_request, started))
@@ -100,4 +158,7 @@ async def moderate(request: Request) -> Response:
         log.warning("Coral comment on story %s not decided within budget", coral_request.story_id)
         work.add_done_callback(_log_late_failure)
         answer = timed_out(comment_id_for(coral_request))
+    except Exception:
+        # Intake or screening failed: never "no opinion", which Coral may publish.
+        answer = _failed(work, coral_request)
     return _answer(answer)

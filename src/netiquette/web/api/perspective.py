@@ -110,8 +110,7 @@ def _article(ctx: AppContext, request: AnalyzeRequest) -> tuple[str | None, str 
         return article.body, article.title
 
 
-def _analyze(ctx: AppContext, key: str, raw: bytes) -> dict[str, Any]:
-    _caller(ctx, key)
+def _analyze(ctx: AppContext, raw: bytes) -> dict[str, Any]:
     request = parse_analyze(loads_lenient(raw), ctx.settings.max_comment_chars)
     article_text, title = _article(ctx, request)
     # Stateless whatever doNotStore says: nothing below writes, and the text is never logged.
@@ -122,13 +121,12 @@ def _analyze(ctx: AppContext, key: str, raw: bytes) -> dict[str, Any]:
 async def comments_analyze(request: Request) -> JSONResponse:
     """Score a comment for the requested attributes, Perspective-style. Stores nothing."""
     ctx = get_context(request)
-    key = _key(request)
+    await run_in_threadpool(_caller, ctx, _key(request))  # before the body is read
     raw = await request.body()
-    return JSONResponse(await run_in_threadpool(_analyze, ctx, key, raw))
+    return JSONResponse(await run_in_threadpool(_analyze, ctx, raw))
 
 
-def _suggest(ctx: AppContext, key: str, raw: bytes) -> dict[str, Any]:
-    caller = _caller(ctx, key)
+def _suggest(ctx: AppContext, caller: Principal, raw: bytes) -> dict[str, Any]:
     suggestion = parse_suggestion(loads_lenient(raw), ctx.settings.max_comment_chars)
     with ctx.db.session() as session:
         store_suggestion(session, suggestion, caller.actor)
@@ -139,6 +137,6 @@ def _suggest(ctx: AppContext, key: str, raw: bytes) -> dict[str, Any]:
 async def comments_suggestscore(request: Request) -> JSONResponse:
     """Keep a moderator's verdict (attributeScores 0/1) as a labelled example for retraining."""
     ctx = get_context(request)
-    key = _key(request)
+    caller = await run_in_threadpool(_caller, ctx, _key(request))  # before the body is read
     raw = await request.body()
-    return JSONResponse(await run_in_threadpool(_suggest, ctx, key, raw))
+    return JSONResponse(await run_in_threadpool(_suggest, ctx, caller, raw))
