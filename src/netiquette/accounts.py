@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from netiquette.errors import AuthError, InputError
-from netiquette.store.models import ApiKey, AuthToken, User, utcnow
+from netiquette.store.models import ApiKey, AuthToken, User, WebSession, utcnow
 
 ROLES = ("moderator", "admin")
 _hasher = PasswordHasher()
@@ -57,6 +57,17 @@ def verify_secret(stored_hash: str, secret: str) -> bool:
         return False
 
 
+_DUMMY_HASH = _hasher.hash("an unknown user's password is checked against this")
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """argon2 check; an unknown user costs the same time, so timing reveals no usernames."""
+    if user is None:
+        verify_secret(_DUMMY_HASH, password)
+        return False
+    return verify_secret(user.password_hash, password)
+
+
 def upsert_user(session: Session, username: str, password: str, role: str = "moderator") -> User:
     """Create a user or reset an existing user's password and role."""
     if (
@@ -79,6 +90,9 @@ def upsert_user(session: Session, username: str, password: str, role: str = "mod
         user.password_hash = hash_secret(password)
         user.role = role
         user.active = True
+        # A new password or role ends every login made with the old one.
+        session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     session.flush()
     return user
 
@@ -86,8 +100,9 @@ def upsert_user(session: Session, username: str, password: str, role: str = "mod
 def login(session: Session, username: str, password: str, ttl_seconds: int) -> tuple[str, User]:
     """Check a moderator's password and issue a bearer token."""
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    if user is None or not verify_secret(user.password_hash, password):
+    if not check_password(user, password):
         raise AuthError("unknown username or wrong password", field="password")
+    assert user is not None
     token = "nqt_" + secrets.token_urlsafe(32)
     session.add(
         AuthToken(

@@ -30,6 +30,7 @@ from netiquette.web.api import (
 from netiquette.web.apidocs import install_api_docs
 from netiquette.web.context import Admin, AppContext, Ctx
 from netiquette.web.errors import install_error_handlers
+from netiquette.web.limits import install_request_guard
 from netiquette.web.views import accountability as accountability_views
 from netiquette.web.views import install_views
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    install_request_guard(app, ctx.settings.max_request_bytes)
     install_api_docs(app)
 
     api = APIRouter(prefix="/api/v1")

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from netiquette.errors import NetiquetteError
-from netiquette.settings import SETTINGS, Settings, load_settings
+from netiquette.settings import SETTINGS, Settings, load_settings, redact_url
 
 app = typer.Typer(
     name="netiquette",
@@ -82,7 +82,7 @@ def demo(
     config: ConfigOpt = None,
 ) -> None:
     """Migrate, load the demo article and comments, print a fresh login and key, and serve."""
-    _serve(_settings(config, db=db, host=host, port=port), demo=True)
+    _serve(_settings(config, db=db, host=host, port=port, demo_pages=True), demo=True)
 
 
 @app.command()
@@ -92,7 +92,7 @@ def migrate(db: DbOpt = None, config: ConfigOpt = None) -> None:
 
     settings = _settings(config, db=db)
     Database(settings.database_url).migrate()
-    err.print(f"database at {settings.database_url} is up to date")
+    err.print(f"database at {redact_url(settings.database_url)} is up to date")
 
 
 @app.command()

@@ -38,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the server listens on"),
     Setting("max_comment_chars", 10_000, "Longest comment text accepted, in characters"),
     Setting("max_article_chars", 2_000_000, "Largest article page accepted, in characters"),
+    Setting("max_request_bytes", 8_000_000, "Largest request body accepted, in bytes (413 above)"),
     Setting("screening_config", "", "TOML file of the screening pipeline; empty = shipped default"),
     Setting("auto_approve", True, "Let the policy publish comments without a human"),
     Setting("auto_reject", True, "Let the policy reject comments without a human"),
@@ -66,6 +67,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sor_puid_prefix", "netiquette", "Prefix of statement ids (puid) sent to the EU database"
     ),
     Setting("sor_territorial_scope", "DE", "Countries a rejection applies to, e.g. 'DE,AT'"),
+    Setting("demo_pages", False, "Serve /demo/articles/{id} (any article's text); on in make run"),
     Setting("login_attempts_per_minute", 10, "Logins per client address and minute; 0 = no limit"),
     Setting(
         "public_posts_per_minute",
@@ -75,6 +77,16 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def redact_url(url: str) -> str:
+    """A URL with its password replaced by ``***`` (for logs and the settings endpoint)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
 
 
 def _coerce(setting: Setting, value: Any, origin: str) -> Any:
@@ -122,6 +134,7 @@ class Settings:
         for s in SETTINGS:
             value = self._values[s.name]
             out[s.name] = ("***" if value else "") if s.secret else value
+        out["database_url"] = redact_url(str(out["database_url"]))
         return out
 
     def replace(self, **changes: Any) -> Settings:

@@ -50,3 +50,13 @@ def test_api_docs_load_their_assets_from_our_origin(client: TestClient) -> None:
     assert "/docs-assets/swagger-ui-bundle.js" in page.text
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert "/api/v1/comments" in client.get("/openapi.json").json()["paths"]
+
+
+def test_demo_pages_are_off_unless_switched_on(client: TestClient) -> None:
+    # They show any stored article's text without a key: only `make run` switches them on.
+    client.post(
+        "/api/v1/articles", json={"id": "b9", "text": "Noch nicht erschienen."}, headers=CMS
+    )
+    page = client.get("/demo/articles/b9")
+    assert page.status_code == 404
+    assert "Noch nicht erschienen" not in page.text

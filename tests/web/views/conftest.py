@@ -75,7 +75,7 @@ class QueueingPipeline:
 
 def workspace_context(database_url: str) -> AppContext:
     """A migrated instance with the queueing pipeline and a second moderator ``bea``."""
-    ctx = make_context(database_url)
+    ctx = make_context(database_url, demo_pages=True)
     pipeline = QueueingPipeline()
     ctx.pipeline = pipeline  # type: ignore[assignment]
     ctx.intake.pipeline = pipeline

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from netiquette.accounts import verify_secret
+from netiquette.accounts import check_password
 from netiquette.review.audit import record_event
 from netiquette.review.claims import release_all
 from netiquette.store.models import User as UserRow
@@ -77,8 +77,11 @@ async def login_submit(request: Request, ctx: Ctx) -> Response:
         user = session.scalar(
             select(UserRow).where(UserRow.username == username, UserRow.active.is_(True))
         )
-        if user is None or not verify_secret(user.password_hash, password):
-            record_event(session, "login_failed", f"web:{username[:100]}")
+        ok = check_password(user, password)  # same cost for unknown users: no timing leak
+        if user is None or not ok:
+            # An unknown "username" is often a password typed in the wrong field: never log it.
+            who = f"web:{user.username}" if user is not None else "web:unknown user"
+            record_event(session, "login_failed", who)
             failed = True
         else:
             token = start_session(session, user, ctx.settings.token_ttl_seconds)

@@ -107,13 +107,22 @@ def _reader(request: Request) -> str:
     return reader if _READER.match(reader) else secrets.token_urlsafe(24)
 
 
-@router.get("/demo/articles/{article_id}")
+def demo_enabled(ctx: Ctx) -> None:
+    """The demo pages show any article's stored text: only where the operator wants them."""
+    if not ctx.settings.demo_pages:
+        raise NotFoundError("the demo pages are switched off (setting demo_pages)", field="path")
+
+
+@router.get("/demo/articles/{article_id}", dependencies=[Depends(demo_enabled)])
 def demo_article(article_id: str, request: Request, ctx: Ctx) -> Response:
     """The article, the comment form, the reader's own held comments and the published ones."""
     return _page(request, ctx, article_id, _reader(request))
 
 
-@router.post("/demo/articles/{article_id}/comments", dependencies=[Depends(rate_limited("public"))])
+@router.post(
+    "/demo/articles/{article_id}/comments",
+    dependencies=[Depends(demo_enabled), Depends(rate_limited("public"))],
+)
 async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     """Submit the reader's comment through the intake, like the CMS API does."""
     form = await request.form()
@@ -137,7 +146,10 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     return RedirectResponse(f"/demo/articles/{article_id}#own", status_code=303)
 
 
-@router.post("/demo/comments/{comment_id}/report", dependencies=[Depends(rate_limited("public"))])
+@router.post(
+    "/demo/comments/{comment_id}/report",
+    dependencies=[Depends(demo_enabled), Depends(rate_limited("public"))],
+)
 async def demo_report(comment_id: str, request: Request, ctx: Ctx) -> Response:
     """A reader reports a published comment to the moderators."""
     form = await request.form()
