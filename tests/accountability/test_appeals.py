@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from netiquette.app import create_app
+from netiquette.review.intake import text_hash
 from netiquette.web.context import AppContext
 from tests.accountability.helpers import (
     CLEAN,
@@ -74,6 +75,12 @@ def test_second_moderator_reverses_and_the_comment_is_published(database_url: st
         assert decided["details"]["outcome"] == "reversed"
         assert (decided["from_state"], decided["to_state"]) == ("rejected", "approved")
         assert APPEAL not in str(events)  # only the appeal's sha256 is in the chain
+        # Nor the reason written to the commenter (neither in the event nor in the note of
+        # the reversing decision): it stays on the appeal row, where erasure reaches it.
+        assert "Der Kommentar bezieht sich" not in str(events)
+        assert decided["details"]["reason_sha256"] == text_hash(
+            "Der Kommentar bezieht sich auf den Artikel."
+        )
         assert client.get("/api/v1/appeals", headers=second).json()["appeals"] == []
     ctx.db.dispose()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi.testclient import TestClient
 
 from netiquette.accountability.dsa import validate
@@ -91,6 +93,14 @@ def test_human_rejection_is_not_automated_and_illegal_marking_changes_the_ground
         assert "incompatible_content_ground" not in sor["dsa"]
         assert validate(sor["dsa"]) == []
         assert "rechtswidrig (§ 241 StGB (Bedrohung))" in sor["text"]["de"]
+        # The legal ground is the moderator's free text: the chain keeps only its digest.
+        events = client.get(f"/api/v1/audit?comment_id={submitted['id']}", headers=mod).json()
+        marked = [e for e in events["events"] if e["event"] == "marked_illegal"]
+        assert "Bedrohung" not in str(events) and "legal_ground" not in marked[0]["details"]
+        assert (
+            marked[0]["details"]["legal_ground_sha256"]
+            == hashlib.sha256("§ 241 StGB (Bedrohung)".encode()).hexdigest()
+        )
     ctx.db.dispose()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi.testclient import TestClient
 
 from netiquette.web.context import AppContext
@@ -86,7 +88,14 @@ def test_comment_flow_from_submission_to_publication(database_url: str) -> None:
         assert [e["actor"] for e in events] == ["cms:cms", events[1]["actor"], "moderator:admin"]
         assert events[1]["actor"].startswith("auto:")
         assert all(e["at"] for e in events)
-        assert events[2]["details"]["note"] == "sachlich"
+        # The moderator's note is free text: the chain, which is never erased, holds only its
+        # digest and the decision it belongs to; the text itself is on the decision.
+        assert "sachlich" not in str(events)
+        details = events[2]["details"]
+        assert "note" not in details
+        assert details["note_sha256"] == hashlib.sha256(b"sachlich").hexdigest()
+        decisions = client.get(f"/api/v1/comments/{ids['clean']}", headers=mod).json()["decisions"]
+        assert [(d["id"], d["note"]) for d in decisions] == [(details["decision_id"], "sachlich")]
     ctx.db.dispose()
 
 

@@ -4,8 +4,9 @@ A commenter contests a rejection once, with a text, through the status link. The
 in its own queue; a moderator other than the one who rejected decides it (a rejection by the
 policy may be reviewed by anyone). ``reversed`` publishes the comment through the state machine
 — a new ``approve`` decision reversing the rejection, audited like any other — and ``upheld``
-leaves it rejected. Either way the outcome and its reason reach the commenter's view and the
-audit log; the appeal text itself never enters the log (only its sha256).
+leaves it rejected. Either way the outcome and its reason reach the commenter's view; the audit
+log records the outcome with only the sha256 of the reason and of the appeal text, so erasing
+the author (GDPR) leaves no text of theirs, nor a moderator's words about it, in the chain.
 """
 
 from __future__ import annotations
@@ -135,7 +136,9 @@ def decide_appeal(
         article_id=comment.article_id,
         from_state=from_state,
         to_state=comment.state,
-        details={"appeal_id": appeal.id, "outcome": outcome, "reason": reason},
+        # The reason is free text to the commenter: it stays on the appeal row, where erasure
+        # reaches it; the chain, which can never be erased, keeps its digest.
+        details={"appeal_id": appeal.id, "outcome": outcome, "reason_sha256": text_hash(reason)},
         at=now,
     )
     session.flush()

@@ -1,13 +1,16 @@
 """GDPR: erase an author's texts and name (Art. 17), and delete rejected texts after N days.
 
-The audit chain never held texts or names (only sha256 of texts and author ids), so both
-leave it verifiable: they change content tables, and append one audit event saying so.
+The audit chain holds no texts or names: only sha256 digests of texts (comments, notes, appeal
+texts and reasons) and a keyed HMAC of author ids (:mod:`.pseudonyms`). Both operations
+therefore leave it verifiable: they change content tables, and append one audit event saying so.
 
 Erasing an author empties, for every comment of theirs: the text, the name, the author id
-(replaced by a stable pseudonym, so a second erasure finds the same rows), the evidence
-quotes of the screenings, the quotes in statements of reasons, and the texts of their appeals.
+(replaced by a stable keyed pseudonym, so a second erasure finds the same rows), the evidence
+quotes of the screenings, the quotes in statements of reasons, the texts of their appeals, the
+moderators' notes on the decisions and the reasons given on their appeals (both may quote).
 Their reports of other comments lose explanation and contact, and feedback examples sent for
-retraining that carry their texts are deleted.
+retraining that are their comments (same text digest or comment id, or one of them as context)
+are deleted.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.notices import reader_pseudonym
+from netiquette.accountability.pseudonyms import installation_key, keyed_digest
 from netiquette.accountability.sor import render
 from netiquette.review.audit import record_event
 from netiquette.store.models import (
@@ -48,6 +52,7 @@ class Removal:
     appeals: int = 0
     reports: int = 0
     feedback_examples: int = 0
+    notes: int = 0
     comment_ids: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -59,11 +64,21 @@ class Removal:
             "appeals": self.appeals,
             "reports": self.reports,
             "feedback_examples": self.feedback_examples,
+            "notes": self.notes,
         }
 
 
-def author_pseudonym(author_id: str) -> str:
-    """The id an erased author's comments keep (stable, so erasure can be repeated)."""
+def author_pseudonym(author_id: str, key: bytes) -> str:
+    """The id an erased author's comments keep (stable, so erasure can be repeated).
+
+    Keyed with the installation's secret: without the database, a guessed author id cannot be
+    matched to the erased comments.
+    """
+    return "erased:" + keyed_digest(key, author_id)[:24]
+
+
+def _legacy_pseudonym(author_id: str) -> str:
+    """The unkeyed pseudonym of earlier versions; a repeated erasure re-keys those rows."""
     return "erased:" + hashlib.sha256(author_id.encode("utf-8")).hexdigest()[:24]
 
 
@@ -103,28 +118,35 @@ def _scrub_comment_texts(
     return out
 
 
-def _texts_of(comments: list[Comment]) -> set[str]:
-    return {c.text for c in comments if c.text.strip()}
-
-
 def erase_author(
     session: Session, author_id: str, actor: str, config: AccountabilityConfig
 ) -> Removal:
     """Remove every text and the name of ``author_id`` (GDPR Art. 17)."""
-    pseudonym = author_pseudonym(author_id)
+    key = installation_key(session)
+    pseudonym = author_pseudonym(author_id, key)
     comments = list(
         session.scalars(
             select(Comment)
-            .where(Comment.author_id.in_([author_id, pseudonym]))
+            .where(Comment.author_id.in_([author_id, pseudonym, _legacy_pseudonym(author_id)]))
             .order_by(Comment.id)
         )
     )
-    texts, hashes = _texts_of(comments), {c.text_sha256 for c in comments}
+    hashes = {c.text_sha256 for c in comments}
     ids = [c.id for c in comments]
     out = _scrub_comment_texts(session, comments, "erased", config)
     for comment in comments:
         comment.author_name = ERASED_NAME
         comment.author_id = pseudonym
+    if ids:
+        # What moderators wrote about these comments may quote them or name the author.
+        for decision in session.scalars(select(Decision).where(Decision.comment_id.in_(ids))):
+            if decision.note:
+                decision.note = ""
+                out.notes += 1
+        for appeal in session.scalars(select(Appeal).where(Appeal.comment_id.in_(ids))):
+            if appeal.outcome_reason:
+                appeal.outcome_reason = ""
+                out.notes += 1
     # Their own reports of other comments: what they wrote, and how to reach them.
     reporters = {author_id, reader_pseudonym(author_id)}
     for report, notice in session.execute(
@@ -138,35 +160,43 @@ def erase_author(
         if notice is not None:
             notice.explanation, notice.notifier_contact = "", ""
         out.reports += 1
-    out.feedback_examples = _drop_feedback(session, texts, hashes, ids)
+    out.feedback_examples = _drop_feedback(session, hashes, ids)
     record_event(
         session,
         "author_erased",
         actor,
-        details={
-            "author_sha256": hashlib.sha256(author_id.encode("utf-8")).hexdigest(),
-            **out.counts(),
-        },
+        details={"author_hmac": keyed_digest(key, author_id), **out.counts()},
     )
     session.flush()
     return out
 
 
-def _drop_feedback(session: Session, texts: set[str], hashes: set[str], ids: list[str]) -> int:
-    """Delete retraining examples that are, or quote as context, the author's comments."""
+def _drop_feedback(session: Session, hashes: set[str], ids: list[str]) -> int:
+    """Delete retraining examples that are, or carry as context, exactly the author's comments.
+
+    Matching is on exact text digests and comment ids only: a substring test would let a short
+    comment ("Ja") wipe out every example containing it.
+    """
     if not hashes and not ids:
         return 0
-    doomed: list[int] = []
-    for example in session.scalars(select(FeedbackExample)):
-        context = " ".join(str(c) for c in example.context or [])
-        if (
-            example.text_sha256 in hashes
-            or example.external_comment_id in ids
-            or any(text in example.text or text in context for text in texts)
+    doomed = set(
+        session.scalars(
+            select(FeedbackExample.id).where(
+                FeedbackExample.text_sha256.in_(sorted(hashes))
+                | FeedbackExample.external_comment_id.in_(ids)
+            )
+        )
+    )
+    # Context entries are the texts of the comments around it: compare their digests.
+    query = select(FeedbackExample.id, FeedbackExample.context).execution_options(yield_per=1000)
+    for example_id, context in session.execute(query):
+        if example_id not in doomed and any(
+            hashlib.sha256(str(entry).encode("utf-8")).hexdigest() in hashes
+            for entry in context or []
         ):
-            doomed.append(example.id)
+            doomed.add(example_id)
     if doomed:
-        session.execute(delete(FeedbackExample).where(FeedbackExample.id.in_(doomed)))
+        session.execute(delete(FeedbackExample).where(FeedbackExample.id.in_(sorted(doomed))))
     return len(doomed)
 
 

@@ -9,6 +9,7 @@ Transparency Database form, which holds no quote and no name and can be submitte
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -356,7 +357,11 @@ def mark_illegal(
         "marked_illegal",
         moderator,
         comment_id=comment_id,
-        details={"decision_id": decision.id, "legal_ground": legal_ground[:500]},
+        # Free text (it may name people): the statement keeps it, the chain only its digest.
+        details={
+            "decision_id": decision.id,
+            "legal_ground_sha256": hashlib.sha256(legal_ground[:500].encode("utf-8")).hexdigest(),
+        },
     )
     return statement
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import InputError
-from netiquette.review.stats import percentile
+from netiquette.review.stats import EARLIEST, LATEST, percentile
 from netiquette.review.wait import EstimateAccuracy, estimate_accuracy
 from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import (
@@ -51,6 +51,9 @@ class Period:
     @classmethod
     def of(cls, first: date, last: date, config: AccountabilityConfig) -> Period:
         """Check the range and convert it to UTC."""
+        for name, day in (("from", first), ("to", last)):
+            if not EARLIEST <= day <= LATEST:
+                raise InputError(f"--{name} {day} is outside {EARLIEST}..{LATEST}", field=name)
         if last < first:
             raise InputError(f"--to {last} is before --from {first}", field="to")
         if (last - first).days >= MAX_DAYS:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.accountability.tokens import new_status_token
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.review.audit import record_event
@@ -182,7 +183,7 @@ class Intake:
             comment_id=comment_id,
             article_id=new.article_id,
             to_state=RECEIVED,
-            details={"text_sha256": digest, "author_sha256": text_hash(new.author_id)},
+            details={"text_sha256": digest, "author_hmac": author_hmac(session, new.author_id)},
             at=now,
         )
 

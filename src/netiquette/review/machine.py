@@ -18,6 +18,7 @@ to ``pending`` (never straight to public) with a decision row ``undo`` that reve
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -234,10 +235,13 @@ def perform(
     details = dict(transition.details)
     if transition.decision is not None:
         d = transition.decision
+        # The note is free text (it may quote the comment or name people): the chain, which
+        # can never be erased, keeps only its digest; the text stays on the decision row.
         details.update(
+            decision_id=d.id,
             action=d.action,
             rules=d.rules,
-            note=d.note,
+            note_sha256=hashlib.sha256(d.note.encode("utf-8")).hexdigest() if d.note else None,
             automated=d.automated,
             policy_version=d.policy_version,
             model_versions=d.model_versions,

@@ -18,6 +18,16 @@ from sqlalchemy.orm import Session
 from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import Comment, Decision
 
+#: The days a range may touch: before the epoch there is nothing, and past ``LATEST`` the
+#: instant after the last day would overflow ``datetime`` (``9999-12-31`` + 1 day).
+EARLIEST = date(1970, 1, 1)
+LATEST = date(9998, 12, 31)
+
+
+def clamp_day(day: date, latest: date = LATEST) -> date:
+    """``day`` moved into ``EARLIEST``..``latest``."""
+    return min(max(day, EARLIEST), latest)
+
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
@@ -34,6 +44,8 @@ class DateRange:
     @property
     def end(self) -> datetime:
         """The first instant after the range."""
+        if self.last >= date.max:
+            return datetime.max.replace(tzinfo=UTC)
         return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=UTC)
 
     @property

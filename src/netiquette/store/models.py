@@ -407,3 +407,20 @@ class ReportNotice(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     legal_ground: Mapped[str] = mapped_column(String(500), default="")
     notifier_contact: Mapped[str] = mapped_column(String(500), default="")
+
+
+# --- Installation secrets (migration 0006) ---------------------------------------------------
+
+
+class InstallationSecret(Base):
+    """A random key of this installation, made on first use and never shown.
+
+    ``audit_pseudonym`` keys the HMAC that stands for author ids in the audit chain and in the
+    pseudonyms of erased authors, so a guessed id cannot be confirmed without the database.
+    """
+
+    __tablename__ = "installation_secrets"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from netiquette.accountability.appeals import appeal_dict, appeal_queue, decide_appeal
 from netiquette.accountability.sor import (
@@ -23,6 +23,10 @@ from netiquette.web.api.public import accountability_config
 from netiquette.web.context import Caller, Ctx, DbSession, Moderator
 
 router = APIRouter(tags=["appeals"])
+#: Largest id accepted in a URL: beyond it no row exists, and the database drivers
+#: cannot even bind the number (SQLite and PostgreSQL integers are 64-bit).
+MAX_INT = 2**62
+AppealId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.get("/appeals")
@@ -39,7 +43,7 @@ def get_appeals(
 
 
 @router.get("/appeals/{appeal_id}")
-def get_appeal(appeal_id: int, caller: Moderator, session: DbSession) -> dict[str, Any]:
+def get_appeal(appeal_id: AppealId, caller: Moderator, session: DbSession) -> dict[str, Any]:
     """One appeal with the comment and the contested decision."""
     appeal = session.get(Appeal, appeal_id)
     if appeal is None:
@@ -49,7 +53,7 @@ def get_appeal(appeal_id: int, caller: Moderator, session: DbSession) -> dict[st
 
 @router.post("/appeals/{appeal_id}/decision")
 def post_appeal_decision(
-    appeal_id: int, body: AppealDecisionBody, caller: Moderator, session: DbSession
+    appeal_id: AppealId, body: AppealDecisionBody, caller: Moderator, session: DbSession
 ) -> dict[str, Any]:
     """Uphold or reverse the contested rejection (not by the moderator who took it)."""
     actor = Actor(caller.kind, caller.name)

@@ -10,6 +10,9 @@ from netiquette.review.queries import audit_events, human_queue
 from netiquette.web.context import DbSession, Moderator
 
 router = APIRouter(tags=["moderation"])
+#: Largest id or offset accepted in a URL: beyond it no row exists, and the database drivers
+#: cannot even bind the number (SQLite and PostgreSQL integers are 64-bit).
+MAX_INT = 2**62
 
 
 @router.get("/queue")
@@ -17,7 +20,7 @@ def get_queue(
     _caller: Moderator,
     session: DbSession,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_INT),
 ) -> dict[str, Any]:
     """Comments awaiting a human, highest priority first, then oldest first."""
     items = human_queue(session, limit, offset)
@@ -29,7 +32,7 @@ def get_audit(
     _caller: Moderator,
     session: DbSession,
     comment_id: str | None = None,
-    after_id: int = Query(0, ge=0),
+    after_id: int = Query(0, ge=0, le=MAX_INT),
     limit: int = Query(500, ge=1, le=5000),
 ) -> dict[str, Any]:
     """Audit events, oldest first; page with ``after_id``."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from starlette.responses import RedirectResponse, Response
 
 from netiquette.accountability.appeals import appeal_dict, appeal_queue, decide_appeal
@@ -27,6 +28,10 @@ from netiquette.web.views.rendering import render
 from netiquette.web.views.security import CheckedUser, User
 
 router = APIRouter(include_in_schema=False)
+#: Largest id accepted in a URL: beyond it no row exists, and the database drivers
+#: cannot even bind the number (SQLite and PostgreSQL integers are 64-bit).
+MAX_INT = 2**62
+AppealId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 APPEAL_WORDS = {
     "de": {
@@ -99,7 +104,7 @@ def appeals_page(request: Request, user: User, ctx: Ctx) -> Response:
 
 @router.post("/moderate/appeals/{appeal_id}/decide")
 async def decide_appeal_form(
-    appeal_id: int, request: Request, user: CheckedUser, ctx: Ctx
+    appeal_id: AppealId, request: Request, user: CheckedUser, ctx: Ctx
 ) -> Response:
     """Uphold or reverse, with a reason the commenter will read."""
     form = await request.form()

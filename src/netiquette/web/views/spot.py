@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from starlette.responses import RedirectResponse, Response
 
 from netiquette.errors import NetiquetteError
@@ -20,6 +22,10 @@ from netiquette.web.views.rendering import render
 from netiquette.web.views.security import CheckedUser, User
 
 router = APIRouter(include_in_schema=False)
+#: Largest id accepted in a URL: beyond it no row exists, and the database drivers
+#: cannot even bind the number (SQLite and PostgreSQL integers are 64-bit).
+MAX_INT = 2**62
+DecisionId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.get("/moderate/spot")
@@ -44,7 +50,9 @@ def spot_page(request: Request, user: User, ctx: Ctx) -> Response:
 
 
 @router.post("/moderate/spot/{decision_id}")
-async def spot_verdict(decision_id: int, request: Request, user: CheckedUser, ctx: Ctx) -> Response:
+async def spot_verdict(
+    decision_id: DecisionId, request: Request, user: CheckedUser, ctx: Ctx
+) -> Response:
     """Record "correct" or "wrong" (a wrong one is reversed through the state machine)."""
     form = await request.form()
     verdict, _, rule = str(form.get("verdict", "")).partition(":")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from netiquette.review.spotchecks import precision_by_policy
-from netiquette.review.stats import DateRange, dashboard
+from netiquette.review.stats import DateRange, clamp_day, dashboard
 from netiquette.review.wait import estimate_accuracy
 from netiquette.store.models import utcnow
 from netiquette.web.context import Ctx
@@ -22,7 +22,10 @@ MAX_DAYS = 92
 
 
 def parse_range(first: str | None, last: str | None) -> DateRange:
-    """The requested days (default: today), swapped if reversed, at most 92 days."""
+    """The requested days (default: today), swapped if reversed, at most 92 days.
+
+    Days before 1970 or more than a year ahead are clamped to those limits.
+    """
     today = utcnow().date()
 
     def day(value: str | None, default: date) -> date:
@@ -31,7 +34,9 @@ def parse_range(first: str | None, last: str | None) -> DateRange:
         except ValueError:
             return default
 
-    a, b = day(first, today), day(last, today)
+    # Far-off days (0001-01-01, 9999-12-31) are moved to the nearest day with data possible.
+    latest = today + timedelta(days=366)
+    a, b = clamp_day(day(first, today), latest), clamp_day(day(last, today), latest)
     if b < a:
         a, b = b, a
     if (b - a).days >= MAX_DAYS:
