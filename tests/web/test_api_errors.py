@@ -133,3 +133,27 @@ def test_any_json_body_gets_an_answer_below_500(client: TestClient, payload: Any
     assert r.status_code < 500, r.text
     if r.status_code >= 400:
         assert r.json()["error"]["message"]
+
+
+def test_control_characters_in_ids_names_and_urls_are_400s(client: TestClient) -> None:
+    post_article(client)
+    for body, field in (
+        ({**GOOD, "author": {"id": "u\x00", "name": "Leser"}}, "author.id"),
+        ({**GOOD, "author": {"id": "u1", "name": "Le\x00ser"}}, "author.name"),
+        ({**GOOD, "article_id": "a1\x00"}, "article_id"),
+    ):
+        r = client.post("/api/v1/comments", json=body, headers=CMS)
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["field"] == field
+    assert client.get("/api/v1/articles/%00/comments").status_code == 400
+    assert client.get("/api/v1/public/comments/%00?token=x").status_code == 400
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client: TestClient) -> None:
+    r = client.post(
+        "/api/v1/comments",
+        content=b"{" + b" " * 8_000_001 + b"}",
+        headers={**CMS, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 413
+    assert r.json()["error"]["field"] == "body"

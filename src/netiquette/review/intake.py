@@ -111,6 +111,15 @@ class Intake:
         """Store the comment (committed), then screen and decide it."""
         text = validate_text(new.text, self.max_chars)
         comment_id = validate_id(new.id, "id") if new.id else uuid.uuid4().hex
+        for field, value in (
+            ("article_id", new.article_id),
+            ("parent_id", new.parent_id or ""),
+            ("author.id", new.author_id),
+            ("author.name", new.author_name),
+        ):
+            # PostgreSQL refuses NUL in text; no control character belongs in these fields.
+            if _CONTROL.search(value) or "\n" in value or "\t" in value:
+                raise InputError(f"{field} contains a control character", field=field)
         digest = text_hash(text)
         token, token_sha256 = new_status_token()
         repeat: Accepted | None = None
@@ -243,7 +252,7 @@ class Intake:
                     Actor("policy", "fallback"),
                     "queue",
                     priority=100,
-                    screening_error=str(exc)[:500],
+                    screening_error=type(exc).__name__,  # the message may quote the text: logs only
                 )
                 comment.estimated_wait_seconds = estimate_wait(
                     session, comment, self.default_wait, self.staffing

@@ -119,6 +119,8 @@ class Comment(Base):
     __table_args__ = (
         Index("ix_comments_queue", "state", "priority", "received_at"),
         Index("ix_comments_article_state", "article_id", "state", "received_at"),
+        # The wait estimate counts recent arrivals on every submission and status check.
+        Index("ix_comments_received_at", "received_at"),
     )
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
