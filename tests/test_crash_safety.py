@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -15,40 +11,16 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_PASSWORD, API_KEY
+from tests.servers import free_port, start_server
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "NETIQUETTE_ADMIN_PASSWORD": ADMIN_PASSWORD, "NETIQUETTE_API_KEY": API_KEY}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "netiquette", "serve", "--db", str(db), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not start within 60 s")
-
-
 def test_sigkill_during_a_burst_loses_no_acknowledged_comment(tmp_path: Path) -> None:
-    db, port = tmp_path / "crash.db", _free_port()
+    db, port = tmp_path / "crash.db", free_port()
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {API_KEY}"}
-    server = _start(db, port)
+    server = start_server(str(db), port)
     acknowledged: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -93,7 +65,7 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_comment(tmp_path: Path) ->
             server.kill()
     assert len(acknowledged) >= 40
 
-    server = _start(db, port)
+    server = start_server(str(db), port)
     try:
         login = httpx.post(
             f"{base}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}

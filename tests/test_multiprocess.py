@@ -3,11 +3,7 @@ and the audit chain stays intact."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -16,39 +12,15 @@ import pytest
 from netiquette.review.audit import verify_chain
 from netiquette.store.db import Database
 from tests.conftest import ADMIN_PASSWORD, API_KEY
-from tests.test_crash_safety import _free_port
+from tests.servers import free_port, start_server
 
 pytestmark = pytest.mark.slow
 
 
-def _start(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "NETIQUETTE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "NETIQUETTE_API_KEY": API_KEY,
-        "NETIQUETTE_AUTO_APPROVE": "false",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "netiquette", "serve", "--db", url, "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not start")
-
-
 def test_two_processes_share_one_postgres_database(pg_url: str) -> None:
     Database(pg_url).migrate()  # migrate once, before both start
-    ports = [_free_port(), _free_port()]
-    servers = [_start(pg_url, p) for p in ports]
+    ports = [free_port(), free_port()]
+    servers = [start_server(pg_url, p, NETIQUETTE_AUTO_APPROVE="false") for p in ports]
     cms = {"Authorization": f"Bearer {API_KEY}"}
     try:
         bases = [f"http://127.0.0.1:{p}" for p in ports]
