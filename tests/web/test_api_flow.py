@@ -200,3 +200,19 @@ def test_cms_key_cannot_decide_and_moderator_token_can(
     assert client.get("/api/v1/queue", headers={"Authorization": "Bearer nope"}).status_code == 401
     assert client.get("/api/v1/queue", headers=moderator).status_code == 200
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_api_decision_respects_a_workspace_lease(
+    client: TestClient, moderator: dict[str, str], ctx: AppContext
+) -> None:
+    from netiquette.review.claims import claim
+
+    post_article(client)
+    comment_id = post_comment(client, INSULT).json()["id"]
+    with ctx.db.session() as session:
+        claim(session, comment_id, "bea")  # bea has it open in her workspace
+    r = client.post(
+        f"/api/v1/comments/{comment_id}/decision", json={"action": "approve"}, headers=moderator
+    )
+    assert r.status_code == 409
+    assert "bea" in r.json()["error"]["message"]

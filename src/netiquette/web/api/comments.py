@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from netiquette.errors import NotFoundError
+from netiquette.errors import ConflictError, NotFoundError
+from netiquette.review.claims import holder
 from netiquette.review.machine import Actor, perform
 from netiquette.review.queries import comment_status, decision_dict
 from netiquette.review.wait import estimate_wait
@@ -74,6 +75,14 @@ def post_decision(
     comment = session.get(Comment, comment_id)
     if comment is None:
         raise NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
+    # A comment open in someone's workspace is theirs until the lease ends, over the API too.
+    lease = holder(session, comment_id)
+    if lease is not None and not lease.held_by(caller.name):
+        raise ConflictError(
+            f"comment {comment_id} is taken by {lease.moderator} until "
+            f"{lease.expires_at:%H:%M:%S} UTC",
+            field="comment_id",
+        )
     transition = perform(
         session,
         comment,
