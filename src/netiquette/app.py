@@ -37,15 +37,20 @@ from netiquette.web.views import install_views
 log = logging.getLogger(__name__)
 
 
+def site_pipeline(settings: Settings) -> Pipeline:
+    """The screening pipeline of this site: its config file and its policy switches."""
+    config = Path(settings.screening_config) if settings.screening_config else None
+    return load_pipeline(
+        config, auto_approve=settings.auto_approve, auto_reject=settings.auto_reject
+    )
+
+
 def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     """Open the database (migrating it) and load the screening pipeline."""
     db = Database(settings.database_url)
     if migrate:
         db.migrate()
-    config = Path(settings.screening_config) if settings.screening_config else None
-    pipeline: Pipeline = load_pipeline(
-        config, auto_approve=settings.auto_approve, auto_reject=settings.auto_reject
-    )
+    pipeline = site_pipeline(settings)
     staffing = Staffing.parse(settings.staffing_hours, settings.timezone)
     intake = Intake(
         db, pipeline, settings.max_comment_chars, settings.default_wait_seconds, staffing

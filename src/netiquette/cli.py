@@ -103,15 +103,12 @@ def check(
     config: ConfigOpt = None,
 ) -> None:
     """Screen one comment and print a per-rule table."""
+    from netiquette.app import site_pipeline
     from netiquette.articles.extract import extract_body
-    from netiquette.screening import ScreeningInput, load_pipeline
+    from netiquette.screening import ScreeningInput
 
     settings = _settings(config)
-    pipeline = load_pipeline(
-        Path(settings.screening_config) if settings.screening_config else None,
-        auto_approve=settings.auto_approve,
-        auto_reject=settings.auto_reject,
-    )
+    pipeline = site_pipeline(settings)
     article_text = extract_body(_read_text(article, "--article")) if article else None
     result = pipeline.screen(
         ScreeningInput(text=text, article_text=article_text, parent_text=parent)
@@ -138,15 +135,11 @@ def screen(
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
 ) -> None:
     """Screen a JSONL file of comments: one result line per input line, same order."""
-    from netiquette.screening import load_pipeline
+    from netiquette.app import site_pipeline
     from netiquette.screening.batch import screen_file
 
     settings = _settings(config)
-    pipeline = load_pipeline(
-        Path(settings.screening_config) if settings.screening_config else None,
-        auto_approve=settings.auto_approve,
-        auto_reject=settings.auto_reject,
-    )
+    pipeline = site_pipeline(settings)
     if output is None or str(output) == "-":
         screen_file(input, sys.stdout, pipeline, progress=progress)
     else:
@@ -187,16 +180,12 @@ def eval_(
     """Score the screening pipeline against labelled comments."""
     import json
 
+    from netiquette.app import site_pipeline
     from netiquette.evaluation import plot_pr_curves
     from netiquette.evaluation.pipeline import evaluate_file
-    from netiquette.screening import load_pipeline
 
     settings = _settings(config)
-    pipeline = load_pipeline(
-        Path(settings.screening_config) if settings.screening_config else None,
-        auto_approve=settings.auto_approve,
-        auto_reject=settings.auto_reject,
-    )
+    pipeline = site_pipeline(settings)
     report = evaluate_file(data, pipeline)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
