@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.errors import InputError
 from netiquette.review.reports import report_comment
 from netiquette.screening.base import HOUSE_RULES
@@ -24,10 +25,15 @@ CATEGORIES = ("illegal_content", *HOUSE_RULES, "other")
 MAX_EXPLANATION = 2000
 
 
-def reader_pseudonym(reader_id: str | None) -> str:
-    """How a reader appears in reports and the audit log."""
+def reader_pseudonym(session: Session, reader_id: str | None) -> str:
+    """How a reader appears in reports and the audit log: keyed, so it can't be confirmed."""
     if not reader_id:
         return "reader:anonymous"
+    return "reader:" + author_hmac(session, reader_id)[:20]
+
+
+def legacy_reader_pseudonym(reader_id: str) -> str:
+    """The unkeyed form written before 2026-11-27 (still matched by erasure)."""
     return "reader:" + hashlib.sha256(reader_id.encode("utf-8")).hexdigest()[:20]
 
 
@@ -58,7 +64,7 @@ def file_report(
     if len(legal_ground) > 500 or len(contact) > 500:
         field = "legal_ground" if len(legal_ground) > 500 else "contact"
         raise InputError(f"{field} is longer than 500 characters", field=field)
-    report = report_comment(session, comment_id, reader_pseudonym(reader_id), category)
+    report = report_comment(session, comment_id, reader_pseudonym(session, reader_id), category)
     session.add(
         ReportNotice(
             report_id=report.id,

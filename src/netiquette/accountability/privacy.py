@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
-from netiquette.accountability.notices import reader_pseudonym
+from netiquette.accountability.notices import legacy_reader_pseudonym, reader_pseudonym
 from netiquette.accountability.pseudonyms import installation_key, keyed_digest
 from netiquette.accountability.sor import render
 from netiquette.review.audit import record_event
@@ -148,7 +148,11 @@ def erase_author(
                 appeal.outcome_reason = ""
                 out.notes += 1
     # Their own reports of other comments: what they wrote, and how to reach them.
-    reporters = {author_id, reader_pseudonym(author_id)}
+    reporters = {
+        author_id,
+        reader_pseudonym(session, author_id),
+        legacy_reader_pseudonym(author_id),
+    }
     for report, notice in session.execute(
         select(Report, ReportNotice)
         .outerjoin(ReportNotice, ReportNotice.report_id == Report.id)

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from netiquette.accountability.notices import reader_pseudonym
 from netiquette.errors import InputError, NetiquetteError, NotFoundError
 from netiquette.review.intake import NewComment
 from netiquette.review.queries import public_thread
@@ -157,7 +158,8 @@ async def demo_report(comment_id: str, request: Request, ctx: Ctx) -> Response:
     if not _READER.match(reader) or not csrf_ok(_reader_csrf(reader), str(form.get("csrf", ""))):
         raise InputError("the form is stale; reload the page", field="csrf")
     with ctx.db.session() as session:
-        report_comment(session, comment_id, _author_id(reader), str(form.get("reason", ""))[:500])
+        reporter = reader_pseudonym(session, _author_id(reader))  # no raw id in the chain
+        report_comment(session, comment_id, reporter, str(form.get("reason", ""))[:500])
         found = session.get(Comment, comment_id)
         article_id = found.article_id if found else ""
     return RedirectResponse(
