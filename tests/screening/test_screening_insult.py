@@ -179,3 +179,21 @@ def test_reported_insults_go_to_a_human_not_rejected(text: str) -> None:
 )
 def test_insults_said_outright_stay_flagged(text: str) -> None:
     assert make_insult_rule(InsultConfig()).evaluate(ScreeningInput(text)).flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Geflüchtete sind keine Schmarotzer, sondern unsere Nachbarn.",
+        "Du bist doch kein Idiot, du hast einfach recht.",
+    ],
+)
+def test_a_denied_label_is_not_an_insult(text: str) -> None:
+    result = make_insult_rule(InsultConfig()).evaluate(ScreeningInput(text))
+    assert not result.flag
+    assert result.score is not None and 0 < result.score < 0.7
+
+
+def test_not_only_an_insult_is_still_one() -> None:
+    text = "Der ist nicht nur ein Idiot, sondern auch gefährlich."
+    assert make_insult_rule(InsultConfig()).evaluate(ScreeningInput(text)).flag

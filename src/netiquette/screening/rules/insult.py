@@ -166,6 +166,9 @@ class InsultRule:
         elif reported(text, start, end):
             score *= self.config.quoted_factor
             why += " (reported speech)"
+        elif negated(text, start):
+            score *= self.config.quoted_factor
+            why += " (negated)"
         return _Hit(start, end, round(score, 4), why)
 
 
@@ -183,6 +186,21 @@ _REPORTED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?]\s")
+
+
+# "X sind keine …", "du bist kein …", "ist doch kein …": the label is denied, not given.
+_NEGATED = re.compile(
+    r"\b(?:bin|bist|ist|sind|seid|war|waren|wäre|wären|sei)\s+(?:(?:doch|ja|auch|aber|gar|"
+    r"überhaupt|eben|wirklich|sicher|bestimmt)\s+)*(?:kein|keine|keiner|keinen|nicht)\s+"
+    r"(?:(?:ein|eine|einen|so|solche[rn]?|\w+e[rns]?)\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def negated(text: str, start: int) -> bool:
+    """Is the word at ``start`` the object of a denial in the same clause ("sind keine …")?"""
+    before = re.split(r"[,.;:!?]", text[max(0, start - 60) : start])[-1]
+    return _NEGATED.search(before) is not None
 
 
 def reported(text: str, start: int, end: int | None = None) -> bool:
