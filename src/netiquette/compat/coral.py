@@ -43,7 +43,7 @@ from sqlalchemy import select
 
 from netiquette.compat.fetch import StoryArticles
 from netiquette.errors import InputError
-from netiquette.review.intake import Intake, NewComment
+from netiquette.review.intake import CONTROL, Intake, NewComment
 from netiquette.store.models import Comment, Decision, Screening
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,6 @@ FLAG_REASONS: dict[str, str] = {
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,120}$")
 # C0/C1 control characters other than tab, newline and carriage return; lone surrogates (what
 # the intake refuses, and NUL, which PostgreSQL cannot store).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: Longest id netiquette stores (author, comment and article ids, actors).
 MAX_ID_CHARS = 200
@@ -128,7 +127,7 @@ def clean_text(text: str) -> str:
     Removing (not replacing by a space) keeps ``Voll\x00idiot`` or ``Voll\x85idiot`` one word
     for the screening, as it is one word on the reader's screen.
     """
-    return _CONTROL.sub("", text.replace("\x0c", " "))
+    return CONTROL.sub("", text.replace("\x0c", " "))
 
 
 def bounded_id(value: str, limit: int = MAX_ID_CHARS) -> str:
@@ -185,7 +184,7 @@ def parse_request(raw: Any) -> CoralRequest:
     tenant_id = _id(body, "tenantID", "tenantID")
     assert author_id is not None and story_id is not None and tenant_id is not None
     story_url = _str(story, "url", "story.url", required=False)
-    if story_url is not None and (len(story_url) > MAX_URL_CHARS or _CONTROL.search(story_url)):
+    if story_url is not None and (len(story_url) > MAX_URL_CHARS or CONTROL.search(story_url)):
         story_url = None  # not a URL worth fetching; screened without the article
     domain = _str(body, "tenantDomain", "tenantDomain", required=False)
     return CoralRequest(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from netiquette.screening.base import (
 )
 from netiquette.web.context import AppContext
 from tests.conftest import ADMIN_PASSWORD, CMS, IN_CI, make_context, post_article
+from tests.servers import free_port
 
 SWEAR_WORDS = re.compile(r"Vollpfosten|Idiot(?:en)?|Dummkopf", re.IGNORECASE)
 MODERATOR_PASSWORD = "moderator-password-1"
@@ -154,13 +154,6 @@ class LiveServer:
     ctx: AppContext
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """uvicorn in a background thread on a temp SQLite database, with article ``a1``."""
@@ -168,7 +161,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
     ctx = workspace_context(f"sqlite:///{tmp_path / 'live.db'}")
     app = create_app(context=ctx)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
