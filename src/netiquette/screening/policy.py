@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from netiquette.errors import ConfigError
 from netiquette.screening.base import HOUSE_RULES, Outcome, PolicyDecision, RuleResult
@@ -152,6 +152,32 @@ class ThresholdPolicy:
         self.config = config
         self.version = version_from_name(name)
         self.cite_only_rejecting = cite_only_rejecting
+        #: Where each rule's thresholds come from (shown with the effective policy).
+        self.threshold_sources: dict[str, str] = {
+            rule: "[policy] thresholds"
+            if rule in config.reject_thresholds or rule in config.approve_thresholds
+            else "default 0.7 / 0.3"
+            for rule in HOUSE_RULES
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """The policy as it decides: switches and the thresholds per house rule."""
+        cfg = self.config
+        return {
+            "version": self.version,
+            "auto_approve": cfg.auto_approve,
+            "auto_reject": cfg.auto_reject,
+            "require_all_rules_for_approve": cfg.require_all_rules_for_approve,
+            "thresholds": {
+                rule: {
+                    "approve_at_or_below": cfg.approve_threshold(rule),
+                    # 1.0 or above: no score reaches it; the rule never rejects on its own.
+                    "reject_at_or_above": cfg.reject_threshold(rule),
+                    "source": self.threshold_sources.get(rule, ""),
+                }
+                for rule in HOUSE_RULES
+            },
+        }
 
     def decide(self, results: Mapping[str, RuleResult]) -> PolicyDecision:
         """Approve, reject or send to review, with a queue priority and the rules cited."""
@@ -245,11 +271,20 @@ def model_thresholds(
 @register_policy(NAME_V2)
 def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> ThresholdPolicy:
     """Factory for the threshold policy with thresholds from the model metadata."""
+    from_model: set[str] = set()
+    in_file = set(config.reject_thresholds) | set(config.approve_thresholds)
     if config.thresholds_from_model:
         reject, approve = model_thresholds(config.model_dir, config.encoder_rules)
+        from_model = set(reject) | set(approve)
         config = replace(
             config,
             reject_thresholds={**reject, **config.reject_thresholds},
             approve_thresholds={**approve, **config.approve_thresholds},
         )
-    return ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True)
+    policy = ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True)
+    for rule in HOUSE_RULES:
+        if rule in in_file:
+            policy.threshold_sources[rule] = "[policy] thresholds"
+        elif rule in from_model:
+            policy.threshold_sources[rule] = f"model meta.json ({config.model_dir or 'shipped'})"
+    return policy
