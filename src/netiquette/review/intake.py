@@ -23,6 +23,7 @@ from netiquette.review.audit import record_event
 from netiquette.review.machine import RECEIVED, Actor, perform
 from netiquette.review.wait import Staffing, estimate_wait
 from netiquette.screening.base import ScreeningInput
+from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
 from netiquette.store.models import Article, Comment, Screening, utcnow
 
@@ -253,7 +254,7 @@ class Intake:
                     comment,
                     Actor("policy", "fallback"),
                     "queue",
-                    priority=100,
+                    priority=SCREENING_FAILED,  # the top of the queue: could be anything
                     screening_error=type(exc).__name__,  # the message may quote the text: logs only
                 )
                 comment.estimated_wait_seconds = estimate_wait(

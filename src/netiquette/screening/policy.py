@@ -32,9 +32,15 @@ without ``policy_thresholds`` (older ``meta.json``) falls back to the classifier
 (``ad_link``) use the TOML or the defaults. A rejection cites only the rules in their reject zone
 (the statement of reasons names what broke the house rules, not what merely looked doubtful).
 
-Priority (0–100, higher = more urgent) grows with the highest score and the number of rules that
-reject or are in doubt; a comment that would be rejected but is waiting for a human because
-``auto_reject`` is off gets a large bonus, so it leaves the queue (and the site) first.
+The queue priority of a comment sent to a human is its *harm level*
+(:mod:`netiquette.screening.harm`): threats (an ``aggression`` flag) first, then comments another
+rule would reject, flagged, in doubt, clean ones held because auto-approve is off, and comments
+only ``off_topic`` objects to last; oldest first within a level.
+
+Rules in ``review_only_rules`` (shipped: ``off_topic``) never reject on their own: a comment
+only they would reject goes to a human even with ``auto_reject`` on. Whether a comment strays
+from the article is a judgement a person makes; the model's mistakes there cost a reader's
+legitimate comment.
 """
 
 from __future__ import annotations
@@ -46,16 +52,13 @@ from typing import Any, Protocol, runtime_checkable
 
 from netiquette.errors import ConfigError
 from netiquette.screening.base import HOUSE_RULES, Outcome, PolicyDecision, RuleResult
+from netiquette.screening.harm import harm_priority
 from netiquette.screening.registry import register_policy, version_from_name
 
 NAME = "netiquette.policy.thresholds.v1"
 NAME_V2 = "netiquette.policy.thresholds.v2"
 DEFAULT_REJECT = 0.7
 DEFAULT_APPROVE = 0.3
-_PENDING_REJECT_BONUS = 30
-_PER_REJECTING_RULE = 10
-_PER_DOUBTFUL_RULE = 5
-_MAX_LOW_PRIORITY = 10
 
 
 @runtime_checkable
@@ -80,10 +83,20 @@ class ThresholdPolicyConfig:
     auto_approve: bool = True
     auto_reject: bool = False
     require_all_rules_for_approve: bool = False
+    # Rules that never reject on their own, whatever their score: a human decides.
+    review_only_rules: tuple[str, ...] = ("off_topic",)
     reject_thresholds: dict[str, float] = field(default_factory=lambda: _defaults(DEFAULT_REJECT))
     approve_thresholds: dict[str, float] = field(default_factory=lambda: _defaults(DEFAULT_APPROVE))
 
     def __post_init__(self) -> None:
+        for rule in self.review_only_rules:
+            if rule not in HOUSE_RULES:
+                raise ConfigError(
+                    f"[policy] review_only_rules: unknown house rule {rule!r} "
+                    f"(known: {', '.join(HOUSE_RULES)})",
+                    field="policy.review_only_rules",
+                    code="unknown_rule",
+                )
         for table in ("reject_thresholds", "approve_thresholds"):
             for rule, value in getattr(self, table).items():
                 if rule not in HOUSE_RULES:
@@ -168,6 +181,7 @@ class ThresholdPolicy:
             "auto_approve": cfg.auto_approve,
             "auto_reject": cfg.auto_reject,
             "require_all_rules_for_approve": cfg.require_all_rules_for_approve,
+            "review_only_rules": list(cfg.review_only_rules),
             "thresholds": {
                 rule: {
                     "approve_at_or_below": cfg.approve_threshold(rule),
@@ -185,38 +199,36 @@ class ThresholdPolicy:
         rejecting: list[str] = []
         doubtful: list[str] = []
         missing: list[str] = []
-        top = 0.0
         for rule in HOUSE_RULES:
             result = results.get(rule)
             if result is None or result.score is None:
                 missing.append(rule)
                 continue
-            top = max(top, result.score)
             if result.score >= cfg.reject_threshold(rule):
                 rejecting.append(rule)
             elif result.score > cfg.approve_threshold(rule):
                 doubtful.append(rule)
-        base = 50 * top + _PER_REJECTING_RULE * len(rejecting) + _PER_DOUBTFUL_RULE * len(doubtful)
+        harm = harm_priority(results, rejecting, doubtful)
         cited = tuple(r for r in HOUSE_RULES if r in rejecting or r in doubtful)
         if rejecting:
-            if cfg.auto_reject:
+            alone = all(r in cfg.review_only_rules for r in rejecting)
+            if cfg.auto_reject and not alone:
+                # A review-only rule is not a ground for an automatic rejection: not cited.
+                grounds = [r for r in rejecting if r not in cfg.review_only_rules]
                 if self.cite_only_rejecting:
-                    cited = tuple(r for r in HOUSE_RULES if r in rejecting)
-                return self._decision("reject", base, cited, f"rejected by {', '.join(rejecting)}")
+                    cited = tuple(r for r in HOUSE_RULES if r in grounds)
+                return self._decision("reject", harm, cited, f"rejected by {', '.join(grounds)}")
+            why = "a human decides these" if alone and cfg.auto_reject else "auto-reject is off"
             return self._decision(
-                "review",
-                base + _PENDING_REJECT_BONUS,
-                cited,
-                f"would be rejected by {', '.join(rejecting)}; auto-reject is off",
+                "review", harm, cited, f"would be rejected by {', '.join(rejecting)}; {why}"
             )
         if doubtful:
-            return self._decision("review", base, cited, f"in doubt: {', '.join(doubtful)}")
+            return self._decision("review", harm, cited, f"in doubt: {', '.join(doubtful)}")
         if missing and cfg.require_all_rules_for_approve:
             reason = f"not evaluated: {', '.join(missing)}"
-            return self._decision("review", min(base, _MAX_LOW_PRIORITY), (), reason)
+            return self._decision("review", harm, (), reason)
         if not cfg.auto_approve:
-            low = min(base, _MAX_LOW_PRIORITY)
-            return self._decision("review", low, (), "clean; auto-approve is off")
+            return self._decision("review", harm, (), "clean; auto-approve is off")
         return self._decision("approve", 0, (), "no house rule applies")
 
     def _decision(

@@ -19,6 +19,7 @@ from netiquette.review.queue import (
 )
 from netiquette.review.reports import resolve_reports
 from netiquette.screening.base import HOUSE_RULES
+from netiquette.screening.harm import harm_name
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
@@ -71,6 +72,7 @@ def queue_page(request: Request, user: User, ctx: Ctx) -> Response:
         ages=AGES,
         articles=articles_for_filter(ctx),
         flash=params.get("flash", ""),
+        harm_name=harm_name,
     )
 
 
