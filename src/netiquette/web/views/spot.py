@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import RedirectResponse, Response
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import NetiquetteError
 from netiquette.review.machine import Actor
 from netiquette.review.queue import counts
@@ -16,7 +17,6 @@ from netiquette.review.spotchecks import (
     record_check,
     sample_every,
 )
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import CheckedUser, User
@@ -53,7 +53,7 @@ def spot_page(request: Request, user: User, ctx: Ctx) -> Response:
 async def spot_verdict(
     decision_id: DecisionId, request: Request, user: CheckedUser, ctx: Ctx
 ) -> Response:
-    """Record "correct" or "wrong" (a wrong one is reversed through the state machine)."""
+    """Record "correct" or "wrong" (a wrong one is reversed by a decision of the moderator)."""
     form = await request.form()
     verdict, _, rule = str(form.get("verdict", "")).partition(":")
     try:
@@ -63,7 +63,8 @@ async def spot_verdict(
                 decision_id,
                 Actor(user.principal.kind, user.name),
                 verdict,
-                rules=[rule] if rule in HOUSE_RULES else [],
+                config=AccountabilityConfig.from_settings(ctx.settings),
+                rules=[rule] if rule else [],
             )
     except NetiquetteError as exc:
         from urllib.parse import quote
