@@ -23,14 +23,15 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.sor import appeal_deadline, latest_rejection
 from netiquette.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from netiquette.review.audit import record_event
-from netiquette.review.decide import UPHOLD, decide
+from netiquette.review.decide import MAX_NOTE_CHARS, UPHOLD, decide
 from netiquette.review.intake import text_hash, validate_text
 from netiquette.review.machine import REJECTED, Actor
 from netiquette.store.models import Appeal, Comment, utcnow
 
 OUTCOMES = ("upheld", "reversed")
 MAX_APPEAL_CHARS = 5000
-MAX_REASON_CHARS = 2000
+#: The reason for the commenter is a moderator's note on the decision: the one limit.
+MAX_REASON_CHARS = MAX_NOTE_CHARS
 
 
 def file_appeal(
