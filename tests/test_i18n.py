@@ -58,9 +58,7 @@ def test_there_are_german_and_english_catalogues() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_message_of_code_and_templates_is_translated(
-    lang: str, extracted: set[str]
-) -> None:
+def test_every_message_of_code_and_templates_is_translated(lang: str, extracted: set[str]) -> None:
     catalog = _catalog(lang)
     missing = sorted(extracted - set(catalog))
     assert missing == [], f"not in {lang} catalogue (run `make messages`): {missing[:10]}"
