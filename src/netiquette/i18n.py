@@ -157,20 +157,24 @@ def _translate_part(part: str, _: Callable[[str], str]) -> str:
     return part
 
 
-def fill_source_catalogue() -> int:
-    """Give every untranslated id of the English catalogue its own text; returns how many.
+def tidy_catalogues() -> int:
+    """After ``pybabel update``: fill the English catalogue, keep headers still; returns fills.
 
     English is the source language, so its translation of an id is the id itself unless an
     editor rewords it; filling them keeps "every id translated in every catalogue" checkable.
+    The creation date ``pybabel update`` stamps on every run is set back to the revision date,
+    so a catalogue changes only where its messages change (fewer merge conflicts).
     """
-    path = po_path(SOURCE)
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=SOURCE, domain=DOMAIN)
     filled = 0
-    for message in catalog:
-        if message.id and not message.string:
-            message.string = message.id
-            filled += 1
-    with path.open("wb") as fh:
-        write_po(fh, catalog, width=0, sort_by_file=True)
+    for lang in LANGUAGES:
+        path = po_path(lang)
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+        catalog.creation_date = catalog.revision_date
+        for message in catalog:
+            if lang == SOURCE and message.id and not message.string:
+                message.string = message.id
+                filled += 1
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=0, sort_by_file=True)
     return filled
