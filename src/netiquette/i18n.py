@@ -170,7 +170,9 @@ def tidy_catalogues() -> int:
         path = po_path(lang)
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=lang, domain=DOMAIN)
-        catalog.creation_date = catalog.revision_date
+        revised = catalog.revision_date
+        if isinstance(revised, datetime):
+            catalog.creation_date = revised
         for message in catalog:
             if lang == SOURCE and message.id and not message.string:
                 message.string = message.id
