@@ -22,9 +22,8 @@ from netiquette.i18n import (
     format_when,
     gettext,
     po_path,
-    translate_reason,
 )
-from netiquette.screening.reasons import ATOMS, TEMPLATES
+from netiquette.screening.reasons import ATOMS, TEMPLATES, translate_reason
 from netiquette.screening.rules import _ad_patterns, _aggression_patterns
 from netiquette.web.i18n import embed_catalogue
 
@@ -107,6 +106,9 @@ def test_reasons_show_in_the_moderators_language() -> None:
     assert translate_reason("refers to the article ('der Autor')", "de") == (
         "bezieht sich auf den Artikel ('der Autor')"
     )
+    # The comment's own words are never translated, even where they look like ours.
+    assert translate_reason("word: offer", "de") == "Wort: offer"
+    assert translate_reason("note: link", "de") == "note: link"
     # A text no catalogue knows (an old row, a model's own words) is shown unchanged.
     assert translate_reason("something new", "de") == "something new"
     assert all(gettext("de")(t) != t or "%(how)s" in t or "%(reason)s" in t for t in TEMPLATES)

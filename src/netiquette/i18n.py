@@ -15,7 +15,6 @@ the function.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -112,49 +111,6 @@ def format_when(value: datetime | None, lang: str, timezone: str, style: str = "
     else:
         text = format_datetime(value, style, tzinfo=tz, locale=lang)
     return f"{text} {format_datetime(value, 'z', tzinfo=tz, locale=lang)}"
-
-
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-@cache
-def _reason_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each parameterised reason id as a regex that reads its values back out of a reason."""
-    from netiquette.screening.reasons import TEMPLATES
-
-    patterns = []
-    for template in TEMPLATES:
-        parts = _PLACEHOLDER.split(template)
-        regex = "".join(
-            f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
-        )
-        patterns.append((template, re.compile(regex + r"\Z", re.DOTALL)))
-    return tuple(patterns)
-
-
-def translate_reason(reason: str, lang: str) -> str:
-    """A screening reason (stored in English, parts joined by ``"; "``) in ``lang``.
-
-    Reasons are stored and answered by the API in English, the source language; the workspace
-    shows them in the moderator's language. A part that is no catalogued reason (an old text, a
-    model's own words) is shown as it is.
-    """
-    if not reason:
-        return reason
-    _ = gettext(lang)
-    return "; ".join(_translate_part(part, _) for part in reason.split("; "))
-
-
-def _translate_part(part: str, _: Callable[[str], str]) -> str:
-    translated = _(part)
-    if translated != part or not part:
-        return translated
-    for template, pattern in _reason_patterns():
-        match = pattern.match(part)
-        if match:
-            values = {k: _translate_part(v, _) for k, v in match.groupdict().items()}
-            return _(template) % values
-    return part
 
 
 def tidy_catalogues() -> int:
