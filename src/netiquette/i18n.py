@@ -130,8 +130,13 @@ def tidy_catalogues() -> int:
         if isinstance(revised, datetime):
             catalog.creation_date = revised
         for message in catalog:
-            if lang == SOURCE and message.id and not message.string:
+            if lang != SOURCE or not message.id:
+                continue
+            if isinstance(message.id, str) and not message.string:
                 message.string = message.id
+                filled += 1
+            elif isinstance(message.id, tuple) and not any(message.string):
+                message.string = tuple(message.id)
                 filled += 1
         with path.open("wb") as fh:
             write_po(fh, catalog, width=0, sort_by_file=True)
