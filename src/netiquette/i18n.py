@@ -135,7 +135,7 @@ def tidy_catalogues() -> int:
             if isinstance(message.id, str) and not message.string:
                 message.string = message.id
                 filled += 1
-            elif isinstance(message.id, tuple) and not any(message.string):
+            elif isinstance(message.id, tuple) and not any(message.string or ()):
                 message.string = tuple(message.id)
                 filled += 1
         with path.open("wb") as fh:
