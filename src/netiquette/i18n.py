@@ -22,7 +22,7 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -81,7 +81,10 @@ def gettext(lang: str) -> Callable[[str], str]:
 
 def language_name(lang: str) -> str:
     """The language's own name for itself ("Deutsch", "English")."""
-    name = Locale.parse(lang).get_display_name(lang) or lang
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except (ValueError, UnknownLocaleError):  # a catalogue for a code CLDR does not know
+        return lang
     return name[:1].upper() + name[1:]
 
 
