@@ -21,6 +21,7 @@ from netiquette.screening.topicality import (
     TOPIC_FEATURES,
     TopicalityModel,
     article_actors,
+    article_roles,
     mentions_actor,
 )
 
@@ -86,12 +87,12 @@ def test_without_an_article_the_rule_is_not_evaluated(rule: OffTopicContextRule)
 
 
 def test_actors_of_the_article() -> None:
-    actors = article_actors(PENSIONS)
+    actors, roles = article_actors(PENSIONS), article_roles(PENSIONS)
     assert {"hollmann", "spd", "fdp"} <= actors
     assert "beiträge" not in actors  # an ordinary noun is not an actor
-    assert mentions_actor("Die SPD knickt wieder ein.", PENSIONS, actors)
-    assert mentions_actor("Der Bundestag wird das durchwinken.", PENSIONS, actors)
-    assert not mentions_actor("Der Trainer muss gehen.", PENSIONS, actors)
+    assert mentions_actor("Die SPD knickt wieder ein.", actors, roles)
+    assert mentions_actor("Der Bundestag wird das durchwinken.", actors, roles)
+    assert not mentions_actor("Der Trainer muss gehen.", actors, roles)
 
 
 def _bag_of_letters(texts: Sequence[str]) -> NDArray[np.float32]:

@@ -163,12 +163,19 @@ def article_actors(article_text: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def mentions_actor(comment: str, article_text: str, actors: frozenset[str]) -> bool:
-    """Does the comment name an actor of the article, or refer to one by its role?"""
+def article_roles(article_text: str) -> tuple[re.Pattern[str], ...]:
+    """The role patterns (government, party, club, …) the article has an actor for."""
+    return tuple(role for role in _ROLES if role.search(article_text))
+
+
+def mentions_actor(
+    comment: str, actors: frozenset[str], roles: tuple[re.Pattern[str], ...]
+) -> bool:
+    """Does the comment name one of ``actors`` or refer to one of the article's ``roles``?"""
     words = {w.lower() for w in re.findall(r"[\wäöüßÄÖÜ-]+", comment)}
     if words & actors:
         return True
-    return any(role.search(comment) and role.search(article_text) for role in _ROLES)
+    return any(role.search(comment) for role in roles)
 
 
 def talks_about_discussion_or_article(comment: str) -> bool:
@@ -226,11 +233,11 @@ class TopicalityModel:
             ctx_dist = self.area_distribution(self.embed(contexts))
             com_dist = self.area_distribution(vectors)
             same = (com_dist @ ctx_dist.T).max(axis=1)
-        actors = article_actors(article_text)
+        actors, roles = article_actors(article_text), article_roles(article_text)
         extra = [
             [
                 float(same[i]),
-                float(mentions_actor(c, article_text, actors)),
+                float(mentions_actor(c, actors, roles)),
                 float(bool(_DISCUSSION.search(c))),
                 float(bool(_ARTICLE_REFERENCE.search(c))),
             ]
@@ -267,6 +274,7 @@ __all__ = [
     "Embed",
     "TopicalityModel",
     "article_actors",
+    "article_roles",
     "mentions_actor",
     "talks_about_discussion_or_article",
 ]
