@@ -167,3 +167,19 @@ def test_statements_of_reasons_are_worded_by_the_catalogues_in_the_site_zone(
     assert re.search(
         r"Entschieden: automatisch, ohne menschliche Prüfung, am \d\d\.\d\d\.\d{4}\.", text["de"]
     )
+
+
+def test_dashboard_days_are_the_sites_days_even_when_the_clocks_change() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from netiquette.review.stats import DateRange
+
+    berlin = ZoneInfo("Europe/Berlin")
+    # 30 March 2025: clocks go forward, the day has 23 hours; it starts at 23:00 UTC.
+    spring = DateRange(date(2025, 3, 29), date(2025, 3, 31), berlin)
+    assert spring.start == datetime(2025, 3, 28, 23, tzinfo=UTC)
+    assert spring.end == datetime(2025, 3, 31, 22, tzinfo=UTC)
+    assert spring.hours == 24 + 23 + 24
+    assert [s.stop - s.start for s in spring.day_hours()] == [24, 23, 24]
+    assert DateRange(date(2025, 1, 1), date(2025, 1, 1)).hours == 24  # UTC by default
