@@ -6,6 +6,7 @@ import pytest
 
 from netiquette.errors import ConfigError
 from netiquette.screening.base import HOUSE_RULES, RuleResult
+from netiquette.screening.pipeline import shipped_house_rules
 from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.screening.registry import get_component
 
@@ -93,8 +94,9 @@ def test_per_rule_thresholds() -> None:
 
 
 def test_unknown_rule_in_thresholds_is_a_config_error() -> None:
+    # The policy learns the site's rules when the pipeline is built.
     with pytest.raises(ConfigError, match="insults") as info:
-        ThresholdPolicyConfig(reject_thresholds={"insults": 0.5})
+        policy(reject_thresholds={"insults": 0.5}).check_house_rules(shipped_house_rules())
     assert info.value.field == "policy.reject_thresholds.insults"
 
 
