@@ -55,7 +55,9 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     intake = Intake(
         db, pipeline, settings.max_comment_chars, settings.default_wait_seconds, staffing
     )
-    return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
+    return AppContext(
+        settings=settings, db=db, pipeline=pipeline, intake=intake, house_rules=pipeline.house_rules
+    )
 
 
 def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:

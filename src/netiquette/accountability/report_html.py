@@ -14,7 +14,6 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from netiquette.accountability.transparency import TransparencyReport
-from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 COLORS = ("#3b6ea5", "#e0a030", "#9a9a9a")
@@ -199,10 +198,18 @@ def vertical_bars(
     return chart
 
 
+def rule_labels(report: TransparencyReport, lang: str) -> dict[str, str]:
+    """Each counted rule's label in ``lang`` (its key if the report has no label for it)."""
+    return {
+        rule: report.rule_labels.get(rule, {}).get(lang) or rule
+        for rule in report.rejections_by_rule
+    }
+
+
 def charts(report: TransparencyReport, lang: str) -> list[SvgChart]:
     """The report's charts in ``lang``."""
     w = WORDS.get(lang, WORDS["de"])
-    rule_names = HOUSE_RULE_LABELS_EN if lang == "en" else HOUSE_RULE_LABELS_DE
+    rule_names = rule_labels(report, lang)
     days = report.per_day
     by_rule = report.rejections_by_rule
     return [
@@ -215,7 +222,7 @@ def charts(report: TransparencyReport, lang: str) -> list[SvgChart]:
         horizontal_bars(
             w["by_rule"],
             [w["automatic"], w["human"]],
-            [(rule_names[r], [by_rule[r]["automatic"], by_rule[r]["human"]]) for r in HOUSE_RULES],
+            [(rule_names[r], [by_rule[r]["automatic"], by_rule[r]["human"]]) for r in by_rule],
         ),
         horizontal_bars(
             w["outcomes"],
@@ -261,8 +268,8 @@ def template_values(report: TransparencyReport, lang: str) -> dict[str, Any]:
         "r": report.to_dict(),
         "charts": charts(report, lang),
         "w": WORDS.get(lang, WORDS["de"]),
-        "rule_names": HOUSE_RULE_LABELS_EN if lang == "en" else HOUSE_RULE_LABELS_DE,
-        "rule_order": HOUSE_RULES,
+        "rule_names": rule_labels(report, lang),
+        "rule_order": list(report.rejections_by_rule),
         "duration": duration,
         "percent": percent,
     }

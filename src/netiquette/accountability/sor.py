@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError, NotFoundError
 from netiquette.review.audit import record_event
-from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import (
     Comment,
     Decision,
@@ -34,18 +34,25 @@ from netiquette.store.models import (
     StatementOfReasons,
     utcnow,
 )
-from netiquette.web.i18n import RULE_DESCRIPTIONS
 
-#: The DSA category each house rule falls under (the first cited rule gives ``category``).
-CATEGORY_OF_RULE = {
-    "aggression": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "insult": "STATEMENT_CATEGORY_CYBER_VIOLENCE",
-    "insinuation": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "ad_link": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-    "off_topic": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
-}
 MAX_QUOTES = 5
 _PUID_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
+
+
+def category_of(rule: str, config: AccountabilityConfig) -> str:
+    """The DSA category of a rejection under ``rule`` (from its spec).
+
+    A rule cited in an old decision but since disabled falls under ``OTHER_VIOLATION_TC``
+    (a breach of the terms): the statement must still be complete.
+    """
+    spec = config.house_rules.get(rule)
+    return spec.dsa_category if spec is not None else "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+
+
+def cited_rules(decision: Decision, config: AccountabilityConfig) -> list[str]:
+    """The rules a rejection cites: the site's in site order, then any since disabled."""
+    ours = config.house_rules.ordered(decision.rules)
+    return ours + [r for r in dict.fromkeys(decision.rules) if r not in ours]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +64,13 @@ class Source:
     illegal_notice: bool
 
 
-def rule_descriptions(session: Session, lang: str) -> dict[str, str]:
-    """Each house rule in one sentence, in the newsroom's current wording."""
-    out = dict(RULE_DESCRIPTIONS.get(lang, RULE_DESCRIPTIONS["de"]))
+def rule_descriptions(session: Session, lang: str, house_rules: HouseRules) -> dict[str, str]:
+    """Each house rule in one sentence, in the newsroom's current wording.
+
+    The wording is the rule's spec (screening TOML) unless an admin rewrote it in the
+    workspace (``/moderate/admin/rules``), which wins.
+    """
+    out = {spec.key: spec.description_for(lang) for spec in house_rules}
     for row in session.scalars(select(HouseRuleText)):
         text = row.description_en if lang == "en" else row.description_de
         if row.rule in out and text.strip():
@@ -135,6 +146,7 @@ def _texts(
     config: AccountabilityConfig,
 ) -> tuple[str, str]:
     zone = config.zone
+    labels = {lang: {r: config.house_rules.label(r, lang) for r in rules} for lang in ("de", "en")}
     posted = comment.received_at.astimezone(zone)
     decided = decision.created_at.astimezone(zone)
     deadline = appeal_deadline(decision, config).astimezone(zone).date()
@@ -148,12 +160,12 @@ def _texts(
     ]
     for rule in rules:
         de.append(
-            f"Grund: Er verstößt gegen unsere Hausregel „{HOUSE_RULE_LABELS_DE[rule]}“ – "
-            f"{descriptions['de'][rule]}"
+            f"Grund: Er verstößt gegen unsere Hausregel „{labels['de'][rule]}“ – "
+            f"{descriptions['de'].get(rule, '')}"
         )
         en.append(
-            f"Reason: it breaks our house rule “{HOUSE_RULE_LABELS_EN[rule]}” – "
-            f"{descriptions['en'][rule]}"
+            f"Reason: it breaks our house rule “{labels['en'][rule]}” – "
+            f"{descriptions['en'].get(rule, '')}"
         )
     if statement.illegal_legal_ground:
         ground, why = statement.illegal_legal_ground, statement.illegal_explanation or ""
@@ -207,8 +219,13 @@ def _dsa(
     config: AccountabilityConfig,
 ) -> dict[str, Any]:
     zone = config.zone
-    labels = [f"{HOUSE_RULE_LABELS_EN[r]} ({r})" for r in rules]
-    categories = list(dict.fromkeys(CATEGORY_OF_RULE[r] for r in rules))
+    english = {r: config.house_rules.label(r, "en") for r in rules}
+    labels = [f"{english[r]} ({r})" for r in rules]
+    # A rejection cites at least one rule (the state machine refuses one without); rows from
+    # before that check fall under "other violation of the terms".
+    categories = list(dict.fromkeys(category_of(r, config) for r in rules)) or [
+        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+    ]
     who = (
         f"automatically by the decision policy {decision.policy_version or ''}".rstrip()
         if decision.automated
@@ -256,7 +273,9 @@ def _dsa(
         out["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
         out["incompatible_content_ground"] = _clip("House rules: " + "; ".join(labels), 500)
         out["incompatible_content_explanation"] = _clip(
-            " ".join(f"{HOUSE_RULE_LABELS_EN[r]}: {descriptions[r]}" for r in rules), 2000
+            " ".join(f"{english[r]}: {descriptions.get(r, '')}".strip() for r in rules)
+            or "The comment breaks the publisher's house rules.",
+            2000,
         )
     if config.house_rules_url:
         out["decision_ground_reference_url"] = config.house_rules_url[:500]
@@ -270,8 +289,10 @@ def render(
     decision = session.get(Decision, statement.decision_id)
     comment = session.get(Comment, statement.comment_id)
     assert decision is not None and comment is not None
-    rules = [r for r in HOUSE_RULES if r in decision.rules] or ["off_topic"]
-    descriptions = {lang: rule_descriptions(session, lang) for lang in ("de", "en")}
+    rules = cited_rules(decision, config)
+    descriptions = {
+        lang: rule_descriptions(session, lang, config.house_rules) for lang in ("de", "en")
+    }
     evidence = [] if comment.text_removed_at else _evidence(session, comment, rules)
     source = _source(session, comment, decision.created_at)
     detected = decision.automated or bool(_flagged(session, comment) & set(rules))
@@ -347,7 +368,14 @@ def mark_illegal(
         )
     legal_ground, explanation = legal_ground.strip(), explanation.strip()
     if not legal_ground:
-        raise InputError("legal_ground is empty (e.g. '§ 185 StGB')", field="legal_ground")
+        # The cited rules' default legal grounds (spec key legal_ground), e.g. § 185 StGB.
+        defaults = (config.house_rules.get(r) for r in cited_rules(decision, config))
+        legal_ground = "; ".join(s.legal_ground for s in defaults if s and s.legal_ground)
+    if not legal_ground:
+        raise InputError(
+            "legal_ground is empty and the cited house rules name none (e.g. '§ 185 StGB')",
+            field="legal_ground",
+        )
     statement = statement_for(session, decision, config)
     statement.illegal_legal_ground = legal_ground[:500]
     statement.illegal_explanation = explanation[:2000]
@@ -383,9 +411,12 @@ def public_statement(
         "issued_at": statement.created_at.isoformat(),
         "restriction": "not_published",
         "house_rules": [
-            {"rule": r, "label": {"de": HOUSE_RULE_LABELS_DE[r], "en": HOUSE_RULE_LABELS_EN[r]}}
-            for r in HOUSE_RULES
-            if r in decision.rules
+            {
+                "rule": r,
+                "label": {lang: config.house_rules.label(r, lang) for lang in ("de", "en")},
+                "dsa_category": category_of(r, config),
+            }
+            for r in cited_rules(decision, config)
         ],
         "illegal": dsa["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT",
         "evidence": list(statement.evidence),

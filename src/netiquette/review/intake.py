@@ -281,6 +281,7 @@ class Intake:
                 Actor("policy", decision.policy_version),
                 _POLICY_ACTION[decision.outcome],
                 rules=list(decision.rules),
+                house_rules=getattr(self.pipeline, "house_rules", None),
                 priority=decision.priority,
                 policy_version=decision.policy_version,
                 model_versions=dict(result.model_versions),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from netiquette.errors import ConflictError, InputError, NotFoundError
 from netiquette.review.machine import Actor, perform
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Comment, Decision, SpotCheck, WorkspaceSetting, utcnow
 
 DEFAULT_EVERY = 10
@@ -112,6 +113,7 @@ def record_check(
     *,
     rules: list[str] | None = None,
     note: str = "",
+    house_rules: HouseRules | None = None,
 ) -> SpotCheck:
     """Store a verdict on an automatic decision; "wrong" also reverses the decision."""
     if verdict not in VERDICTS:
@@ -137,6 +139,7 @@ def record_check(
             opposite,
             rules=rules or [],
             note=note or f"spot check: automatic {decision.action} was wrong",
+            house_rules=house_rules,
         )
     check = SpotCheck(
         decision_id=decision.id,

@@ -19,8 +19,11 @@ that speaks about rules (review, accountability, compat, web); nothing re-reads 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any, NoReturn
 
 from netiquette.accountability.dsa import CATEGORIES as DSA_CATEGORIES
@@ -279,6 +282,18 @@ def merge_configs(shipped: Mapping[str, Any], site: Mapping[str, Any]) -> dict[s
     return merged
 
 
+@lru_cache(maxsize=1)
+def shipped_house_rules() -> HouseRules:
+    """The shipped five (``netiquette/config/screening.toml``), for code without a site config.
+
+    Tests and tools that build a pipeline or a config object by hand get these; the app, the
+    CLI and the pipeline use the site's own set.
+    """
+    path = resources.files("netiquette") / "config" / "screening.toml"
+    config = tomllib.loads(path.read_text(encoding="utf-8"))
+    return house_rules_from_config(config, source="screening.toml")
+
+
 __all__ = [
     "MAX_RULES",
     "REQUIRED_LANGUAGES",
@@ -287,5 +302,6 @@ __all__ = [
     "RuleSpec",
     "house_rules_from_config",
     "merge_configs",
+    "shipped_house_rules",
     "spec_from_section",
 ]

@@ -28,7 +28,12 @@ from netiquette.screening.base import (
     ScreeningInput,
     ScreeningResult,
 )
-from netiquette.screening.houserules import HouseRules, RuleSpec, house_rules_from_config
+from netiquette.screening.houserules import (
+    HouseRules,
+    RuleSpec,
+    house_rules_from_config,
+    shipped_house_rules,
+)
 from netiquette.screening.houserules import merge_configs as merge_configs
 from netiquette.screening.policy import NAME as DEFAULT_POLICY
 from netiquette.screening.policy import DecisionPolicy
@@ -270,12 +275,6 @@ def load_house_rules(path: Path | None = None) -> HouseRules:
         component, values = _component_config(spec)
         build_config(component.config_type, values, section=f"rules.{spec.key}")
     return rules
-
-
-@lru_cache(maxsize=1)
-def shipped_house_rules() -> HouseRules:
-    """The shipped five, for code that builds a pipeline without a config (tests, tools)."""
-    return house_rules_from_config(read_config(), source="screening.toml")
 
 
 def load_pipeline(

@@ -2,7 +2,8 @@
 
 ``?lang=en`` (or ``de``) switches and is remembered in a cookie. Templates call ``t("key")``;
 a key missing from a language falls back to German, and a key missing from German is shown
-as itself, so a forgotten translation is visible rather than an error.
+as itself, so a forgotten translation is visible rather than an error. House rules' labels and
+descriptions are not here: they come from the rule specs (``HouseRules.label``).
 """
 
 from __future__ import annotations
@@ -11,31 +12,9 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
-from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
-
 LANGUAGES = ("de", "en")
 DEFAULT = "de"
 COOKIE = "nq_lang"
-
-RULE_LABELS = {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}
-
-#: What each house rule forbids, in one sentence (admins may reword it in the browser).
-RULE_DESCRIPTIONS = {
-    "de": {
-        "insinuation": "Unterstellt Personen oder Gruppen unbelegte Absichten oder Taten.",
-        "insult": "Beschimpft oder beleidigt Personen mit Schimpfwörtern.",
-        "aggression": "Droht, hetzt oder ruft zu Gewalt auf.",
-        "ad_link": "Wirbt für Produkte oder Dienste oder verlinkt Werbung.",
-        "off_topic": "Hat keinen Bezug zum Artikel oder zur Diskussion.",
-    },
-    "en": {
-        "insinuation": "Imputes unproven motives or deeds to people or groups.",
-        "insult": "Abuses or insults people with slurs or swear words.",
-        "aggression": "Threatens, incites or calls for violence.",
-        "ad_link": "Advertises products or services or links to advertising.",
-        "off_topic": "Has nothing to do with the article or the discussion.",
-    },
-}
 
 _DE: dict[str, str] = {
     "app": "netiquette · Moderation",
@@ -97,7 +76,7 @@ _DE: dict[str, str] = {
     "decide.flagged": "verletzt?",
     "decide.evidence": "Belege",
     "decide.approve": "Freigeben (a)",
-    "decide.reject": "Ablehnen (r, dann 1–5)",
+    "decide.reject": "Ablehnen (r, dann Nummer der Regel)",
     "decide.note": "Notiz (n)",
     "decide.undo": "Rückgängig (u)",
     "decide.taken": "Dieser Kommentar wird gerade bearbeitet von {who} (bis {until} UTC).",
@@ -125,7 +104,7 @@ _DE: dict[str, str] = {
     "keys.j": "nächster Kommentar",
     "keys.k": "vorheriger Kommentar",
     "keys.a": "freigeben",
-    "keys.r": "ablehnen, dann 1–5 für die Regel",
+    "keys.r": "ablehnen, dann die Nummer der Regel",
     "keys.n": "Notiz schreiben",
     "keys.u": "letzte Entscheidung zurücknehmen (10 s)",
     "keys.help": "diese Hilfe",
@@ -255,7 +234,7 @@ _EN: dict[str, str] = {
     "decide.flagged": "breach?",
     "decide.evidence": "Evidence",
     "decide.approve": "Approve (a)",
-    "decide.reject": "Reject (r, then 1–5)",
+    "decide.reject": "Reject (r, then the rule's number)",
     "decide.note": "Note (n)",
     "decide.undo": "Undo (u)",
     "decide.taken": "This comment is being handled by {who} (until {until} UTC).",
@@ -283,7 +262,7 @@ _EN: dict[str, str] = {
     "keys.j": "next comment",
     "keys.k": "previous comment",
     "keys.a": "approve",
-    "keys.r": "reject, then 1–5 for the rule",
+    "keys.r": "reject, then the rule's number",
     "keys.n": "write a note",
     "keys.u": "undo the last decision (10 s)",
     "keys.help": "this help",
@@ -374,13 +353,3 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
-
-
-def rule_label(rule: str, lang: str) -> str:
-    """The house rule's name in ``lang``."""
-    return RULE_LABELS.get(lang, HOUSE_RULE_LABELS_DE).get(rule, rule)
-
-
-def numbered_rules(lang: str) -> list[tuple[int, str, str]]:
-    """(key 1-5, rule, label) in HOUSE_RULES order, as moderators cite them."""
-    return [(i, rule, rule_label(rule, lang)) for i, rule in enumerate(HOUSE_RULES, start=1)]

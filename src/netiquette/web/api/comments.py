@@ -69,7 +69,7 @@ def get_comment(comment_id: str, _caller: Caller, ctx: Ctx, session: DbSession) 
 
 @router.post("/comments/{comment_id}/decision")
 def post_decision(
-    comment_id: str, body: DecisionBody, caller: Moderator, session: DbSession
+    comment_id: str, body: DecisionBody, caller: Moderator, session: DbSession, ctx: Ctx
 ) -> dict[str, Any]:
     """A moderator approves or rejects (or reverses an earlier decision)."""
     comment = session.get(Comment, comment_id)
@@ -91,6 +91,7 @@ def post_decision(
         expected_version=body.version,
         rules=body.rules,
         note=body.note,
+        house_rules=ctx.house_rules,
     )
     assert transition.decision is not None
     return {

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from netiquette.articles.store import ArticleIn
 from netiquette.review.intake import NewComment, validate_id
+from netiquette.screening.houserules import MAX_RULES
 
 
 class _In(BaseModel):
@@ -69,7 +70,8 @@ class DecisionBody(_In):
     """``POST /api/v1/comments/{id}/decision``."""
 
     action: Literal["approve", "reject"]
-    rules: list[str] = Field(default_factory=list, max_length=5)
+    # The site's rule keys (checked against its rule set when deciding); at most MAX_RULES.
+    rules: list[str] = Field(default_factory=list, max_length=MAX_RULES)
     note: str | None = Field(default=None, max_length=2000)
     version: int | None = None
 

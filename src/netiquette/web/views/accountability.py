@@ -76,7 +76,7 @@ APPEAL_WORDS = {
 
 
 def _config(ctx: Ctx) -> AccountabilityConfig:
-    return AccountabilityConfig.from_settings(ctx.settings)
+    return AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules)
 
 
 @router.get("/moderate/appeals")

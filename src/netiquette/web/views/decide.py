@@ -21,7 +21,7 @@ from netiquette.review.claims import Lease, claim, release, release_others, requ
 from netiquette.review.machine import UNDO_SECONDS, Actor, actions_for, perform
 from netiquette.review.queue import QueueFilter, first_free, neighbour
 from netiquette.review.reports import resolve_reports
-from netiquette.screening.base import HOUSE_RULES
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Comment, Decision, utcnow
 from netiquette.web.context import Ctx
 from netiquette.web.i18n import pick_language
@@ -84,7 +84,8 @@ def _panel(
     release_others(session, user.name, keep=comment_id)
     lease: Lease = claim(session, comment_id, user.name)
     actor = Actor(user.principal.kind, user.name)
-    texts = descriptions(session, lang)
+    rules: HouseRules = request.app.state.ctx.house_rules
+    texts = descriptions(session, lang, rules)
     values.update(
         case=case,
         comment=comment,
@@ -98,7 +99,7 @@ def _panel(
                 "description": texts.get(rule, ""),
                 **case.screening.get(rule, {"score": None, "flag": False, "evidence": []}),
             }
-            for rule in HOUSE_RULES
+            for rule in rules.keys
         ],
         prev=neighbour(session, f, comment, user.name, forward=False),
         next=neighbour(session, f, comment, user.name, forward=True),
@@ -157,8 +158,10 @@ async def decide(comment_id: str, request: Request, user: CheckedUser, ctx: Ctx)
         version = None
     actor = Actor(user.principal.kind, user.name)
     try:
-        if action not in ("approve", "reject") or (action == "reject" and rule not in HOUSE_RULES):
-            raise InputError("choose approve, or reject citing a house rule 1-5", field="choice")
+        if action not in ("approve", "reject") or (
+            action == "reject" and rule not in ctx.house_rules
+        ):
+            raise InputError("choose approve, or reject citing a house rule", field="choice")
         with ctx.db.session() as session:
             comment = session.get(Comment, comment_id)
             if comment is None:
@@ -172,6 +175,7 @@ async def decide(comment_id: str, request: Request, user: CheckedUser, ctx: Ctx)
                 expected_version=version,
                 rules=[rule] if rule else [],
                 note=note,
+                house_rules=ctx.house_rules,
             )
             resolve_reports(session, comment_id, user.principal.actor)
             release(session, comment_id, user.name)

@@ -18,7 +18,6 @@ from netiquette.review.queue import (
     list_comments,
 )
 from netiquette.review.reports import resolve_reports
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
@@ -88,7 +87,7 @@ async def bulk_confirm(request: Request, user: CheckedUser, ctx: Ctx) -> Respons
     f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
     action = str(form.get("action", ""))
     rule = str(form.get("reject_rule", ""))
-    if action not in ("approve", "reject") or (action == "reject" and rule not in HOUSE_RULES):
+    if action not in ("approve", "reject") or (action == "reject" and rule not in ctx.house_rules):
         raise InputError("choose approve, or reject with a house rule", field="action")
     ids = _bulk_ids([str(v) for v in form.getlist("ids")], ctx, f, form.get("all") == "1")
     if not ids:
@@ -111,7 +110,7 @@ async def bulk_decide(request: Request, user: CheckedUser, ctx: Ctx) -> Response
     form = await request.form()
     f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
     action, rule = str(form.get("action", "")), str(form.get("reject_rule", ""))
-    if action not in ("approve", "reject") or (action == "reject" and rule not in HOUSE_RULES):
+    if action not in ("approve", "reject") or (action == "reject" and rule not in ctx.house_rules):
         raise InputError("choose approve, or reject with a house rule", field="action")
     actor = Actor(user.principal.kind, user.name)
     done = skipped = 0
@@ -131,6 +130,7 @@ async def bulk_decide(request: Request, user: CheckedUser, ctx: Ctx) -> Response
                     expected_version=int(version),
                     rules=[rule] if action == "reject" else [],
                     note=str(form.get("note", ""))[:2000] or "bulk",
+                    house_rules=ctx.house_rules,
                 )
                 resolve_reports(session, comment_id, user.principal.actor)
             done += 1

@@ -10,8 +10,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from netiquette.screening.base import HOUSE_RULES
-from netiquette.web.i18n import COOKIE, numbered_rules, pick_language, rule_label, translator
+from netiquette.screening.houserules import HouseRules
+from netiquette.web.i18n import COOKIE, pick_language, translator
 from netiquette.web.views.sessions import WebUser
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,13 +55,15 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` in the request's language; remembers a ``?lang=`` choice."""
     lang = pick_language(request)
+    rules: HouseRules = request.app.state.ctx.house_rules
     page = env.get_template(template).render(
         request=request,
         lang=lang,
         t=translator(lang),
-        rule_label=lambda rule: rule_label(rule, lang),
-        numbered_rules=numbered_rules(lang),
-        house_rules=HOUSE_RULES,
+        # The site's rules (specs): labels, and keys 1-9 in workspace order.
+        rule_label=lambda rule: rules.label(rule, lang),
+        numbered_rules=rules.numbered(lang),
+        house_rules=list(rules.keys),
         user=user,
         csrf=user.csrf_token if user else values.pop("csrf", ""),
         **values,

@@ -16,7 +16,6 @@ from netiquette.review.spotchecks import (
     record_check,
     sample_every,
 )
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import CheckedUser, User
@@ -63,7 +62,8 @@ async def spot_verdict(
                 decision_id,
                 Actor(user.principal.kind, user.name),
                 verdict,
-                rules=[rule] if rule in HOUSE_RULES else [],
+                rules=[rule] if rule in ctx.house_rules else [],
+                house_rules=ctx.house_rules,
             )
     except NetiquetteError as exc:
         from urllib.parse import quote
