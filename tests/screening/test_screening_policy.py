@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from netiquette.errors import ConfigError
-from netiquette.screening.base import HOUSE_RULES, RuleResult
-from netiquette.screening.pipeline import shipped_house_rules
+from netiquette.screening.base import RuleResult
+from netiquette.screening.houserules import shipped_house_rules
 from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.screening.registry import get_component
+
+HOUSE_RULES = shipped_house_rules().keys  # the shipped five
 
 
 def results(**scores: float | None) -> dict[str, RuleResult]:

@@ -11,25 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-#: The five house rules of the comment policy, in the order the newsroom lists them.
-HOUSE_RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")
-
-#: German names moderators and commenters see.
-HOUSE_RULE_LABELS_DE: dict[str, str] = {
-    "insinuation": "Unterstellung",
-    "insult": "Schimpfwort",
-    "aggression": "Aggressive Formulierung",
-    "ad_link": "Werbe-Link",
-    "off_topic": "Kein Bezug zum Artikel",
-}
-HOUSE_RULE_LABELS_EN: dict[str, str] = {
-    "insinuation": "Insinuation",
-    "insult": "Insult",
-    "aggression": "Aggressive language",
-    "ad_link": "Advertising / spam link",
-    "off_topic": "Off-topic",
-}
-
 Outcome = Literal["approve", "reject", "review"]
 
 

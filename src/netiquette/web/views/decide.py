@@ -92,7 +92,7 @@ def _panel(
         lease=lease,
         mine=lease.held_by(user.name),
         actions=sorted(actions_for(actor, comment.state) - {"undo"}),
-        segments=segments(comment.text, evidence_spans(case.screening)),
+        segments=segments(comment.text, evidence_spans(case.screening), rules.keys),
         rule_rows=[
             {
                 "rule": rule,
