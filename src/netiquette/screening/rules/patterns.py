@@ -9,8 +9,12 @@ A site declares a rule without code::
     ...
 
 Every match of every pattern is an evidence span (offsets into the original comment); a comment
-with at least one match gets ``score`` (default 1.0, in the reject zone of the default policy
-thresholds) and is flagged; one without gets 0.0. The patterns are compiled once, when the
+with at least one match is flagged and gets ``score``, one without gets 0.0. The default score,
+0.5, lies between the policy's default thresholds (approve ≤ 0.3, reject ≥ 0.7): a match sends
+the comment to a human, who cites the rule. Nobody has measured a new rule's patterns, so they
+do not reject on their own; a site that has checked them on its own comments sets
+``score = 1.0`` (rejected automatically where ``auto_reject`` is on) or tunes the rule's
+thresholds under ``[policy.reject_thresholds]``. The patterns are compiled once, when the
 pipeline is built; an invalid one is a start-up error naming the rule and the pattern (``E113``).
 
 Patterns run on the comment as written (Python ``re`` syntax; add ``(?i)`` for case-insensitive
@@ -44,7 +48,7 @@ class PatternsConfig:
 
     house_rule: str = ""
     patterns: tuple[str, ...] = ()
-    score: float = 1.0
+    score: float = 0.5
     reason: str = "pattern matched"
     max_chars: int = 10_000
 

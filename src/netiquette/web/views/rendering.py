@@ -64,6 +64,7 @@ def render(
         rule_label=lambda rule: rules.label(rule, lang),
         numbered_rules=rules.numbered(lang),
         house_rules=list(rules.keys),
+        rule_number=lambda rule: spec.workspace_key if (spec := rules.get(rule)) else "",
         user=user,
         csrf=user.csrf_token if user else values.pop("csrf", ""),
         **values,
