@@ -83,10 +83,10 @@ class HouseRules:
                 f"[rules.{specs[MAX_RULES].key}] a site has at most {MAX_RULES} house rules "
                 "(the workspace cites them with the keys 1-9); disable one with enabled = false",
                 field=f"rules.{specs[MAX_RULES].key}",
-                code="E112",
+                code="invalid_rule",
             )
         if not specs:
-            raise ConfigError("no house rule is enabled", field="rules", code="E112")
+            raise ConfigError("no house rule is enabled", field="rules", code="invalid_rule")
         self._specs = tuple(specs)
         #: Rules declared but switched off (``enabled = false``): config may still name them.
         self.disabled = tuple(disabled)
@@ -151,7 +151,9 @@ class HouseRules:
 
 
 def _fail(key: str, name: str, message: str) -> ConfigError:
-    return ConfigError(f"[rules.{key}] {name}: {message}", field=f"rules.{key}.{name}", code="E112")
+    return ConfigError(
+        f"[rules.{key}] {name}: {message}", field=f"rules.{key}.{name}", code="invalid_rule"
+    )
 
 
 def _texts(key: str, name: str, value: Any) -> dict[str, str]:
@@ -182,7 +184,7 @@ def spec_from_section(key: str, section: Mapping[str, Any], workspace_key: int) 
         raise ConfigError(
             f"[rules.{key}] a rule key is lower case letters, digits and _ (at most 40)",
             field=f"rules.{key}",
-            code="E112",
+            code="invalid_rule",
         )
     values = dict(section)
     values.pop("enabled", None)
@@ -191,7 +193,7 @@ def spec_from_section(key: str, section: Mapping[str, Any], workspace_key: int) 
         raise ConfigError(
             f"[rules.{key}] needs a 'component' naming a registered component",
             field=f"rules.{key}.component",
-            code="E101",
+            code="unknown_component",
         )
     category = values.pop("dsa_category", None)
     if category is None:
@@ -229,12 +231,16 @@ def house_rules_from_config(config: Mapping[str, Any], *, source: str = "config"
     """The enabled rules of a parsed (merged) screening config, checked, in order."""
     sections = config.get("rules", {})
     if not isinstance(sections, Mapping):
-        raise ConfigError(f"{source}: [rules] must be a table", field="rules", code="E103")
+        raise ConfigError(
+            f"{source}: [rules] must be a table", field="rules", code="wrong_config_type"
+        )
     specs: list[RuleSpec] = []
     disabled: list[str] = []
     for key, section in sections.items():
         if not isinstance(section, Mapping):
-            raise ConfigError(f"[rules.{key}] must be a table", field=f"rules.{key}", code="E103")
+            raise ConfigError(
+                f"[rules.{key}] must be a table", field=f"rules.{key}", code="wrong_config_type"
+            )
         enabled = section.get("enabled", True)
         if not isinstance(enabled, bool):
             raise _fail(key, "enabled", f"must be true or false, got {enabled!r}")
@@ -257,10 +263,12 @@ def merge_configs(shipped: Mapping[str, Any], site: Mapping[str, Any]) -> dict[s
     rules: dict[str, Any] = {k: dict(v) for k, v in dict(shipped.get("rules", {})).items()}
     site_rules = site.get("rules", {})
     if not isinstance(site_rules, Mapping):
-        raise ConfigError("[rules] must be a table", field="rules", code="E103")
+        raise ConfigError("[rules] must be a table", field="rules", code="wrong_config_type")
     for key, section in site_rules.items():
         if not isinstance(section, Mapping):
-            raise ConfigError(f"[rules.{key}] must be a table", field=f"rules.{key}", code="E103")
+            raise ConfigError(
+                f"[rules.{key}] must be a table", field=f"rules.{key}", code="wrong_config_type"
+            )
         base = rules.get(key, {})
         if "component" in section and section["component"] != base.get("component"):
             base = {k: v for k, v in base.items() if k in SPEC_KEYS}

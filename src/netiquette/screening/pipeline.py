@@ -56,13 +56,13 @@ class Pipeline:
             if name not in self.house_rules:
                 raise ConfigError(
                     f"unknown house rule {name!r} (known: {', '.join(self.house_rules.keys)})",
-                    code="E107",
+                    code="unknown_rule",
                 )
             if rule.name != name:
                 raise ConfigError(
                     f"component for [rules.{name}] produces {rule.name!r}, not {name!r}",
                     field=f"rules.{name}.component",
-                    code="E107",
+                    code="unknown_rule",
                 )
         self.rules: dict[str, HouseRule] = {
             n: rules[n] for n in self.house_rules.keys if n in rules
@@ -80,18 +80,20 @@ class Pipeline:
                 raise ConfigError(
                     f"{source}: unknown section [{key}] (known: {', '.join(_TOP_LEVEL)})",
                     field=key,
-                    code="E102",
+                    code="unknown_config_key",
                 )
         house_rules = house_rules_from_config(config, source=source)
         rules: dict[str, HouseRule] = {}
         for spec in house_rules:
             built = build_rule(spec)
             if not isinstance(built, HouseRule):
-                raise ConfigError(f"[rules.{spec.key}] component is not a house rule", code="E107")
+                raise ConfigError(
+                    f"[rules.{spec.key}] component is not a house rule", code="unknown_rule"
+                )
             rules[spec.key] = built
         policy = _build(config.get("policy", {}), "policy", "policy", default=DEFAULT_POLICY)
         if not isinstance(policy, DecisionPolicy):
-            raise ConfigError("[policy] component is not a decision policy", code="E107")
+            raise ConfigError("[policy] component is not a decision policy", code="unknown_rule")
         return cls(rules, policy, house_rules)
 
     @property
@@ -165,7 +167,7 @@ def _component_config(spec: RuleSpec) -> tuple[Component, dict[str, Any]]:
             raise ConfigError(
                 f"[rules.{spec.key}] 'house_rule' is set by netiquette (the section's name)",
                 field=f"rules.{spec.key}.house_rule",
-                code="E102",
+                code="unknown_config_key",
             )
         values["house_rule"] = spec.key
     return component, values
@@ -218,14 +220,14 @@ def _valid(name: str, result: RuleResult) -> RuleResult:
 
 def _build(section: Any, where: str, kind: Any, *, default: str | None) -> Any:
     if not isinstance(section, Mapping):
-        raise ConfigError(f"[{where}] must be a table", field=where, code="E103")
+        raise ConfigError(f"[{where}] must be a table", field=where, code="wrong_config_type")
     values = dict(section)
     component = values.pop("component", default)
     if not isinstance(component, str):
         raise ConfigError(
             f"[{where}] needs a 'component' naming a registered component",
             field=f"{where}.component",
-            code="E101",
+            code="unknown_component",
         )
     return get_component(component, kind).build(values, section=where)
 
@@ -242,9 +244,9 @@ def read_config(path: Path | None = None) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"screening config not found: {path}", code="E108") from None
+        raise ConfigError(f"screening config not found: {path}", code="config_not_found") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}", code="E109") from None
+        raise ConfigError(f"{path}: invalid TOML: {exc}", code="invalid_toml") from None
 
 
 def site_config(path: Path | None = None) -> dict[str, Any]:
@@ -258,7 +260,7 @@ def site_config(path: Path | None = None) -> dict[str, Any]:
             raise ConfigError(
                 f"{path}: unknown section [{key}] (known: {', '.join(_TOP_LEVEL)})",
                 field=key,
-                code="E102",
+                code="unknown_config_key",
             )
     return merge_configs(shipped, site)
 
@@ -293,7 +295,7 @@ def load_pipeline(
     if overrides:
         policy = config.get("policy", {})
         if not isinstance(policy, Mapping):
-            raise ConfigError("[policy] must be a table", field="policy", code="E103")
+            raise ConfigError("[policy] must be a table", field="policy", code="wrong_config_type")
         config["policy"] = {**policy, **overrides}
     return Pipeline.from_config(config, source=str(path or "screening.toml"))
 

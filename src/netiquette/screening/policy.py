@@ -87,14 +87,14 @@ class ThresholdPolicyConfig:
                     raise ConfigError(
                         f"[policy.{table}] {rule} must be within [0, 1], got {value}",
                         field=f"policy.{table}.{rule}",
-                        code="E103",
+                        code="wrong_config_type",
                     )
         for rule in {*self.reject_thresholds, *self.approve_thresholds}:
             if self.approve_threshold(rule) > self.reject_threshold(rule):
                 raise ConfigError(
                     f"[policy] approve threshold for {rule} is above its reject threshold",
                     field=f"policy.approve_thresholds.{rule}",
-                    code="E103",
+                    code="wrong_config_type",
                 )
 
     def rules_named(self) -> dict[str, Sequence[str]]:
@@ -161,7 +161,7 @@ class ThresholdPolicy:
                     raise ConfigError(
                         f"[policy.{table}] unknown house rule {rule!r} (known: {', '.join(known)})",
                         field=f"policy.{table}.{rule}",
-                        code="E102",
+                        code="unknown_config_key",
                     )
 
     def decide(self, results: Mapping[str, RuleResult]) -> PolicyDecision:

@@ -62,17 +62,19 @@ class PatternRule:
             raise ConfigError(
                 f"[{where}] patterns: give at least one regular expression",
                 field=f"{where}.patterns",
-                code="E113",
+                code="invalid_pattern",
             )
         if not 0.0 <= config.score <= 1.0:
             raise ConfigError(
                 f"[{where}] score must be within [0, 1], got {config.score}",
                 field=f"{where}.score",
-                code="E103",
+                code="wrong_config_type",
             )
         if config.max_chars < 1:
             raise ConfigError(
-                f"[{where}] max_chars must be positive", field=f"{where}.max_chars", code="E103"
+                f"[{where}] max_chars must be positive",
+                field=f"{where}.max_chars",
+                code="wrong_config_type",
             )
         self.name = config.house_rule
         self.version = version_from_name(NAME)
@@ -110,7 +112,7 @@ def _compile(where: str, number: int, pattern: str) -> re.Pattern[str]:
             f"[{where}] pattern {number} {pattern!r} repeats a repeated group, which can take "
             "exponential time on a crafted comment; bound the inner or outer repeat",
             field=f"{where}.patterns",
-            code="E113",
+            code="invalid_pattern",
         )
     try:
         return re.compile(pattern)
@@ -118,7 +120,7 @@ def _compile(where: str, number: int, pattern: str) -> re.Pattern[str]:
         raise ConfigError(
             f"[{where}] pattern {number} {pattern!r} is not a valid regular expression: {exc}",
             field=f"{where}.patterns",
-            code="E113",
+            code="invalid_pattern",
         ) from None
 
 
