@@ -189,6 +189,7 @@ def perform(
     action: str,
     *,
     expected_version: int | None = None,
+    house_rules: HouseRules | None = None,
     **kw: Any,
 ) -> Transition:
     """Apply ``action`` by ``actor`` to ``comment`` within the session's transaction.
@@ -213,7 +214,7 @@ def perform(
             f"you saw {expected_version}); reload it",
             field="version",
         )
-    transition = _PERFORMERS[action](comment, actor, kw)
+    transition = _PERFORMERS[action](comment, actor, {**kw, "house_rules": house_rules})
     comment_id, from_state = comment.id, comment.state  # readable after a failed flush, too
     now = utcnow()
     comment.state = transition.to_state

@@ -22,7 +22,9 @@ matching). Python's ``re`` backtracks, so a pattern with nested repetition such 
 take exponential time on a crafted comment; there is no timeout. Two guards: patterns with a
 repeated group that itself repeats without bound are refused at start-up, and only the first
 ``max_chars`` characters of a comment are searched (default 10,000, the default
-``max_comment_chars``). Write patterns without nested repetition; bound repeats (``{6,40}``).
+``max_comment_chars``). The first guard is a heuristic (it misses overlapping alternatives under
+a repeat such as ``(a|aa)+``): write patterns without nested repetition or overlapping
+alternatives, and bound repeats (``{6,40}``).
 """
 
 from __future__ import annotations
