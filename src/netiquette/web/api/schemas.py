@@ -23,7 +23,8 @@ class DecisionBody(_In):
     action: Literal["approve", "reject"]
     # The site's rule keys (checked against its rule set when deciding); at most MAX_RULES.
     rules: list[str] = Field(default_factory=list, max_length=MAX_RULES)
-    note: str | None = Field(default=None, max_length=2000)
+    # Its length is checked where every decision's note is: review.decide.validate_note.
+    note: str | None = None
     version: int | None = None
 
 
