@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import Comment, Decision
 
 #: The days a range may touch: before the epoch there is nothing, and past ``LATEST`` the
@@ -101,8 +101,8 @@ class Dashboard:
         return self.automatic / total if total else None
 
 
-def dashboard(session: Session, days: DateRange) -> Dashboard:
-    """Compute the dashboard for ``days``."""
+def dashboard(session: Session, days: DateRange, rules: Sequence[str] = ()) -> Dashboard:
+    """Compute the dashboard for ``days``; ``rules`` (the site's) are listed even at zero."""
     out = Dashboard(range=days)
     hours = days.hours
     out.queue_length = int(
@@ -122,7 +122,7 @@ def dashboard(session: Session, days: DateRange) -> Dashboard:
     out.arrivals_per_hour, out.arrivals = arrivals, sum(arrivals)
 
     human, auto = [0] * hours, [0] * hours
-    rules: Counter[str] = Counter()
+    cited_rules: Counter[str] = Counter()
     waits: list[float] = []
     first_human: dict[str, datetime] = {}
     rows = session.execute(
@@ -153,9 +153,10 @@ def dashboard(session: Session, days: DateRange) -> Dashboard:
                 first_human[comment_id] = at
                 waits.append((at - received).total_seconds())
         if action == "reject":
-            rules.update(r for r in cited if r in HOUSE_RULES)
+            cited_rules.update(cited)
     out.human_per_hour, out.auto_per_hour = human, auto
     out.wait_median_s = percentile(waits, 0.5)
     out.wait_p90_s = percentile(waits, 0.9)
-    out.per_rule = {rule: rules.get(rule, 0) for rule in HOUSE_RULES}
+    out.per_rule = {rule: cited_rules.get(rule, 0) for rule in rules}
+    out.per_rule.update((r, n) for r, n in cited_rules.items() if r not in out.per_rule)
     return out

@@ -14,7 +14,7 @@ from netiquette.review.stats import DateRange, clamp_day, dashboard
 from netiquette.review.wait import estimate_accuracy
 from netiquette.store.models import utcnow
 from netiquette.web.context import Ctx
-from netiquette.web.i18n import pick_language, rule_label
+from netiquette.web.i18n import pick_language
 from netiquette.web.views.charts import bars, per_day, stacked_bars
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import User
@@ -55,7 +55,7 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
     lang = pick_language(request)
     _ = gettext(lang)
     with ctx.db.session() as session:
-        d = dashboard(session, days)
+        d = dashboard(session, days, ctx.house_rules.keys)
         precision = precision_by_policy(session)
         # How honest were the waits we promised? (issue: delays are honest)
         accuracy = estimate_accuracy(session, days.start, days.end)
@@ -86,7 +86,7 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
         ),
     ]
     top = max(d.per_rule.values(), default=0) or 1
-    per_rule = [(rule_label(r, lang), n, n / top) for r, n in d.per_rule.items()]
+    per_rule = [(ctx.house_rules.label(r, lang), n, n / top) for r, n in d.per_rule.items()]
     return render(
         request,
         "stats.html",
