@@ -15,12 +15,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from netiquette.app import create_app
-from netiquette.screening.base import HOUSE_RULES, RuleResult, ScreeningInput, ScreeningResult
+from netiquette.screening.base import RuleResult, ScreeningInput, ScreeningResult
+from netiquette.screening.houserules import shipped_house_rules
 from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.web.context import AppContext
 from tests.conftest import ADMIN_PASSWORD, CMS, make_context, post_article
 from tests.web.views.conftest import login
 
+HOUSE_RULES = shipped_house_rules().keys  # the shipped five
 # marker -> (rule, score, flag): what the scripted rules find in a comment.
 MARKERS = {
     "[threat]": ("aggression", 0.5, True),

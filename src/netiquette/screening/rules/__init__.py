@@ -15,6 +15,7 @@ from netiquette.screening.rules import (
     insult_model,
     off_topic,
     off_topic_context,
+    patterns,
     placeholder,
 )
 
@@ -26,6 +27,7 @@ BUILTIN_MODULES = (
     insult_model,
     off_topic,
     off_topic_context,
+    patterns,
     placeholder,
 )
 
