@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,27 +31,42 @@ def clamp_day(day: date, latest: date = LATEST) -> date:
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
-    """Whole days ``first`` to ``last`` (inclusive), in UTC."""
+    """Whole days ``first`` to ``last`` (inclusive) in the site's time zone ``zone``."""
 
     first: date
     last: date
+    zone: tzinfo = UTC
+
+    def _midnight(self, day: date) -> datetime:
+        # In UTC, so differences are real elapsed time (a DST day has 23 or 25 hours).
+        return datetime.combine(day, time.min, tzinfo=self.zone).astimezone(UTC)
 
     @property
     def start(self) -> datetime:
         """The first instant of the range."""
-        return datetime.combine(self.first, time.min, tzinfo=UTC)
+        return self._midnight(self.first)
 
     @property
     def end(self) -> datetime:
         """The first instant after the range."""
         if self.last >= date.max:
             return datetime.max.replace(tzinfo=UTC)
-        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=UTC)
+        return self._midnight(self.last + timedelta(days=1))
 
     @property
     def hours(self) -> int:
         """How many hours the range spans."""
-        return (self.last - self.first).days * 24 + 24
+        return int((self.end - self.start).total_seconds() // 3600)
+
+    def day_hours(self) -> list[slice]:
+        """The hours (indexes of the hourly series) of each day of the range, in order."""
+        days = (self.last - self.first).days + 1
+        bounds = [
+            int((self._midnight(self.first + timedelta(days=i)) - self.start).total_seconds())
+            // 3600
+            for i in range(days)
+        ]
+        return [slice(a, b) for a, b in zip(bounds, [*bounds[1:], self.hours], strict=True)]
 
 
 def percentile(values: list[float], q: float) -> float | None:
