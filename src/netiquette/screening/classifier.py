@@ -63,9 +63,7 @@ class HouseRuleModels:
         # The stack was fitted on the TF-IDF heads' own calibration, so with the semantic
         # encoder the sentence encoder (USE) is not needed for the text rules.
         emb = (
-            self.encoder.encode(prepared)
-            if self.encoder is not None and semantic is None
-            else None
+            self.encoder.encode(prepared) if self.encoder is not None and semantic is None else None
         )
         out: dict[str, NDArray[np.float64]] = {}
         for rule in TEXT_RULES:

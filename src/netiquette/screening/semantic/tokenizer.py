@@ -32,8 +32,11 @@ class UnigramTokenizer:
     unk: int
 
     def __post_init__(self) -> None:
-        self._index = {p: (i, s) for i, (p, s) in enumerate(zip(self.pieces, self.scores, strict=True))
-                       if p and i not in (self.bos, self.eos, self.pad, self.unk)}
+        self._index = {
+            p: (i, s)
+            for i, (p, s) in enumerate(zip(self.pieces, self.scores, strict=True))
+            if p and i not in (self.bos, self.eos, self.pad, self.unk)
+        }
         self._max_len = max(len(p) for p in self._index)
         self._unk_score = min(self.scores) - 10.0
         self._table = str.maketrans({chr(k): v for k, v in self.norm.items()})

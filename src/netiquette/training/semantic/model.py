@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from torch import nn
-from torch.nn import functional as F  # noqa: N812
+from torch.nn import functional as F
 
 from netiquette.training.semantic.weights import E5Checkpoint
 
