@@ -14,7 +14,8 @@ ORIGINAL = [
         ["▁que", "ry", ":", "▁Ich", "▁bring", "▁dich", "▁um", ",", "▁du", "▁Rat", "te", "."],
     ),
     (
-        "Wenn ich den Abgeordneten auf der Straße treffe, dann gnade ihm Gott. Dem hau ich die Fresse ein.",
+        "Wenn ich den Abgeordneten auf der Straße treffe, dann gnade ihm Gott. "
+        "Dem hau ich die Fresse ein.",
         [
             "▁que",
             "ry",
