@@ -123,6 +123,7 @@ def train(
     use_encoder: bool = True,
     folds: int = 5,
     semantic_run: Path | None = None,
+    oof_out: Path | None = None,
 ) -> ModelCard:
     """Train all house-rule models from ``data_dir`` and write the artifacts into ``out_dir``.
 
@@ -130,6 +131,8 @@ def train(
     pairs for the off-topic calibration; without it only our own pairs are used.
     ``semantic_run`` is a fine-tuned e5 run (:func:`netiquette.training.semantic.finetune.
     finetune`): it is stacked with the TF-IDF heads and sets the text rules' thresholds.
+    ``oof_out`` saves the TF-IDF out-of-fold probabilities (JSON) so a run can be attached later
+    (:func:`netiquette.training.semantic.attach.attach_to_model_dir`).
     """
     corpora = tuple(corpora)
     examples_dir = examples_dir if examples_dir is not None else data_dir.parent / "examples"
@@ -342,6 +345,8 @@ def train(
                 "comments; see the shared dev set figures in docs/models.md.",
             ],
         }
+        if oof_out is not None:
+            oof_out.write_text(json.dumps(oof_tfidf, ensure_ascii=False), encoding="utf-8")
         if semantic_run is not None:
             attach_semantic(semantic_run, out_dir, oof_tfidf, meta)
         (out_dir / artifacts.META_FILE).write_text(

@@ -125,6 +125,22 @@ def attach_semantic(
     return section
 
 
+def attach_to_model_dir(model_dir: Path, run_dir: Path, oof_path: Path) -> dict[str, Any]:
+    """:func:`attach_semantic` for a model directory trained earlier with ``oof_out``;
+    rewrites ``meta.json`` and ``model_card.md``."""
+    from netiquette.screening.models import artifacts
+    from netiquette.training.card import ModelCard
+
+    meta = artifacts.read_meta(model_dir)
+    oof = json.loads(oof_path.read_text(encoding="utf-8"))
+    section = attach_semantic(run_dir, model_dir, oof, meta)
+    (model_dir / artifacts.META_FILE).write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (model_dir / artifacts.CARD_FILE).write_text(ModelCard(meta).to_markdown(), encoding="utf-8")
+    return section
+
+
 def _flag_approve_reject(
     y: np.ndarray, p: np.ndarray, max_miss: float
 ) -> tuple[float, float, float]:
@@ -137,4 +153,4 @@ def _e5_alone(y: np.ndarray, logit: np.ndarray, max_miss: float) -> dict[str, An
     return rule_report(y, p, *_flag_approve_reject(y, p, max_miss))
 
 
-__all__ = ["MAX_MISS", "attach_semantic", "text_key"]
+__all__ = ["MAX_MISS", "attach_semantic", "attach_to_model_dir", "text_key"]
