@@ -23,7 +23,12 @@ from sqlalchemy.orm import Session
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError, NotFoundError
 from netiquette.review.audit import record_event
-from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
+from netiquette.screening.base import (
+    HOUSE_RULE_DESCRIPTIONS,
+    HOUSE_RULE_LABELS_DE,
+    HOUSE_RULE_LABELS_EN,
+    HOUSE_RULES,
+)
 from netiquette.store.models import (
     Comment,
     Decision,
@@ -34,7 +39,6 @@ from netiquette.store.models import (
     StatementOfReasons,
     utcnow,
 )
-from netiquette.web.i18n import RULE_DESCRIPTIONS
 
 #: The DSA category each house rule falls under (the first cited rule gives ``category``).
 CATEGORY_OF_RULE = {
@@ -59,7 +63,7 @@ class Source:
 
 def rule_descriptions(session: Session, lang: str) -> dict[str, str]:
     """Each house rule in one sentence, in the newsroom's current wording."""
-    out = dict(RULE_DESCRIPTIONS.get(lang, RULE_DESCRIPTIONS["de"]))
+    out = dict(HOUSE_RULE_DESCRIPTIONS.get(lang, HOUSE_RULE_DESCRIPTIONS["de"]))
     for row in session.scalars(select(HouseRuleText)):
         text = row.description_en if lang == "en" else row.description_de
         if row.rule in out and text.strip():

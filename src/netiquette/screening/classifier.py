@@ -131,10 +131,10 @@ def load_models(
         tfidf = TfidfFeatures.load(model_dir / artifacts.TFIDF_FILE)
         heads = artifacts.load_heads(model_dir / artifacts.HEADS_FILE)
     except (OSError, KeyError, ValueError) as exc:
-        raise ModelError(f"broken model files in {model_dir}: {exc}", code="E604") from exc
+        raise ModelError(f"broken model files in {model_dir}: {exc}", code="model_broken") from exc
     missing = [r for r in TEXT_RULES if r not in heads]
     if missing:
-        raise ModelError(f"model in {model_dir} lacks heads {missing}", code="E605")
+        raise ModelError(f"model in {model_dir} lacks heads {missing}", code="model_incomplete")
     semantic = None
     sem_meta = meta.get("semantic")
     if use_semantic and sem_meta and (model_dir / ONNX_FILE).is_file():

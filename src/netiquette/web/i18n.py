@@ -11,7 +11,12 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
-from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
+from netiquette.screening.base import (
+    HOUSE_RULE_DESCRIPTIONS,
+    HOUSE_RULE_LABELS_DE,
+    HOUSE_RULE_LABELS_EN,
+    HOUSE_RULES,
+)
 
 LANGUAGES = ("de", "en")
 DEFAULT = "de"
@@ -20,22 +25,7 @@ COOKIE = "nq_lang"
 RULE_LABELS = {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}
 
 #: What each house rule forbids, in one sentence (admins may reword it in the browser).
-RULE_DESCRIPTIONS = {
-    "de": {
-        "insinuation": "Unterstellt Personen oder Gruppen unbelegte Absichten oder Taten.",
-        "insult": "Beschimpft oder beleidigt Personen mit Schimpfwörtern.",
-        "aggression": "Droht, hetzt oder ruft zu Gewalt auf.",
-        "ad_link": "Wirbt für Produkte oder Dienste oder verlinkt Werbung.",
-        "off_topic": "Hat keinen Bezug zum Artikel oder zur Diskussion.",
-    },
-    "en": {
-        "insinuation": "Imputes unproven motives or deeds to people or groups.",
-        "insult": "Abuses or insults people with slurs or swear words.",
-        "aggression": "Threatens, incites or calls for violence.",
-        "ad_link": "Advertises products or services or links to advertising.",
-        "off_topic": "Has nothing to do with the article or the discussion.",
-    },
-}
+RULE_DESCRIPTIONS = HOUSE_RULE_DESCRIPTIONS
 
 _DE: dict[str, str] = {
     "app": "netiquette · Moderation",

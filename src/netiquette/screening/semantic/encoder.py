@@ -62,7 +62,7 @@ def load_semantic(
     started = time.perf_counter()
     onnx_path, vocab_path = model_dir / ONNX_FILE, model_dir / VOCAB_FILE
     if not onnx_path.is_file() or not vocab_path.is_file():
-        raise ModelError(f"semantic model files missing in {model_dir}", code="E607")
+        raise ModelError(f"semantic model files missing in {model_dir}", code="model_file_missing")
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
@@ -73,7 +73,7 @@ def load_semantic(
         )
         tokenizer = UnigramTokenizer.load(vocab_path)
     except Exception as exc:  # onnxruntime raises its own types for broken graphs
-        raise ModelError(f"broken semantic model in {model_dir}: {exc}", code="E607") from exc
+        raise ModelError(f"broken semantic model in {model_dir}: {exc}", code="model_broken") from exc
     return SemanticModel(
         tokenizer, session, tuple(tasks), max_tokens, load_seconds=time.perf_counter() - started
     )
