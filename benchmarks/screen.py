@@ -1,7 +1,8 @@
 """Screening throughput: synthetic German comments through the shipped pipeline, in one process.
 
 Run: ``.venv/bin/python benchmarks/screen.py [N] [--command-only]`` – prints comments/s and
-per-comment p50/p99 of the pipeline, the model load time, comments/s of the ``netiquette screen`` command (JSONL in and out, one core), and
+per-comment p50/p99 of the pipeline, the model load time, comments/s, start-up and peak memory
+of the ``netiquette screen`` command (all rules, with an article, JSONL in and out, one core), and
 p50/p99 latency of ``POST /api/v1/comments`` against a real server on SQLite.
 The comments are generated here (templates, fillers, some insults, links and obfuscations), about
 300 characters on average, so the figure reflects ordinary traffic with a realistic share of hits.
