@@ -15,8 +15,10 @@ calibrated scale, so the CV thresholds from the model metadata keep their meanin
 * a negated cue ("niemand sollte …") only keeps the comment from auto-approval; one in quotation
   marks drops one tier, and to that weak level when the comment condemns or reports it
   (counter-speech: "Hetze", "bitte löschen", "ich schäme mich", …);
-* without any cue the classifier flags only at ``p ≥ reject_at`` (its best sentence is the
-  evidence); below that its score is held just under ``flag_at``.
+* without any cue the classifier flags at ``p ≥ flag_at`` (its best sentence is the evidence;
+  ``classifier_flags = false``: only at ``p ≥ reject_at``, below that its score is held just
+  under ``flag_at``). With the fine-tuned semantic encoder (houserules-2) the classifier has
+  learnt threats, calls to violence and dehumanisation from our own written comments.
 
 Patterns run on the normalised skeleton, so obfuscations ("a u f h ä n g e n", "Ungez1efer")
 are caught, and every span maps back to exact offsets in the original comment.
@@ -57,6 +59,9 @@ class AggressionConfig:
     min_shout_letters: int = 12
     extra_strong: tuple[str, ...] = ()  # site patterns (regex on the normalised skeleton)
     extra_medium: tuple[str, ...] = ()
+    # Without any cue the classifier flags from its best-F1 point ``flag_at`` (true) or only in
+    # its reject zone (false, the behaviour before the semantic encoder of houserules-2).
+    classifier_flags: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +102,9 @@ class AggressionRule(ModelBackedRule):
             score = max(p, zones.reject_at)
         elif flagging:
             score = max(p, zones.flag_at)
-        elif p >= zones.reject_at:
+        elif p >= zones.reject_at or (
+            not cues and self.config.classifier_flags and p >= zones.flag_at
+        ):
             return None
         elif cues:
             middle = (zones.approve_below + zones.flag_at) / 2

@@ -9,10 +9,11 @@ The score lives on the classifier's calibrated scale, so the thresholds chosen o
   classifier can take it into the reject zone: ``max(p, flag_at)``.
 * A quoted hit ("Wer andere „Idiot“ nennt …") or a weak one never flags: its score is held in the
   review zone, so a human sees it and it is not auto-approved either.
-* Without lexicon evidence the classifier flags only where it is confident (``p ≥ reject_at``,
-  ≥ 95 % precision on CV); the sentence it scores highest is the evidence. Otherwise its score is
-  kept just below ``flag_at``: in doubt it goes to a human, but nothing is flagged without words
-  to point at.
+* Without lexicon evidence the classifier flags from its best-F1 point (``p ≥ flag_at``; with
+  ``classifier_flags = false`` only where it is confident, ``p ≥ reject_at``); the sentence it
+  scores highest is the evidence. Otherwise its score is kept just below ``flag_at``: in doubt it
+  goes to a human. Never on the classifier alone when the comment holds an idiom or a harmless
+  look-alike.
 
 Self-mockery ("Ich Depp hab mir …") is not an insult of anyone: such hits are dropped. Idioms
 ("kein Schwein interessiert sich", "Schwein gehabt", "idiotensicher") are skipped by the
@@ -49,6 +50,9 @@ class InsultModelConfig:
     extra_terms: tuple[str, ...] = ()
     harmless: tuple[str, ...] = ()
     idioms: tuple[str, ...] = ()
+    # Without lexicon evidence the classifier flags from its best-F1 point ``flag_at`` (true) or
+    # only in its reject zone (false, the behaviour before houserules-2).
+    classifier_flags: bool = True
 
 
 class InsultModelRule(ModelBackedRule):
@@ -81,7 +85,8 @@ class InsultModelRule(ModelBackedRule):
             reason = "; ".join(dict.fromkeys(h.reason for h in shown))
             return RuleResult(self.name, self.version, round(score, 4), True, evidence, reason)
         # A quoted or reported insult word raises the classifier too: it alone may not reject.
-        if p >= zones.reject_at and not weak and not self._defused(text):
+        alone_at = zones.flag_at if cfg.classifier_flags else zones.reject_at
+        if p >= alone_at and not weak and not self._defused(text):
             return None
         if weak:
             # Quoted or weak: a human decides; never auto-approved, never flagged.
