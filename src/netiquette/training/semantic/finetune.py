@@ -43,7 +43,7 @@ class FinetuneConfig:
     batch_size: int = 32
     lr: float = 1e-4
     freeze_layers: int = 1  # lowest layers kept as they are (with the word embeddings)
-    max_train_texts: int = 10_500  # corpus rows subsampled to this (own rows always kept)
+    max_train_texts: int = 7_000  # corpus rows subsampled to this (own rows always kept)
     warmup: float = 0.06
     own_weight: float = 2.0  # our own comments count double: they are the product's domain
     seed: int = 13
