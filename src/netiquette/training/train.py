@@ -292,7 +292,8 @@ def train(
                 {
                     "name": "netiquette aggression sets",
                     "rows": len(own_aggression),
-                    "licence": "project licence (written by the netiquette team)",
+                    "licence": "CC BY 4.0 (written by the netiquette team; datasheets "
+                    "training/data/aggression.md, aggression_b.md)",
                     "commercial_use": "yes",
                     "citation": "src/netiquette/training/data/aggression_*.jsonl",
                 },
