@@ -73,7 +73,9 @@ def load_semantic(
         )
         tokenizer = UnigramTokenizer.load(vocab_path)
     except Exception as exc:  # onnxruntime raises its own types for broken graphs
-        raise ModelError(f"broken semantic model in {model_dir}: {exc}", code="model_broken") from exc
+        raise ModelError(
+            f"broken semantic model in {model_dir}: {exc}", code="model_broken"
+        ) from exc
     return SemanticModel(
         tokenizer, session, tuple(tasks), max_tokens, load_seconds=time.perf_counter() - started
     )

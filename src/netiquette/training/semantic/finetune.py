@@ -42,8 +42,9 @@ class FinetuneConfig:
     epochs: float = 1.0
     batch_size: int = 32
     lr: float = 1e-4
-    freeze_layers: int = 1  # lowest layers kept as they are (with the word embeddings)
+    freeze_layers: int = 2  # lowest layers kept as they are (with the word embeddings)
     max_train_texts: int = 7_000  # corpus rows subsampled to this (own rows always kept)
+    max_seconds: float = 0.0  # > 0: stop training after this long (learning rate decays in time)
     warmup: float = 0.06
     own_weight: float = 2.0  # our own comments count double: they are the product's domain
     seed: int = 13
@@ -227,15 +228,24 @@ def finetune(
     warm = max(1, int(total * cfg.warmup))
 
     def lr_at(step: int) -> float:
-        return min(1.0, step / warm) * max(0.0, (total - step) / max(1, total - warm))
+        by_steps = max(0.0, (total - step) / max(1, total - warm))
+        if cfg.max_seconds > 0:
+            # A time budget on a shared machine: decay with the time used, whichever is sooner.
+            by_time = max(0.02, 1.0 - (time.time() - started) / cfg.max_seconds)
+            by_steps = min(by_steps, by_time)
+        return min(1.0, step / warm) * by_steps
 
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
     step, started, seen = 0, time.time(), 0
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    stopped_early = False
     log(f"training {len(train_idx)} texts, {total} steps, pos_weight {np.round(pos_weight, 2)}")
     while step < total:
         model.train()
         for batch in _batches(lengths, cfg.batch_size, rng):
             if step >= total:
+                break
+            if cfg.max_seconds > 0 and time.time() - started > cfg.max_seconds:
+                stopped_early, total = True, step
                 break
             rows = [train_idx[b] for b in batch]
             ids, mask = _pad([seqs[i] for i in rows], tok.pad)
@@ -264,6 +274,9 @@ def finetune(
         "train_texts": len(train_idx),
         "heldout_texts": len(test_idx),
         "train_seconds": round(train_seconds, 1),
+        "texts_seen": seen,
+        "steps": step,
+        "stopped_by_time_budget": stopped_early,
         "pos_weight": [round(p, 3) for p in pos_weight],
     }
     torch.save(model.state_dict(), work_dir / "model.pt")
