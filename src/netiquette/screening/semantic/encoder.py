@@ -57,7 +57,7 @@ def load_semantic(
     model_dir: Path, tasks: Sequence[str], max_tokens: int, threads: int = 1
 ) -> SemanticModel:
     """Load ``e5.onnx`` and ``e5_vocab.json`` from ``model_dir`` (:class:`ModelError` if broken)."""
-    import onnxruntime as ort
+    import onnxruntime as ort  # type: ignore[import-untyped]
 
     started = time.perf_counter()
     onnx_path, vocab_path = model_dir / ONNX_FILE, model_dir / VOCAB_FILE

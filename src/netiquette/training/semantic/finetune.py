@@ -126,7 +126,10 @@ def predict_logits(
 
 def export_onnx(model: E5Encoder, path: Path) -> None:
     """Export ``ids, mask -> logits`` and quantise the weights to int8 in place."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization import (  # type: ignore[import-untyped]
+        QuantType,
+        quantize_dynamic,
+    )
 
     model.eval()
     fp32 = path.with_suffix(".fp32.onnx")

@@ -43,7 +43,8 @@ class StackFit:
 
 def _features(p_tfidf: FloatArray, e5_logit: FloatArray) -> FloatArray:
     p = np.clip(np.asarray(p_tfidf, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.c_[np.log(p / (1 - p)), np.asarray(e5_logit, dtype=np.float64)]
+    out: FloatArray = np.c_[np.log(p / (1 - p)), np.asarray(e5_logit, dtype=np.float64)]
+    return out
 
 
 def fit_stack(
