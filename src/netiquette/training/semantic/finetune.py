@@ -178,10 +178,12 @@ def finetune(
     checkpoint: Path | None = None,
     log: Callable[[str], None] = print,
     held_out: bool = True,
+    init_state: Path | None = None,
 ) -> dict[str, object]:
     """Fine-tune and export into ``work_dir``; returns the run's summary (also ``run.json``).
 
-    ``held_out=False`` trains on every fold (no held-out scores are written).
+    ``held_out=False`` trains on every fold (no held-out scores are written). ``init_state``
+    continues from an earlier run's ``model.pt`` (same data, so the same pruned vocabulary).
     """
     cfg = config or FinetuneConfig()
     torch.manual_seed(cfg.seed)
@@ -219,6 +221,8 @@ def finetune(
     pw = torch.tensor(pos_weight)
 
     model = build_encoder(ck, keep, cfg.layers, tasks)
+    if init_state is not None:
+        model.load_state_dict(torch.load(init_state, weights_only=True))
     model.word.weight.requires_grad_(False)
     for module in (model.pos, model.eln, *model.layers[: cfg.freeze_layers]):
         module.requires_grad_(False)
