@@ -181,9 +181,13 @@ def bench_screen_command(n: int = 10_000, *, article: bool = True) -> dict[str, 
         started = time.perf_counter()
         subprocess.run([*cmd[:-5], "--input", str(one), *cmd[-3:]], check=True, env=_one_core_env())
         startup = time.perf_counter() - started
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(cmd, check=True, env=_one_core_env())
         elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU time of the run: on a shared machine the wall time overstates the cost.
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         lines = sum(1 for _ in dst.open(encoding="utf-8"))
     # Peak resident memory of the largest child so far (the full run), in MB.
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -192,6 +196,8 @@ def bench_screen_command(n: int = 10_000, *, article: bool = True) -> dict[str, 
         "seconds": round(elapsed, 2),
         "comments_per_s": round(lines / elapsed),
         "startup_s": round(startup, 2),
+        "cpu_s": round(cpu, 2),
+        "comments_per_cpu_s": round(lines / cpu) if cpu else 0,
         "peak_rss_mb": round(peak_mb),
     }
 
@@ -291,7 +297,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"netiquette screen (one core, all rules + an article, JSONL in/out, start-up included): "
         f"{command['comments_per_s']} comments/s ({command['comments']} in {command['seconds']} s)"
-        f"; start-up (one comment) {command['startup_s']} s; "
+        f"; start-up (one comment) {command['startup_s']} s; CPU time {command['cpu_s']} s = "
+        f"{command['comments_per_cpu_s']} comments per CPU-second; "
         f"peak memory {command['peak_rss_mb']} MB"
     )
     if command_only:

@@ -9,8 +9,8 @@ The score lives on the classifier's calibrated scale, so the thresholds chosen o
   classifier can take it into the reject zone: ``max(p, flag_at)``.
 * A quoted hit ("Wer andere „Idiot“ nennt …") or a weak one never flags: its score is held in the
   review zone, so a human sees it and it is not auto-approved either.
-* Without lexicon evidence the classifier flags from its best-F1 point (``p ≥ flag_at``; with
-  ``classifier_flags = false`` only where it is confident, ``p ≥ reject_at``); the sentence it
+* Without lexicon evidence the classifier flags from halfway between its best-F1 point and its
+  reject zone (``classifier_flag_point = 0.5``; 1.0 = only at ``p ≥ reject_at``); the sentence it
   scores highest is the evidence. Otherwise its score is kept just below ``flag_at``: in doubt it
   goes to a human. Never on the classifier alone when the comment holds an idiom or a harmless
   look-alike.
@@ -50,9 +50,9 @@ class InsultModelConfig:
     extra_terms: tuple[str, ...] = ()
     harmless: tuple[str, ...] = ()
     idioms: tuple[str, ...] = ()
-    # Without lexicon evidence the classifier flags from its best-F1 point ``flag_at`` (true) or
-    # only in its reject zone (false, the behaviour before houserules-2).
-    classifier_flags: bool = True
+    # Without lexicon evidence the classifier flags from this point between its best-F1 point
+    # ``flag_at`` (0.0) and its reject zone ``reject_at`` (1.0, the behaviour before houserules-2).
+    classifier_flag_point: float = 0.5
 
 
 class InsultModelRule(ModelBackedRule):
@@ -85,7 +85,7 @@ class InsultModelRule(ModelBackedRule):
             reason = "; ".join(dict.fromkeys(h.reason for h in shown))
             return RuleResult(self.name, self.version, round(score, 4), True, evidence, reason)
         # A quoted or reported insult word raises the classifier too: it alone may not reject.
-        alone_at = zones.flag_at if cfg.classifier_flags else zones.reject_at
+        alone_at = zones.flag_at + cfg.classifier_flag_point * (zones.reject_at - zones.flag_at)
         if p >= alone_at and not weak and not self._defused(text):
             return None
         if weak:
