@@ -311,12 +311,16 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File; de
 
 def _accountability(config: Path | None, db: str | None) -> tuple[Any, Any]:
     from netiquette.accountability.config import AccountabilityConfig
+    from netiquette.accountability.sor import issue_missing_statements
     from netiquette.store.db import Database
 
     settings = _settings(config, db=db)
     database = Database(settings.database_url)
     database.migrate()
-    return database, AccountabilityConfig.from_settings(settings)
+    accountability = AccountabilityConfig.from_settings(settings)
+    with database.session() as session:  # rejections from before migration 0008, once
+        issue_missing_statements(session, accountability)
+    return database, accountability
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -332,7 +336,7 @@ def transparency_report(
     first: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")],
     last: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")],
     fmt: Annotated[str, typer.Option("--format", help="json, csv or html")] = "json",
-    lang: Annotated[str, typer.Option(help="de or en (HTML)")] = "de",
+    lang: Annotated[str, typer.Option(help="Language of the HTML report: de, en, ...")] = "de",
     output: OutputOpt = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
