@@ -53,10 +53,9 @@ def test_shipped_model_stacks_the_semantic_encoder() -> None:
     assert set(out) == set(TEXT_RULES)
     assert out["aggression"][0] > out["aggression"][1]
     assert all(0.0 <= float(v) <= 1.0 for arr in out.values() for v in arr)
-    # Scores per comment hardly depend on the batch they come in (int8 activations are
-    # quantised per batch, so the last digits may move).
+    # A comment's score does not depend on the batch it comes in.
     one = models.predict_one("Danke für den sachlichen Bericht.")
-    assert one["aggression"] == pytest.approx(float(out["aggression"][1]), abs=2e-3)
+    assert one["aggression"] == pytest.approx(float(out["aggression"][1]), abs=1e-9)
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """Serve the fine-tuned e5 encoder: tokenise, batch by length, run the int8 ONNX graph.
 
 ``SemanticModel.logits(texts)`` returns one logit per task (``tasks`` from ``meta.json``).
-Texts are cut to ``max_tokens`` (the training length), sorted by length and run in batches, so
-padding stays small. No PyTorch: only ``onnxruntime`` and the plain-Python tokenizer.
+Texts are cut to ``max_tokens`` (the training length) and run one at a time (see
+:attr:`SemanticModel.batch_size`), so a comment's score never depends on its batch. No
+PyTorch: only ``onnxruntime`` and the plain-Python tokenizer.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ class SemanticModel:
     session: object  # onnxruntime.InferenceSession
     tasks: tuple[str, ...]
     max_tokens: int
-    batch_size: int = 32
+    #: One comment per run: the int8 graph quantises activations per run, so in a batch one
+    #: comment's score would depend (in the third decimal) on its neighbours and padding.
+    batch_size: int = 1
     load_seconds: float = 0.0
 
     def logits(self, texts: Sequence[str]) -> NDArray[np.float32]:
