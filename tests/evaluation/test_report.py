@@ -83,3 +83,16 @@ def test_evaluate_counts_violations_published_with_intervals() -> None:
     assert 0.0 <= lo <= d["rules"]["insult"]["f1"] <= hi <= 1.0
     text = report.to_text()
     assert "violations published automatically: 1 of 3" in text
+
+
+def test_an_article_file_next_to_the_data_becomes_the_article_text(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "bad.txt").write_text("Das Freibad bleibt zu.", encoding="utf-8")
+    data = tmp_path / "set.jsonl"
+    line = {"id": "x", "text": "Schade.", "article_file": "articles/bad.txt", "labels": {}}
+    data.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert load_records(data)[0]["article_text"] == "Das Freibad bleibt zu."
+    line["article_file"] = "articles/missing.txt"
+    data.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="article_file"):
+        load_records(data)

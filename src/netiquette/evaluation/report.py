@@ -119,7 +119,12 @@ class Report:
 
 
 def load_records(path: Path) -> list[dict[str, Any]]:
-    """Read labelled JSONL records, checking the fields the harness needs."""
+    """Read labelled JSONL records, checking the fields the harness needs.
+
+    A record may name its article with ``article_file``, a path relative to the JSONL file
+    (as our blind set does); its text becomes the record's ``article_text``.
+    """
+    articles: dict[str, str] = {}
     records = []
     if not path.is_file():
         raise InputError(f"--data: file {path} does not exist", field="data")
@@ -133,6 +138,17 @@ def load_records(path: Path) -> list[dict[str, Any]]:
                 raise InputError(f"{path}:{lineno}: not JSON ({exc.msg})", field="data") from exc
             if not isinstance(rec.get("text"), str) or not isinstance(rec.get("labels"), dict):
                 raise InputError(f"{path}:{lineno}: needs 'text' and 'labels'", field="data")
+            article_file = rec.get("article_file")
+            if rec.get("article_text") is None and isinstance(article_file, str):
+                if article_file not in articles:
+                    article_path = path.parent / article_file
+                    if not article_path.is_file():
+                        raise InputError(
+                            f"{path}:{lineno}: article_file {article_file} does not exist",
+                            field="article_file",
+                        )
+                    articles[article_file] = article_path.read_text(encoding="utf-8")
+                rec["article_text"] = articles[article_file]
             records.append(rec)
     return records
 
