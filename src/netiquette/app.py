@@ -53,7 +53,13 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     pipeline = site_pipeline(settings)
     staffing = Staffing.parse(settings.staffing_hours, settings.timezone)
     intake = Intake(
-        db, pipeline, settings.max_comment_chars, settings.default_wait_seconds, staffing
+        db,
+        pipeline,
+        settings.max_comment_chars,
+        settings.default_wait_seconds,
+        staffing,
+        budget_seconds=settings.screening_budget_ms / 1000,
+        workers=settings.screening_workers,
     )
     return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
 

@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_chars", 2_000_000, "Largest article page accepted, in characters"),
     Setting("max_request_bytes", 8_000_000, "Largest request body accepted, in bytes (413 above)"),
     Setting("screening_config", "", "TOML file of the screening pipeline; empty = shipped default"),
+    Setting(
+        "screening_budget_ms",
+        5000,
+        "Longest a comment may take to be screened; past it a human decides",
+    ),
+    Setting("screening_workers", 2, "Threads that screen comments (bounds screening's CPU share)"),
     Setting("auto_approve", True, "Let the policy publish comments without a human"),
     Setting("auto_reject", True, "Let the policy reject comments without a human"),
     Setting("token_ttl_seconds", 12 * 3600, "Lifetime of a moderator login token"),

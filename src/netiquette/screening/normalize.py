@@ -301,10 +301,11 @@ def _join_spaced(text: str, raws: list[tuple[int, int, str]]) -> list[tuple[int,
         run = raws[i : j + 1]
         if len(run) >= _MIN_SPACED_RUN and sum(r[2][0].isalpha() for r in run) >= 2:
             merged.append((run[0][0], run[-1][0] + 1, "".join(r[2][0] for r in run)))
-            i = j + 1
         else:
-            merged.append(raws[i])
-            i += 1
+            # Every later start inside this run is a shorter suffix of it, which cannot merge
+            # either: skip the whole run (rescanning it from each letter was quadratic, ReDoS).
+            merged.extend(run)
+        i = j + 1
     return merged
 
 

@@ -43,7 +43,9 @@ from netiquette.screening.rules.insult import QUOTES
 NAME = "netiquette.aggression.model.v1"
 _BELOW = 0.001
 _STRONG, _MEDIUM, _WEAK = 2, 1, 0
-_SHOUT_SEGMENT = re.compile(r"[^.!?\n]+!{2,}")
+# A segment starts only after a sentence end (or at the start): without the look-behind a
+# long segment without "!!" was rescanned from every one of its characters (ReDoS).
+_SHOUT_SEGMENT = re.compile(r"(?<![^.!?\n])[^.!?\n]++!{2,}")
 _ADDRESS = re.compile(r"\b(?:IHR|EUCH|EUER|EURE|DU|DICH|DIR|DEIN|DEINE)\b")
 
 
