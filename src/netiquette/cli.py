@@ -352,6 +352,7 @@ def erase_author(
     database, acc = _accountability(config, db)
     with database.session() as session:
         removal = erase(session, author_id, "cli:erase-author", acc)
+    database.scrub()  # the old texts must not linger in the SQLite write-ahead log
     out.print(", ".join(f"{k}: {v}" for k, v in removal.counts().items()))
 
 
@@ -369,6 +370,7 @@ def retention_run(
     database, acc = _accountability(config, db)
     with database.session() as session:
         removal = run_retention(session, acc, "cli:retention", days=days)
+    database.scrub()
     out.print(f"texts removed from {removal.comments} rejected comments")
 
 
