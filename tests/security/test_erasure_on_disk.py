@@ -1,4 +1,4 @@
-"""Erased means erased on disk: after ``erase-author`` no file of the SQLite database holds the text.
+"""Erased means erased on disk: after ``erase-author`` no SQLite file holds the text or name.
 
 Before issue 11 the write-ahead log kept the erased texts and names until a manual checkpoint,
 and the main file was clean only where the SQLite build happened to default to secure_delete.
