@@ -169,8 +169,17 @@ def train(
 @app.command("eval")
 def eval_(
     data: Annotated[
-        Path, typer.Option("--data", help="JSONL: id, text, article_text?, labels{rule: 0|1}")
-    ],
+        Path | None,
+        typer.Option("--data", help="JSONL: id, text, article_text?, labels{rule: 0|1}"),
+    ] = None,
+    evasion: Annotated[
+        Path | None,
+        typer.Option(
+            "--evasion",
+            help="JSONL of obfuscated lines (id, text, plain, technique, labels): share caught "
+            "before and after normalisation",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write precision-recall PNGs here.")
@@ -186,6 +195,18 @@ def eval_(
 
     settings = _settings(config)
     pipeline = site_pipeline(settings)
+    if evasion is not None:
+        from netiquette.evaluation.evasion import evaluate_evasion, load_cases, to_text
+
+        found = evaluate_evasion(load_cases(evasion), pipeline)
+        if as_json:
+            print(json.dumps(found.to_dict(), indent=2))
+        else:
+            out.print(to_text(found), highlight=False)
+        if data is None:
+            return
+    if data is None:
+        raise typer.BadParameter("give --data and/or --evasion", param_hint="--data")
     report = evaluate_file(data, pipeline)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
