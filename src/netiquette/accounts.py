@@ -142,12 +142,14 @@ def create_api_key(session: Session, name: str, key: str | None = None) -> str:
 def authenticate(session: Session, credential: str) -> Principal:
     """Resolve a bearer credential (login token or API key) to a principal."""
     if not credential.isprintable() or len(credential) > 1000:  # NUL etc. never reach the DB
-        raise AuthError("credential is malformed")
+        raise AuthError("credential is malformed", field="Authorization")
     if credential.startswith("nqt_"):
         digest = hashlib.sha256(credential.encode()).hexdigest()
         token = session.get(AuthToken, digest)
         if token is None or token.expires_at < utcnow() or not token.user.active:
-            raise AuthError("login token is unknown or expired; log in again")
+            raise AuthError(
+                "login token is unknown or expired; log in again", field="Authorization"
+            )
         return Principal(kind=token.user.role, name=token.user.username, user_id=token.user.id)
     digest = hashlib.sha256(credential.encode()).hexdigest()
     parts = credential.split("_", 2)
@@ -157,9 +159,9 @@ def authenticate(session: Session, credential: str) -> Principal:
         key_id, secret = digest[:12], credential
     row = session.get(ApiKey, key_id)
     if row is None or not row.active:
-        raise AuthError("API key is unknown or revoked")
+        raise AuthError("API key is unknown or revoked", field="Authorization")
     if _verified_keys.get(digest) != key_id + row.secret_hash:
         if not verify_secret(row.secret_hash, secret):
-            raise AuthError("API key is unknown or revoked")
+            raise AuthError("API key is unknown or revoked", field="Authorization")
         _verified_keys[digest] = key_id + row.secret_hash
     return Principal(kind="cms", name=row.name)

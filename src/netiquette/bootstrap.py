@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from netiquette.accounts import create_api_key, upsert_user
+from netiquette.articles.schemas import ArticleBody
 from netiquette.articles.store import upsert_article
 from netiquette.errors import ConflictError
 from netiquette.review.intake import Intake
+from netiquette.review.schemas import CommentBody
 from netiquette.settings import Settings
 from netiquette.store.db import Database
 from netiquette.store.models import ApiKey, Comment, User
-from netiquette.web.api.schemas import ArticleBody, CommentBody
 
 CMS_KEY_NAME = "cms"
 

@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 from rich.progress import Progress
 
+from netiquette.articles.schemas import ArticleBody
 from netiquette.articles.store import upsert_article
 from netiquette.errors import ConflictError, InputError
+from netiquette.review.intake import Intake
+from netiquette.review.schemas import CommentBody
+from netiquette.settings import Settings
+from netiquette.store.db import Database
 from netiquette.store.models import Comment
-from netiquette.web.api.schemas import ArticleBody, CommentBody
-from netiquette.web.context import AppContext
+
+
+class Site(Protocol):
+    """What an import needs of a running site (the web app's context is one)."""
+
+    settings: Settings
+    db: Database
+    intake: Intake
 
 
 def _parse(path: Path) -> list[ArticleBody | CommentBody]:
@@ -53,7 +64,7 @@ def _parse(path: Path) -> list[ArticleBody | CommentBody]:
     return records
 
 
-def import_file(ctx: AppContext, path: Path, *, progress: bool = True) -> dict[str, int]:
+def import_file(ctx: Site, path: Path, *, progress: bool = True) -> dict[str, int]:
     """Import a JSONL file into the database behind ``ctx``; returns counts."""
     records = _parse(path)
     counts = {"articles": 0, "comments": 0, "skipped": 0}
@@ -75,7 +86,7 @@ def import_file(ctx: AppContext, path: Path, *, progress: bool = True) -> dict[s
     return counts
 
 
-def _import_comment(ctx: AppContext, record: CommentBody) -> str:
+def _import_comment(ctx: Site, record: CommentBody) -> str:
     if record.id is not None:
         with ctx.db.session() as session:
             if session.get(Comment, record.id) is not None:

@@ -63,7 +63,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "staffing_hours", "06:00-23:00", "When moderators work, e.g. '06:00-23:00'; empty = always"
     ),
-    Setting("timezone", "Europe/Berlin", "Time zone of staffing hours and of dates in statements"),
+    Setting("timezone", "Europe/Berlin", "Time zone of staffing hours and of every time shown"),
     Setting(
         "retention_rejected_days", 190, "Days after which texts of rejected comments are deleted"
     ),
@@ -119,18 +119,52 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
 
 
 class Settings:
-    """The effective settings of one netiquette instance."""
+    """The effective settings of one netiquette instance.
+
+    Every declared setting is a typed attribute (a test keeps these annotations and
+    :data:`SETTINGS` in step), so a misspelt name or a wrong type is a mypy error, not ``Any``.
+    """
+
+    database_url: str
+    host: str
+    port: int
+    max_comment_chars: int
+    max_article_chars: int
+    max_request_bytes: int
+    screening_config: str
+    screening_budget_ms: int
+    screening_workers: int
+    auto_approve: bool
+    auto_reject: bool
+    token_ttl_seconds: int
+    default_wait_seconds: int
+    page_size: int
+    admin_password: str
+    api_key: str
+    public_base_url: str
+    coral_signing_secret: str
+    coral_time_budget_ms: int
+    coral_auto_approve: bool
+    article_fetch_timeout_ms: int
+    article_fetch_max_bytes: int
+    article_fetch_hosts: str
+    staffing_hours: str
+    timezone: str
+    retention_rejected_days: int
+    appeal_days: int
+    house_rules_url: str
+    sor_puid_prefix: str
+    sor_territorial_scope: str
+    demo_pages: bool
+    login_attempts_per_minute: int
+    public_posts_per_minute: int
 
     def __init__(self, values: Mapping[str, Any]) -> None:
-        self._values = dict(values)
+        self._values: dict[str, str | int | bool] = dict(values)
+        for name, value in self._values.items():
+            setattr(self, name, value)
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def get(self, name: str) -> Any:
+    def get(self, name: str) -> str | int | bool:
         """Value of one setting by name."""
         return self._values[name]
 

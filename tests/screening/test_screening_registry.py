@@ -47,7 +47,7 @@ def test_unknown_key_names_the_key() -> None:
     with pytest.raises(ConfigError, match="unknown key 'treshold'") as info:
         build_config(ExampleConfig, {"treshold": 0.4}, section="rules.example")
     assert info.value.field == "rules.example.treshold"
-    assert info.value.code == "E102"
+    assert info.value.code == "unknown_config_key"
 
 
 @pytest.mark.parametrize(
@@ -68,13 +68,13 @@ def test_wrong_type_names_the_key(key: str, value: object) -> None:
     with pytest.raises(ConfigError, match=f"key '{key}' must be") as info:
         build_config(ExampleConfig, {key: value}, section="rules.example")
     assert info.value.field == f"rules.example.{key}"
-    assert info.value.code == "E103"
+    assert info.value.code == "wrong_config_type"
 
 
 def test_unknown_component_lists_known_ones() -> None:
     with pytest.raises(ConfigError, match=r"netiquette\.insult\.lexicon\.v1") as info:
         get_component("netiquette.insult.lexicon.v9")
-    assert info.value.code == "E101"
+    assert info.value.code == "unknown_component"
 
 
 def test_component_kind_is_checked() -> None:

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from netiquette import __version__
 from netiquette.articles.extract import looks_like_html
 from netiquette.articles.store import ArticleIn, upsert_article
-from netiquette.errors import NetiquetteError
+from netiquette.errors import ErrorCode, NetiquetteError
 from netiquette.review.audit import record_event
 from netiquette.store.db import Database
 from netiquette.store.models import Article, utcnow
@@ -56,7 +56,7 @@ class ArticleFetchError(NetiquetteError):
     """An article page could not be fetched (refused, too big, too slow, not a page)."""
 
     status = 502
-    code = "E701"
+    code: ErrorCode = "fetch_failed"
 
 
 def _embedded(ip: IPAddress) -> list[IPAddress]:

@@ -18,7 +18,7 @@ def plot_pr_curves(report: Report, out_dir: Path) -> list[Path]:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ConfigError(
-            "plotting needs matplotlib (pip install matplotlib)", code="E120"
+            "plotting needs matplotlib (pip install matplotlib)", code="missing_dependency"
         ) from exc
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

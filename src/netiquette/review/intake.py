@@ -17,11 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.accountability.tokens import new_status_token, token_digest
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.review.audit import record_event
-from netiquette.review.machine import RECEIVED, Actor, perform
+from netiquette.review.decide import decide
+from netiquette.review.machine import RECEIVED, Actor
 from netiquette.review.screener import (
     DEFAULT_BUDGET_SECONDS,
     DEFAULT_WORKERS,
@@ -109,6 +111,7 @@ class Intake:
         max_chars: int,
         default_wait: int,
         staffing: Staffing | None = None,
+        accountability: AccountabilityConfig | None = None,
         *,
         budget_seconds: float = DEFAULT_BUDGET_SECONDS,
         workers: int = DEFAULT_WORKERS,
@@ -118,6 +121,10 @@ class Intake:
         self.max_chars = max_chars
         self.default_wait = default_wait
         self.staffing = staffing
+        # What an automatic rejection's statement of reasons needs to know about the site.
+        self.accountability = accountability or (
+            AccountabilityConfig(staffing=staffing) if staffing else AccountabilityConfig()
+        )
 
     @property
     def pipeline(self) -> Any:
@@ -304,11 +311,13 @@ class Intake:
                     return "unknown", 0
                 return comment.state, comment.estimated_wait_seconds or 0
             if result is None:
-                perform(
+                decide(
                     session,
                     comment,
                     Actor("policy", "fallback"),
                     "queue",
+                    config=self.accountability,
+                    source="policy",
                     priority=100,
                     screening_error=error,
                 )
@@ -340,11 +349,13 @@ class Intake:
                 )
             )
         decision = result.decision
-        perform(
+        decide(
             session,
             comment,
             Actor("policy", decision.policy_version),
             _POLICY_ACTION[decision.outcome],
+            config=self.accountability,
+            source="policy",
             rules=list(decision.rules),
             priority=decision.priority,
             policy_version=decision.policy_version,

@@ -99,10 +99,10 @@ def load_models(model_dir: Path, *, use_encoder: bool = True, threads: int = 1) 
         tfidf = TfidfFeatures.load(model_dir / artifacts.TFIDF_FILE)
         heads = artifacts.load_heads(model_dir / artifacts.HEADS_FILE)
     except (OSError, KeyError, ValueError) as exc:
-        raise ModelError(f"broken model files in {model_dir}: {exc}", code="E604") from exc
+        raise ModelError(f"broken model files in {model_dir}: {exc}", code="model_broken") from exc
     missing = [r for r in TEXT_RULES if r not in heads]
     if missing:
-        raise ModelError(f"model in {model_dir} lacks heads {missing}", code="E605")
+        raise ModelError(f"model in {model_dir} lacks heads {missing}", code="model_incomplete")
     encoder = None
     if use_encoder and meta.get("encoder"):
         encoder = load_encoder(threads=threads)

@@ -37,12 +37,12 @@ class Pipeline:
     def __init__(self, rules: Mapping[str, HouseRule], policy: DecisionPolicy) -> None:
         for name, rule in rules.items():
             if name not in HOUSE_RULES:
-                raise ConfigError(f"unknown house rule {name!r}", code="E107")
+                raise ConfigError(f"unknown house rule {name!r}", code="unknown_rule")
             if rule.name != name:
                 raise ConfigError(
                     f"component for [rules.{name}] produces {rule.name!r}, not {name!r}",
                     field=f"rules.{name}.component",
-                    code="E107",
+                    code="unknown_rule",
                 )
         self.rules: dict[str, HouseRule] = {n: rules[n] for n in HOUSE_RULES if n in rules}
         self.policy = policy
@@ -55,11 +55,13 @@ class Pipeline:
                 raise ConfigError(
                     f"{source}: unknown section [{key}] (known: {', '.join(_TOP_LEVEL)})",
                     field=key,
-                    code="E102",
+                    code="unknown_config_key",
                 )
         rule_sections = config.get("rules", {})
         if not isinstance(rule_sections, Mapping):
-            raise ConfigError(f"{source}: [rules] must be a table", field="rules", code="E103")
+            raise ConfigError(
+                f"{source}: [rules] must be a table", field="rules", code="wrong_config_type"
+            )
         rules: dict[str, HouseRule] = {}
         for name, section in rule_sections.items():
             if name not in HOUSE_RULES:
@@ -67,15 +69,17 @@ class Pipeline:
                     f"{source}: unknown house rule [rules.{name}] "
                     f"(known: {', '.join(HOUSE_RULES)})",
                     field=f"rules.{name}",
-                    code="E107",
+                    code="unknown_rule",
                 )
             built = _build(section, f"rules.{name}", "rule", default=None)
             if not isinstance(built, HouseRule):
-                raise ConfigError(f"[rules.{name}] component is not a house rule", code="E107")
+                raise ConfigError(
+                    f"[rules.{name}] component is not a house rule", code="unknown_rule"
+                )
             rules[name] = built
         policy = _build(config.get("policy", {}), "policy", "policy", default=DEFAULT_POLICY)
         if not isinstance(policy, DecisionPolicy):
-            raise ConfigError("[policy] component is not a decision policy", code="E107")
+            raise ConfigError("[policy] component is not a decision policy", code="unknown_rule")
         return cls(rules, policy)
 
     @property
@@ -180,14 +184,14 @@ def _valid(name: str, result: RuleResult) -> RuleResult:
 
 def _build(section: Any, where: str, kind: Any, *, default: str | None) -> Any:
     if not isinstance(section, Mapping):
-        raise ConfigError(f"[{where}] must be a table", field=where, code="E103")
+        raise ConfigError(f"[{where}] must be a table", field=where, code="wrong_config_type")
     values = dict(section)
     component = values.pop("component", default)
     if not isinstance(component, str):
         raise ConfigError(
             f"[{where}] needs a 'component' naming a registered component",
             field=f"{where}.component",
-            code="E101",
+            code="unknown_component",
         )
     return get_component(component, kind).build(values, section=where)
 
@@ -204,9 +208,9 @@ def read_config(path: Path | None = None) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"screening config not found: {path}", code="E108") from None
+        raise ConfigError(f"screening config not found: {path}", code="config_not_found") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}", code="E109") from None
+        raise ConfigError(f"{path}: invalid TOML: {exc}", code="invalid_toml") from None
 
 
 def load_pipeline(
@@ -225,7 +229,7 @@ def load_pipeline(
     if overrides:
         policy = config.get("policy", {})
         if not isinstance(policy, Mapping):
-            raise ConfigError("[policy] must be a table", field="policy", code="E103")
+            raise ConfigError("[policy] must be a table", field="policy", code="wrong_config_type")
         config["policy"] = {**policy, **overrides}
     return Pipeline.from_config(config, source=str(path or "screening.toml"))
 

@@ -91,20 +91,20 @@ class ThresholdPolicyConfig:
                         f"[policy.{table}] unknown house rule {rule!r} "
                         f"(known: {', '.join(HOUSE_RULES)})",
                         field=f"policy.{table}.{rule}",
-                        code="E102",
+                        code="unknown_config_key",
                     )
                 if not 0.0 <= value <= 1.0:
                     raise ConfigError(
                         f"[policy.{table}] {rule} must be within [0, 1], got {value}",
                         field=f"policy.{table}.{rule}",
-                        code="E103",
+                        code="wrong_config_type",
                     )
         for rule in HOUSE_RULES:
             if self.approve_threshold(rule) > self.reject_threshold(rule):
                 raise ConfigError(
                     f"[policy] approve threshold for {rule} is above its reject threshold",
                     field=f"policy.approve_thresholds.{rule}",
-                    code="E103",
+                    code="wrong_config_type",
                 )
 
     def reject_threshold(self, rule: str) -> float:
@@ -135,7 +135,7 @@ class ModelThresholdPolicyConfig(ThresholdPolicyConfig):
                     f"[policy] encoder_rules: unknown house rule {rule!r} "
                     f"(known: {', '.join(HOUSE_RULES)})",
                     field="policy.encoder_rules",
-                    code="E102",
+                    code="unknown_config_key",
                 )
 
 

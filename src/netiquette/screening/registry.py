@@ -12,7 +12,7 @@ A component is a factory function registered under a dotted, versioned name::
 The factory's single parameter is annotated with a config dataclass; its field defaults are the
 component's default config. A TOML section overrides them, and :func:`build_config` validates every
 key against the field types: an unknown key or a wrong type raises :class:`ConfigError` naming the
-key (codes ``E101`` unknown component, ``E102`` unknown key, ``E103`` wrong type).
+key (codes ``unknown_component``, ``unknown_config_key``, ``wrong_config_type``).
 
 The last two dotted parts of a name are the implementation and its version; they make the version
 string that results carry (``netiquette.insult.lexicon.v1`` → ``lexicon-v1``).
@@ -74,7 +74,7 @@ def _register(name: str, kind: ComponentKind) -> Callable[[F], F]:
             raise TypeError(f"factory for {name!r} must take exactly one config dataclass")
         existing = _REGISTRY.get(name)
         if existing is not None and existing.factory is not factory:
-            raise ConfigError(f"component {name!r} is registered twice", code="E104")
+            raise ConfigError(f"component {name!r} is registered twice", code="duplicate_component")
         _REGISTRY[name] = Component(name, kind, factory, hints[params[0]])
         return factory
 
@@ -92,11 +92,11 @@ def register_policy(name: str) -> Callable[[F], F]:
 
 
 def get_component(name: str, kind: ComponentKind | None = None) -> Component:
-    """Look a component up by name; :class:`ConfigError` (E101) lists the known ones."""
+    """Look a component up by name; ``unknown_component`` (a ConfigError) lists the known ones."""
     component = _REGISTRY.get(name)
     if component is None or (kind is not None and component.kind != kind):
         known = ", ".join(sorted(n for n, c in _REGISTRY.items() if kind in (None, c.kind)))
-        raise ConfigError(f"unknown component {name!r} (known: {known})", code="E101")
+        raise ConfigError(f"unknown component {name!r} (known: {known})", code="unknown_component")
     return component
 
 
@@ -115,13 +115,13 @@ def build_config(config_type: type[Any], values: Mapping[str, Any], *, section: 
             raise ConfigError(
                 f"[{section}] unknown key {key!r} (known: {known})",
                 field=f"{section}.{key}",
-                code="E102",
+                code="unknown_config_key",
             )
         if not _conforms(value, hints[key]):
             raise ConfigError(
                 f"[{section}] key {key!r} must be {_describe(hints[key])}, got {value!r}",
                 field=f"{section}.{key}",
-                code="E103",
+                code="wrong_config_type",
             )
     converted = {k: _convert(v, hints[k]) for k, v in values.items()}
     return config_type(**converted)

@@ -104,7 +104,9 @@ class LabelledComment:
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, object]]:
     if not path.is_file():
-        raise ConfigError(f"corpus file not found: {path}", field="data_dir", code="E110")
+        raise ConfigError(
+            f"corpus file not found: {path}", field="data_dir", code="corpus_not_found"
+        )
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
@@ -252,7 +254,7 @@ def load_corpora(data_dir: Path, names: Iterable[str] = DEFAULT_CORPORA) -> list
     records: list[LabelledComment] = []
     for name in names:
         if name not in LOADERS:
-            raise ConfigError(f"unknown corpus {name!r}", field="corpora", code="E111")
+            raise ConfigError(f"unknown corpus {name!r}", field="corpora", code="unknown_corpus")
         records.extend(LOADERS[name](data_dir))
     return merge_duplicates(records)
 

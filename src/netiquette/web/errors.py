@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from netiquette.errors import NetiquetteError, RateLimitError
+from netiquette.errors import HTTP_STATUS_CODES, NetiquetteError, RateLimitError, error_body
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,7 @@ def _validation_body(exc: RequestValidationError) -> tuple[int, dict[str, Any]]:
     if kind == "json_invalid":
         ctx: dict[str, Any] = first.get("ctx") or {}
         detail = ctx.get("error", "malformed JSON")
-        return 400, {
-            "error": {
-                "code": "E202",
-                "message": f"body is not valid JSON: {detail}",
-                "field": "body",
-            }
-        }
+        return 400, error_body("invalid_json", f"body is not valid JSON: {detail}", "body")
     field = _field_of(tuple(first.get("loc", ())))
     msg = str(first.get("msg", "invalid value"))
     if kind == "missing":
@@ -44,17 +38,12 @@ def _validation_body(exc: RequestValidationError) -> tuple[int, dict[str, Any]]:
         message = f"{field} must be a JSON object"
     else:
         message = f"{field}: {msg}"
-    return 422, {
-        "error": {
-            "code": "E200",
-            "message": message,
-            "field": field,
-            "details": [
-                {"field": _field_of(tuple(e.get("loc", ()))), "message": str(e.get("msg"))}
-                for e in errors[:20]
-            ],
-        }
-    }
+    body = error_body("invalid_input", message, field)
+    body["error"]["details"] = [
+        {"field": _field_of(tuple(e.get("loc", ()))), "message": str(e.get("msg"))}
+        for e in errors[:20]
+    ]
+    return 422, body
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -75,14 +64,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
-            {"error": {"code": f"H{exc.status_code}", "message": str(exc.detail)}},
+            error_body(HTTP_STATUS_CODES.get(exc.status_code, "http_error"), str(exc.detail)),
             status_code=exc.status_code,
         )
 
     @app.exception_handler(UnicodeDecodeError)
     async def _utf8(_request: Request, exc: UnicodeDecodeError) -> JSONResponse:
         return JSONResponse(
-            {"error": {"code": "E203", "message": "body is not valid UTF-8", "field": "body"}},
+            error_body("invalid_encoding", "body is not valid UTF-8", "body"),
             status_code=400,
         )
 
@@ -90,6 +79,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse(
-            {"error": {"code": "E000", "message": "internal error; it was logged"}},
+            error_body("internal", "internal error; it was logged"),
             status_code=500,
         )

@@ -4,13 +4,13 @@ Comments and everything around them are written by strangers. Before a request b
 route, :func:`check_body` reads it the way the route will (JSON, URL-encoded or multipart form)
 and refuses, with 400 (unreadable) or 422 (a bad value) and the field's name:
 
-* text that is not UTF-8 (``E203``);
+* text that is not UTF-8 ;
 * a string (value or key) with NUL, another C0 control character than tab, newline and carriage
-  return, DEL, a C1 control character or a lone surrogate (``E206``): PostgreSQL cannot store NUL,
+  return, DEL, a C1 control character or a lone surrogate : PostgreSQL cannot store NUL,
   and none of these belongs in a comment, a name or a note;
-* JSON nested deeper than :data:`MAX_DEPTH` (``E207``) or an integer of more than
-  :data:`MAX_DIGITS` digits (``E208``): both made Python's parser raise, which answered 500;
-* a file in a form (``E209``): no form of netiquette takes files, and a file field was stored as
+* JSON nested deeper than :data:`MAX_DEPTH`  or an integer of more than
+  :data:`MAX_DIGITS` digits : both made Python's parser raise, which answered 500;
+* a file in a form : no form of netiquette takes files, and a file field was stored as
   the text ``UploadFile(...)``.
 
 Fields that are stricter (ids, names) keep their own checks; this guard is the floor for all.
@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from netiquette.errors import ErrorCode
+
 #: Deepest JSON nesting accepted (our bodies are at most four levels deep).
 MAX_DEPTH = 32
 #: Longest integer accepted in JSON, in digits (Python refuses to convert over 4,300).
@@ -36,7 +38,7 @@ FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 class BadInput(Exception):
     """A refused body: HTTP status, error code, message and the field at fault."""
 
-    code: str
+    code: ErrorCode
     message: str
     field: str
     status: int = 400
@@ -61,7 +63,7 @@ def check_text(value: str, field: str) -> None:
         char = ord(bad.group())
         kind = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
         message = f"{field} contains {kind} (U+{char:04X}) at position {bad.start()}"
-        raise BadInput("E206", message, field, 422)
+        raise BadInput("invalid_input", message, field, 422)
 
 
 def _depth(raw: str) -> int:
@@ -94,7 +96,7 @@ def _walk(value: Any, path: str) -> None:
             check_text(item, where or "body")
         elif isinstance(item, _BigInt):
             message = f"{where or 'body'} has {item.digits} digits; at most {MAX_DIGITS}"
-            raise BadInput("E208", message, where or "body", 422)
+            raise BadInput("invalid_input", message, where or "body", 422)
         elif isinstance(item, dict):
             for key, child in item.items():
                 name = f"{where}.{key}" if where else str(key)
@@ -108,14 +110,16 @@ def _decoded(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput("E203", f"body is not valid UTF-8 (byte {exc.start})", "body") from None
+        raise BadInput(
+            "invalid_encoding", f"body is not valid UTF-8 (byte {exc.start})", "body"
+        ) from None
 
 
 def check_json(body: bytes) -> None:
     """Check a JSON body; invalid JSON itself is left to the route (it answers 422)."""
     raw = _decoded(body)
     if _depth(raw) > MAX_DEPTH:
-        raise BadInput("E207", f"body is nested deeper than {MAX_DEPTH} levels", "body")
+        raise BadInput("invalid_json", f"body is nested deeper than {MAX_DEPTH} levels", "body")
     try:
         value = json.loads(raw, parse_int=_parse_int)
     except ValueError:
@@ -128,7 +132,7 @@ def check_urlencoded(body: bytes) -> None:
     try:
         pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
-        raise BadInput("E203", "form is not valid UTF-8", "body") from None
+        raise BadInput("invalid_encoding", "form is not valid UTF-8", "body") from None
     for name, value in pairs:
         check_text(name, name or "body")
         check_text(value, name or "body")
@@ -142,7 +146,7 @@ def check_multipart(body: bytes, content_type: str) -> None:
     """Check every part of a multipart form: no files, clean UTF-8 text."""
     match = re.search(r'boundary="?([^";]+)"?', content_type)
     if match is None:
-        raise BadInput("E203", "multipart body without a boundary", "body")
+        raise BadInput("invalid_encoding", "multipart body without a boundary", "body")
     delimiter = b"--" + match.group(1).encode("latin-1")
     for part in body.split(delimiter)[1:]:
         if part.startswith(b"--"):
@@ -156,11 +160,13 @@ def check_multipart(body: bytes, content_type: str) -> None:
         name = (params.get(b"name") or b"").decode("utf-8", "replace")
         if b"filename" in params or b"filename*" in params:
             message = f"{name or 'a field'} is a file; no form takes files"
-            raise BadInput("E209", message, name or "body", 422)
+            raise BadInput("invalid_input", message, name or "body", 422)
         try:
             text = value.removesuffix(b"\r\n").decode("utf-8")
         except UnicodeDecodeError:
-            raise BadInput("E203", f"{name or 'a field'} is not valid UTF-8", name) from None
+            raise BadInput(
+                "invalid_encoding", f"{name or 'a field'} is not valid UTF-8", name
+            ) from None
         check_text(name, name or "body")
         check_text(text, name or "body")
 

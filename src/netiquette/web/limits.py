@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from netiquette.errors import ErrorCode, error_body
 from netiquette.web.inputguard import BadInput, check_body
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -27,8 +28,8 @@ class _TooLarge(Exception):
     pass
 
 
-async def _answer(send: Send, status: int, code: str, message: str, field: str) -> None:
-    body = json.dumps({"error": {"code": code, "message": message, "field": field}}).encode()
+async def _answer(send: Send, status: int, code: ErrorCode, message: str, field: str) -> None:
+    body = json.dumps(error_body(code, message, field)).encode()
     await send(
         {
             "type": "http.response.start",
@@ -55,12 +56,14 @@ class RequestGuard:
             return
         raw_query = scope.get("query_string", b"").decode("latin-1")
         if _CONTROL.search(scope.get("path", "")) or _CONTROL.search(unquote(raw_query)):
-            await _answer(send, 400, "E204", "the URL contains a control character", "url")
+            await _answer(send, 400, "invalid_url", "the URL contains a control character", "url")
             return
         headers: dict[bytes, bytes] = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _answer(send, 413, "E205", f"request body over {self.max_bytes} bytes", "body")
+            await _answer(
+                send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
+            )
             return
         path = scope.get("path", "")
         if scope.get("method") in _BODY_METHODS and not path.startswith(_CLEANS_ITS_OWN):
@@ -82,7 +85,7 @@ class RequestGuard:
             seen += len(chunk)
             if seen > self.max_bytes:
                 await _answer(
-                    send, 413, "E205", f"request body over {self.max_bytes} bytes", "body"
+                    send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
                 )
                 return
             chunks.append(chunk)
@@ -132,7 +135,7 @@ class RequestGuard:
         except _TooLarge:
             if not started:
                 await _answer(
-                    send, 413, "E205", f"request body over {self.max_bytes} bytes", "body"
+                    send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
                 )
 
 

@@ -42,7 +42,7 @@ def save_heads(path: Path, heads: dict[str, HeadModel]) -> None:
 def load_heads(path: Path) -> dict[str, HeadModel]:
     """Read what :func:`save_heads` wrote."""
     if not path.is_file():
-        raise ModelError(f"model file missing: {path}", code="E601")
+        raise ModelError(f"model file missing: {path}", code="model_file_missing")
     heads: dict[str, HeadModel] = {}
     with np.load(path, allow_pickle=False) as data:
         names = sorted({k.split(".", 1)[0] for k in data.files})
@@ -66,12 +66,14 @@ def read_meta(model_dir: Path) -> dict[str, Any]:
     """``meta.json`` of a model directory, checked for a compatible format."""
     path = model_dir / META_FILE
     if not path.is_file():
-        raise ModelError(f"no trained model in {model_dir} (run `netiquette train`)", code="E602")
+        raise ModelError(
+            f"no trained model in {model_dir} (run `netiquette train`)", code="model_not_trained"
+        )
     meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(
             f"model format {meta.get('format_version')} in {model_dir}, expected {FORMAT_VERSION}",
-            code="E603",
+            code="model_format",
         )
     return meta
 

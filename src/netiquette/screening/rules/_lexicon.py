@@ -233,12 +233,16 @@ def parse_lexicon(text: str, *, source: str = "lexicon") -> list[Entry]:
         if line.startswith("["):
             name, _, rest = line[1:].partition("]")
             if name not in _SECTIONS:
-                raise ConfigError(f"{source}:{number}: unknown section [{name}]", code="E105")
+                raise ConfigError(
+                    f"{source}:{number}: unknown section [{name}]", code="invalid_lexicon"
+                )
             kind = name
             default = float(rest) if rest.strip() else _DEFAULT_SCORES.get(name, 0.0)
             continue
         if kind is None:
-            raise ConfigError(f"{source}:{number}: entry before any [section]", code="E105")
+            raise ConfigError(
+                f"{source}:{number}: entry before any [section]", code="invalid_lexicon"
+            )
         entries.append(parse_entry(line, kind, default, where=f"{source}:{number}"))
     return entries
 
@@ -249,9 +253,11 @@ def parse_entry(line: str, kind: str, default: float, *, where: str) -> Entry:
     try:
         score = float(score_text) if score_text.strip() else default
     except ValueError:
-        raise ConfigError(f"{where}: score must be a number: {line!r}", code="E105") from None
+        raise ConfigError(
+            f"{where}: score must be a number: {line!r}", code="invalid_lexicon"
+        ) from None
     if not 0.0 <= score <= 1.0:
-        raise ConfigError(f"{where}: score must be within [0, 1]: {line!r}", code="E105")
+        raise ConfigError(f"{where}: score must be within [0, 1]: {line!r}", code="invalid_lexicon")
     return Entry(term.strip(), kind, score)
 
 
@@ -260,7 +266,7 @@ def load_entries(path: str = "") -> list[Entry]:
     if path:
         file = Path(path)
         if not file.is_file():
-            raise ConfigError(f"insult lexicon not found: {path}", code="E106")
+            raise ConfigError(f"insult lexicon not found: {path}", code="lexicon_not_found")
         return parse_lexicon(file.read_text(encoding="utf-8"), source=str(file))
     shipped = resources.files("netiquette.screening") / "data" / "insult_lexicon.txt"
     return parse_lexicon(shipped.read_text(encoding="utf-8"), source="insult_lexicon.txt")

@@ -76,10 +76,10 @@ class SharedScores:
         return out
 
     def zones(self, rule: str) -> Zones:
-        """The CV thresholds of ``rule``; :class:`ModelError` (E606) if the model lacks them."""
+        """The CV thresholds of ``rule``; ``model_incomplete`` if the model lacks them."""
         th = self.models.thresholds.get(rule)
         if not th:
-            raise ModelError(f"model has no thresholds for {rule!r}", code="E606")
+            raise ModelError(f"model has no thresholds for {rule!r}", code="model_incomplete")
         return Zones(float(th["reject_at"]), float(th["approve_below"]), float(th["flag_at"]))
 
 

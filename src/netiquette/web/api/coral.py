@@ -34,7 +34,7 @@ from netiquette.compat.coral import (
 )
 from netiquette.compat.fetch import FetchLimits, StoryArticles, parse_hosts
 from netiquette.compat.signature import HEADER, verify
-from netiquette.errors import AuthError, InputError, NetiquetteError, TooLongError
+from netiquette.errors import AuthError, ErrorCode, InputError, NetiquetteError, TooLongError
 from netiquette.web.context import AppContext, get_context
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,14 @@ class CoralDisabledError(NetiquetteError):
     """The Coral phase is not configured (no signing secret)."""
 
     status = 503
-    code = "E702"
+    code: ErrorCode = "coral_disabled"
 
 
 class CoralBodyError(InputError):
     """The request body is not a JSON object."""
 
     status = 400
-    code = "E202"
+    code: ErrorCode = "invalid_json"
 
 
 #: Largest request body read (before the signature is checked); a comment is far smaller.
