@@ -46,6 +46,7 @@ def _serve(settings: Settings, *, demo: bool) -> None:
 
     from netiquette.app import build_context, create_app
     from netiquette.bootstrap import ensure_credentials, load_demo
+    from netiquette.web.serving import install_access_log_redaction, proxy_options
 
     ctx = build_context(settings)
     creds = ensure_credentials(ctx.db, settings, generate=demo)
@@ -60,7 +61,14 @@ def _serve(settings: Settings, *, demo: bool) -> None:
     if creds.api_key:
         err.print(f"CMS API key:     [bold]{creds.api_key}[/]")
     err.print(f"serving on {base}  (API docs {base}/docs)")
-    uvicorn.run(create_app(context=ctx), host=settings.host, port=settings.port, log_level="info")
+    install_access_log_redaction()
+    uvicorn.run(
+        create_app(context=ctx),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **proxy_options(settings),
+    )
 
 
 @app.command()

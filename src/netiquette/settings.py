@@ -74,6 +74,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("sor_territorial_scope", "DE", "Countries a rejection applies to, e.g. 'DE,AT'"),
     Setting("demo_pages", False, "Serve /demo/articles/{id} (any article's text); on in make run"),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses of reverse proxies whose X-Forwarded-For is believed; empty = none",
+    ),
     Setting("login_attempts_per_minute", 10, "Logins per client address and minute; 0 = no limit"),
     Setting(
         "public_posts_per_minute",
@@ -133,6 +138,7 @@ class Settings:
     max_request_bytes: int
     screening_config: str
     screening_budget_ms: int
+    trusted_proxies: str
     screening_workers: int
     auto_approve: bool
     auto_reject: bool

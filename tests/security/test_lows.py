@@ -1,11 +1,16 @@
-"""Regression tests for findings of issue 11: retries, status tokens."""
+"""Regression tests for findings of issue 11: retries, status tokens, proxies, access log."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 
 from netiquette.errors import ConflictError
@@ -13,8 +18,10 @@ from netiquette.review.intake import Accepted, NewComment
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.store.models import Article
 from netiquette.web.context import AppContext
-from tests.conftest import make_context
+from netiquette.web.serving import proxy_options
+from tests.conftest import ADMIN_PASSWORD, API_KEY, make_context, make_settings
 from tests.fakes import ScriptedPipeline
+from tests.servers import free_port
 
 
 class SlowPipeline(ScriptedPipeline):
@@ -63,3 +70,57 @@ def test_another_key_or_author_cannot_take_over_the_status_link(rctx: AppContext
     assert other_key.state == "approved" and other_key.status_token is None
     again = rctx.intake.submit(NewComment("a", "u", "U", "Text [approve]", id="c2"), "cms:one")
     assert again.status_token and again.status_token != first.status_token
+
+
+def test_a_live_server_neither_believes_x_forwarded_for_nor_logs_status_tokens(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = {
+        **os.environ,
+        "NETIQUETTE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "NETIQUETTE_API_KEY": API_KEY,
+        "NETIQUETTE_LOGIN_ATTEMPTS_PER_MINUTE": "2",
+    }
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "netiquette", "serve", "--db", str(tmp_path / "n.db"),
+             "--port", str(port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    httpx.get(f"{base}/healthz", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            codes = []
+            for n in range(3):  # a fresh "address" each time: must not reset the limit
+                r = httpx.post(
+                    f"{base}/api/v1/auth/login",
+                    json={"username": "admin", "password": "wrong-password"},
+                    headers={"X-Forwarded-For": f"10.0.0.{n}"},
+                )
+                codes.append(r.status_code)
+            assert codes[-1] == 429, codes
+            httpx.get(f"{base}/api/v1/public/comments/c1?token=nqs_SECRETTOKEN123", timeout=5)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    logged = log.read_text(encoding="utf-8", errors="replace")
+    assert "/api/v1/public/comments/c1?token=***" in logged
+    assert "SECRETTOKEN123" not in logged
+
+
+def test_proxies_are_believed_only_when_configured() -> None:
+    settings = make_settings("sqlite:///:memory:")
+    assert proxy_options(settings)["proxy_headers"] is False
+    trusted = settings.replace(trusted_proxies="10.0.0.1, 10.0.0.2")
+    assert proxy_options(trusted) == {
+        "proxy_headers": True,
+        "forwarded_allow_ips": "10.0.0.1,10.0.0.2",
+    }
