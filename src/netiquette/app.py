@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     def index() -> RedirectResponse:
         return RedirectResponse("/docs")
 
+    ctx.intake.warm_up()  # models load now, not on the first reader's comment
     # Comments left unscreened by a crash are screened before we serve.
     waiting = ctx.intake.screen_waiting()
     if waiting:

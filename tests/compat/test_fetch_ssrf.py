@@ -88,7 +88,9 @@ def test_a_server_on_loopback_is_refused_unless_listed(cms: StandInCms) -> None:
     with pytest.raises(ArticleFetchError, match="not public"):
         fetch_page(cms.url(ARTICLE), FetchLimits(timeout_s=5))
     assert cms.hits[ARTICLE] == 0
-    page, _ = fetch_page(cms.url(ARTICLE), FetchLimits(timeout_s=5, allowed_hosts=LOOPBACK))
+    port = cms.server.server_address[1]
+    listed = FetchLimits(timeout_s=5, allowed_hosts=(f"127.0.0.1:{port}",))
+    page, _ = fetch_page(cms.url(ARTICLE), listed)
     assert "Wallring" in page
 
 
@@ -110,7 +112,8 @@ def test_a_name_under_a_listed_domain_is_still_checked(
         fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=("zeitung.example",)))
     assert cms.hits[ARTICLE] == 0
     # Listed exactly: allowed, and fetched from the checked address with the name as Host.
-    page, _ = fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=(INTERNAL_NAME,)))
+    listed = (f"{INTERNAL_NAME}:{port}",)  # another port than 80 must be listed
+    page, _ = fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=listed))
     assert "Wallring" in page
     assert cms.pages[ARTICLE].seen_hosts == [f"{INTERNAL_NAME}:{port}"]
 
@@ -119,7 +122,7 @@ def test_a_redirect_from_a_listed_host_to_an_unlisted_or_private_one_is_refused(
     cms: StandInCms, internal_name: None
 ) -> None:
     port = cms.server.server_address[1]
-    limits = FetchLimits(timeout_s=5, allowed_hosts=("127.0.0.1", "zeitung.example"))
+    limits = FetchLimits(timeout_s=5, allowed_hosts=(f"127.0.0.1:{port}", "zeitung.example"))
     targets = {
         "/to-metadata": "http://169.254.169.254/latest/meta-data/",
         "/to-unlisted": "https://elsewhere.example/",
@@ -162,3 +165,17 @@ def test_the_coral_phase_does_not_fetch_from_loopback_unless_listed(
             assert article is not None and article.body == ""
     assert cms.hits[ARTICLE] == 0
     ctx.db.dispose()
+
+
+def test_a_listed_host_is_allowed_on_its_listed_port_only(cms: StandInCms) -> None:
+    port = cms.server.server_address[1]
+    with pytest.raises(ArticleFetchError, match="not allowed"):  # the host, not the port
+        fetch_page(cms.url(ARTICLE), FetchLimits(timeout_s=5, allowed_hosts=("127.0.0.1",)))
+    limits = FetchLimits(timeout_s=5, allowed_hosts=("127.0.0.1:1",))
+    with pytest.raises(ArticleFetchError):  # a redirect to another port of the listed host
+        fetch_page(redirect(cms, "/elsewhere", f"http://127.0.0.1:{port}{ARTICLE}"), limits)
+    assert cms.hits[ARTICLE] == 0
+    assert FetchLimits(allowed_hosts=("zeitung.example",)).allows("https://www.zeitung.example/a")
+    assert not FetchLimits(allowed_hosts=("zeitung.example",)).allows(
+        "https://www.zeitung.example:8443/a"
+    )

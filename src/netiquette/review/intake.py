@@ -362,6 +362,14 @@ class Intake:
             model_versions=dict(result.model_versions),
         )
 
+    def warm_up(self) -> None:
+        """Screen a short text once, so the first reader's comment does not pay for loading
+        the models (seconds: longer than Coral's budget). Failures are left to real comments."""
+        try:
+            self.screener.screen(ScreeningInput(text="Guten Morgen.", article_text="Artikel."))
+        except Exception:  # a broken model shows on the first real comment, with its reason
+            log.warning("screening warm-up failed", exc_info=True)
+
     def screen_waiting(self) -> int:
         """Screen every comment left in ``received`` (after a crash); returns how many."""
         with self.db.session() as session:
