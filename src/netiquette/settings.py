@@ -59,7 +59,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("coral_auto_approve", True, "Answer Coral APPROVED for approved comments; off = 204"),
     Setting("article_fetch_timeout_ms", 3000, "Longest fetch of an article page from story.url"),
     Setting("article_fetch_max_bytes", 2_000_000, "Largest article page fetched, in bytes"),
-    Setting("article_fetch_hosts", "", "Hosts article pages may be fetched from; empty = any"),
+    Setting(
+        "article_fetch_hosts",
+        "",
+        "Hosts (host or host:port) article pages may be fetched from; empty = any",
+    ),
     Setting(
         "staffing_hours", "06:00-23:00", "When moderators work, e.g. '06:00-23:00'; empty = always"
     ),

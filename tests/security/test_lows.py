@@ -124,3 +124,29 @@ def test_proxies_are_believed_only_when_configured() -> None:
         "proxy_headers": True,
         "forwarded_allow_ips": "10.0.0.1,10.0.0.2",
     }
+
+
+def test_servers_starting_together_both_set_up_the_admin_and_key(database_url: str) -> None:
+    from netiquette.bootstrap import ensure_credentials
+    from netiquette.store.db import Database
+
+    db = Database(database_url)
+    db.migrate()
+    settings = make_settings(database_url)
+    barrier = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            ensure_credentials(db, settings, generate=False)
+        except Exception as exc:  # collected: the assertion shows it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.dispose()
+    assert errors == []
