@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from netiquette.app import create_app
+from netiquette.review.claims import holder
 from netiquette.web.context import AppContext
-from tests.web.views.conftest import MODERATOR_PASSWORD, login
+from tests.web.views.conftest import MODERATOR_PASSWORD, login, submit
 
 
 def test_reactivating_a_user_does_not_revive_old_logins(web: TestClient, wctx: AppContext) -> None:
@@ -40,3 +41,19 @@ def test_the_api_docs_carry_the_security_headers(web: TestClient) -> None:
     assert docs.headers["x-frame-options"] == "DENY"
     assert docs.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in docs.headers["content-security-policy"]
+
+
+def test_a_link_from_another_site_does_not_claim_a_comment(
+    web: TestClient, wctx: AppContext
+) -> None:
+    submit(web, "Zur Prüfung", "c-claim")
+    login(web)
+    foreign = web.get("/moderate/comments/c-claim", headers={"Sec-Fetch-Site": "cross-site"})
+    assert foreign.status_code == 303 and foreign.headers["location"].startswith("/moderate?")
+    with wctx.db.session() as session:
+        assert holder(session, "c-claim") is None
+    own = web.get("/moderate/comments/c-claim", headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 200
+    with wctx.db.session() as session:
+        lease = holder(session, "c-claim")
+        assert lease is not None and lease.moderator == "admin"
