@@ -18,7 +18,6 @@ from tests.compat.coral_helpers import SECRET, coral_request, post_signed
 from tests.conftest import make_context
 
 ARTICLE = "/lokales/radwege"
-LOOPBACK = ("127.0.0.1",)
 # A name under a listed domain that resolves (in these tests) to the stand-in CMS on loopback.
 INTERNAL_NAME = "intern.zeitung.example"
 
@@ -109,7 +108,7 @@ def test_a_name_under_a_listed_domain_is_still_checked(
     port = cms.server.server_address[1]
     url = f"http://{INTERNAL_NAME}:{port}{ARTICLE}"
     with pytest.raises(ArticleFetchError, match="not public"):
-        fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=("zeitung.example",)))
+        fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=(f"zeitung.example:{port}",)))
     assert cms.hits[ARTICLE] == 0
     # Listed exactly: allowed, and fetched from the checked address with the name as Host.
     listed = (f"{INTERNAL_NAME}:{port}",)  # another port than 80 must be listed
@@ -142,7 +141,7 @@ def test_a_redirect_from_a_listed_host_to_an_unlisted_or_private_one_is_refused(
 
 
 def test_redirects_are_followed_at_most_five_times(cms: StandInCms) -> None:
-    limits = FetchLimits(timeout_s=5, allowed_hosts=LOOPBACK)
+    limits = FetchLimits(timeout_s=5, allowed_hosts=(f"127.0.0.1:{cms.server.server_address[1]}",))
     for i in range(6):
         redirect(cms, f"/hop{i}", f"/hop{i + 1}")
     cms.pages["/hop6"] = Page(ARTICLE_HTML.encode())
