@@ -21,7 +21,7 @@ UNITS: tuple[str, ...] = (
     "man sollte ", "gehoert ", "wir werden ", "ich weiss wo ", "sind ", "die frauen sind ",
     "hoffentlich ", "natürlich ", "wird von ", "wirft ", "nannte ", "sei ", "x sind keine ",
     "i d ", "I D I O T ", "1d10t", "a\u200b", "\u200b", "\u202e", "a\u0308", "ä", "ß",
-    "A*sch", "a*a*", "Sch**ß", "idiooo", "@user ", "#tag ", "»", "„a“ ",
+    "A*sch", "a*a*", "Sch**ß", "idiooo", "@user ", "#tag ", "»", "„a“ ", "telefon: 1 ",
 )  # fmt: skip
 
 #: Opens the cheap gates of the link, contact, sales and shouting matchers.
