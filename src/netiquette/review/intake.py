@@ -32,6 +32,7 @@ from netiquette.review.screener import (
 )
 from netiquette.review.wait import Staffing, estimate_wait
 from netiquette.screening.base import ScreeningInput, ScreeningResult
+from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
 from netiquette.store.models import Article, AuditEvent, Comment, Screening, utcnow
 
@@ -318,7 +319,7 @@ class Intake:
                     "queue",
                     config=self.accountability,
                     source="policy",
-                    priority=100,
+                    priority=SCREENING_FAILED,  # the top of the queue: could be anything
                     screening_error=error,
                 )
                 comment.estimated_wait_seconds = estimate_wait(
