@@ -28,7 +28,8 @@ def test_normalisation_catches_what_plain_lowercasing_misses() -> None:
     assert lines == 7
     assert plain == 7  # written plainly, every line is caught
     assert after > before  # the normaliser is what catches the obfuscations
-    assert report.rows["spacing"][1:3] == [0, 2]  # "I d i o t" is only read once joined
+    assert report.rows["spacing"][2] == 2  # "I d i o t" is read once joined
+    assert all(row[2] >= row[1] for row in report.rows.values())
 
 
 def test_normalisation_is_back_on_after_the_evaluation() -> None:
