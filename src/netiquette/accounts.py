@@ -91,10 +91,19 @@ def upsert_user(session: Session, username: str, password: str, role: str = "mod
         user.role = role
         user.active = True
         # A new password or role ends every login made with the old one.
-        session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
-        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        end_logins(session, user.id)
     session.flush()
     return user
+
+
+def end_logins(session: Session, user_id: int) -> None:
+    """End every API token and browser session of a user (deactivation, new password).
+
+    Deactivation must end them, not just hide them: otherwise reactivating the account would
+    revive logins made before it was deactivated (issue 11).
+    """
+    session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
 def login(session: Session, username: str, password: str, ttl_seconds: int) -> tuple[str, User]:

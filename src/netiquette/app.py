@@ -81,6 +81,8 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
         settings.default_wait_seconds,
         staffing,
         AccountabilityConfig.from_settings(settings, pipeline.house_rules),
+        budget_seconds=settings.screening_budget_ms / 1000,
+        workers=settings.screening_workers,
     )
     return AppContext(
         settings=settings, db=db, pipeline=pipeline, intake=intake, house_rules=pipeline.house_rules
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     def index() -> RedirectResponse:
         return RedirectResponse("/docs")
 
+    ctx.intake.warm_up()  # models load now, not on the first reader's comment
     # Comments left unscreened by a crash are screened before we serve.
     waiting = ctx.intake.screen_waiting()
     if waiting:

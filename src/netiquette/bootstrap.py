@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from netiquette.accounts import create_api_key, upsert_user
 from netiquette.articles.schemas import ArticleBody
@@ -35,6 +36,18 @@ def ensure_credentials(db: Database, settings: Settings, *, generate: bool) -> C
     echoed). Otherwise, with ``generate``, a new random password and key are made: older keys
     of the same name are revoked so exactly one CMS key is valid.
     """
+    # Several processes may start together on one database: the loser of the race to insert
+    # ``admin`` or the key gets a unique violation, and simply does its work again as an update.
+    for attempt in range(1, 6):
+        try:
+            return _ensure_credentials(db, settings, generate=generate)
+        except IntegrityError:
+            if attempt == 5:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ensure_credentials(db: Database, settings: Settings, *, generate: bool) -> Credentials:
     password: str | None = None
     key: str | None = None
     with db.session() as session:

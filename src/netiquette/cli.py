@@ -47,6 +47,7 @@ def _serve(settings: Settings, *, demo: bool) -> None:
 
     from netiquette.app import build_context, create_app
     from netiquette.bootstrap import ensure_credentials, load_demo
+    from netiquette.web.serving import install_access_log_redaction, proxy_options
 
     ctx = build_context(settings)
     creds = ensure_credentials(ctx.db, settings, generate=demo)
@@ -61,7 +62,14 @@ def _serve(settings: Settings, *, demo: bool) -> None:
     if creds.api_key:
         err.print(f"CMS API key:     [bold]{creds.api_key}[/]")
     err.print(f"serving on {base}  (API docs {base}/docs)")
-    uvicorn.run(create_app(context=ctx), host=settings.host, port=settings.port, log_level="info")
+    install_access_log_redaction()
+    uvicorn.run(
+        create_app(context=ctx),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **proxy_options(settings),
+    )
 
 
 @app.command()
@@ -198,8 +206,17 @@ def train(
 @app.command("eval")
 def eval_(
     data: Annotated[
-        Path, typer.Option("--data", help="JSONL: id, text, article_text?, labels{rule: 0|1}")
-    ],
+        Path | None,
+        typer.Option("--data", help="JSONL: id, text, article_text?, labels{rule: 0|1}"),
+    ] = None,
+    evasion: Annotated[
+        Path | None,
+        typer.Option(
+            "--evasion",
+            help="JSONL of obfuscated lines (id, text, plain, technique, labels): share caught "
+            "before and after normalisation",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write precision-recall PNGs here.")
@@ -215,6 +232,18 @@ def eval_(
 
     settings = _settings(config)
     pipeline = site_pipeline(settings)
+    if evasion is not None:
+        from netiquette.evaluation.evasion import evaluate_evasion, load_cases, to_text
+
+        found = evaluate_evasion(load_cases(evasion), pipeline)
+        if as_json:
+            print(json.dumps(found.to_dict(), indent=2))
+        else:
+            out.print(to_text(found), highlight=False)
+        if data is None:
+            return
+    if data is None:
+        raise typer.BadParameter("give --data and/or --evasion", param_hint="--data")
     report = evaluate_file(data, pipeline)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -385,6 +414,7 @@ def erase_author(
     database, acc = _accountability(config, db)
     with database.session() as session:
         removal = erase(session, author_id, "cli:erase-author", acc)
+    database.scrub()  # the old texts must not linger in the SQLite write-ahead log
     out.print(", ".join(f"{k}: {v}" for k, v in removal.counts().items()))
 
 
@@ -402,6 +432,7 @@ def retention_run(
     database, acc = _accountability(config, db)
     with database.session() as session:
         removal = run_retention(session, acc, "cli:retention", days=days)
+    database.scrub()
     out.print(f"texts removed from {removal.comments} rejected comments")
 
 

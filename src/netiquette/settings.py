@@ -48,6 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_request_bytes", 8_000_000, "Largest request body accepted, in bytes (413 above)"),
     Setting("screening_config", "", "TOML file of the screening pipeline; empty = shipped default"),
     Setting(
+        "screening_budget_ms",
+        5000,
+        "Longest a comment may take to be screened; past it a human decides",
+    ),
+    Setting("screening_workers", 2, "Threads that screen comments (bounds screening's CPU share)"),
+    Setting(
         "auto_approve",
         "",
         "Override [policy] auto_approve of the screening file: on | off; empty = as the file says",
@@ -70,7 +76,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("coral_auto_approve", True, "Answer Coral APPROVED for approved comments; off = 204"),
     Setting("article_fetch_timeout_ms", 3000, "Longest fetch of an article page from story.url"),
     Setting("article_fetch_max_bytes", 2_000_000, "Largest article page fetched, in bytes"),
-    Setting("article_fetch_hosts", "", "Hosts article pages may be fetched from; empty = any"),
+    Setting(
+        "article_fetch_hosts",
+        "",
+        "Hosts (host or host:port) article pages may be fetched from; empty = any",
+    ),
     Setting(
         "staffing_hours", "06:00-23:00", "When moderators work, e.g. '06:00-23:00'; empty = always"
     ),
@@ -85,6 +95,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("sor_territorial_scope", "DE", "Countries a rejection applies to, e.g. 'DE,AT'"),
     Setting("demo_pages", False, "Serve /demo/articles/{id} (any article's text); on in make run"),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses of reverse proxies whose X-Forwarded-For is believed; empty = none",
+    ),
     Setting("login_attempts_per_minute", 10, "Logins per client address and minute; 0 = no limit"),
     Setting(
         "public_posts_per_minute",
@@ -169,6 +184,9 @@ class Settings:
     max_article_chars: int
     max_request_bytes: int
     screening_config: str
+    screening_budget_ms: int
+    trusted_proxies: str
+    screening_workers: int
     auto_approve: str
     auto_reject: str
     token_ttl_seconds: int

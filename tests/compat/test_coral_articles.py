@@ -51,6 +51,11 @@ def cms() -> Iterator[StandInCms]:
         yield server
 
 
+def loopback(cms: StandInCms) -> str:
+    """The stand-in CMS as an ``article_fetch_hosts`` entry (host and its port)."""
+    return f"127.0.0.1:{cms.server.server_address[1]}"
+
+
 def coral_ctx(database_url: str, **settings: object) -> AppContext:
     # A generous budget: these tests are about the article, not about the clock.
     # The stand-in CMS is on loopback: only an exactly listed host may be internal.
@@ -58,7 +63,6 @@ def coral_ctx(database_url: str, **settings: object) -> AppContext:
         database_url,
         coral_signing_secret=SECRET,
         coral_time_budget_ms=20_000,
-        article_fetch_hosts="127.0.0.1",
         **settings,
     )
 
@@ -66,7 +70,7 @@ def coral_ctx(database_url: str, **settings: object) -> AppContext:
 def test_story_article_is_fetched_once_extracted_and_cached(
     database_url: str, cms: StandInCms
 ) -> None:
-    ctx = coral_ctx(database_url)
+    ctx = coral_ctx(database_url, article_fetch_hosts=loopback(cms))
     use_pipeline(ctx, OverlapOffTopic())
     with TestClient(create_app(context=ctx)) as client:
         for text in (ON_TOPIC, "Endlich sichere Radwege in der Bahnhofstraße."):
@@ -101,7 +105,7 @@ def site_rejecting_off_topic() -> Pipeline:
 def test_unrelated_comment_is_rejected_as_off_topic_with_the_shipped_model(
     database_url: str, cms: StandInCms
 ) -> None:
-    ctx = coral_ctx(database_url)
+    ctx = coral_ctx(database_url, article_fetch_hosts=loopback(cms))
     url = cms.url(ARTICLE_PATH)
     with TestClient(create_app(context=ctx)) as client:
         # The shipped policy never rejects off-topic on its own: a human looks at it.
@@ -125,7 +129,7 @@ def test_unrelated_comment_is_rejected_as_off_topic_with_the_shipped_model(
 def test_unrelated_comment_is_rejected_with_an_off_topic_reason(
     database_url: str, cms: StandInCms
 ) -> None:
-    ctx = coral_ctx(database_url)
+    ctx = coral_ctx(database_url, article_fetch_hosts=loopback(cms))
     use_pipeline(ctx, OverlapOffTopic())
     with TestClient(create_app(context=ctx)) as client:
         url = cms.url(ARTICLE_PATH)
@@ -147,7 +151,7 @@ def test_unrelated_comment_is_rejected_with_an_off_topic_reason(
 def test_an_article_pushed_by_the_cms_under_the_story_id_is_used_without_fetching(
     database_url: str, cms: StandInCms
 ) -> None:
-    ctx = coral_ctx(database_url)
+    ctx = coral_ctx(database_url, article_fetch_hosts=loopback(cms))
     with TestClient(create_app(context=ctx)) as client:
         pushed = {"id": "radwege-2026", "html": ARTICLE_HTML, "url": cms.url(ARTICLE_PATH)}
         assert client.post("/api/v1/articles", json=pushed, headers=CMS).status_code == 200
@@ -171,7 +175,7 @@ def test_a_slow_cms_does_not_hold_the_answer_and_fills_the_cache_later(
         coral_signing_secret=SECRET,
         coral_time_budget_ms=500,
         article_fetch_timeout_ms=10_000,
-        article_fetch_hosts="127.0.0.1",
+        article_fetch_hosts=loopback(cms),
     )
     use_pipeline(ctx, OverlapOffTopic())
     with TestClient(create_app(context=ctx)) as client:
@@ -191,9 +195,9 @@ def test_a_slow_cms_does_not_hold_the_answer_and_fills_the_cache_later(
 
 
 def test_fetch_limits(cms: StandInCms) -> None:
-    loopback = ("127.0.0.1",)
-    limits = FetchLimits(timeout_s=5, max_bytes=1000, allowed_hosts=loopback)
-    page, is_html = fetch_page(cms.url(ARTICLE_PATH), FetchLimits(5, allowed_hosts=loopback))
+    listed = (loopback(cms),)
+    limits = FetchLimits(timeout_s=5, max_bytes=1000, allowed_hosts=listed)
+    page, is_html = fetch_page(cms.url(ARTICLE_PATH), FetchLimits(5, allowed_hosts=listed))
     assert is_html and "Wallring" in page
     with pytest.raises(ArticleFetchError, match=r"over 1000 bytes|limit 1000"):
         fetch_page(cms.url("/huge"), limits)
@@ -206,7 +210,7 @@ def test_fetch_limits(cms: StandInCms) -> None:
     with pytest.raises(ArticleFetchError, match="not allowed"):
         fetch_page(cms.url(ARTICLE_PATH), FetchLimits(allowed_hosts=("zeitung.example",)))
     with pytest.raises(httpx.TimeoutException):
-        fetch_page(cms.url("/slow"), FetchLimits(timeout_s=0.3, allowed_hosts=loopback))
+        fetch_page(cms.url("/slow"), FetchLimits(timeout_s=0.3, allowed_hosts=listed))
 
 
 def test_host_list_matches_the_host_and_its_subdomains() -> None:

@@ -18,7 +18,6 @@ from tests.compat.coral_helpers import SECRET, coral_request, post_signed
 from tests.conftest import make_context
 
 ARTICLE = "/lokales/radwege"
-LOOPBACK = ("127.0.0.1",)
 # A name under a listed domain that resolves (in these tests) to the stand-in CMS on loopback.
 INTERNAL_NAME = "intern.zeitung.example"
 
@@ -88,7 +87,9 @@ def test_a_server_on_loopback_is_refused_unless_listed(cms: StandInCms) -> None:
     with pytest.raises(ArticleFetchError, match="not public"):
         fetch_page(cms.url(ARTICLE), FetchLimits(timeout_s=5))
     assert cms.hits[ARTICLE] == 0
-    page, _ = fetch_page(cms.url(ARTICLE), FetchLimits(timeout_s=5, allowed_hosts=LOOPBACK))
+    port = cms.server.server_address[1]
+    listed = FetchLimits(timeout_s=5, allowed_hosts=(f"127.0.0.1:{port}",))
+    page, _ = fetch_page(cms.url(ARTICLE), listed)
     assert "Wallring" in page
 
 
@@ -107,10 +108,11 @@ def test_a_name_under_a_listed_domain_is_still_checked(
     port = cms.server.server_address[1]
     url = f"http://{INTERNAL_NAME}:{port}{ARTICLE}"
     with pytest.raises(ArticleFetchError, match="not public"):
-        fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=("zeitung.example",)))
+        fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=(f"zeitung.example:{port}",)))
     assert cms.hits[ARTICLE] == 0
     # Listed exactly: allowed, and fetched from the checked address with the name as Host.
-    page, _ = fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=(INTERNAL_NAME,)))
+    listed = (f"{INTERNAL_NAME}:{port}",)  # another port than 80 must be listed
+    page, _ = fetch_page(url, FetchLimits(timeout_s=5, allowed_hosts=listed))
     assert "Wallring" in page
     assert cms.pages[ARTICLE].seen_hosts == [f"{INTERNAL_NAME}:{port}"]
 
@@ -119,7 +121,7 @@ def test_a_redirect_from_a_listed_host_to_an_unlisted_or_private_one_is_refused(
     cms: StandInCms, internal_name: None
 ) -> None:
     port = cms.server.server_address[1]
-    limits = FetchLimits(timeout_s=5, allowed_hosts=("127.0.0.1", "zeitung.example"))
+    limits = FetchLimits(timeout_s=5, allowed_hosts=(f"127.0.0.1:{port}", "zeitung.example"))
     targets = {
         "/to-metadata": "http://169.254.169.254/latest/meta-data/",
         "/to-unlisted": "https://elsewhere.example/",
@@ -139,7 +141,7 @@ def test_a_redirect_from_a_listed_host_to_an_unlisted_or_private_one_is_refused(
 
 
 def test_redirects_are_followed_at_most_five_times(cms: StandInCms) -> None:
-    limits = FetchLimits(timeout_s=5, allowed_hosts=LOOPBACK)
+    limits = FetchLimits(timeout_s=5, allowed_hosts=(f"127.0.0.1:{cms.server.server_address[1]}",))
     for i in range(6):
         redirect(cms, f"/hop{i}", f"/hop{i + 1}")
     cms.pages["/hop6"] = Page(ARTICLE_HTML.encode())
@@ -162,3 +164,17 @@ def test_the_coral_phase_does_not_fetch_from_loopback_unless_listed(
             assert article is not None and article.body == ""
     assert cms.hits[ARTICLE] == 0
     ctx.db.dispose()
+
+
+def test_a_listed_host_is_allowed_on_its_listed_port_only(cms: StandInCms) -> None:
+    port = cms.server.server_address[1]
+    with pytest.raises(ArticleFetchError, match="not allowed"):  # the host, not the port
+        fetch_page(cms.url(ARTICLE), FetchLimits(timeout_s=5, allowed_hosts=("127.0.0.1",)))
+    limits = FetchLimits(timeout_s=5, allowed_hosts=("127.0.0.1:1",))
+    with pytest.raises(ArticleFetchError):  # a redirect to another port of the listed host
+        fetch_page(redirect(cms, "/elsewhere", f"http://127.0.0.1:{port}{ARTICLE}"), limits)
+    assert cms.hits[ARTICLE] == 0
+    assert FetchLimits(allowed_hosts=("zeitung.example",)).allows("https://www.zeitung.example/a")
+    assert not FetchLimits(allowed_hosts=("zeitung.example",)).allows(
+        "https://www.zeitung.example:8443/a"
+    )

@@ -100,19 +100,34 @@ class FetchLimits:
     max_redirects: int = MAX_REDIRECTS
 
     def allows(self, url: str) -> bool:
-        """http(s) only, and on an allowed host when a list is configured."""
+        """http(s) only, and on an allowed host and port when a list is configured.
+
+        A list entry ``host`` allows the scheme's default port only (80, 443); another port
+        must be listed as ``host:port`` (a redirect to another port of an allowed host was
+        followed before issue 11).
+        """
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not host:
             return False
         if not self.allowed_hosts:
             return True
-        return any(host == h or host.endswith("." + h) for h in self.allowed_hosts)
+        try:
+            port = parts.port or _DEFAULT_PORTS[parts.scheme]
+        except ValueError:
+            return False
+        for entry in self.allowed_hosts:
+            name, listed_port = _host_port(entry)
+            if (host == name or host.endswith("." + name)) and port == (
+                listed_port or _DEFAULT_PORTS[parts.scheme]
+            ):
+                return True
+        return False
 
     def listed(self, host: str) -> bool:
         """Is ``host`` itself (not only a parent domain) in the list? Only then may it be
         internal."""
-        return host.lower().strip("[]") in {h.strip("[]") for h in self.allowed_hosts}
+        return host.lower().strip("[]") in {_host_port(h)[0] for h in self.allowed_hosts}
 
     def addresses(self, host: str, port: int) -> list[IPAddress]:
         """The addresses to connect to for ``host``; ArticleFetchError if any is not public
@@ -136,6 +151,19 @@ class FetchLimits:
                     "list the host in article_fetch_hosts to allow it"
                 )
         return found
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host_port(entry: str) -> tuple[str, int | None]:
+    """Host and port of an allow-list entry: ``"cms.example.org:8080"``, ``"[::1]"``."""
+    parts = urlsplit("//" + entry)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.hostname or entry).lower().strip("[]"), port
 
 
 def parse_hosts(value: str) -> tuple[str, ...]:

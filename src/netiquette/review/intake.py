@@ -11,6 +11,7 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,16 +19,22 @@ from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.pseudonyms import author_hmac
-from netiquette.accountability.tokens import new_status_token
+from netiquette.accountability.tokens import new_status_token, token_digest
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.review.audit import record_event
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
+from netiquette.review.screener import (
+    DEFAULT_BUDGET_SECONDS,
+    DEFAULT_WORKERS,
+    BudgetedScreener,
+    ScreeningTimeout,
+)
 from netiquette.review.wait import Staffing, estimate_wait
-from netiquette.screening.base import ScreeningInput
+from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
-from netiquette.store.models import Article, Comment, Screening, utcnow
+from netiquette.store.models import Article, AuditEvent, Comment, Screening, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +113,12 @@ class Intake:
         default_wait: int,
         staffing: Staffing | None = None,
         accountability: AccountabilityConfig | None = None,
+        *,
+        budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.db = db
-        self.pipeline = pipeline
+        self.screener = BudgetedScreener(pipeline, budget_seconds, workers)
         self.max_chars = max_chars
         self.default_wait = default_wait
         self.staffing = staffing
@@ -116,6 +126,15 @@ class Intake:
         self.accountability = accountability or (
             AccountabilityConfig(staffing=staffing) if staffing else AccountabilityConfig()
         )
+
+    @property
+    def pipeline(self) -> Any:
+        """The screening pipeline (replaceable: the admin page reloads the site's rules)."""
+        return self.screener.pipeline
+
+    @pipeline.setter
+    def pipeline(self, pipeline: Any) -> None:
+        self.screener.pipeline = pipeline
 
     def submit(self, new: NewComment, submitter: str) -> Accepted:
         """Store the comment (committed), then screen and decide it."""
@@ -135,24 +154,26 @@ class Intake:
         repeat: Accepted | None = None
         try:
             with self.db.session() as session:
-                existing = session.get(Comment, comment_id)
+                # Locked (PostgreSQL): concurrent retries of one comment take turns.
+                existing = session.get(Comment, comment_id, with_for_update=True)
                 if existing is not None:
-                    repeat = self._same_again(existing, new, digest, token, token_sha256)
+                    repeat = self._same_again(session, existing, new, digest, token, submitter)
                 else:
                     self._store(session, comment_id, new, text, digest, token_sha256, submitter)
         except IntegrityError:
             # A concurrent submission with the same id won the race: answer as for a repeat.
             with self.db.session() as session:
-                existing = session.get(Comment, comment_id)
+                existing = session.get(Comment, comment_id, with_for_update=True)
                 if existing is None:
                     raise
-                repeat = self._same_again(existing, new, digest, token, token_sha256)
+                repeat = self._same_again(session, existing, new, digest, token, submitter)
         if repeat is not None:
             if repeat.state != RECEIVED:
                 return repeat
-            # The first attempt stored it but never screened it (its answer was a 500): now.
+            # The first attempt is still screening it, or stored it and never screened it
+            # (its process died): screen now; whichever attempt decides first, all answer that.
             state, wait = self.screen_and_decide(comment_id)
-            return Accepted(comment_id, state, wait, False, status_token=token)
+            return Accepted(comment_id, state, wait, False, status_token=repeat.status_token)
         state, wait = self.screen_and_decide(comment_id)
         return Accepted(comment_id, state, wait, created=True, status_token=token)
 
@@ -207,20 +228,36 @@ class Intake:
         )
 
     def _same_again(
-        self, existing: Comment, new: NewComment, digest: str, token: str, token_sha256: str
+        self,
+        session: Session,
+        existing: Comment,
+        new: NewComment,
+        digest: str,
+        token: str,
+        submitter: str,
     ) -> Accepted:
-        if existing.text_sha256 != digest or existing.article_id != new.article_id:
+        if (
+            existing.text_sha256 != digest
+            or existing.article_id != new.article_id
+            or existing.author_id != new.author_id
+            or existing.parent_id != new.parent_id
+        ):
             raise ConflictError(
                 f"comment {existing.id!r} was already submitted with other content", field="id"
             )
-        # A repeat means the first answer was lost: a fresh token replaces the undelivered one.
-        existing.status_token_sha256 = token_sha256
+        fresh: str | None = None
+        if existing.text_removed_at is None and _first_submitter(session, existing.id) == submitter:
+            # A repeat means the first answer was lost: a fresh token replaces the undelivered
+            # one. Only for the key that sent it first: another key (or another author) must
+            # not take the commenter's status link over.
+            existing.status_token_sha256 = token_digest(token)
+            fresh = token
         return Accepted(
             existing.id,
             existing.state,
             existing.estimated_wait_seconds or 0,
             False,
-            status_token=token,
+            status_token=fresh,
         )
 
     def screen_and_decide(self, comment_id: str) -> tuple[str, int]:
@@ -239,7 +276,12 @@ class Intake:
                 return comment.state, comment.estimated_wait_seconds or 0
 
     def _screen(self, comment_id: str) -> tuple[str, int]:
-        """Screen a received comment and apply the policy's decision in one transaction."""
+        """Screen a received comment, then apply the policy's decision in a short transaction.
+
+        Screening runs outside any transaction (on SQLite a transaction holds the database's
+        write lock) with a time budget; a comment over budget, or one a model fails on, goes to
+        the human queue with the reason in its audit event: never published, never lost.
+        """
         with self.db.session() as session:
             comment = session.get(Comment, comment_id)
             if comment is None or comment.state != RECEIVED:
@@ -252,10 +294,24 @@ class Intake:
                 parent_text=parent.text if parent is not None else None,
                 article_title=article.title,
             )
-            try:
-                result = self.pipeline.screen(item)  # type: ignore[attr-defined]
-            except Exception as exc:  # a broken model must not lose or publish the comment
-                log.exception("screening failed for comment %s", comment_id)
+        result: ScreeningResult | None = None
+        error = ""
+        try:
+            result = self.screener.screen(item)
+        except ScreeningTimeout:
+            log.warning("screening comment %s exceeded its budget; queued", comment_id)
+            error = "timeout"
+        except Exception as exc:  # a broken model must not lose or publish the comment
+            log.exception("screening failed for comment %s", comment_id)
+            error = type(exc).__name__  # the message may quote the text: logs only
+        with self.db.session() as session:
+            # Locked (PostgreSQL) and re-read: another attempt may have decided it meanwhile.
+            comment = session.get(Comment, comment_id, with_for_update=True)
+            if comment is None or comment.state != RECEIVED:
+                if comment is None:
+                    return "unknown", 0
+                return comment.state, comment.estimated_wait_seconds or 0
+            if result is None:
                 decide(
                     session,
                     comment,
@@ -264,44 +320,56 @@ class Intake:
                     config=self.accountability,
                     source="policy",
                     priority=SCREENING_FAILED,  # the top of the queue: could be anything
-                    screening_error=type(exc).__name__,  # the message may quote the text: logs only
+                    screening_error=error,
                 )
                 comment.estimated_wait_seconds = estimate_wait(
                     session, comment, self.default_wait, self.staffing
                 )
                 return comment.state, comment.estimated_wait_seconds
-            now = utcnow()
-            for r in result.results.values():
-                session.add(
-                    Screening(
-                        comment_id=comment.id,
-                        rule=r.rule,
-                        rule_version=r.version,
-                        score=r.score,
-                        flag=r.flag,
-                        evidence=[s.to_dict() for s in r.evidence],
-                        reason=r.reason,
-                        created_at=now,
-                    )
-                )
-            decision = result.decision
-            decide(
-                session,
-                comment,
-                Actor("policy", decision.policy_version),
-                _POLICY_ACTION[decision.outcome],
-                config=self.accountability,
-                source="policy",
-                rules=list(decision.rules),
-                priority=decision.priority,
-                policy_version=decision.policy_version,
-                model_versions=dict(result.model_versions),
-            )
+            self._apply(session, comment, result)
             wait = 0
             if comment.state == "pending":
                 wait = estimate_wait(session, comment, self.default_wait, self.staffing)
             comment.estimated_wait_seconds = wait
             return comment.state, wait
+
+    def _apply(self, session: Session, comment: Comment, result: ScreeningResult) -> None:
+        """Store one screening row per rule and perform the policy's outcome."""
+        now = utcnow()
+        for r in result.results.values():
+            session.add(
+                Screening(
+                    comment_id=comment.id,
+                    rule=r.rule,
+                    rule_version=r.version,
+                    score=r.score,
+                    flag=r.flag,
+                    evidence=[s.to_dict() for s in r.evidence],
+                    reason=r.reason,
+                    created_at=now,
+                )
+            )
+        decision = result.decision
+        decide(
+            session,
+            comment,
+            Actor("policy", decision.policy_version),
+            _POLICY_ACTION[decision.outcome],
+            config=self.accountability,
+            source="policy",
+            rules=list(decision.rules),
+            priority=decision.priority,
+            policy_version=decision.policy_version,
+            model_versions=dict(result.model_versions),
+        )
+
+    def warm_up(self) -> None:
+        """Screen a short text once, so the first reader's comment does not pay for loading
+        the models (seconds: longer than Coral's budget). Failures are left to real comments."""
+        try:
+            self.screener.screen(ScreeningInput(text="Guten Morgen.", article_text="Artikel."))
+        except Exception:  # a broken model shows on the first real comment, with its reason
+            log.warning("screening warm-up failed", exc_info=True)
 
     def screen_waiting(self) -> int:
         """Screen every comment left in ``received`` (after a crash); returns how many."""
@@ -310,3 +378,13 @@ class Intake:
         for comment_id in ids:
             self.screen_and_decide(comment_id)
         return len(ids)
+
+
+def _first_submitter(session: Session, comment_id: str) -> str | None:
+    """The actor that first submitted the comment (its ``received`` audit event)."""
+    return session.scalar(
+        select(AuditEvent.actor)
+        .where(AuditEvent.comment_id == comment_id, AuditEvent.event == "received")
+        .order_by(AuditEvent.id)
+        .limit(1)
+    )

@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -250,6 +252,29 @@ _TOKEN_CACHE: dict[str, tuple[Reading, Reading | None]] = {}
 _TOKEN_CACHE_SIZE = 200_000
 
 
+#: Set by :func:`lowercase_only`: normalisation reduced to lower-casing (for measurement).
+_LOWERCASE_ONLY = False
+
+
+@contextmanager
+def lowercase_only() -> Iterator[None]:
+    """Switch normalisation off (tokens are only lower-cased) within the block.
+
+    ``netiquette eval --evasion`` uses it to show what normalisation adds: the same pipeline
+    with and without it. Not thread-safe; for evaluation only.
+    """
+    global _LOWERCASE_ONLY
+    _TOKEN_CACHE.clear()
+    normalize_shared.cache_clear()
+    _LOWERCASE_ONLY = True
+    try:
+        yield
+    finally:
+        _LOWERCASE_ONLY = False
+        _TOKEN_CACHE.clear()
+        normalize_shared.cache_clear()
+
+
 def read_token(raw: str) -> tuple[Reading, Reading | None]:
     """Normalise one raw token; the second reading exists only for ambiguous characters.
 
@@ -259,6 +284,11 @@ def read_token(raw: str) -> tuple[Reading, Reading | None]:
     cached = _TOKEN_CACHE.get(raw)
     if cached is not None:
         return cached
+    if _LOWERCASE_ONLY:
+        lowered = "".join(c.lower()[:1] for c in raw)
+        plain = Reading(lowered, tuple(range(len(raw))), tuple(range(1, len(raw) + 1)))
+        _TOKEN_CACHE[raw] = (plain, None)
+        return plain, None
     main = _read(raw, alt=False)
     result: tuple[Reading, Reading | None] = (main, None)
     if any(c in LEET_ALT for c in raw) and any(c.isalpha() for c in raw):
@@ -301,10 +331,11 @@ def _join_spaced(text: str, raws: list[tuple[int, int, str]]) -> list[tuple[int,
         run = raws[i : j + 1]
         if len(run) >= _MIN_SPACED_RUN and sum(r[2][0].isalpha() for r in run) >= 2:
             merged.append((run[0][0], run[-1][0] + 1, "".join(r[2][0] for r in run)))
-            i = j + 1
         else:
-            merged.append(raws[i])
-            i += 1
+            # Every later start inside this run is a shorter suffix of it, which cannot merge
+            # either: skip the whole run (rescanning it from each letter was quadratic, ReDoS).
+            merged.extend(run)
+        i = j + 1
     return merged
 
 
@@ -320,7 +351,7 @@ def _spread(reading: Reading, positions: list[int]) -> Reading:
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` into matching tokens that map back to the original offsets."""
     raws = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
-    if len(raws) >= _MIN_SPACED_RUN and _SPACED_HINT.search(text):
+    if len(raws) >= _MIN_SPACED_RUN and not _LOWERCASE_ONLY and _SPACED_HINT.search(text):
         raws = _join_spaced(text, raws)
     tokens: list[Token] = []
     for start, end, raw in raws:
@@ -351,6 +382,7 @@ __all__ = [
     "Normalized",
     "Reading",
     "Token",
+    "lowercase_only",
     "normalize",
     "normalize_shared",
     "normalize_word",

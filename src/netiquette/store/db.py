@@ -30,6 +30,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Erased means erased: deleted and overwritten content is zeroed in the file, not just
+    # unlinked (many SQLite builds default to off). The WAL is checkpointed by scrub().
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -118,6 +121,23 @@ class Database:
     def migrate(self) -> None:
         """Bring the schema to the newest revision."""
         migrate(self.engine)
+
+    def scrub(self) -> None:
+        """Push erased data out of every file: after an erasure or a retention run.
+
+        SQLite: checkpoint the write-ahead log into the (``secure_delete``) main file and
+        truncate it, so the WAL no longer holds old page images with the erased texts.
+        PostgreSQL keeps old row versions until VACUUM and in its WAL and backups: the operator
+        steps are in docs/security.md.
+        """
+        if self.backend != "sqlite":
+            return
+        # Outside any transaction (a checkpoint cannot run inside one): the raw connection.
+        connection = self.engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
 
     def dispose(self) -> None:
         """Close all pooled connections."""

@@ -1,8 +1,9 @@
-"""Guards in front of every route: request size, and control characters in the URL.
+"""Guards in front of every route: request size, control characters in the URL, the body.
 
 A body larger than ``max_request_bytes`` is refused with 413 before it is read into memory
 (by its Content-Length, or while it streams in); a NUL or other control character in the path
 or query is refused with 400 before it reaches a database (PostgreSQL rejects NUL in text).
+Every JSON or form body then passes :mod:`netiquette.web.inputguard` before a route sees it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from urllib.parse import unquote
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from netiquette.errors import ErrorCode, error_body
+from netiquette.web.inputguard import BadInput, check_body
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Coral's phase must never fail on content (Coral would publish): it cleans text itself.
+_CLEANS_ITS_OWN = ("/coral/",)
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _TooLarge(Exception):
@@ -60,6 +65,53 @@ class RequestGuard:
                 send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
             )
             return
+        path = scope.get("path", "")
+        if scope.get("method") in _BODY_METHODS and not path.startswith(_CLEANS_ITS_OWN):
+            await self._guarded(scope, receive, send, headers)
+            return
+        await self._counted(scope, receive, send)
+
+    async def _guarded(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]
+    ) -> None:
+        """Read the whole body (bounded), check it, then hand it to the app unchanged."""
+        chunks: list[bytes] = []
+        seen = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
+                await _answer(
+                    send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
+                )
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        if not content_type and body.lstrip()[:1] in (b"{", b"["):
+            content_type = "application/json"  # some clients post JSON without saying so
+        try:
+            check_body(content_type, body)
+        except BadInput as bad:
+            await _answer(send, bad.status, bad.code, bad.message, bad.field)
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
         seen = 0
         started = False
 

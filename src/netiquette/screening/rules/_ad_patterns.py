@@ -36,12 +36,21 @@ BARE_DOMAIN = re.compile(
     r"(?:[/?#][^\s<>\"'`]*)?",
     _I,
 )
+#: Linear time (ReDoS): labels are bounded and possessive (DNS allows 63 characters), at most
+#: ten labels, and a match starts only where no label character precedes it, so a long
+#: "x dot x dot …" chain is scanned a bounded distance from each start, never to its end.
+_LABEL = r"[a-z0-9\-]{1,63}+"
 OBFUSCATED_DOMAIN = re.compile(
-    rf"(?<![\w.])[a-z0-9\-]+(?:{_DOT_WORD}[a-z0-9\-]+)*{_DOT_WORD}(?:{TLDS})\b", _I
+    rf"(?<![\w.\-]){_LABEL}(?:{_DOT_WORD}{_LABEL}){{0,10}}{_DOT_WORD}(?:{TLDS})\b", _I
 )
-EMAIL = re.compile(rf"\b[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:{TLDS})\b", _I)
+#: The local part (at most 64 characters, possessive) starts where no local-part character
+#: precedes it, so a run like "a.a.a.…" is not rescanned from every position (ReDoS).
+_LOCAL = r"(?<![\w.+\-])[\w.+\-]{1,64}+"
+EMAIL = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL}){{0,10}}\.(?:{TLDS})\b", _I)
 OBFUSCATED_EMAIL = re.compile(
-    rf"\b[\w.+\-]+\s*{_AT_WORD}\s*[a-z0-9\-]+\s*(?:\.|{_DOT_WORD})\s*(?:{TLDS})\b", _I
+    rf"{_LOCAL}\s{{0,3}}+{_AT_WORD}\s{{0,3}}+{_LABEL}\s{{0,3}}+(?:\.|{_DOT_WORD})\s{{0,3}}+"
+    rf"(?:{TLDS})\b",
+    _I,
 )
 #: German and international phone numbers: +49 / 0049 / 0…, with spaces, slashes or dashes.
 PHONE = re.compile(r"(?<![\w.,+])(?:\+\s?|00)?\(?\d(?:[ \t/()\-]{0,3}\d){7,14}(?!\d)")
@@ -80,6 +89,9 @@ def _p(pattern: str, weight: float, reason: str, triggers: str) -> Phrase:
 
 
 _MONEY = "€|euro|eur|$|dollar"
+#: An amount ("1.000,50"): starts only at the beginning of a digit run and is bounded, so
+#: "1.1.1.…" is read once, not again from every digit (that was quadratic: ReDoS).
+_AMOUNT = r"(?<![\w.,])\d[\d.,]{0,24}+"
 PHRASES: tuple[Phrase, ...] = (
     # contact me privately / see my profile
     _p(
@@ -158,9 +170,9 @@ PHRASES: tuple[Phrase, ...] = (
         "verdien",
     ),
     _p(
-        rf"\b\d[\d.,]*\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:pro|am|jede[nm]?)\s+(?:tag|woche|stunde)\b"
-        rf"|\b\d[\d.,]*\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:täglich|nebenbei|extra|zusätzlich)\b"
-        rf"|\bverdien(?:en\s+sie|st\s+du|t\s+ihr)\b[^.!?\n]{{0,30}}?\d[\d.,]*\s*(?:{UNIT_PRICE}|\$)",
+        rf"{_AMOUNT}\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:pro|am|jede[nm]?)\s+(?:tag|woche|stunde)\b"
+        rf"|{_AMOUNT}\s*(?:{UNIT_PRICE}|\$|dollar)\s+(?:täglich|nebenbei|extra|zusätzlich)\b"
+        rf"|\bverdien(?:en\s+sie|st\s+du|t\s+ihr)\b[^.!?\n]{{0,30}}?{_AMOUNT}\s*(?:{UNIT_PRICE}|\$)",
         0.5,
         "income promise",
         _MONEY,

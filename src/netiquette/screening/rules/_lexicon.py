@@ -40,6 +40,8 @@ MASKED_PROFANITY = (
     "fucking",
     "verdammt",
 )
+#: Most mask runs in one word ("A*sch*och" has two); more is not a word we can read.
+_MAX_MASKS = 3
 #: Fewest visible letters in a masked word ("A****loch" has five).
 _MIN_VISIBLE = 4
 #: Score factor for an insult used as the first part of a compound.
@@ -90,7 +92,9 @@ class Lexicon:
             self.idioms_by_first.setdefault(idiom[0], []).append(idiom)
         # masked words ("Sch**ßblatt") are matched against all forms and prefix+person compounds
         intensified = {p + person for p in self.prefixes for person in self.persons}
-        self._masked_pool = "\n".join(sorted(set(self.forms) | set(self.heads) | intensified))
+        pool = sorted(set(self.forms) | set(self.heads) | intensified)
+        self._masked_pool = "\n".join(pool)
+        self._longest_form = max((len(form) for form in pool), default=0)
 
     def _add(self, entry: Entry) -> None:
         norm = normalize_word(entry.term)
@@ -182,6 +186,10 @@ class Lexicon:
         if visible < _MIN_VISIBLE:  # "Sch***" could be anything
             return None
         parts = word.split(MASK)
+        # Bounded work (ReDoS): each mask hides at least one letter, so a word longer than the
+        # longest form cannot match, and more than a few masks would make the pattern backtrack.
+        if len(parts) - 1 > _MAX_MASKS or visible + len(parts) - 1 > self._longest_form:
+            return None
         pattern = "^" + ".{1,6}".join(re.escape(p) for p in parts) + "$"
         if any(re.match(pattern, w) for w in MASKED_PROFANITY):
             return None  # "Schei*e" is far more likely swearing than an insult

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.registry import register_rule, version_from_name
@@ -57,6 +58,9 @@ DEFAULT_ALLOWED_DOMAINS: tuple[str, ...] = (
 )  # fmt: skip
 
 _Add = Callable[[int, int, float, str], None]
+#: Most signals read from one comment. The score has long saturated by then (``1 - Π(1 - w)``),
+#: and the overlap checks are pairwise: without a bound a comment of 1,000 links cost ~0.2 s.
+MAX_SIGNALS = 40
 _TRAILING = ".,;:!?\"'»«“”‘’)]}>"
 _DOT_WORDS = re.compile(r"\s*(?:\[|\(|\{)?\s*(?:dot|punkt)\s*(?:\]|\)|\})?\s*", re.IGNORECASE)
 
@@ -201,6 +205,8 @@ class AdLinkRule:
             if not gate:
                 continue
             for m in pattern.finditer(text):
+                if len(taken) >= MAX_SIGNALS:
+                    break
                 start, end = m.start(), _trim(text, m.start(), m.end())
                 if end <= start or not free(start, end):
                     continue
@@ -213,20 +219,20 @@ class AdLinkRule:
         phones: list[re.Match[str]] = []
         if pat.DIGIT.search(text):
             phones = [m for m in pat.PHONE.finditer(text) if pat.phone_like(m.group())]
-        for m in phones:
+        for m in phones[:MAX_SIGNALS]:
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), pat.WEIGHTS["phone number"], "phone number")
         if pat.MESSENGER_GATE.search(lowered):
             self._messengers(text, phones, add)
         for phrase in pat.PHRASES:
-            for m in phrase.finditer(text, lowered):
+            for m in phrase.finditer(text, lowered)[:MAX_SIGNALS]:
                 if new_phrase(m.start(), m.end()):
                     found.append(Signal(m.start(), m.end(), phrase.weight, phrase.reason))
         return sorted(found, key=lambda s: (s.start, s.end))
 
     @staticmethod
     def _messengers(text: str, phones: list[re.Match[str]], add: _Add) -> None:
-        for m in pat.MESSENGER.finditer(text):
+        for m in islice(pat.MESSENGER.finditer(text), MAX_SIGNALS):
             window_end = m.end() + pat._MESSENGER_REACH
             contact = next((p for p in phones if m.end() <= p.start() < window_end), None)
             handle = pat.HANDLE.search(text, m.end(), window_end)

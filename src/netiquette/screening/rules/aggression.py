@@ -46,7 +46,11 @@ from netiquette.screening.rules.insult import QUOTES
 NAME = "netiquette.aggression.model.v1"
 _BELOW = 0.001
 _STRONG, _MEDIUM, _WEAK = 2, 1, 0
-_SHOUT_SEGMENT = re.compile(r"[^.!?\n]+!{2,}")
+#: Most cues read per pattern: the overlap check is pairwise, and a few cues already decide.
+_MAX_CUES = 20
+# A segment starts only after a sentence end (or at the start): without the look-behind a
+# long segment without "!!" was rescanned from every one of its characters (ReDoS).
+_SHOUT_SEGMENT = re.compile(r"(?<![^.!?\n])[^.!?\n]++!{2,}")
 _ADDRESS = re.compile(r"\b(?:IHR|EUCH|EUER|EURE|DU|DICH|DIR|DEIN|DEINE)\b")
 
 
@@ -126,7 +130,9 @@ class AggressionRule(ModelBackedRule):
         taken: list[tuple[int, int]] = []
         for tier, patterns in ((_STRONG, self._strong), (_MEDIUM, self._medium)):
             for reason, rx in patterns:
-                for m in rx.finditer(skeleton):
+                for n, m in enumerate(rx.finditer(skeleton)):
+                    if n >= _MAX_CUES:
+                        break
                     if any(m.start() < e and s < m.end() for s, e in taken):
                         continue
                     taken.append((m.start(), m.end()))

@@ -47,9 +47,12 @@ def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> 
             "estimated_wait_seconds": accepted.estimated_wait_seconds,
             "status_url": _status_url(request, ctx, accepted.id),
             "status_token": accepted.status_token,
+            # None when this key may not (re)issue the commenter's link (see Intake.submit).
             "public_status_url": _public_status_url(
-                request, ctx, accepted.id, accepted.status_token or ""
-            ),
+                request, ctx, accepted.id, accepted.status_token
+            )
+            if accepted.status_token
+            else None,
         },
         status_code=202,
     )

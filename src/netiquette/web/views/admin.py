@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from netiquette.accounts import ROLES, upsert_user
+from netiquette.accounts import ROLES, end_logins, upsert_user
 from netiquette.errors import InputError, NetiquetteError
 from netiquette.review.audit import record_event
 from netiquette.review.claims import release_all
@@ -73,6 +73,7 @@ async def set_active(username: str, request: Request, user: AdminUser, ctx: Ctx)
         row.active = active
         if not active:
             release_all(session, username)
+            end_logins(session, row.id)  # reactivation must not revive them
         record_event(
             session,
             "user_activated" if active else "user_deactivated",

@@ -149,10 +149,20 @@ def next_comment(request: Request, user: User, ctx: Ctx) -> Response:
     return _respond(request, user, values)
 
 
+#: ``Sec-Fetch-Site`` values of a request another site started.
+_FOREIGN = frozenset({"cross-site", "same-site"})
+
+
 @router.get("/moderate/comments/{comment_id}")
 def decision_view(comment_id: str, request: Request, user: User, ctx: Ctx) -> Response:
-    """The decision view of one comment; opening it claims the comment."""
+    """The decision view of one comment; opening it claims the comment.
+
+    Not from a link on another site: the session cookie travels with a cross-site navigation
+    (SameSite=Lax), and one such link would take comments from the queue of whoever clicks.
+    """
     f = QueueFilter.parse(dict(request.query_params))
+    if request.headers.get("sec-fetch-site") in _FOREIGN:
+        return RedirectResponse("/moderate?" + f.query_string(), status_code=303)
     with ctx.db.session() as session:
         values = _panel(
             session, request, user, comment_id, f, done=request.query_params.get("done")

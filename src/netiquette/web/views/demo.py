@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from netiquette.accountability.notices import reader_pseudonym
@@ -138,7 +139,9 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
         return _page(request, ctx, article_id, _reader(request), error=expired, status=403)
     parent = str(form.get("parent_id", "")).strip() or None
     try:
-        ctx.intake.submit(
+        # Screening is CPU work: never on the event loop (it would stall every request).
+        await run_in_threadpool(
+            ctx.intake.submit,
             NewComment(
                 article_id=article_id,
                 parent_id=parent,
@@ -211,7 +214,8 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     try:
         if not _READER.match(reader):
             raise InputError("reader must be 16-64 letters, digits, '-' or '_'", field="reader")
-        accepted = ctx.intake.submit(
+        accepted = await run_in_threadpool(
+            ctx.intake.submit,
             NewComment(
                 article_id=article_id,
                 author_id=_author_id(reader),

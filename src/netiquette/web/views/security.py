@@ -2,7 +2,9 @@
 
 The Content-Security-Policy allows scripts and styles only from our own origin: no inline
 ``<script>``, no ``on*=`` attributes, no ``eval`` — so even a comment that slipped through
-escaping could not run. (The OpenAPI pages, which load their own assets, keep their defaults.)
+escaping could not run. (The OpenAPI pages, whose bootstrap script is inline, get a CSP that
+refuses framing, plugins and ``<base>`` only.) Answers to a request with credentials (the
+session cookie or an ``Authorization`` header) are never cached: ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ CSP = (
     "object-src 'none'"
 )
 _API_DOCS = ("/docs", "/redoc", "/openapi.json")
+DOCS_CSP = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
 
 
 async def security_headers(
@@ -31,12 +34,18 @@ async def security_headers(
 ) -> Response:
     """Add CSP and friends to every response except the OpenAPI pages."""
     response = await call_next(request)
-    if not request.url.path.startswith(_API_DOCS):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/embed"):
-            response.headers.setdefault("X-Frame-Options", "DENY")
+    path = request.url.path
+    # The OpenAPI pages run their own inline bootstrap script: a CSP that does not restrict
+    # scripts, but framing, plugins and <base> are refused there too.
+    csp = DOCS_CSP if path.startswith(_API_DOCS) else CSP
+    response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not path.startswith("/embed"):
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    if COOKIE in request.cookies or "authorization" in request.headers:
+        # A moderator's page or an authenticated answer: no shared or back-button cache.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,0 +1,62 @@
+"""``netiquette eval --evasion``: the share of obfuscated lines caught before and after normalising.
+
+The fixture (seven lines written for this test, one per technique and rule) is not the evasion
+set of issue 11, which is scored once, blind, and never used to tune the normaliser.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from netiquette.cli import app
+from netiquette.evaluation.evasion import evaluate_evasion, load_cases
+from netiquette.screening.normalize import normalize
+from netiquette.screening.pipeline import default_pipeline
+
+FIXTURE = Path(__file__).with_name("data") / "evasion_fixture.jsonl"
+
+
+def test_normalisation_catches_what_plain_lowercasing_misses() -> None:
+    cases = load_cases(FIXTURE)
+    report = evaluate_evasion(cases, default_pipeline())
+    lines, before, after, plain = report.total()
+    assert lines == 7
+    assert plain == 7  # written plainly, every line is caught
+    assert after > before  # the normaliser is what catches the obfuscations
+    assert report.rows["spacing"][2] == 2  # "I d i o t" is read once joined
+    assert all(row[2] >= row[1] for row in report.rows.values())
+
+
+def test_normalisation_is_back_on_after_the_evaluation() -> None:
+    evaluate_evasion(load_cases(FIXTURE), default_pipeline())
+    assert normalize("Vollpf0sten").text == "vollpfosten"
+
+
+def test_cli_prints_the_shares_per_technique_and_overall() -> None:
+    result = CliRunner().invoke(app, ["eval", "--evasion", str(FIXTURE)])
+    assert result.exit_code == 0, result.output
+    assert "before" in result.output and "after" in result.output
+    assert "leetspeak" in result.output and "all" in result.output
+    as_json = CliRunner().invoke(app, ["eval", "--evasion", str(FIXTURE), "--json"])
+    figures = json.loads(as_json.output)
+    assert figures["overall"]["lines"] == 7
+    assert figures["overall"]["caught_after"] > figures["overall"]["caught_before"]
+
+
+def test_a_broken_line_is_one_readable_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "t"}\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "netiquette", "eval", "--evasion", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "bad.jsonl:1" in result.stderr
+    assert "Traceback" not in result.stderr
