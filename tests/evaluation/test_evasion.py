@@ -60,3 +60,22 @@ def test_a_broken_line_is_one_readable_error(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "bad.jsonl:1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_harmless_controls_are_counted_as_false_alarms_not_as_misses(tmp_path: Path) -> None:
+    data = tmp_path / "with_controls.jsonl"
+    control = {
+        "id": "c1",
+        "text": "Die S.P.D. hat im Rat zugestimmt.",
+        "plain": "Die SPD hat im Rat zugestimmt.",
+        "technique": "punctuation",
+        "labels": {"insult": 0, "aggression": 0},
+    }
+    data.write_text(
+        FIXTURE.read_text(encoding="utf-8") + json.dumps(control, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    report = evaluate_evasion(load_cases(data), default_pipeline())
+    assert report.total()[0] == 7  # the control is not an obfuscated violation
+    assert report.controls == [1, 0, 0]  # counted, and not flagged
+    assert report.to_dict()["controls"]["lines"] == 1

@@ -4,6 +4,8 @@
 "labels": {"insult": 0|1, "aggression": 0|1}}``: ``text`` is obfuscated (spacing, leetspeak,
 look-alike letters, zero-width and bidi characters, masking), ``plain`` the same words written
 plainly. A line is *caught* when the pipeline flags at least one house rule it is labelled with.
+A line labelled with neither rule is a harmless *control* (obfuscation-looking but clean, e.g.
+"S.P.D."); for controls the report gives the share wrongly flagged as insult or aggression.
 
 * **before normalisation**: the pipeline on ``text`` with normalisation switched off (tokens only
   lower-cased, :func:`~netiquette.screening.normalize.lowercase_only`); the classifiers still
@@ -44,6 +46,8 @@ class EvasionReport:
     """Caught counts per technique: ``{technique: [lines, before, after, plain]}``."""
 
     rows: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    #: Harmless controls: [lines, flagged before normalisation, flagged after].
+    controls: list[int] = field(default_factory=lambda: [0, 0, 0])
 
     def total(self) -> list[int]:
         """Summed counts over all techniques."""
@@ -61,7 +65,13 @@ class EvasionReport:
                 "caught_plain": round(r[3] / n, 4),
             }
 
+        n_controls = self.controls[0] or 1
         return {
+            "controls": {
+                "lines": self.controls[0],
+                "flagged_before": round(self.controls[1] / n_controls, 4),
+                "flagged_after": round(self.controls[2] / n_controls, 4),
+            },
             "overall": shares(self.total()),
             "techniques": {t: shares(r) for t, r in sorted(self.rows.items())},
         }
@@ -83,24 +93,27 @@ def load_cases(path: Path) -> list[EvasionCase]:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             message = f"{path}:{number}: not an evasion line ({exc})"
             raise InputError(message, field="evasion") from None
-        if not rules:
-            message = f"{path}:{number}: labels name no insult or aggression"
-            raise InputError(message, field="evasion")
         cases.append(case)
     return cases
 
 
 def _caught(pipeline: Pipeline, text: str, rules: tuple[str, ...]) -> bool:
     result = pipeline.screen(ScreeningInput(text=text))
-    return any(result.results[r].flag for r in rules)
+    return any(result.results[r].flag for r in rules if r in result.results)
 
 
 def evaluate_evasion(cases: list[EvasionCase], pipeline: Pipeline) -> EvasionReport:
     """Screen every case three ways (see the module docstring)."""
     report = EvasionReport()
     with lowercase_only():
-        before = [_caught(pipeline, c.text, c.rules) for c in cases]
+        before = [_caught(pipeline, c.text, c.rules or RULES) for c in cases]
     for case, was_caught in zip(cases, before, strict=True):
+        if not case.rules:  # a harmless control: "caught" means wrongly flagged
+            after = _caught(pipeline, case.text, RULES)
+            report.controls[0] += 1
+            report.controls[1] += was_caught
+            report.controls[2] += after
+            continue
         row = report.rows[case.technique]
         row[0] += 1
         row[1] += was_caught
@@ -121,4 +134,10 @@ def to_text(report: EvasionReport) -> str:
         lines.append(row(technique, r))
     lines.append(row("all", report.total()))
     lines.append("caught = a labelled rule (insult/aggression) flags the line")
+    n, flagged_before, flagged_after = report.controls
+    if n:
+        lines.append(
+            f"harmless controls: {n}, wrongly flagged {flagged_before / n:.1%} before and "
+            f"{flagged_after / n:.1%} after normalisation"
+        )
     return "\n".join(lines)
