@@ -65,7 +65,8 @@ def rule_descriptions(session: Session, lang: str, house_rules: HouseRules) -> d
     """
     out = {spec.key: spec.description_for(lang) for spec in house_rules}
     for row in session.scalars(select(HouseRuleText)):
-        text = row.description_en if lang == "en" else row.description_de
+        # An admin's wording exists in the two stored languages; any other keeps the spec's.
+        text = {"de": row.description_de, "en": row.description_en}.get(lang, "")
         if row.rule in out and text.strip():
             out[row.rule] = text.strip()
     return out

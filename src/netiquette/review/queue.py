@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -49,10 +50,12 @@ class QueueFilter:
     rule: str = ""
     older_than_h: int = 0
     q: str = ""
+    #: The site's time zone: "decided today" means the site's day, not the UTC day.
+    timezone: str = "UTC"
 
     @classmethod
-    def parse(cls, params: dict[str, str]) -> QueueFilter:
-        """Read a filter from query parameters."""
+    def parse(cls, params: dict[str, str], timezone: str = "UTC") -> QueueFilter:
+        """Read a filter from query parameters (``timezone``: the site's, from the settings)."""
         tab = params.get("tab", "pending")
         rule = params.get("rule", "")
         try:
@@ -66,6 +69,7 @@ class QueueFilter:
             rule=rule if _RULE_KEY.match(rule) else "",
             older_than_h=age if age in AGES else 0,
             q=params.get("q", "").strip()[:200],
+            timezone=timezone,
         )
 
     def query_string(self, **changes: Any) -> str:
@@ -86,8 +90,11 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _start_of_today() -> datetime:
-    return datetime.combine(utcnow().date(), time.min, tzinfo=UTC)
+def _start_of_today(timezone: str = "UTC") -> datetime:
+    """Midnight of the current day in the site's time zone, as an aware UTC datetime."""
+    zone = ZoneInfo(timezone)
+    local_midnight = datetime.combine(utcnow().astimezone(zone).date(), time.min, tzinfo=zone)
+    return local_midnight.astimezone(UTC)
 
 
 def _narrow(query: Any, f: QueueFilter) -> Any:
@@ -120,11 +127,11 @@ def _base(f: QueueFilter) -> Any:
         return select(Comment).where(open_report)
     if f.tab == "decided":
         return select(Comment).where(
-            Comment.decided_at >= _start_of_today(),
+            Comment.decided_at >= _start_of_today(f.timezone),
             exists().where(
                 Decision.comment_id == Comment.id,
                 Decision.automated.is_(False),
-                Decision.created_at >= _start_of_today(),
+                Decision.created_at >= _start_of_today(f.timezone),
             ),
         )
     return select(Comment).where(Comment.state == "pending")
@@ -165,9 +172,12 @@ def count_filtered(session: Session, f: QueueFilter) -> int:
     return int(session.scalar(query) or 0)
 
 
-def counts(session: Session) -> dict[str, int]:
-    """Counts per queue: pending, spot checks waiting, reported (of them illegal), decided today."""
-    today = _start_of_today()
+def counts(session: Session, timezone: str = "UTC") -> dict[str, int]:
+    """Counts per queue: pending, spot checks waiting, reported (of them illegal), decided today.
+
+    "Today" is the site's day in ``timezone``.
+    """
+    today = _start_of_today(timezone)
     illegal = select(func.count(func.distinct(Report.comment_id))).where(
         Report.resolved_at.is_(None),
         ReportNotice.report_id == Report.id,

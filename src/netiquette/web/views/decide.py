@@ -25,7 +25,7 @@ from netiquette.review.queue import QueueFilter, first_free, neighbour
 from netiquette.review.reports import resolve_reports
 from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Comment, Decision, utcnow
-from netiquette.web.context import Ctx
+from netiquette.web.context import AppContext, Ctx
 from netiquette.web.i18n import pick_language
 from netiquette.web.views.highlight import evidence_spans, segments
 from netiquette.web.views.rendering import render
@@ -36,8 +36,8 @@ from netiquette.web.views.sessions import WebUser
 router = APIRouter(include_in_schema=False)
 
 
-def _filter_of(raw: str) -> QueueFilter:
-    return QueueFilter.parse(dict(parse_qsl(raw)))
+def _filter_of(raw: str, ctx: AppContext) -> QueueFilter:
+    return QueueFilter.parse(dict(parse_qsl(raw)), ctx.settings.timezone)
 
 
 def _undo_offer(session: Session, comment_id: str, user: WebUser) -> dict[str, Any] | None:
@@ -141,7 +141,7 @@ def _url(comment_id: str | None, f: QueueFilter, **extra: str) -> str:
 @router.get("/moderate/next")
 def next_comment(request: Request, user: User, ctx: Ctx) -> Response:
     """Open the first free comment of the filtered queue (or say the queue is empty)."""
-    f = QueueFilter.parse(dict(request.query_params))
+    f = QueueFilter.parse(dict(request.query_params), ctx.settings.timezone)
     done = request.query_params.get("done")
     with ctx.db.session() as session:
         first = first_free(session, f, user.name)
@@ -160,7 +160,7 @@ def decision_view(comment_id: str, request: Request, user: User, ctx: Ctx) -> Re
     Not from a link on another site: the session cookie travels with a cross-site navigation
     (SameSite=Lax), and one such link would take comments from the queue of whoever clicks.
     """
-    f = QueueFilter.parse(dict(request.query_params))
+    f = QueueFilter.parse(dict(request.query_params), ctx.settings.timezone)
     if request.headers.get("sec-fetch-site") in _FOREIGN:
         return RedirectResponse("/moderate?" + f.query_string(), status_code=303)
     with ctx.db.session() as session:
@@ -176,7 +176,7 @@ async def submit_decision(
 ) -> Response:
     """Approve, or reject citing a house rule; then show the next comment."""
     form = await request.form()
-    f = _filter_of(str(form.get("filter", "")))
+    f = _filter_of(str(form.get("filter", "")), ctx)
     choice = str(form.get("choice", ""))
     action, _, rule = choice.partition(":")
     note = str(form.get("note", ""))
@@ -222,7 +222,7 @@ async def submit_decision(
 async def undo(comment_id: str, request: Request, user: CheckedUser, ctx: Ctx) -> Response:
     """Take back one's own decision within 10 seconds; the comment is pending again."""
     form = await request.form()
-    f = _filter_of(str(form.get("filter", "")))
+    f = _filter_of(str(form.get("filter", "")), ctx)
     message, error, status = "decide.undone", "", 200
     try:
         with ctx.db.session() as session:

@@ -46,7 +46,7 @@ def queue_page(request: Request, user: User, ctx: Ctx) -> Response:
     params = dict(request.query_params)
     if params.get("tab") == "spot":
         return RedirectResponse("/moderate/spot", status_code=303)
-    f = QueueFilter.parse(params)
+    f = QueueFilter.parse(params, ctx.settings.timezone)
     try:
         page = max(1, min(int(params.get("page", "1")), 10_000))
     except ValueError:
@@ -57,7 +57,7 @@ def queue_page(request: Request, user: User, ctx: Ctx) -> Response:
         flags = flags_of(session, ids)
         leases = holders(session, ids)
         total = count_filtered(session, f)
-        tally = counts(session)
+        tally = counts(session, ctx.settings.timezone)
     return render(
         request,
         "queue.html",
@@ -95,7 +95,10 @@ def _bulk_ids(session_ids: list[str], ctx: Ctx, f: QueueFilter, everything: bool
 async def bulk_confirm(request: Request, user: CheckedUser, ctx: Ctx) -> Response:
     """Show exactly which comments a bulk decision will touch, and ask to confirm."""
     form = await request.form()
-    f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
+    f = QueueFilter.parse(
+        {k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"},
+        ctx.settings.timezone,
+    )
     action = str(form.get("action", ""))
     rule = str(form.get("reject_rule", ""))
     _check_choice(action, rule, ctx.house_rules)
@@ -118,7 +121,10 @@ async def bulk_decide(request: Request, user: CheckedUser, ctx: Ctx) -> Response
     or that another moderator holds, is skipped and counted, never overwritten.
     """
     form = await request.form()
-    f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
+    f = QueueFilter.parse(
+        {k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"},
+        ctx.settings.timezone,
+    )
     action, rule = str(form.get("action", "")), str(form.get("reject_rule", ""))
     _check_choice(action, rule, ctx.house_rules)
     # Checked once for all: a note too long refuses the whole bulk decision, before any.

@@ -37,7 +37,7 @@ def _spot_page(
         checks = open_checks(session)
         precision = precision_by_policy(session)
         every = sample_every(session)
-        tally = counts(session)
+        tally = counts(session, ctx.settings.timezone)
     return render(
         request,
         "spot.html",
