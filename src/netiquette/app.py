@@ -53,7 +53,12 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     pipeline = site_pipeline(settings)
     staffing = Staffing.parse(settings.staffing_hours, settings.timezone)
     intake = Intake(
-        db, pipeline, settings.max_comment_chars, settings.default_wait_seconds, staffing
+        db,
+        pipeline,
+        settings.max_comment_chars,
+        settings.default_wait_seconds,
+        staffing,
+        team_size=settings.team_size,
     )
     return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
 

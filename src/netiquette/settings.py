@@ -43,7 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("auto_approve", True, "Let the policy publish comments without a human"),
     Setting("auto_reject", True, "Let the policy reject comments without a human"),
     Setting("token_ttl_seconds", 12 * 3600, "Lifetime of a moderator login token"),
-    Setting("default_wait_seconds", 600, "Wait estimate when there is no decision history yet"),
+    Setting(
+        "default_wait_seconds",
+        60,
+        "Seconds one moderator needs per held comment, until decisions have been observed",
+    ),
+    Setting("team_size", 2, "Moderators on shift during staffing hours (for wait estimates)"),
     Setting("page_size", 50, "Default page size of comment lists"),
     Setting("admin_password", "", "If set at start, creates or refreshes user 'admin'", True),
     Setting("api_key", "", "If set at start, creates or refreshes the CMS API key", True),
@@ -130,6 +135,7 @@ class Settings:
     auto_reject: bool
     token_ttl_seconds: int
     default_wait_seconds: int
+    team_size: int
     page_size: int
     admin_password: str
     api_key: str

@@ -21,7 +21,7 @@ from netiquette.accountability.tokens import new_status_token
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.review.audit import record_event
 from netiquette.review.machine import RECEIVED, Actor, perform
-from netiquette.review.wait import Staffing, estimate_wait
+from netiquette.review.wait import ALWAYS, Staffing, WaitModel
 from netiquette.screening.base import ScreeningInput
 from netiquette.store.db import Database
 from netiquette.store.models import Article, Comment, Screening, utcnow
@@ -102,12 +102,16 @@ class Intake:
         max_chars: int,
         default_wait: int,
         staffing: Staffing | None = None,
+        *,
+        team_size: int = 2,
     ) -> None:
         self.db = db
         self.pipeline = pipeline
         self.max_chars = max_chars
         self.default_wait = default_wait
         self.staffing = staffing
+        #: How the wait of a held comment is estimated (team, speed, staffing hours).
+        self.wait = WaitModel(staffing or ALWAYS, team_size, default_wait)
 
     def submit(self, new: NewComment, submitter: str) -> Accepted:
         """Store the comment (committed), then screen and decide it."""
@@ -129,7 +133,7 @@ class Intake:
             with self.db.session() as session:
                 existing = session.get(Comment, comment_id)
                 if existing is not None:
-                    repeat = self._same_again(existing, new, digest, token, token_sha256)
+                    repeat = self._same_again(session, existing, new, digest, token, token_sha256)
                 else:
                     self._store(session, comment_id, new, text, digest, token_sha256, submitter)
         except IntegrityError:
@@ -138,7 +142,7 @@ class Intake:
                 existing = session.get(Comment, comment_id)
                 if existing is None:
                     raise
-                repeat = self._same_again(existing, new, digest, token, token_sha256)
+                repeat = self._same_again(session, existing, new, digest, token, token_sha256)
         if repeat is not None:
             if repeat.state != RECEIVED:
                 return repeat
@@ -199,7 +203,13 @@ class Intake:
         )
 
     def _same_again(
-        self, existing: Comment, new: NewComment, digest: str, token: str, token_sha256: str
+        self,
+        session: Session,
+        existing: Comment,
+        new: NewComment,
+        digest: str,
+        token: str,
+        token_sha256: str,
     ) -> Accepted:
         if existing.text_sha256 != digest or existing.article_id != new.article_id:
             raise ConflictError(
@@ -207,10 +217,12 @@ class Intake:
             )
         # A repeat means the first answer was lost: a fresh token replaces the undelivered one.
         existing.status_token_sha256 = token_sha256
+        # The wait as it is now: a decided comment waits for nothing, a held one has moved up.
+        wait = self.wait.estimate(session, existing) if existing.state == "pending" else 0
         return Accepted(
             existing.id,
             existing.state,
-            existing.estimated_wait_seconds or 0,
+            wait,
             False,
             status_token=token,
         )
@@ -256,9 +268,7 @@ class Intake:
                     priority=100,
                     screening_error=type(exc).__name__,  # the message may quote the text: logs only
                 )
-                comment.estimated_wait_seconds = estimate_wait(
-                    session, comment, self.default_wait, self.staffing
-                )
+                comment.estimated_wait_seconds = self.wait.estimate(session, comment)
                 return comment.state, comment.estimated_wait_seconds
             now = utcnow()
             for r in result.results.values():
@@ -287,7 +297,7 @@ class Intake:
             )
             wait = 0
             if comment.state == "pending":
-                wait = estimate_wait(session, comment, self.default_wait, self.staffing)
+                wait = self.wait.estimate(session, comment)
             comment.estimated_wait_seconds = wait
             return comment.state, wait
 

@@ -27,7 +27,6 @@ from netiquette.i18n import DEFAULT, gettext
 from netiquette.review.intake import NewComment
 from netiquette.review.queries import public_thread
 from netiquette.review.reports import report_comment
-from netiquette.review.wait import estimate_wait
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import AppContext, Ctx
 from netiquette.web.i18n import embed_catalogue, pick_language
@@ -64,11 +63,7 @@ def _own_comments(ctx: AppContext, article_id: str, reader: str) -> list[dict[st
         out = []
         for c in rows:
             held = c.state in ("received", "pending")
-            wait = (
-                estimate_wait(session, c, ctx.settings.default_wait_seconds, ctx.intake.staffing)
-                if held
-                else 0
-            )
+            wait = ctx.intake.wait.estimate(session, c) if held else 0
             out.append({"comment": c, "held": held, "wait_minutes": max(1, round(wait / 60))})
         return out
 
@@ -242,11 +237,7 @@ def embed_status(comment_id: str, request: Request, ctx: Ctx) -> Response:
             error = NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
             return JSONResponse(error.to_dict(), status_code=404, headers=CORS)
         held = comment.state in ("received", "pending")
-        wait = (
-            estimate_wait(session, comment, ctx.settings.default_wait_seconds, ctx.intake.staffing)
-            if held
-            else 0
-        )
+        wait = ctx.intake.wait.estimate(session, comment) if held else 0
         return JSONResponse(
             {"id": comment.id, "status": comment.state, "estimated_wait_seconds": wait},
             headers=CORS,
