@@ -67,10 +67,11 @@ EMBED_WORDS = {
     "name": N_("Name"),
     "text": N_("Your comment"),
     "pending": N_("being reviewed"),
-    "wait": N_("estimated wait: about %(minutes)s min"),
     "published": N_("published"),
     "rejected": N_("not published"),
     "none": N_("No comments yet."),
+    "own": N_("Your comments"),
+    "link": N_("Status, reasons and appeal"),
 }
 
 
