@@ -37,7 +37,7 @@ messages: install
 	  --omit-header -c TRANSLATORS: .
 	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching \
 	  --ignore-obsolete
-	$(BIN)/python -c "from netiquette.i18n import fill_source_catalogue as f; print(f(), 'English entries filled')"
+	$(BIN)/python -c "from netiquette.i18n import tidy_catalogues as t; print(t(), 'English entries filled')"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,6 @@ the function.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -23,7 +22,7 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -82,7 +81,10 @@ def gettext(lang: str) -> Callable[[str], str]:
 
 def language_name(lang: str) -> str:
     """The language's own name for itself ("Deutsch", "English")."""
-    name = Locale.parse(lang).get_display_name(lang) or lang
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except (ValueError, UnknownLocaleError):  # a catalogue for a code CLDR does not know
+        return lang
     return name[:1].upper() + name[1:]
 
 
@@ -114,63 +116,31 @@ def format_when(value: datetime | None, lang: str, timezone: str, style: str = "
     return f"{text} {format_datetime(value, 'z', tzinfo=tz, locale=lang)}"
 
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-@cache
-def _reason_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each parameterised reason id as a regex that reads its values back out of a reason."""
-    from netiquette.screening.reasons import TEMPLATES
-
-    patterns = []
-    for template in TEMPLATES:
-        parts = _PLACEHOLDER.split(template)
-        regex = "".join(
-            f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
-        )
-        patterns.append((template, re.compile(regex + r"\Z", re.DOTALL)))
-    return tuple(patterns)
-
-
-def translate_reason(reason: str, lang: str) -> str:
-    """A screening reason (stored in English, parts joined by ``"; "``) in ``lang``.
-
-    Reasons are stored and answered by the API in English, the source language; the workspace
-    shows them in the moderator's language. A part that is no catalogued reason (an old text, a
-    model's own words) is shown as it is.
-    """
-    if not reason:
-        return reason
-    _ = gettext(lang)
-    return "; ".join(_translate_part(part, _) for part in reason.split("; "))
-
-
-def _translate_part(part: str, _: Callable[[str], str]) -> str:
-    translated = _(part)
-    if translated != part or not part:
-        return translated
-    for template, pattern in _reason_patterns():
-        match = pattern.match(part)
-        if match:
-            values = {k: _translate_part(v, _) for k, v in match.groupdict().items()}
-            return _(template) % values
-    return part
-
-
-def fill_source_catalogue() -> int:
-    """Give every untranslated id of the English catalogue its own text; returns how many.
+def tidy_catalogues() -> int:
+    """After ``pybabel update``: fill the English catalogue, keep headers still; returns fills.
 
     English is the source language, so its translation of an id is the id itself unless an
     editor rewords it; filling them keeps "every id translated in every catalogue" checkable.
+    The creation date ``pybabel update`` stamps on every run is set back to the revision date,
+    so a catalogue changes only where its messages change (fewer merge conflicts).
     """
-    path = po_path(SOURCE)
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=SOURCE, domain=DOMAIN)
     filled = 0
-    for message in catalog:
-        if message.id and not message.string:
-            message.string = message.id
-            filled += 1
-    with path.open("wb") as fh:
-        write_po(fh, catalog, width=0, sort_by_file=True)
+    for lang in LANGUAGES:
+        path = po_path(lang)
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+        revised = catalog.revision_date
+        if isinstance(revised, datetime):
+            catalog.creation_date = revised
+        for message in catalog:
+            if lang != SOURCE or not message.id:
+                continue
+            if isinstance(message.id, str) and not message.string:
+                message.string = message.id
+                filled += 1
+            elif isinstance(message.id, tuple) and not any(message.string or ()):
+                message.string = tuple(message.id)
+                filled += 1
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=0, sort_by_file=True)
     return filled

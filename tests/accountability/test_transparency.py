@@ -54,7 +54,9 @@ def _scenario(ctx: AppContext, client: TestClient) -> dict[str, str]:
             select(Decision).where(Decision.comment_id == auto["id"]).order_by(Decision.id)
         )
         assert first is not None
-        record_check(session, first.id, Actor("admin", "admin"), "correct")
+        record_check(
+            session, first.id, Actor("admin", "admin"), "correct", config=AccountabilityConfig()
+        )
     return {"auto": auto["id"], "held": held["id"]}
 
 

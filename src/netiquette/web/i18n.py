@@ -13,13 +13,14 @@ from typing import Any
 
 from starlette.requests import Request
 
-from netiquette.i18n import DEFAULT, LANGUAGES, N_, gettext, language_name, translate_reason
+from netiquette.i18n import DEFAULT, LANGUAGES, N_, gettext, language_name
 from netiquette.screening.base import (
     HOUSE_RULE_DESCRIPTIONS,
     HOUSE_RULE_LABELS_DE,
     HOUSE_RULE_LABELS_EN,
     HOUSE_RULES,
 )
+from netiquette.screening.reasons import translate_reason
 
 __all__ = [
     "COOKIE",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from babel.dates import format_skeleton
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -65,7 +66,7 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
         arrivals, human, auto = d.arrivals_per_hour, d.human_per_hour, d.auto_per_hour
     else:
         labels = [
-            (days.first + timedelta(days=i)).strftime("%d.%m.")
+            format_skeleton("Md", days.first + timedelta(days=i), locale=lang)
             for i in range((days.last - days.first).days + 1)
         ]
         arrivals = per_day(d.arrivals_per_hour)
