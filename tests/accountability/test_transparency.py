@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.report_html import CHAR_WIDTH, horizontal_bars
-from netiquette.accountability.sor import latest_rejection, statement_for
 from netiquette.app import create_app
 from netiquette.cli import app as cli
-from netiquette.review.machine import Actor, perform
+from netiquette.review.decide import decide as decide_comment
+from netiquette.review.machine import Actor
 from netiquette.review.spotchecks import record_check
 from netiquette.store.models import AuditEvent, Comment, Decision, StatementOfReasons, User, utcnow
 from netiquette.web.context import AppContext
@@ -223,17 +223,17 @@ def test_every_count_rebuilds_from_the_audit_log(database_url: str) -> None:
         # A rejection taken back at once (the report once counted it as a rejection).
         taken_back = submit(client, CLEAN, id="taken-back")
         mod = Actor("moderator", "carl")
-        with ctx.db.session() as session:
+        config = AccountabilityConfig()
+        with ctx.db.session() as session:  # the rejection issues its statement
             comment = session.get(Comment, taken_back["id"])
             assert comment is not None
-            perform(session, comment, mod, "reject", rules=["off_topic"])
-        with ctx.db.session() as session:
+            decide_comment(
+                session, comment, mod, "reject", config=config, source="api", rules=["off_topic"]
+            )
+        with ctx.db.session() as session:  # and is taken back: the statement is withdrawn
             comment = session.get(Comment, taken_back["id"])
             assert comment is not None
-            rejection = latest_rejection(comment)
-            assert rejection is not None
-            statement_for(session, rejection, AccountabilityConfig())  # issued, then withdrawn
-            perform(session, comment, mod, "undo")
+            decide_comment(session, comment, mod, "undo", config=config, source="workspace")
         result = runner.invoke(cli, ["report", *_days(), "--db", database_url])
         assert result.exit_code == 0, result.output
         report = json.loads(result.output)

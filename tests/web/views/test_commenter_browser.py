@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from netiquette.accountability.appeals import decide_appeal
-from netiquette.review.machine import Actor, perform
+from netiquette.accountability.config import AccountabilityConfig
+from netiquette.review.decide import decide
+from netiquette.review.machine import Actor
 from netiquette.store.models import Appeal, Comment
 from tests.web.views.conftest import LiveServer
 
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "docs" / "screenshots"
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+CONFIG = AccountabilityConfig()
 SERIOUS = (
     "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
@@ -71,7 +74,10 @@ def test_reader_is_refused_reads_why_appeals_and_sees_the_outcome(
     with live_server.ctx.db.session() as session:  # the moderator refuses it (off topic)
         comment = session.get(Comment, comment_id)
         assert comment is not None
-        perform(session, comment, Actor("moderator", "admin"), "reject", rules=["off_topic"])
+        moderator = Actor("moderator", "admin")
+        decide(
+            session, comment, moderator, "reject", config=CONFIG, source="api", rules=["off_topic"]
+        )
 
     reader.goto(f"{live_server.url}/demo/articles/a1")
     expect(own).to_contain_text("nicht veröffentlicht")
@@ -93,7 +99,7 @@ def test_reader_is_refused_reads_why_appeals_and_sees_the_outcome(
         appeal = session.scalar(select(Appeal).where(Appeal.comment_id == comment_id))
         assert appeal is not None
         decide_appeal(
-            session, appeal.id, Actor("moderator", "bea"), "reversed", "Der Bezug ist da."
+            session, appeal.id, Actor("moderator", "bea"), "reversed", "Der Bezug ist da.", CONFIG
         )
     reader.reload()
     expect(reader.locator(".appeal")).to_contain_text("stattgegeben")
