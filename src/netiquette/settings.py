@@ -72,6 +72,12 @@ SETTINGS: tuple[Setting, ...] = (
         "sor_puid_prefix", "netiquette", "Prefix of statement ids (puid) sent to the EU database"
     ),
     Setting("sor_territorial_scope", "DE", "Countries a rejection applies to, e.g. 'DE,AT'"),
+    Setting("smtp_host", "", "SMTP server for notification e-mails; empty = no e-mails"),
+    Setting("smtp_port", 25, "Port of the SMTP server"),
+    Setting("smtp_username", "", "SMTP login; empty = none"),
+    Setting("smtp_password", "", "SMTP password", True),
+    Setting("smtp_starttls", False, "Upgrade the SMTP connection with STARTTLS"),
+    Setting("mail_from", "netiquette@localhost", "Sender address of notification e-mails"),
     Setting("demo_pages", False, "Serve /demo/articles/{id} (any article's text); on in make run"),
     Setting("login_attempts_per_minute", 10, "Logins per client address and minute; 0 = no limit"),
     Setting(
@@ -153,6 +159,12 @@ class Settings:
     house_rules_url: str
     sor_puid_prefix: str
     sor_territorial_scope: str
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str
+    smtp_password: str
+    smtp_starttls: bool
+    mail_from: str
     demo_pages: bool
     login_attempts_per_minute: int
     public_posts_per_minute: int

@@ -20,6 +20,9 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.accountability.tokens import new_status_token
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
+from netiquette.i18n import DEFAULT
+from netiquette.notifications.mails import check_address
+from netiquette.notifications.outbox import remember_address
 from netiquette.review.audit import record_event
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
@@ -80,6 +83,9 @@ class NewComment:
     text: str
     id: str | None = None
     parent_id: str | None = None
+    # Optional: the commenter's address to hear of the decision, and the mail's language.
+    notify_email: str | None = None
+    notify_lang: str = DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,7 @@ class Intake:
             # PostgreSQL refuses NUL in text; no control character belongs in these fields.
             if FIELD_CONTROL.search(value):
                 raise InputError(f"{field} contains a control character", field=field)
+        address = check_address(new.notify_email, "notify_email") if new.notify_email else None
         digest = text_hash(text)
         token, token_sha256 = new_status_token()
         repeat: Accepted | None = None
@@ -143,6 +150,9 @@ class Intake:
                     repeat = self._same_again(session, existing, new, digest, token, token_sha256)
                 else:
                     self._store(session, comment_id, new, text, digest, token_sha256, submitter)
+                    if address:
+                        session.flush()
+                        remember_address(session, comment_id, address, new.notify_lang)
         except IntegrityError:
             # A concurrent submission with the same id won the race: answer as for a repeat.
             with self.db.session() as session:
