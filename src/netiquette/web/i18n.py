@@ -73,6 +73,7 @@ EMBED_WORDS = {
     "none": N_("No comments yet."),
     "own": N_("Your comments"),
     "link": N_("Status, reasons and appeal"),
+    "email": N_("E-mail for the decision (optional)"),
 }
 
 

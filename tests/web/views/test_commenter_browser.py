@@ -17,7 +17,7 @@ from netiquette.accountability.appeals import decide_appeal
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.review.decide import decide
 from netiquette.review.machine import Actor
-from netiquette.store.models import Appeal, Comment
+from netiquette.store.models import Appeal, Comment, NotifyAddress
 from tests.web.views.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -56,12 +56,16 @@ def test_reader_is_refused_reads_why_appeals_and_sees_the_outcome(
     reader.goto(f"{live_server.url}/demo/articles/a1")
     reader.fill('input[name="name"]', "Pendler")
     reader.fill('textarea[name="text"]', "Die Linie 7 ist gut, aber warum fährt sie nicht nachts?")
+    reader.fill('input[name="notify_email"]', "pendler@example.org")
     reader.click("#comment-form button[type=submit]")
     own = reader.locator("#own .own-comment").first
     expect(own).to_contain_text("wird geprüft")
     assert serious_violations(reader) == []
     comment_id = own.get_attribute("data-comment")
     assert comment_id
+    with live_server.ctx.db.session() as session:  # the opt-in is kept for the decision mail
+        kept = session.get(NotifyAddress, comment_id)
+        assert kept is not None and kept.address == "pendler@example.org" and kept.lang == "de"
 
     own.locator("a.own-link").click()
     expect(reader.locator("h1")).to_have_text("Ihr Kommentar")

@@ -72,9 +72,11 @@
   nameInput.setAttribute("aria-label", words.name);
   var textInput = el("textarea"); textInput.name = "text"; textInput.required = true; textInput.placeholder = words.text;
   textInput.setAttribute("aria-label", words.text);
+  var mailInput = el("input"); mailInput.name = "notify_email"; mailInput.type = "email"; mailInput.placeholder = words.email;
+  mailInput.setAttribute("aria-label", words.email); mailInput.autocomplete = "email";
   var button = el("button", null, words.send); button.type = "submit";
   var problem = el("p", "netiquette-error");
-  form.appendChild(nameInput); form.appendChild(textInput); form.appendChild(button); form.appendChild(problem);
+  form.appendChild(nameInput); form.appendChild(textInput); form.appendChild(mailInput); form.appendChild(button); form.appendChild(problem);
   root.appendChild(heading); root.appendChild(form); root.appendChild(ownBox); root.appendChild(list);
 
   function renderComment(c) {
@@ -132,6 +134,8 @@
     data.append("name", nameInput.value);
     data.append("text", textInput.value);
     data.append("reader", readerId());
+    data.append("notify_email", mailInput.value);
+    data.append("lang", lang);
     fetch(base + "/embed/articles/" + encodeURIComponent(article) + "/comments", { method: "POST", body: data })
       .then(function (r) { return r.json(); })
       .then(function (body) {

@@ -172,6 +172,8 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
                 author_id=_author_id(reader),
                 author_name=str(form.get("name", "")).strip()[:200] or "Gast",
                 text=str(form.get("text", "")),
+                notify_email=str(form.get("notify_email", "")).strip() or None,
+                notify_lang=pick_language(request),
             ),
             submitter="demo:reader",
         )
@@ -255,6 +257,8 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
                 author_id=_author_id(reader),
                 author_name=str(form.get("name", "")).strip()[:200] or "Gast",
                 text=str(form.get("text", "")),
+                notify_email=str(form.get("notify_email", "")).strip() or None,
+                notify_lang=str(form.get("lang", "")) or DEFAULT,
             ),
             submitter="embed:reader",
         )
