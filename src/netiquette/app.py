@@ -63,10 +63,12 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
         settings.max_comment_chars,
         settings.default_wait_seconds,
         staffing,
-        AccountabilityConfig.from_settings(settings),
+        AccountabilityConfig.from_settings(settings, pipeline.house_rules),
         team_size=settings.team_size,
     )
-    return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
+    return AppContext(
+        settings=settings, db=db, pipeline=pipeline, intake=intake, house_rules=pipeline.house_rules
+    )
 
 
 def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:

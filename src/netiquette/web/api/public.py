@@ -29,7 +29,7 @@ from netiquette.i18n import LANGUAGES, N_, translations
 from netiquette.store.models import Comment, utcnow
 from netiquette.web.api.accountability_schemas import AppealBody
 from netiquette.web.context import Ctx, DbSession
-from netiquette.web.i18n import RULE_LABELS, reader_language
+from netiquette.web.i18n import reader_language
 from netiquette.web.ratelimit import rate_limited
 from netiquette.web.views.rendering import render
 from netiquette.web.views.ruletexts import descriptions
@@ -52,7 +52,7 @@ APPEAL_STATES = {
 
 def accountability_config(ctx: Ctx) -> AccountabilityConfig:
     """The accountability settings of this app."""
-    return AccountabilityConfig.from_settings(ctx.settings)
+    return AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules)
 
 
 def wants_html(request: Request) -> bool:
@@ -79,10 +79,10 @@ def _page(
     lang = reader_language(request)
     t = translations(lang)
     statement = view["statement_of_reasons"]
-    texts = descriptions(session, lang)
+    texts = descriptions(session, lang, config.house_rules)
     rules = [
         {
-            "label": RULE_LABELS.get(lang, RULE_LABELS["de"]).get(r["rule"], r["rule"]),
+            "label": r["label"].get(lang) or r["label"]["de"],  # as issued
             "description": texts.get(r["rule"], ""),
         }
         for r in (statement["house_rules"] if statement else [])

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from netiquette.accountability.notices import CATEGORIES, file_report, report_queue
+from netiquette.accountability.notices import categories, file_report, report_queue
 from netiquette.web.api.accountability_schemas import ReportBody
 from netiquette.web.context import Ctx, DbSession, Moderator
 from netiquette.web.i18n import reader_language
@@ -33,6 +33,7 @@ def post_report(
         session,
         comment_id,
         body.reason,
+        ctx.house_rules,
         reader_id=body.reader_id,
         explanation=body.explanation,
         legal_ground=body.legal_ground,
@@ -50,9 +51,10 @@ def post_report(
 def get_reports(
     _caller: Moderator,
     session: DbSession,
+    ctx: Ctx,
     open_only: bool = Query(True, alias="open"),
     limit: int = Query(100, ge=1, le=500),
 ) -> dict[str, Any]:
     """The report queue: open reports, illegal-content notices first, then oldest first."""
     items = report_queue(session, limit, open_only)
-    return {"reports": items, "count": len(items), "reasons": list(CATEGORIES)}
+    return {"reports": items, "count": len(items), "reasons": list(categories(ctx.house_rules))}
