@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from sqlalchemy import text
 from netiquette import __version__
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.sor import issue_missing_statements
+from netiquette.notifications.sender import MailWorker, SmtpConfig
 from netiquette.review.intake import Intake
 from netiquette.review.wait import Staffing
 from netiquette.screening import Pipeline, load_pipeline
@@ -83,6 +86,7 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
         AccountabilityConfig.from_settings(settings, pipeline.house_rules),
         budget_seconds=settings.screening_budget_ms / 1000,
         workers=settings.screening_workers,
+        team_size=settings.team_size,
     )
     return AppContext(
         settings=settings, db=db, pipeline=pipeline, intake=intake, house_rules=pipeline.house_rules
@@ -92,7 +96,23 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
 def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:
     """Build the app for ``settings`` (or a ready context)."""
     ctx = context or build_context(settings or load_settings())
+    smtp = SmtpConfig.from_settings(ctx.settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The background sender of notification e-mails: requests never wait for SMTP.
+        worker = MailWorker(ctx.db, smtp, ctx.settings.timezone) if smtp else None
+        app.state.mail = worker
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="netiquette",
         version=__version__,
         description="Pre-moderation for news comment sections: every comment held, screened "

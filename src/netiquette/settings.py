@@ -66,7 +66,12 @@ SETTINGS: tuple[Setting, ...] = (
         choices=SWITCH,
     ),
     Setting("token_ttl_seconds", 12 * 3600, "Lifetime of a moderator login token"),
-    Setting("default_wait_seconds", 600, "Wait estimate when there is no decision history yet"),
+    Setting(
+        "default_wait_seconds",
+        60,
+        "Seconds one moderator needs per held comment, until decisions have been observed",
+    ),
+    Setting("team_size", 2, "Moderators on shift during staffing hours (for wait estimates)"),
     Setting("page_size", 50, "Default page size of comment lists"),
     Setting("admin_password", "", "If set at start, creates or refreshes user 'admin'", True),
     Setting("api_key", "", "If set at start, creates or refreshes the CMS API key", True),
@@ -94,6 +99,12 @@ SETTINGS: tuple[Setting, ...] = (
         "sor_puid_prefix", "netiquette", "Prefix of statement ids (puid) sent to the EU database"
     ),
     Setting("sor_territorial_scope", "DE", "Countries a rejection applies to, e.g. 'DE,AT'"),
+    Setting("smtp_host", "", "SMTP server for notification e-mails; empty = no e-mails"),
+    Setting("smtp_port", 25, "Port of the SMTP server"),
+    Setting("smtp_username", "", "SMTP login; empty = none"),
+    Setting("smtp_password", "", "SMTP password", True),
+    Setting("smtp_starttls", False, "Upgrade the SMTP connection with STARTTLS"),
+    Setting("mail_from", "netiquette@localhost", "Sender address of notification e-mails"),
     Setting("demo_pages", False, "Serve /demo/articles/{id} (any article's text); on in make run"),
     Setting(
         "trusted_proxies",
@@ -191,6 +202,7 @@ class Settings:
     auto_reject: str
     token_ttl_seconds: int
     default_wait_seconds: int
+    team_size: int
     page_size: int
     admin_password: str
     api_key: str
@@ -208,6 +220,12 @@ class Settings:
     house_rules_url: str
     sor_puid_prefix: str
     sor_territorial_scope: str
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str
+    smtp_password: str
+    smtp_starttls: bool
+    mail_from: str
     demo_pages: bool
     login_attempts_per_minute: int
     public_posts_per_minute: int

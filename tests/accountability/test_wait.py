@@ -13,7 +13,7 @@ from netiquette.errors import ConfigError
 from netiquette.review.wait import Staffing, estimate_accuracy, estimate_wait
 from netiquette.store.models import Article, Comment, Decision
 from netiquette.web.context import AppContext
-from tests.accountability.helpers import CLEAN, admin, submit
+from tests.accountability.helpers import CLEAN, admin, decide, own_view, submit
 from tests.conftest import CMS, make_context
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -62,7 +62,7 @@ def _queue(ctx: AppContext, waiting: int, decided_last_hour: int, at: datetime) 
                     author_name="U",
                     text="t",
                     text_sha256="0",
-                    received_at=when,
+                    received_at=when - timedelta(minutes=10),  # a backlog: the team was busy
                     state="approved",
                 )
             )
@@ -126,7 +126,7 @@ def test_in_the_day_the_wait_is_position_over_rate(ctx: AppContext) -> None:
         session.add(urgent)
         session.flush()
         urgent_wait = estimate_wait(session, urgent, 600, DAY, now=at)
-    # 20 comments at 30 per hour (plus one pseudo-decision of 10 min): about 42 min.
+    # 20 comments at about 30 per hour (blended with three pseudo-decisions): about 40 min.
     assert 35 * 60 <= wait <= 50 * 60
     assert urgent_wait < 5 * 60
 
@@ -175,4 +175,46 @@ def test_the_status_shows_the_wait_as_it_is_now(database_url: str) -> None:
         assert status["estimated_wait_seconds"] > first["estimated_wait_seconds"]
         r = client.get("/api/v1/wait/accuracy", headers=admin(client))
         assert r.status_code == 200 and r.json()["all"]["comments"] == 0
+    ctx.db.dispose()
+
+
+def test_a_cold_start_in_staffed_hours_promises_minutes_not_days(ctx: AppContext) -> None:
+    # No decision has ever been taken; twelve comments just arrived (`make run` loading the demo).
+    at = local(4, 14, 34)
+    comment = _queue(ctx, waiting=12, decided_last_hour=0, at=at)
+    with ctx.db.session() as session:
+        session.execute(Comment.__table__.update().values(received_at=at))
+        comment = session.get(Comment, comment.id)
+        assert comment is not None
+        wait = estimate_wait(session, comment, 60, DAY, team_size=2, now=at)
+    # Two moderators at a minute each: 12 comments in about 6-7 minutes, far below an hour.
+    assert 5 * 60 <= wait <= 15 * 60
+
+
+def test_an_hour_without_decisions_does_not_make_days(ctx: AppContext) -> None:
+    # Comments have waited all afternoon and nobody decided: the estimate grows, but stays
+    # bounded by a quarter of the configured team's speed, not a day per comment.
+    at = local(4, 16)
+    comment = _queue(ctx, waiting=40, decided_last_hour=0, at=at)
+    with ctx.db.session() as session:
+        session.execute(
+            Comment.__table__.update().values(received_at=local(4, 12))  # waiting since noon
+        )
+        comment = session.get(Comment, comment.id)
+        assert comment is not None
+        wait = estimate_wait(session, comment, 60, DAY, team_size=2, now=at)
+    assert wait <= 2 * 3600
+
+
+def test_a_decided_comment_waits_for_nothing_even_when_sent_again(database_url: str) -> None:
+    ctx = make_context(database_url, auto_approve=False, staffing_hours="")
+    with TestClient(create_app(context=ctx)) as client:
+        first = submit(client, CLEAN, id="again")
+        assert first["status"] == "pending" and first["estimated_wait_seconds"] > 0
+        decide(client, admin(client), "again", "reject", "off_topic")
+        repeat = submit(client, CLEAN, id="again")  # the CMS lost the first answer
+        assert repeat["status"] == "rejected" and repeat["estimated_wait_seconds"] == 0
+        status = client.get("/api/v1/comments/again", headers=CMS).json()
+        assert status["estimated_wait_seconds"] == 0
+        assert own_view(client, repeat)["estimated_wait_seconds"] == 0
     ctx.db.dispose()

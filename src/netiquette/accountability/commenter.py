@@ -22,7 +22,6 @@ from netiquette.accountability.sor import (
 )
 from netiquette.accountability.tokens import token_matches
 from netiquette.errors import NotFoundError
-from netiquette.review.wait import estimate_wait
 from netiquette.store.models import Appeal, Comment, utcnow
 
 HELD = ("received", "pending")
@@ -40,9 +39,7 @@ def comment_for_token(session: Session, comment_id: str, token: str | None) -> C
 
 def live_wait(session: Session, comment: Comment, config: AccountabilityConfig) -> int:
     """The estimate now (0 once decided)."""
-    if comment.state not in HELD:
-        return 0
-    return estimate_wait(session, comment, config.default_wait_seconds, config.staffing)
+    return config.wait.estimate(session, comment)
 
 
 def commenter_view(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from netiquette.accountability.dsa import EEA
 from netiquette.errors import ConfigError
-from netiquette.review.wait import Staffing
+from netiquette.review.wait import Staffing, WaitModel
 from netiquette.screening.houserules import HouseRules, shipped_house_rules
 from netiquette.settings import Settings
 
@@ -22,10 +22,16 @@ class AccountabilityConfig:
     territorial_scope: tuple[str, ...] = ("DE",)
     appeal_days: int = 183
     retention_days: int = 190
-    default_wait_seconds: int = 600
+    default_wait_seconds: int = 60
+    team_size: int = 2
     content_language: str = "DE"
     #: The site's house rules (labels, descriptions, DSA categories of statements and reports).
     house_rules: HouseRules = field(default_factory=shipped_house_rules)
+
+    @property
+    def wait(self) -> WaitModel:
+        """How waits are estimated on this site."""
+        return WaitModel(self.staffing, self.team_size, self.default_wait_seconds)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -60,6 +66,7 @@ class AccountabilityConfig:
             appeal_days=int(settings.appeal_days),
             retention_days=int(settings.retention_rejected_days),
             default_wait_seconds=int(settings.default_wait_seconds),
+            team_size=int(settings.team_size),
             house_rules=house_rules if house_rules is not None else _site_rules(settings),
         )
 

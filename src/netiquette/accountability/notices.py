@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.errors import InputError
+from netiquette.i18n import DEFAULT
+from netiquette.notifications.outbox import notice_received
 from netiquette.review.reports import report_comment
 from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Comment, Report, ReportNotice
@@ -51,8 +53,14 @@ def file_report(
     explanation: str = "",
     legal_ground: str = "",
     contact: str = "",
+    lang: str = DEFAULT,
+    timezone: str = "Europe/Berlin",
 ) -> Report:
-    """Record a reader's report of a published comment."""
+    """Record a reader's report of a published comment.
+
+    A contact that is an e-mail address gets a confirmation of receipt, queued in this
+    transaction (DSA Art. 16(4)).
+    """
     known = categories(house_rules)
     if category not in known:
         raise InputError(f"reason must be one of {', '.join(known)}", field="reason")
@@ -82,6 +90,7 @@ def file_report(
         )
     )
     session.flush()
+    notice_received(session, report, contact, lang, timezone)
     return report
 
 

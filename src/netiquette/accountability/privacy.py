@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,8 @@ from netiquette.store.models import (
     Comment,
     Decision,
     FeedbackExample,
+    Notification,
+    NotifyAddress,
     Report,
     ReportNotice,
     Screening,
@@ -53,6 +56,7 @@ class Removal:
     reports: int = 0
     feedback_examples: int = 0
     notes: int = 0
+    notifications: int = 0
     comment_ids: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -65,6 +69,7 @@ class Removal:
             "reports": self.reports,
             "feedback_examples": self.feedback_examples,
             "notes": self.notes,
+            "notifications": self.notifications,
         }
 
 
@@ -118,6 +123,31 @@ def _scrub_comment_texts(
     return out
 
 
+def _drop_notifications(session: Session, comment_ids: list[str], report_ids: list[int]) -> int:
+    """Delete the notification addresses of ``comment_ids`` and every mail that names them."""
+    count = 0
+    if comment_ids:
+        count += _rows(
+            session.execute(delete(NotifyAddress).where(NotifyAddress.comment_id.in_(comment_ids)))
+        )
+        count += _rows(
+            session.execute(
+                delete(Notification).where(
+                    Notification.comment_id.in_(comment_ids), Notification.report_id.is_(None)
+                )
+            )
+        )
+    if report_ids:
+        count += _rows(
+            session.execute(delete(Notification).where(Notification.report_id.in_(report_ids)))
+        )
+    return count
+
+
+def _rows(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def erase_author(
     session: Session, author_id: str, actor: str, config: AccountabilityConfig
 ) -> Removal:
@@ -153,11 +183,13 @@ def erase_author(
         reader_pseudonym(session, author_id),
         legacy_reader_pseudonym(author_id),
     }
+    their_reports: list[int] = []
     for report, notice in session.execute(
         select(Report, ReportNotice)
         .outerjoin(ReportNotice, ReportNotice.report_id == Report.id)
         .where(Report.reporter.in_(reporters))
     ).all():
+        their_reports.append(report.id)
         report.reporter = "reader:erased"
         if report.reason not in ("", None) and notice is None:
             report.reason = ""
@@ -165,6 +197,8 @@ def erase_author(
             notice.explanation, notice.notifier_contact = "", ""
         out.reports += 1
     out.feedback_examples = _drop_feedback(session, hashes, ids)
+    # The address they gave to hear of decisions, and every mail to them or quoting them.
+    out.notifications = _drop_notifications(session, ids, their_reports)
     record_event(
         session,
         "author_erased",
@@ -236,7 +270,15 @@ def run_retention(
         )
     )
     out = _scrub_comment_texts(session, comments, "retention", config)
-    if out.comments:
+    # Notification addresses and mails outlive their purpose too: the decision (and any appeal)
+    # was more than ``days`` ago. Mails are deleted once as old, whatever they were about.
+    done = select(Comment.id).where(
+        Comment.decided_at < cutoff, Comment.id.not_in(open_appeal), Comment.id.not_in(latest)
+    )
+    out.notifications = _rows(
+        session.execute(delete(NotifyAddress).where(NotifyAddress.comment_id.in_(done)))
+    ) + _rows(session.execute(delete(Notification).where(Notification.created_at < cutoff)))
+    if out.comments or out.notifications:
         record_event(
             session,
             "retention_run",

@@ -21,6 +21,8 @@ from netiquette.i18n import N_, format_when, gettext
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 COLORS = ("#3b6ea5", "#e0a030", "#9a9a9a")
 WIDTH, ROW, LEFT = 640, 22, 200
+#: Generous width of one character at font-size 11 (wide letters, umlauts): for label room.
+CHAR_WIDTH = 6.6
 
 #: The report's words (English message ids; :func:`words` translates them).
 WORDS: dict[str, str] = {
@@ -51,6 +53,11 @@ WORDS: dict[str, str] = {
     "kept": N_("kept"),
     "statements": N_("Statements of reasons (DSA Art. 17)"),
     "issued": N_("issued"),
+    "withdrawn": N_("withdrawn with an undone rejection"),
+    "reversals": N_("Reversed later"),
+    "reversed_rejection": N_("rejections reversed (published after all)"),
+    "reversed_approval": N_("publications reversed (removed after all)"),
+    "undone": N_("decisions taken back at once (not counted)"),
     "ground_illegal": N_("illegal content"),
     "ground_incompatible": N_("against house rules"),
     "precision": N_("Measured precision of automatic decisions (spot checks)"),
@@ -126,11 +133,13 @@ def horizontal_bars(title: str, series: list[str], rows: list[tuple[str, list[in
     legend = list(zip(series, COLORS, strict=False))
     chart = SvgChart(title, ROW * len(rows) + 8, legend)
     top = max((sum(values) for _, values in rows), default=0) or 1
-    scale = (WIDTH - LEFT - 60) / top
+    # Room for the longest label: no label may start left of the drawing (it would be clipped).
+    left = max(LEFT, 12 + round(CHAR_WIDTH * max((len(label) for label, _ in rows), default=0)))
+    scale = (WIDTH - left - 60) / top
     for i, (label, values) in enumerate(rows):
         y = 4 + i * ROW
-        chart.labels.append(Label(LEFT - 6, y + 14, label, "end"))
-        x = float(LEFT)
+        chart.labels.append(Label(left - 6, y + 14, label, "end"))
+        x = float(left)
         for k, value in enumerate(values):
             if value > 0:
                 chart.rects.append(

@@ -103,7 +103,23 @@ def _local_day(at: datetime, config: AccountabilityConfig) -> str:
     return at.astimezone(config.zone).date().isoformat()
 
 
+def undone_ids(session: Session, ids: list[int] | None = None) -> set[int]:
+    """Decisions taken back with ``undo`` (they never count as decisions)."""
+    query = select(Decision.reverses_id).where(
+        Decision.action == "undo", Decision.reverses_id.is_not(None)
+    )
+    if ids is not None:
+        query = query.where(Decision.reverses_id.in_(ids))
+    return {int(i) for i in session.scalars(query) if i is not None}
+
+
 def _decisions(session: Session, report: TransparencyReport, config: AccountabilityConfig) -> None:
+    """Decisions in force: an undone decision does not count; a reversal counts as a reversal.
+
+    ``approve`` and ``reject`` are first decisions (and decisions after an undo); a moderator's
+    later opposite decision (after an appeal, or a second look) is counted under ``reversals``
+    by what it reversed, so one comment is never counted as both approved and rejected.
+    """
     p = report.period
     days = {d.isoformat(): {"received": 0, "automatic": 0, "human": 0} for d in p.days()}
     for (received,) in session.execute(
@@ -118,16 +134,30 @@ def _decisions(session: Session, report: TransparencyReport, config: Accountabil
     # counts under its key.
     by_rule = {rule: {"automatic": 0, "human": 0} for rule in config.house_rules.keys}
     rows = session.execute(
-        select(Decision.action, Decision.automated, Decision.rules, Decision.created_at)
+        select(
+            Decision.id,
+            Decision.action,
+            Decision.automated,
+            Decision.rules,
+            Decision.created_at,
+            Decision.reverses_id,
+        )
         .where(
             Decision.created_at >= p.start,
             Decision.created_at < p.end,
             Decision.action.in_(("approve", "reject")),
         )
         .order_by(Decision.id)
-    )
-    for action, automated, rules, at in rows:
+    ).all()
+    undone = undone_ids(session, [row[0] for row in rows])
+    for decision_id, action, automated, rules, at, reverses in rows:
+        if decision_id in undone:
+            tally["undone"] += 1
+            continue
         who = "automatic" if automated else "human"
+        if reverses is not None:
+            tally["reversed_rejection" if action == "approve" else "reversed_approval"] += 1
+            continue
         tally.update(["total", who, f"{who}_{action}", action])
         days[_local_day(at, config)][who] += 1
         if action == "reject":
@@ -145,6 +175,9 @@ def _decisions(session: Session, report: TransparencyReport, config: Accountabil
             "automatic_reject",
             "human_approve",
             "human_reject",
+            "reversed_rejection",
+            "reversed_approval",
+            "undone",
         )
     }
     report.rejections_by_rule = by_rule
@@ -156,25 +189,28 @@ def _decisions(session: Session, report: TransparencyReport, config: Accountabil
 
 
 def _decision_time(session: Session, report: TransparencyReport) -> None:
+    """Time from arrival to the first decision in force (an undone one was not a decision)."""
     p = report.period
-    first = (
-        select(
-            Decision.comment_id,
-            func.min(Decision.id).label("first_id"),
-        )
-        .where(Decision.action.in_(("approve", "reject")))
-        .group_by(Decision.comment_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(Comment.received_at, Decision.created_at, Decision.automated)
-        .join(first, first.c.comment_id == Comment.id)
-        .join(Decision, Decision.id == first.c.first_id)
-        .where(Comment.received_at >= p.start, Comment.received_at < p.end)
-    )
+        select(
+            Comment.id, Comment.received_at, Decision.id, Decision.created_at, Decision.automated
+        )
+        .join(Decision, Decision.comment_id == Comment.id)
+        .where(
+            Comment.received_at >= p.start,
+            Comment.received_at < p.end,
+            Decision.action.in_(("approve", "reject")),
+        )
+        .order_by(Decision.id)
+    ).all()
+    undone = undone_ids(session, [row[2] for row in rows])
+    seen: set[str] = set()
     every: list[float] = []
     human: list[float] = []
-    for received, decided, automated in rows:
+    for comment_id, received, decision_id, decided, automated in rows:
+        if decision_id in undone or comment_id in seen:
+            continue
+        seen.add(comment_id)
         seconds = max(0.0, (decided - received).total_seconds())
         every.append(seconds)
         if not automated:
@@ -223,12 +259,15 @@ def _reports(session: Session, report: TransparencyReport) -> None:
     rejected_at: dict[str, list[datetime]] = {}
     ids = list({comment_id for _, comment_id, _, _, _ in rows})
     if ids:
-        for comment_id, at in session.execute(
-            select(Decision.comment_id, Decision.created_at).where(
+        rejections = session.execute(
+            select(Decision.id, Decision.comment_id, Decision.created_at).where(
                 Decision.comment_id.in_(ids), Decision.action == "reject"
             )
-        ):
-            rejected_at.setdefault(comment_id, []).append(at)
+        ).all()
+        undone = undone_ids(session, [row[0] for row in rejections])
+        for decision_id, comment_id, at in rejections:
+            if decision_id not in undone:  # an undone removal removed nothing
+                rejected_at.setdefault(comment_id, []).append(at)
     reasons: Counter[str] = Counter()
     outcome: Counter[str] = Counter()
     for _, comment_id, created, resolved, category in rows:
@@ -250,23 +289,35 @@ def _reports(session: Session, report: TransparencyReport) -> None:
 
 
 def _statements(session: Session, report: TransparencyReport) -> None:
+    """Statements of reasons as they exist, for rejections taken in the period.
+
+    A statement whose rejection was undone was withdrawn with it: counted apart, not as issued.
+    """
     p = report.period
-    illegal = session.scalar(
-        select(func.count(StatementOfReasons.id))
-        .join(Decision, Decision.id == StatementOfReasons.decision_id)
-        .where(
-            Decision.created_at >= p.start,
-            Decision.created_at < p.end,
-            StatementOfReasons.illegal_legal_ground.is_not(None),
-        )
-    )
-    rejections = report.decisions.get("reject", 0)
+    rows = session.execute(
+        select(Decision.id, Decision.automated, StatementOfReasons.illegal_legal_ground)
+        .join(StatementOfReasons, StatementOfReasons.decision_id == Decision.id)
+        .where(Decision.created_at >= p.start, Decision.created_at < p.end)
+    ).all()
+    undone = undone_ids(session, [row[0] for row in rows])
+    tally: Counter[str] = Counter()
+    for decision_id, automated, illegal in rows:
+        if decision_id in undone:
+            tally["withdrawn"] += 1
+            continue
+        tally["issued"] += 1
+        tally["illegal_content" if illegal else "incompatible_content"] += 1
+        tally["automated_decision_fully" if automated else "automated_decision_not_automated"] += 1
     report.statements = {
-        "issued": rejections,  # one per rejection
-        "illegal_content": int(illegal or 0),
-        "incompatible_content": rejections - int(illegal or 0),
-        "automated_decision_fully": report.decisions.get("automatic_reject", 0),
-        "automated_decision_not_automated": report.decisions.get("human_reject", 0),
+        key: tally.get(key, 0)
+        for key in (
+            "issued",
+            "illegal_content",
+            "incompatible_content",
+            "automated_decision_fully",
+            "automated_decision_not_automated",
+            "withdrawn",
+        )
     }
 
 

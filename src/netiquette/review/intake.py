@@ -21,6 +21,9 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.accountability.tokens import new_status_token, token_digest
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
+from netiquette.i18n import DEFAULT
+from netiquette.notifications.mails import check_address
+from netiquette.notifications.outbox import remember_address
 from netiquette.review.audit import record_event
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
@@ -30,7 +33,7 @@ from netiquette.review.screener import (
     BudgetedScreener,
     ScreeningTimeout,
 )
-from netiquette.review.wait import Staffing, estimate_wait
+from netiquette.review.wait import ALWAYS, Staffing, WaitModel
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
@@ -88,6 +91,9 @@ class NewComment:
     text: str
     id: str | None = None
     parent_id: str | None = None
+    # Optional: the commenter's address to hear of the decision, and the mail's language.
+    notify_email: str | None = None
+    notify_lang: str = DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +122,15 @@ class Intake:
         *,
         budget_seconds: float = DEFAULT_BUDGET_SECONDS,
         workers: int = DEFAULT_WORKERS,
+        team_size: int = 2,
     ) -> None:
         self.db = db
         self.screener = BudgetedScreener(pipeline, budget_seconds, workers)
         self.max_chars = max_chars
         self.default_wait = default_wait
         self.staffing = staffing
+        #: How the wait of a held comment is estimated (team, speed, staffing hours).
+        self.wait = WaitModel(staffing or ALWAYS, team_size, default_wait)
         # What an automatic rejection's statement of reasons needs to know about the site.
         self.accountability = accountability or (
             AccountabilityConfig(staffing=staffing) if staffing else AccountabilityConfig()
@@ -149,6 +158,7 @@ class Intake:
             # PostgreSQL refuses NUL in text; no control character belongs in these fields.
             if FIELD_CONTROL.search(value):
                 raise InputError(f"{field} contains a control character", field=field)
+        address = check_address(new.notify_email, "notify_email") if new.notify_email else None
         digest = text_hash(text)
         token, token_sha256 = new_status_token()
         repeat: Accepted | None = None
@@ -160,6 +170,9 @@ class Intake:
                     repeat = self._same_again(session, existing, new, digest, token, submitter)
                 else:
                     self._store(session, comment_id, new, text, digest, token_sha256, submitter)
+                    if address:
+                        session.flush()
+                        remember_address(session, comment_id, address, new.notify_lang)
         except IntegrityError:
             # A concurrent submission with the same id won the race: answer as for a repeat.
             with self.db.session() as session:
@@ -252,10 +265,12 @@ class Intake:
             # not take the commenter's status link over.
             existing.status_token_sha256 = token_digest(token)
             fresh = token
+        # The wait as it is now: a decided comment waits for nothing, a held one has moved up.
+        wait = self.wait.estimate(session, existing) if existing.state == "pending" else 0
         return Accepted(
             existing.id,
             existing.state,
-            existing.estimated_wait_seconds or 0,
+            wait,
             False,
             status_token=fresh,
         )
@@ -322,14 +337,12 @@ class Intake:
                     priority=SCREENING_FAILED,  # the top of the queue: could be anything
                     screening_error=error,
                 )
-                comment.estimated_wait_seconds = estimate_wait(
-                    session, comment, self.default_wait, self.staffing
-                )
+                comment.estimated_wait_seconds = self.wait.estimate(session, comment)
                 return comment.state, comment.estimated_wait_seconds
             self._apply(session, comment, result)
             wait = 0
             if comment.state == "pending":
-                wait = estimate_wait(session, comment, self.default_wait, self.staffing)
+                wait = self.wait.estimate(session, comment)
             comment.estimated_wait_seconds = wait
             return comment.state, wait
 

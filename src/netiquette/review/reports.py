@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from netiquette.errors import InputError, NotFoundError
+from netiquette.notifications.outbox import notices_decided
 from netiquette.review.audit import record_event
 from netiquette.store.models import Comment, Report, utcnow
 
@@ -70,7 +71,15 @@ def open_reports(session: Session, comment_id: str) -> list[Report]:
 
 
 def resolve_reports(session: Session, comment_id: str, moderator: str) -> int:
-    """Close every open report of a comment; returns how many were open."""
+    """Close every open report of a comment; returns how many were open.
+
+    Notifiers who gave an e-mail address are told the outcome (removed or kept, and that a
+    person decided), queued in this transaction (DSA Art. 16(5)).
+    """
+    closing = open_reports(session, comment_id)
+    comment = session.get(Comment, comment_id)
+    if closing and comment is not None:
+        notices_decided(session, closing, removed=comment.state == "rejected", automated=False)
     result = session.execute(
         update(Report)
         .where(Report.comment_id == comment_id, Report.resolved_at.is_(None))

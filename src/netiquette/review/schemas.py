@@ -26,6 +26,13 @@ class CommentBody(_In):
     parent_id: str | None = Field(default=None, min_length=1, max_length=200)
     author: Author
     text: str
+    notify_email: str | None = Field(
+        default=None,
+        max_length=254,
+        description="Optional: the commenter's e-mail address to hear of the decision "
+        "(personal data: kept until erasure or retention)",
+    )
+    notify_lang: str = Field(default="de", max_length=8, description="Language of the e-mail")
 
     def to_new_comment(self) -> NewComment:
         """The comment as the intake takes it."""
@@ -36,4 +43,6 @@ class CommentBody(_In):
             author_id=self.author.id,
             author_name=self.author.name,
             text=self.text,
+            notify_email=self.notify_email or None,
+            notify_lang=self.notify_lang,
         )

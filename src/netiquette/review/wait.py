@@ -1,15 +1,18 @@
 """How long a held comment will probably wait for a human, from live queue data.
 
-A moderator takes the queue highest priority first, then oldest first. The estimate is
+A moderator takes the queue highest priority first, then oldest first. With ``k`` moderators
+the comment at position ``p`` is decided after
 
-    work  = (comments ahead + 1) / (decision rate − arrival rate of higher-priority comments)
+    work  = (p - 1 + k) / (decision rate − arrival rate of higher-priority comments)
     wait  = staffed time needed for ``work``, laid over the staffing hours
 
-The rates are measured over the last hour of *staffed* time (at 02:00 that is 22:00–23:00 of
-the evening before), with one pseudo-decision at ``default_wait_seconds``, so a new site
-gets the default and a quiet hour does not promise an instant answer. A comment posted at night
-waits until the moderators start. :func:`estimate_accuracy` compares the estimates given at
-submission with the waits that followed (median absolute error).
+The decision rate is measured over the last hour of *staffed* time (at 02:00 that is 22:00–23:00
+of the evening before), per second the team actually had work (:func:`busy_seconds`: a quiet
+hour does not make the moderators look slow), blended with the configured team (``team_size``
+moderators at ``seconds_per_decision`` each) as three pseudo-decisions, so a cold start gets the
+configured figure and the observed one takes over as soon as there is a queue. A comment posted
+at night waits until the moderators start; a decided comment waits 0. :func:`estimate_accuracy`
+compares the estimates given at submission with the waits that followed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,11 +34,13 @@ from netiquette.store.models import Comment, Decision, utcnow
 #: How much staffed time the rates are measured over.
 WINDOW = timedelta(hours=1)
 #: Pseudo-decisions (at the default duration each) that steady the measured rate.
-PRIOR_DECISIONS = 1
+PRIOR_DECISIONS = 3
 #: How far back to look for staffed time, and how far ahead to plan at most.
 HORIZON = timedelta(days=14)
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _HUMAN_ACTIONS = ("approve", "reject")
+#: States in which a comment still waits for a decision.
+HELD = ("received", "pending")
 
 
 def _clock(hours: str, minutes: str, spec: str) -> time | None:
@@ -171,6 +176,51 @@ def human_decision_rate(
     return int(count or 0), sum((b - a).total_seconds() for a, b in spans)
 
 
+def busy_seconds(
+    session: Session, spans: list[tuple[datetime, datetime]], team_size: int, now: datetime
+) -> float:
+    """How much of ``spans`` the team had work: the integral of min(queue length, team) / team.
+
+    A quiet hour with three decisions says nothing about how fast moderators are: they waited
+    for work. Only time with comments in the queue counts, and with two moderators and one
+    comment waiting, half the team was busy.
+    """
+    if not spans:
+        return 0.0
+    first = _first_human()
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    rows = session.execute(
+        select(Comment.received_at, Comment.state, first.c.first_at)
+        .outerjoin(first, first.c.comment_id == Comment.id)
+        .where(
+            Comment.received_at < hi,
+            or_(
+                Comment.state == "pending",
+                and_(first.c.first_at.is_not(None), first.c.first_at > lo),
+            ),
+        )
+    )
+    intervals: list[tuple[datetime, datetime]] = []
+    for received, state, first_at in rows:
+        end = _aware(first_at) if first_at is not None else (now if state == "pending" else None)
+        if end is not None and end > received:
+            intervals.append((_aware(received), end))
+    team = max(team_size, 1)
+    total = 0.0
+    for a, b in spans:
+        points: list[tuple[datetime, int]] = []
+        for s, e in intervals:
+            s, e = max(s, a), min(e, b)
+            if s < e:
+                points += [(s, 1), (e, -1)]
+        points.sort()
+        length, last = 0, a
+        for at, step in points:
+            total += min(length, team) / team * (at - last).total_seconds()
+            length, last = length + step, at
+    return total
+
+
 def queue_position(session: Session, comment: Comment) -> int:
     """How many pending comments a moderator will take before this one."""
     ahead = session.scalar(
@@ -205,27 +255,68 @@ def _overtaking_arrivals(
     return int(count or 0)
 
 
+@dataclass(frozen=True, slots=True)
+class WaitModel:
+    """What the estimate needs to know about the team: when it works, how many, how fast.
+
+    ``seconds_per_decision`` and ``team_size`` are the configured guess, used at a cold start
+    and as the prior the observed rate is blended with; once moderators have worked through a
+    queue, what they actually did dominates.
+    """
+
+    staffing: Staffing = field(default_factory=lambda: ALWAYS)
+    team_size: int = 2
+    seconds_per_decision: int = 60
+
+    @property
+    def nominal_rate(self) -> float:
+        """Decisions per second the configured team makes while it has work."""
+        return max(self.team_size, 1) / max(self.seconds_per_decision, 1)
+
+    def decision_rate(self, session: Session, now: datetime) -> float:
+        """Observed decisions per busy second, blended with :attr:`nominal_rate`.
+
+        Never below a quarter of the nominal rate while staffed: an hour without decisions
+        means nobody looked, and the staffing hours say somebody will.
+        """
+        spans = self.staffing.recent(now)
+        decided, _ = human_decision_rate(session, spans)
+        busy = busy_seconds(session, spans, self.team_size, now)
+        prior = self.nominal_rate
+        rate = (decided + PRIOR_DECISIONS) / (busy + PRIOR_DECISIONS / prior)
+        return max(rate, prior / 4)
+
+    def estimate(self, session: Session, comment: Comment, now: datetime | None = None) -> int:
+        """Seconds from ``now`` until a human decides ``comment``; 0 once it is decided."""
+        if comment.state not in HELD:
+            return 0
+        now = now or utcnow()
+        position = queue_position(session, comment) + 1
+        rate = self.decision_rate(session, now)
+        window = self.staffing.recent(now)
+        length = sum((b - a).total_seconds() for a, b in window) or 1.0
+        overtaking = _overtaking_arrivals(session, comment, window) / length
+        # Higher-priority arrivals take part of the moderators' time; never let them take it all.
+        effective = max(rate - overtaking, rate / 4)
+        # With k moderators the comment at position p starts once p - 1 are done and then takes
+        # one moderator's time, k / rate: (p - 1 + k) / rate.
+        work = (position - 1 + max(self.team_size, 1)) / effective
+        finish = self.staffing.advance(now, work)
+        return max(1, round((finish - now).total_seconds()))
+
+
 def estimate_wait(
     session: Session,
     comment: Comment,
-    default_per_comment: int,
+    seconds_per_decision: int,
     staffing: Staffing | None = None,
     *,
+    team_size: int = 2,
     now: datetime | None = None,
 ) -> int:
-    """Estimated seconds from ``now`` until a human decides ``comment``."""
-    now = now or utcnow()
-    staffing = staffing or ALWAYS
-    position = queue_position(session, comment) + 1
-    spans = staffing.recent(now)
-    decided, staffed = human_decision_rate(session, spans)
-    overtaking = _overtaking_arrivals(session, comment, spans)
-    observed = staffed + PRIOR_DECISIONS * max(default_per_comment, 1)
-    rate = (decided + PRIOR_DECISIONS) / observed
-    # Higher-priority arrivals take part of the moderators' time; never let them take it all.
-    effective = max(rate - overtaking / observed, rate / 4)
-    finish = staffing.advance(now, position / effective)
-    return max(1, round((finish - now).total_seconds()))
+    """Estimated seconds from ``now`` until a human decides ``comment`` (0 once decided)."""
+    model = WaitModel(staffing or ALWAYS, team_size, seconds_per_decision)
+    return model.estimate(session, comment, now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -462,3 +462,53 @@ class DecisionEvent(Base):
     # Left for the consumers to come: webhooks mark delivery, learning marks processing.
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class NotifyAddress(Base):
+    """The e-mail address a commenter gave to hear of the decision (personal data).
+
+    Erasure (``erase-author``) and retention delete it; nothing else keeps it.
+    """
+
+    __tablename__ = "notify_addresses"
+
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320))
+    lang: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Notification(Base):
+    """One e-mail to send (the mail outbox): queued, retried by the sender, then sent or failed.
+
+    ``key`` makes queueing idempotent (one mail per event and recipient). The address and the
+    body are personal data: erasure and retention delete the row.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(Integer)
+    event_id: Mapped[int | None] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(String(320))
+    lang: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MailCursor(Base):
+    """How far the mail queue has read the ``decision_events`` outbox (one row)."""
+
+    __tablename__ = "mail_cursor"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(Integer, default=0)

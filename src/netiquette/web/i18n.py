@@ -23,6 +23,7 @@ __all__ = [
     "LANGUAGES",
     "embed_catalogue",
     "pick_language",
+    "reader_language",
     "word_helpers",
 ]
 
@@ -56,10 +57,12 @@ EMBED_WORDS = {
     "name": N_("Name"),
     "text": N_("Your comment"),
     "pending": N_("being reviewed"),
-    "wait": N_("estimated wait: about %(minutes)s min"),
     "published": N_("published"),
     "rejected": N_("not published"),
     "none": N_("No comments yet."),
+    "own": N_("Your comments"),
+    "link": N_("Status, reasons and appeal"),
+    "email": N_("E-mail for the decision (optional)"),
 }
 
 
@@ -75,6 +78,30 @@ def pick_language(request: Request) -> str:
         return asked
     remembered = request.cookies.get(COOKIE, "")
     return remembered if remembered in LANGUAGES else DEFAULT
+
+
+def reader_language(request: Request) -> str:
+    """A reader's language: ``?lang=``, then the browser's ``Accept-Language``, then the site's.
+
+    Readers have no cookie of ours; their browser says what they read.
+    """
+    asked = request.query_params.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    ranked: list[tuple[float, str]] = []
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        code = tag.strip().lower()[:2]
+        if code in LANGUAGES and weight > 0:
+            ranked.append((weight, code))
+    ranked.sort(key=lambda pair: -pair[0])  # stable: equal weights keep the browser's order
+    return ranked[0][1] if ranked else DEFAULT
 
 
 def _lookup(table: dict[str, str], _: Callable[[str], str]) -> Callable[[str], str]:

@@ -73,7 +73,7 @@ def test_reader_posts_moderator_approves_with_a_key(live_server: LiveServer, bro
     reader.click("#comment-form button[type=submit]")
     own = reader.locator("#own .own-comment").first
     expect(own).to_contain_text("wird geprüft")
-    expect(own).to_contain_text("geschätzte Wartezeit")
+    expect(own).to_contain_text("Entscheidung voraussichtlich")
     comment_id = own.get_attribute("data-comment")
     assert comment_id
 

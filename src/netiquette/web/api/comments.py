@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from netiquette.review.decide import comment_to_decide, decide
 from netiquette.review.machine import Actor
 from netiquette.review.queries import comment_status, decision_dict
-from netiquette.review.wait import estimate_wait
 from netiquette.store.models import Comment
 from netiquette.web.api.public import accountability_config
 from netiquette.web.api.schemas import CommentBody, DecisionBody
@@ -63,10 +62,8 @@ def get_comment(comment_id: str, _caller: Caller, ctx: Ctx, session: DbSession) 
     """Status, latest decision and screening with evidence; the wait estimated now."""
     status = comment_status(session, comment_id)
     comment = session.get(Comment, comment_id)
-    if comment is not None and comment.state == "pending":
-        status["estimated_wait_seconds"] = estimate_wait(
-            session, comment, ctx.settings.default_wait_seconds, ctx.intake.staffing
-        )
+    if comment is not None:  # the wait as it is now (0 once decided), not the one promised
+        status["estimated_wait_seconds"] = ctx.intake.wait.estimate(session, comment)
     return status
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from netiquette.accountability.notices import categories, file_report, report_queue
 from netiquette.web.api.accountability_schemas import ReportBody
 from netiquette.web.context import Ctx, DbSession, Moderator
+from netiquette.web.i18n import reader_language
 from netiquette.web.ratelimit import rate_limited
 
 router = APIRouter(tags=["reports"])
@@ -20,8 +21,14 @@ router = APIRouter(tags=["reports"])
     status_code=201,
     dependencies=[Depends(rate_limited("public"))],
 )
-def post_report(comment_id: str, body: ReportBody, session: DbSession, ctx: Ctx) -> JSONResponse:
-    """A reader reports a published comment (no login; ``illegal_content`` is a DSA notice)."""
+def post_report(
+    comment_id: str, body: ReportBody, request: Request, ctx: Ctx, session: DbSession
+) -> JSONResponse:
+    """A reader reports a published comment (no login; ``illegal_content`` is a DSA notice).
+
+    A ``contact`` that is an e-mail address gets a confirmation of receipt and, later, the
+    decision (in the language of ``Accept-Language``).
+    """
     report = file_report(
         session,
         comment_id,
@@ -31,6 +38,8 @@ def post_report(comment_id: str, body: ReportBody, session: DbSession, ctx: Ctx)
         explanation=body.explanation,
         legal_ground=body.legal_ground,
         contact=body.contact,
+        lang=reader_language(request),
+        timezone=ctx.settings.timezone,
     )
     return JSONResponse(
         {"id": report.id, "comment_id": comment_id, "reason": body.reason, "status": "received"},

@@ -45,28 +45,39 @@
     return id;
   }
 
-  function ownIds() {
-    try { return JSON.parse(load("own:" + article) || "[]"); } catch (e) { return []; }
+  /* The reader's own comments in this browser: {id, url} with the link to each one's page
+     (older versions kept bare ids). */
+  function ownComments() {
+    var list;
+    try { list = JSON.parse(load("own:" + article) || "[]"); } catch (e) { list = []; }
+    return list.map(function (o) { return typeof o === "string" ? { id: o, url: "" } : o; });
   }
 
-  function remember(id) {
-    var ids = ownIds();
-    ids.unshift(id);
-    save("own:" + article, JSON.stringify(ids.slice(0, 20)));
+  function remember(id, url) {
+    var list = ownComments();
+    list.unshift({ id: id, url: /^https?:\/\//.test(url || "") ? url : "" });
+    save("own:" + article, JSON.stringify(list.slice(0, 20)));
   }
 
   var root = el("section", "netiquette-embed");
   script.parentNode.insertBefore(root, script.nextSibling);
   var heading = el("h2", null, words.comments);
+  var ownBox = el("section", "netiquette-own-box");
+  var ownHeading = el("h3", null, words.own);
   var own = el("ul", "netiquette-own");
+  ownBox.appendChild(ownHeading); ownBox.appendChild(own); ownBox.hidden = true;
   var list = el("ul", "netiquette-thread");
   var form = el("form", "netiquette-form");
   var nameInput = el("input"); nameInput.name = "name"; nameInput.required = true; nameInput.placeholder = words.name;
+  nameInput.setAttribute("aria-label", words.name);
   var textInput = el("textarea"); textInput.name = "text"; textInput.required = true; textInput.placeholder = words.text;
+  textInput.setAttribute("aria-label", words.text);
+  var mailInput = el("input"); mailInput.name = "notify_email"; mailInput.type = "email"; mailInput.placeholder = words.email;
+  mailInput.setAttribute("aria-label", words.email); mailInput.autocomplete = "email";
   var button = el("button", null, words.send); button.type = "submit";
   var problem = el("p", "netiquette-error");
-  form.appendChild(nameInput); form.appendChild(textInput); form.appendChild(button); form.appendChild(problem);
-  root.appendChild(heading); root.appendChild(form); root.appendChild(own); root.appendChild(list);
+  form.appendChild(nameInput); form.appendChild(textInput); form.appendChild(mailInput); form.appendChild(button); form.appendChild(problem);
+  root.appendChild(heading); root.appendChild(form); root.appendChild(ownBox); root.appendChild(list);
 
   function renderComment(c) {
     var item = el("li", "netiquette-comment");
@@ -93,14 +104,25 @@
 
   function loadOwn() {
     own.textContent = "";
-    ownIds().forEach(function (id) {
-      fetch(base + "/embed/comments/" + encodeURIComponent(id) + "?reader=" + readerId())
+    var mine = ownComments();
+    ownBox.hidden = !mine.length;
+    mine.forEach(function (o) {
+      var item = el("li", "netiquette-own-status");
+      own.appendChild(item);  /* keeps the order, whatever answers first */
+      fetch(base + "/embed/comments/" + encodeURIComponent(o.id) + "?reader=" + readerId() + "&lang=" + lang)
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (s) {
-          if (!s) { return; }
+          if (!s) { own.removeChild(item); return; }
+          item.className += " netiquette-" + s.status;
           var text = s.status === "approved" ? words.published : s.status === "rejected" ? words.rejected
-            : words.pending + " – " + words.wait.replace("%(minutes)s", Math.max(1, Math.round(s.estimated_wait_seconds / 60)));
-          own.appendChild(el("li", "netiquette-own-status netiquette-" + s.status, text));
+            : words.pending + " – " + s.wait_text;
+          item.appendChild(el("span", null, text));
+          if (s.text) { item.appendChild(el("p", null, s.text)); }
+          if (o.url) {
+            var link = el("a", "netiquette-own-link", words.link);
+            link.href = o.url; link.rel = "noreferrer";
+            item.appendChild(link);
+          }
         });
     });
   }
@@ -112,11 +134,13 @@
     data.append("name", nameInput.value);
     data.append("text", textInput.value);
     data.append("reader", readerId());
+    data.append("notify_email", mailInput.value);
+    data.append("lang", lang);
     fetch(base + "/embed/articles/" + encodeURIComponent(article) + "/comments", { method: "POST", body: data })
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (body.error) { problem.textContent = body.error.message; return; }
-        remember(body.id);
+        remember(body.id, body.public_status_url);
         textInput.value = "";
         loadOwn();
         loadThread();

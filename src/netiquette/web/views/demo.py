@@ -16,6 +16,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
@@ -23,13 +24,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from netiquette.accountability.notices import reader_pseudonym
+from netiquette.accountability.waitwords import wait_words
 from netiquette.errors import InputError, NetiquetteError, NotFoundError
-from netiquette.i18n import DEFAULT, gettext
+from netiquette.i18n import DEFAULT, LANGUAGES, gettext
 from netiquette.review.intake import NewComment
 from netiquette.review.queries import public_thread
 from netiquette.review.reports import report_comment
-from netiquette.review.wait import estimate_wait
-from netiquette.store.models import Article, Comment
+from netiquette.store.models import Article, Comment, utcnow
 from netiquette.web.context import AppContext, Ctx
 from netiquette.web.i18n import embed_catalogue, pick_language
 from netiquette.web.ratelimit import rate_limited
@@ -39,6 +40,10 @@ from netiquette.web.views.sessions import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 READER_COOKIE = "nq_reader"
+#: The reader's status links (comment id → token), newest first; about 90 bytes each.
+LINKS_COOKIE = "nq_links"
+MAX_LINKS = 30
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{10,100}$")
 _READER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 STATIC = Path(__file__).resolve().parent.parent / "static"
 CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Origin"}
@@ -52,7 +57,25 @@ def _author_id(reader: str) -> str:
     return "reader:" + hashlib.sha256(reader.encode()).hexdigest()[:20]
 
 
-def _own_comments(ctx: AppContext, article_id: str, reader: str) -> list[dict[str, Any]]:
+def _links(request: Request) -> dict[str, str]:
+    """The reader's status tokens in this browser (comment id → token), from the cookie."""
+    try:
+        raw = json.loads(request.cookies.get(LINKS_COOKIE, "{}"))
+    except ValueError:
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): str(v) for k, v in raw.items() if _TOKEN.match(str(v))}
+
+
+def status_path(comment_id: str, token: str) -> str:
+    """The commenter's page of one comment (the link handed out as ``public_status_url``)."""
+    return f"/api/v1/public/comments/{quote(comment_id)}?token={quote(token)}"
+
+
+def _own_comments(
+    ctx: AppContext, article_id: str, reader: str, links: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
     with ctx.db.session() as session:
         rows = list(
             session.scalars(
@@ -65,12 +88,16 @@ def _own_comments(ctx: AppContext, article_id: str, reader: str) -> list[dict[st
         out = []
         for c in rows:
             held = c.state in ("received", "pending")
-            wait = (
-                estimate_wait(session, c, ctx.settings.default_wait_seconds, ctx.intake.staffing)
-                if held
-                else 0
+            wait = ctx.intake.wait.estimate(session, c)
+            token = links.get(c.id)
+            out.append(
+                {
+                    "comment": c,
+                    "held": held,
+                    "wait_text": wait_words(wait, lang, ctx.intake.wait.staffing, utcnow()),
+                    "link": status_path(c.id, token) if token else "",
+                }
             )
-            out.append({"comment": c, "held": held, "wait_minutes": max(1, round(wait / 60))})
         return out
 
 
@@ -91,7 +118,7 @@ def _page(
         title=title,
         paragraphs=[p for p in body.split("\n\n") if p.strip()],
         thread=thread,
-        own=_own_comments(ctx, article_id, reader),
+        own=_own_comments(ctx, article_id, reader, _links(request), pick_language(request)),
         error=error,
         flash=request.query_params.get("flash", ""),
         status_code=status,
@@ -140,7 +167,7 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     parent = str(form.get("parent_id", "")).strip() or None
     try:
         # Screening is CPU work: never on the event loop (it would stall every request).
-        await run_in_threadpool(
+        accepted = await run_in_threadpool(
             ctx.intake.submit,
             NewComment(
                 article_id=article_id,
@@ -148,12 +175,26 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
                 author_id=_author_id(reader),
                 author_name=str(form.get("name", "")).strip()[:200] or "Gast",
                 text=str(form.get("text", "")),
+                notify_email=str(form.get("notify_email", "")).strip() or None,
+                notify_lang=pick_language(request),
             ),
             submitter="demo:reader",
         )
     except NetiquetteError as exc:
         return _page(request, ctx, article_id, reader, error=exc.message, status=exc.status)
-    return RedirectResponse(f"/demo/articles/{article_id}#own", status_code=303)
+    response = RedirectResponse(f"/demo/articles/{article_id}#own", status_code=303)
+    if accepted.status_token:
+        # "Ihre Kommentare": this browser keeps the link to each of its comments' pages.
+        links = {accepted.id: accepted.status_token, **_links(request)}
+        response.set_cookie(
+            LINKS_COOKIE,
+            json.dumps(dict(list(links.items())[:MAX_LINKS]), separators=(",", ":")),
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(request),
+        )
+    return response
 
 
 @router.post(
@@ -221,6 +262,8 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
                 author_id=_author_id(reader),
                 author_name=str(form.get("name", "")).strip()[:200] or "Gast",
                 text=str(form.get("text", "")),
+                notify_email=str(form.get("notify_email", "")).strip() or None,
+                notify_lang=str(form.get("lang", "")) or DEFAULT,
             ),
             submitter="embed:reader",
         )
@@ -231,6 +274,9 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
             "id": accepted.id,
             "status": accepted.state,
             "estimated_wait_seconds": accepted.estimated_wait_seconds,
+            # The embed keeps it in localStorage and links "Ihre Kommentare" to the page.
+            "public_status_url": str(request.base_url).rstrip("/")
+            + status_path(accepted.id, accepted.status_token or ""),
         },
         status_code=202,
         headers=CORS,
@@ -246,13 +292,18 @@ def embed_status(comment_id: str, request: Request, ctx: Ctx) -> Response:
         if comment is None or not _READER.match(reader) or comment.author_id != _author_id(reader):
             error = NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
             return JSONResponse(error.to_dict(), status_code=404, headers=CORS)
-        held = comment.state in ("received", "pending")
-        wait = (
-            estimate_wait(session, comment, ctx.settings.default_wait_seconds, ctx.intake.staffing)
-            if held
-            else 0
+        wait = ctx.intake.wait.estimate(session, comment)
+        lang = request.query_params.get("lang", "")
+        words = wait_words(
+            wait, lang if lang in LANGUAGES else DEFAULT, ctx.intake.wait.staffing, utcnow()
         )
         return JSONResponse(
-            {"id": comment.id, "status": comment.state, "estimated_wait_seconds": wait},
+            {
+                "id": comment.id,
+                "status": comment.state,
+                "text": comment.text,
+                "estimated_wait_seconds": wait,
+                "wait_text": words,
+            },
             headers=CORS,
         )

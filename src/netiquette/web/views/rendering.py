@@ -68,10 +68,11 @@ def render(
     user: WebUser | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    lang: str | None = None,
     **values: Any,
 ) -> HTMLResponse:
-    """Render ``template`` in the request's language; remembers a ``?lang=`` choice."""
-    lang = pick_language(request)
+    """Render ``template`` in ``lang`` or the request's; remembers a ``?lang=`` choice."""
+    lang = lang or pick_language(request)
     # The site's rules (specs): labels, and keys 1-9 in workspace order.
     rules: HouseRules = request.app.state.ctx.house_rules
     page = (
