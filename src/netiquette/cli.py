@@ -215,6 +215,33 @@ def import_(
     )
 
 
+@app.command("import-decisions")
+def import_decisions(
+    file: Annotated[
+        Path, typer.Argument(help="JSONL: id, text, decision, rules?, article_id?, ...")
+    ],
+    site: Annotated[str, typer.Option("--site", help="The site the decisions are from.")],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+) -> None:
+    """Import a newsroom's past verdicts as the site's labelled examples (idempotent by id)."""
+    from netiquette.learning.history import check_site, read_history, write_history
+
+    check_site(site)
+    database, acc = _accountability(config, db)
+    settings = _settings(config, db=db)
+    lines = read_history(
+        file, acc.house_rules, max_chars=settings.max_comment_chars, progress=progress
+    )
+    with database.session() as session:
+        counts = write_history(session, site, lines, progress=progress)
+    err.print(
+        f"site {site}: {len(lines)} decisions read; "
+        + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.as_dict().items())
+    )
+
+
 @users_app.command("add")
 def users_add(
     username: str,

@@ -123,10 +123,12 @@ def test_an_undo_withdraws_the_label(database_url: str) -> None:
         config = AccountabilityConfig()
         with ctx.db.session() as session:
             comment = session.get(Comment, held["id"])
+            assert comment is not None
             decide_directly(session, comment, ADMIN, "approve", config=config, source="workspace")
         assert [e["label"] for e in _examples(ctx)] == ["approve"]
         with ctx.db.session() as session:
             comment = session.get(Comment, held["id"])
+            assert comment is not None
             decide_directly(session, comment, ADMIN, "undo", config=config, source="workspace")
         assert _examples(ctx) == []
     ctx.db.dispose()
@@ -139,6 +141,7 @@ def test_a_rolled_back_decision_leaves_no_example(database_url: str) -> None:
         try:
             with ctx.db.session() as s:
                 comment = s.get(Comment, held["id"])
+                assert comment is not None
                 decide_directly(
                     s, comment, ADMIN, "approve", config=AccountabilityConfig(), source="api"
                 )

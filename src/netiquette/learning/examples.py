@@ -69,13 +69,21 @@ def upsert_example(
     article_text: str | None = None,
     actor: str | None = None,
     decision_event_id: int | None = None,
+    row: SiteExample | None = None,
+    look_up: bool = True,
+    flush: bool = True,
 ) -> SiteExample:
-    """Write the example ``(site, example_id)``, replacing its earlier label if it has one."""
+    """Write the example ``(site, example_id)``, replacing its earlier label if it has one.
+
+    Bulk imports look rows up in batches: they pass the stored ``row`` (or None with
+    ``look_up=False`` for a new one) and ``flush=False``, and flush themselves.
+    """
     if label not in LABELS:
         raise ValueError(f"unknown label {label!r}")
     if source not in SOURCES:
         raise ValueError(f"unknown example source {source!r}")
-    row = find_example(session, site, example_id)
+    if row is None and look_up:
+        row = find_example(session, site, example_id)
     now = utcnow()
     if row is None:
         row = SiteExample(site=site, example_id=example_id, created_at=now)
@@ -93,7 +101,8 @@ def upsert_example(
     row.decision_event_id = decision_event_id
     row.decided_at = decided_at
     row.updated_at = now
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 
