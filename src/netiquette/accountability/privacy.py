@@ -10,7 +10,9 @@ quotes of the screenings, the quotes in statements of reasons, the texts of thei
 moderators' notes on the decisions and the reasons given on their appeals (both may quote).
 Their reports of other comments lose explanation and contact, and feedback examples sent for
 retraining that are their comments (same text digest or comment id, or one of them as context)
-are deleted.
+are deleted, and so are the site's labelled examples of their comments (same comment id or
+text digest; :mod:`netiquette.learning.examples`). Retention deletes the examples of the
+comments whose texts it removes, and imported rejections decided before its cutoff.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.notices import legacy_reader_pseudonym, reader_pseudonym
 from netiquette.accountability.pseudonyms import installation_key, keyed_digest
 from netiquette.accountability.sor import render
+from netiquette.learning.examples import forget, forget_rejected_before
 from netiquette.review.audit import record_event
 from netiquette.store.models import (
     Appeal,
@@ -55,6 +58,7 @@ class Removal:
     appeals: int = 0
     reports: int = 0
     feedback_examples: int = 0
+    site_examples: int = 0
     notes: int = 0
     notifications: int = 0
     comment_ids: list[str] = field(default_factory=list)
@@ -68,6 +72,7 @@ class Removal:
             "appeals": self.appeals,
             "reports": self.reports,
             "feedback_examples": self.feedback_examples,
+            "site_examples": self.site_examples,
             "notes": self.notes,
             "notifications": self.notifications,
         }
@@ -199,6 +204,7 @@ def erase_author(
     out.feedback_examples = _drop_feedback(session, hashes, ids)
     # The address they gave to hear of decisions, and every mail to them or quoting them.
     out.notifications = _drop_notifications(session, ids, their_reports)
+    out.site_examples = forget(session, comment_ids=ids, hashes=hashes)
     record_event(
         session,
         "author_erased",
@@ -278,7 +284,10 @@ def run_retention(
     out.notifications = _rows(
         session.execute(delete(NotifyAddress).where(NotifyAddress.comment_id.in_(done)))
     ) + _rows(session.execute(delete(Notification).where(Notification.created_at < cutoff)))
-    if out.comments or out.notifications:
+    # The labelled examples hold copies of these texts; imported rejections go by their date.
+    out.site_examples = forget(session, comment_ids=out.comment_ids, hashes=())
+    out.site_examples += forget_rejected_before(session, cutoff)
+    if out.comments or out.notifications or out.site_examples:
         record_event(
             session,
             "retention_run",

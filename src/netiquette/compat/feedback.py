@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from netiquette.compat.attributes import PerspectiveAttribute, attributes_for
 from netiquette.compat.google import GoogleApiError
 from netiquette.compat.perspective import comment_text
+from netiquette.learning.examples import learn_from_feedback
 from netiquette.screening.houserules import shipped_house_rules
 from netiquette.store.models import FeedbackExample
 
@@ -120,6 +121,7 @@ def store_suggestion(session: Session, suggestion: Suggestion, submitter: str) -
     )
     session.add(row)
     session.flush()
+    learn_from_feedback(session, row)
     return row
 
 

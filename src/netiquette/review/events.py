@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from netiquette.learning.examples import learn_from_event
 from netiquette.plugins import call_each
 from netiquette.review.machine import Actor, after_commit
 from netiquette.store.models import Comment, Decision, DecisionEvent
@@ -112,6 +113,8 @@ def record_decision_event(
     )
     session.add(row)
     session.flush()
+    # The site's labelled example, in this same transaction (see netiquette.learning.examples).
+    learn_from_event(session, row, comment)
     committed = CommittedDecision.of(row)
     after_commit(session, lambda: call_each("decision_committed", event=committed))
     return row

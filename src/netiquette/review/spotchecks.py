@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError, NotFoundError
+from netiquette.learning.examples import learn_from_spot_check
 from netiquette.review.decide import decide
 from netiquette.review.machine import Actor
 from netiquette.store.models import Comment, Decision, SpotCheck, WorkspaceSetting, utcnow
@@ -144,6 +145,8 @@ def record_check(
             note=note or f"spot check: automatic {decision.action} was wrong",
             details={"spot_checked_decision_id": decision.id},
         )
+    else:  # a person confirmed the automatic decision: that is a label too
+        learn_from_spot_check(session, comment, decision, moderator.label)
     check = SpotCheck(
         decision_id=decision.id,
         comment_id=comment.id,

@@ -512,3 +512,43 @@ class MailCursor(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     last_event_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Site examples: the newsroom's decisions as labelled examples (migration 0009) -----------
+
+
+class SiteExample(Base):
+    """One labelled comment of one site: what its people decided, for training its own model.
+
+    Written in the decision's own transaction (:mod:`netiquette.learning.examples`), so a
+    committed human decision always has its example. One row per ``(site, example_id)``: the
+    comment id for live decisions, the previous system's id for imports; a reversal, undo or
+    appeal outcome replaces the row's label. ``label`` is ``approve`` or ``reject``;
+    ``rules`` are the cited house rules. ``article_text`` is a snapshot only for imports
+    (live examples reference ``articles`` by ``article_id``).
+    """
+
+    __tablename__ = "site_examples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site: Mapped[str] = mapped_column(String(100), default="default")
+    example_id: Mapped[str] = mapped_column(String(200))
+    comment_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    article_id: Mapped[str | None] = mapped_column(String(200))
+    article_title: Mapped[str | None] = mapped_column(String(1000))
+    article_text: Mapped[str | None] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(10))
+    rules: Mapped[list[Any]] = mapped_column(default=list)
+    source: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    decision_event_id: Mapped[int | None] = mapped_column(ForeignKey("decision_events.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_site_examples_site_example_id", "site", "example_id", unique=True),
+        Index("ix_site_examples_site_decided_at", "site", "decided_at"),
+    )
