@@ -11,6 +11,8 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import text
 
 from netiquette import __version__
+from netiquette.accountability.config import AccountabilityConfig
+from netiquette.accountability.sor import issue_missing_statements
 from netiquette.review.intake import Intake
 from netiquette.review.wait import Staffing
 from netiquette.screening import Pipeline, load_pipeline
@@ -53,7 +55,12 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     pipeline = site_pipeline(settings)
     staffing = Staffing.parse(settings.staffing_hours, settings.timezone)
     intake = Intake(
-        db, pipeline, settings.max_comment_chars, settings.default_wait_seconds, staffing
+        db,
+        pipeline,
+        settings.max_comment_chars,
+        settings.default_wait_seconds,
+        staffing,
+        AccountabilityConfig.from_settings(settings),
     )
     return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
 
@@ -105,4 +112,9 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     waiting = ctx.intake.screen_waiting()
     if waiting:
         log.warning("screened %d comments left over from an interrupted run", waiting)
+    # Rejections from before statements were issued at rejection get theirs now, once.
+    with ctx.db.session() as session:
+        late = issue_missing_statements(session, ctx.intake.accountability)
+    if late:
+        log.warning("issued %d statements of reasons for earlier rejections", late)
     return app

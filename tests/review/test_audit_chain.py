@@ -7,10 +7,12 @@ from pathlib import Path
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.cli import app
 from netiquette.review.audit import verify_chain
+from netiquette.review.decide import decide
 from netiquette.review.intake import Intake, NewComment
-from netiquette.review.machine import Actor, perform
+from netiquette.review.machine import Actor
 from netiquette.store.db import Database
 from netiquette.store.models import Article, Comment
 from tests.fakes import ScriptedPipeline
@@ -36,7 +38,15 @@ def _database_with_history(path: Path) -> Database:
     with db.session() as session:
         comment = session.get(Comment, "c0")
         assert comment is not None
-        perform(session, comment, Actor("moderator", "anna"), "approve", note="ok")
+        decide(
+            session,
+            comment,
+            Actor("moderator", "anna"),
+            "approve",
+            config=AccountabilityConfig(),
+            source="api",
+            note="ok",
+        )
     return db
 
 
@@ -45,7 +55,9 @@ def test_chain_verifies_then_names_the_edited_event(tmp_path: Path) -> None:
     with db.session() as session:
         report = verify_chain(session)
     assert report.ok
-    assert report.events == 9  # 4 received + 4 policy transitions + 1 moderator decision
+    # 4 received + 4 policy transitions + the automatic rejection's statement of reasons
+    # + 1 moderator decision
+    assert report.events == 10
 
     with db.engine.begin() as conn:
         target = conn.execute(

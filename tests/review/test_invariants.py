@@ -12,12 +12,21 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import select
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError
+from netiquette.review.decide import decide
 from netiquette.review.intake import Intake, NewComment
-from netiquette.review.machine import Actor, perform
+from netiquette.review.machine import Actor
 from netiquette.review.queries import public_thread
 from netiquette.store.db import Database
-from netiquette.store.models import Article, AuditEvent, Comment
+from netiquette.store.models import (
+    Article,
+    AuditEvent,
+    Comment,
+    Decision,
+    DecisionEvent,
+    StatementOfReasons,
+)
 from tests.fakes import ScriptedPipeline
 
 
@@ -71,7 +80,15 @@ class ModerationMachine(RuleBasedStateMachine):
             comment = session.get(Comment, comment_id)
             assert comment is not None
             try:
-                perform(session, comment, Actor("moderator", who), action, rules=["insult"])
+                decide(
+                    session,
+                    comment,
+                    Actor("moderator", who),
+                    action,
+                    config=AccountabilityConfig(),
+                    source="api",
+                    rules=["insult"],
+                )
             except ConflictError:
                 # Approving an approved comment (or rejecting a rejected one) is refused.
                 target = "approved" if action == "approve" else "rejected"
@@ -106,7 +123,7 @@ class ModerationMachine(RuleBasedStateMachine):
             events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
         by_comment: dict[str, list[AuditEvent]] = {}
         for e in events:
-            if e.comment_id:
+            if e.comment_id and e.to_state is not None:  # a state change, not e.g. a statement
                 by_comment.setdefault(e.comment_id, []).append(e)
         for cid in self.ids:
             chain = by_comment.get(cid, [])
@@ -114,6 +131,20 @@ class ModerationMachine(RuleBasedStateMachine):
             for before, after in itertools.pairwise(chain):
                 assert before.to_state == after.from_state
                 assert before.to_state != after.to_state
+
+    @invariant()
+    def every_decision_one_event_every_rejection_one_statement(self) -> None:
+        if not hasattr(self, "db"):
+            return
+        with self.db.session() as session:
+            decisions = list(session.scalars(select(Decision)))
+            events = list(session.scalars(select(DecisionEvent)))
+            statements = {s.decision_id: s for s in session.scalars(select(StatementOfReasons))}
+        assert sorted(e.decision_id or 0 for e in events) == sorted(d.id for d in decisions)
+        rejections = {d.id: d for d in decisions if d.action == "reject"}
+        assert set(statements) == set(rejections)
+        for decision_id, statement in statements.items():
+            assert statement.created_at == rejections[decision_id].created_at
 
 
 ModerationMachine.TestCase.settings = settings(

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
-from netiquette.accountability.sor import appeal_deadline, latest_rejection, statement_for
+from netiquette.accountability.sor import appeal_deadline, latest_rejection
 from netiquette.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from netiquette.review.audit import record_event
 from netiquette.review.intake import text_hash, validate_text
@@ -59,7 +59,6 @@ def file_appeal(
             f"the time to appeal ended on {appeal_deadline(decision, config):%Y-%m-%d}",
             field="comment_id",
         )
-    statement_for(session, decision, config)  # the contested statement is fixed from now on
     appeal = Appeal(
         comment_id=comment.id,
         decision_id=decision.id,

@@ -18,7 +18,7 @@ from netiquette.accountability.sor import (
     appeal_deadline,
     latest_rejection,
     public_statement,
-    statement_for,
+    stored_statement,
 )
 from netiquette.accountability.tokens import token_matches
 from netiquette.errors import NotFoundError
@@ -56,11 +56,8 @@ def commenter_view(
     now = now or utcnow()
     appeal = session.scalar(select(Appeal).where(Appeal.comment_id == comment.id))
     rejection = latest_rejection(comment) if comment.state == "rejected" else None
-    statement = (
-        public_statement(session, statement_for(session, rejection, config), config)
-        if rejection is not None
-        else None
-    )
+    issued = stored_statement(session, rejection) if rejection is not None else None
+    statement = public_statement(session, issued, config) if issued is not None else None
     can_appeal = (
         rejection is not None and appeal is None and now <= appeal_deadline(rejection, config)
     )

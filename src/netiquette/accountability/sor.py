@@ -1,9 +1,10 @@
 """Statements of reasons (DSA Art. 17) for every rejection, in German and English.
 
-A statement is generated from the rejecting decision — the house rules it cites, the screening
-evidence, who detected and who decided, the date — and stored the first time it is needed
-(commenter view, export, appeal), so what the commenter read stays what was issued. It has two
-faces: ``text_de``/``text_en`` for the commenter, with the evidence quoted, and ``dsa``, the EU
+A statement is issued by the rejecting transition itself (:func:`issue_statement`, called by
+:func:`netiquette.review.decide.decide` in the decision's transaction): the house rules it cites
+with their labels and descriptions as they read at that moment, the screening evidence, who
+detected and who decided, the date. Reading a statement never writes. It has two faces:
+``text_de``/``text_en`` for the commenter, with the evidence quoted, and ``dsa``, the EU
 Transparency Database form, which holds no quote and no name and can be submitted unchanged.
 """
 
@@ -17,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
@@ -69,6 +69,30 @@ def rule_descriptions(session: Session, lang: str) -> dict[str, str]:
         if row.rule in out and text.strip():
             out[row.rule] = text.strip()
     return out
+
+
+def rule_texts(session: Session, rules: list[str]) -> dict[str, dict[str, dict[str, str]]]:
+    """Label and description of each cited rule per language, as they read now."""
+    labels = {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for lang, names in labels.items():
+        descriptions = rule_descriptions(session, lang)
+        out[lang] = {
+            rule: {"label": names.get(rule, rule), "description": descriptions.get(rule, "")}
+            for rule in rules
+        }
+    return out
+
+
+def cited_rules(decision: Decision) -> list[str]:
+    """The rules a rejection cites, in house-rule order; never one it did not cite."""
+    cited = [str(r) for r in decision.rules]
+    if not cited:
+        raise InputError(
+            f"decision {decision.id} cites no house rule; a rejection must cite one",
+            field="rules",
+        )
+    return [r for r in HOUSE_RULES if r in cited] + [r for r in cited if r not in HOUSE_RULES]
 
 
 def latest_rejection(comment: Comment) -> Decision | None:
@@ -135,7 +159,7 @@ def _texts(
     source: Source,
     detected: bool,
     statement: StatementOfReasons,
-    descriptions: dict[str, dict[str, str]],
+    texts: dict[str, dict[str, dict[str, str]]],
     config: AccountabilityConfig,
 ) -> tuple[str, str]:
     zone = config.zone
@@ -151,13 +175,13 @@ def _texts(
         f"Your comment of {posted:%Y-%m-%d, %H:%M} on the article “{title}” was not published.",
     ]
     for rule in rules:
+        de_rule, en_rule = texts["de"][rule], texts["en"][rule]
         de.append(
-            f"Grund: Er verstößt gegen unsere Hausregel „{HOUSE_RULE_LABELS_DE[rule]}“ – "
-            f"{descriptions['de'][rule]}"
+            f"Grund: Er verstößt gegen unsere Hausregel „{de_rule['label']}“ – "
+            f"{de_rule['description']}"
         )
         en.append(
-            f"Reason: it breaks our house rule “{HOUSE_RULE_LABELS_EN[rule]}” – "
-            f"{descriptions['en'][rule]}"
+            f"Reason: it breaks our house rule “{en_rule['label']}” – {en_rule['description']}"
         )
     if statement.illegal_legal_ground:
         ground, why = statement.illegal_legal_ground, statement.illegal_explanation or ""
@@ -207,11 +231,11 @@ def _dsa(
     source: Source,
     detected: bool,
     statement: StatementOfReasons,
-    descriptions: dict[str, str],
+    texts: dict[str, dict[str, str]],
     config: AccountabilityConfig,
 ) -> dict[str, Any]:
     zone = config.zone
-    labels = [f"{HOUSE_RULE_LABELS_EN[r]} ({r})" for r in rules]
+    labels = [f"{texts[r]['label']} ({r})" for r in rules]
     categories = list(dict.fromkeys(CATEGORY_OF_RULE[r] for r in rules))
     who = (
         f"automatically by the decision policy {decision.policy_version or ''}".rstrip()
@@ -260,7 +284,7 @@ def _dsa(
         out["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
         out["incompatible_content_ground"] = _clip("House rules: " + "; ".join(labels), 500)
         out["incompatible_content_explanation"] = _clip(
-            " ".join(f"{HOUSE_RULE_LABELS_EN[r]}: {descriptions[r]}" for r in rules), 2000
+            " ".join(f"{texts[r]['label']}: {texts[r]['description']}" for r in rules), 2000
         )
     if config.house_rules_url:
         out["decision_ground_reference_url"] = config.house_rules_url[:500]
@@ -270,65 +294,118 @@ def _dsa(
 def render(
     session: Session, statement: StatementOfReasons, config: AccountabilityConfig
 ) -> StatementOfReasons:
-    """(Re)compute a statement's texts and DSA form from its decision as now stored."""
+    """(Re)compute a statement's texts and DSA form from its decision as stored.
+
+    The rule texts are the ones the statement was issued with; only a statement issued before
+    they were kept (migration 0008) takes today's and keeps them from now on.
+    """
     decision = session.get(Decision, statement.decision_id)
     comment = session.get(Comment, statement.comment_id)
     assert decision is not None and comment is not None
-    rules = [r for r in HOUSE_RULES if r in decision.rules] or ["off_topic"]
-    descriptions = {lang: rule_descriptions(session, lang) for lang in ("de", "en")}
+    rules = cited_rules(decision)
+    kept = statement.rule_texts
+    if not all(rule in kept.get(lang, {}) for lang in ("de", "en") for rule in rules):
+        statement.rule_texts = rule_texts(session, rules)
+    texts = statement.rule_texts
     evidence = [] if comment.text_removed_at else _evidence(session, comment, rules)
     source = _source(session, comment, decision.created_at)
     detected = decision.automated or bool(_flagged(session, comment) & set(rules))
     statement.evidence = evidence
     statement.text_de, statement.text_en = _texts(
-        comment, decision, rules, evidence, source, detected, statement, descriptions, config
+        comment, decision, rules, evidence, source, detected, statement, texts, config
     )
-    statement.dsa = _dsa(
-        comment, decision, rules, source, detected, statement, descriptions["en"], config
-    )
+    statement.dsa = _dsa(comment, decision, rules, source, detected, statement, texts["en"], config)
     statement.updated_at = utcnow()
     return statement
 
 
-def statement_for(
+def issue_statement(
     session: Session, decision: Decision, config: AccountabilityConfig
 ) -> StatementOfReasons:
-    """The statement of a rejecting decision: stored, or generated and stored now."""
+    """Issue the statement of a rejecting decision, in the decision's own transaction.
+
+    Its ``created_at`` (``issued_at``) is the decision's time, and its rule texts are the ones
+    in force now. Called by the decision service; a decision has at most one statement.
+    """
     if decision.action != "reject":
         raise InputError(f"decision {decision.id} is not a rejection", field="decision_id")
-    existing = session.scalar(
-        select(StatementOfReasons).where(StatementOfReasons.decision_id == decision.id)
-    )
-    if existing is not None:
-        return existing
+    cited = cited_rules(decision)
     statement = StatementOfReasons(
         decision_id=decision.id,
         comment_id=decision.comment_id,
         puid=puid_for(decision, config),
-        created_at=utcnow(),
+        rule_texts=rule_texts(session, cited),
+        created_at=decision.created_at,
     )
     render(session, statement, config)
-    try:
-        # Two first readers at once: one inserts, the other finds its statement.
-        with session.begin_nested():
-            session.add(statement)
-            session.flush()
-            record_event(
-                session,
-                "statement_issued",
-                "system:statements",
-                comment_id=decision.comment_id,
-                details={"decision_id": decision.id, "puid": statement.puid},
-            )
-            session.flush()
-    except IntegrityError:
-        found = session.scalar(
-            select(StatementOfReasons).where(StatementOfReasons.decision_id == decision.id)
-        )
-        if found is None:
-            raise
-        return found
+    statement.updated_at = decision.created_at
+    session.add(statement)
+    session.flush()
+    record_event(
+        session,
+        "statement_issued",
+        "system:statements",
+        comment_id=decision.comment_id,
+        details={"decision_id": decision.id, "puid": statement.puid},
+        at=decision.created_at,
+    )
     return statement
+
+
+def stored_statement(session: Session, decision: Decision) -> StatementOfReasons | None:
+    """The statement issued with a rejecting decision (None for one that has none)."""
+    return session.scalar(
+        select(StatementOfReasons).where(StatementOfReasons.decision_id == decision.id)
+    )
+
+
+def statement_for(session: Session, decision: Decision) -> StatementOfReasons:
+    """The statement issued with a rejecting decision; reading it writes nothing."""
+    if decision.action != "reject":
+        raise InputError(f"decision {decision.id} is not a rejection", field="decision_id")
+    statement = stored_statement(session, decision)
+    if statement is None:
+        raise NotFoundError(
+            f"no statement of reasons was issued for decision {decision.id}",
+            field="decision_id",
+        )
+    return statement
+
+
+def issue_missing_statements(session: Session, config: AccountabilityConfig) -> int:
+    """Issue statements for rejections taken before they were issued at rejection.
+
+    Such a statement is dated when it is issued here, not backdated to the decision.
+    """
+    missing = list(
+        session.scalars(
+            select(Decision)
+            .outerjoin(StatementOfReasons, StatementOfReasons.decision_id == Decision.id)
+            .where(Decision.action == "reject", StatementOfReasons.id.is_(None))
+            .order_by(Decision.id)
+        )
+    )
+    for decision in missing:
+        now = utcnow()
+        statement = StatementOfReasons(
+            decision_id=decision.id,
+            comment_id=decision.comment_id,
+            puid=puid_for(decision, config),
+            rule_texts=rule_texts(session, cited_rules(decision)),
+            created_at=now,
+        )
+        render(session, statement, config)
+        session.add(statement)
+        session.flush()
+        record_event(
+            session,
+            "statement_issued",
+            "system:statements",
+            comment_id=decision.comment_id,
+            details={"decision_id": decision.id, "puid": statement.puid, "late": True},
+            at=now,
+        )
+    return len(missing)
 
 
 def mark_illegal(
@@ -352,7 +429,7 @@ def mark_illegal(
     legal_ground, explanation = legal_ground.strip(), explanation.strip()
     if not legal_ground:
         raise InputError("legal_ground is empty (e.g. '§ 185 StGB')", field="legal_ground")
-    statement = statement_for(session, decision, config)
+    statement = statement_for(session, decision)
     statement.illegal_legal_ground = legal_ground[:500]
     statement.illegal_explanation = explanation[:2000]
     render(session, statement, config)
@@ -375,6 +452,14 @@ def appeal_deadline(decision: Decision, config: AccountabilityConfig) -> datetim
     return decision.created_at + timedelta(days=config.appeal_days)
 
 
+def _label(statement: StatementOfReasons, lang: str, rule: str) -> str:
+    issued = statement.rule_texts.get(lang, {}).get(rule, {}).get("label")
+    if issued:
+        return str(issued)
+    # A statement issued before the texts were kept (migration 0008): today's label.
+    return {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}[lang].get(rule, rule)
+
+
 def public_statement(
     session: Session, statement: StatementOfReasons, config: AccountabilityConfig
 ) -> dict[str, Any]:
@@ -387,9 +472,11 @@ def public_statement(
         "issued_at": statement.created_at.isoformat(),
         "restriction": "not_published",
         "house_rules": [
-            {"rule": r, "label": {"de": HOUSE_RULE_LABELS_DE[r], "en": HOUSE_RULE_LABELS_EN[r]}}
-            for r in HOUSE_RULES
-            if r in decision.rules
+            {
+                "rule": r,
+                "label": {lang: _label(statement, lang, r) for lang in ("de", "en")},
+            }
+            for r in cited_rules(decision)
         ],
         "illegal": dsa["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT",
         "evidence": list(statement.evidence),
@@ -420,6 +507,8 @@ def rejections_between(session: Session, start: datetime, end: datetime) -> list
 def export_statements(
     session: Session, start: datetime, end: datetime, config: AccountabilityConfig
 ) -> Iterator[dict[str, Any]]:
-    """The DSA form of every rejection in ``[start, end)`` (statements are stored on the way)."""
+    """The DSA form of every rejection in ``[start, end)``, as issued."""
     for decision in rejections_between(session, start, end):
-        yield dict(statement_for(session, decision, config).dsa)
+        statement = stored_statement(session, decision)
+        if statement is not None:  # issue_missing_statements runs at start-up
+            yield dict(statement.dsa)

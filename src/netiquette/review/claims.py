@@ -104,16 +104,30 @@ def holders(
     return {r.comment_id: Lease(r.comment_id, r.moderator, r.expires_at) for r in rows}
 
 
+def _taken(lease: Lease) -> ConflictError:
+    return ConflictError(
+        f"comment {lease.comment_id} is taken by {lease.moderator} until "
+        f"{lease.expires_at:%H:%M:%S} UTC",
+        field="comment_id",
+    )
+
+
 def require_claim(session: Session, comment_id: str, moderator: str) -> Lease:
     """Take the lease for a decision, or raise ConflictError naming who holds it."""
     lease = claim(session, comment_id, moderator)
     if not lease.held_by(moderator):
-        raise ConflictError(
-            f"comment {comment_id} is taken by {lease.moderator} until "
-            f"{lease.expires_at:%H:%M:%S} UTC",
-            field="comment_id",
-        )
+        raise _taken(lease)
     return lease
+
+
+def require_free_or_held(session: Session, comment_id: str, moderator: str) -> None:
+    """Raise ConflictError naming the holder unless the comment is free or ``moderator``'s.
+
+    Writes nothing: two deciders racing past this check meet at the comment's version.
+    """
+    lease = holder(session, comment_id)
+    if lease is not None and not lease.held_by(moderator):
+        raise _taken(lease)
 
 
 def release(session: Session, comment_id: str, moderator: str) -> None:

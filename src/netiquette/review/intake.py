@@ -16,11 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.accountability.tokens import new_status_token
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.review.audit import record_event
-from netiquette.review.machine import RECEIVED, Actor, perform
+from netiquette.review.decide import decide
+from netiquette.review.machine import RECEIVED, Actor
 from netiquette.review.wait import Staffing, estimate_wait
 from netiquette.screening.base import ScreeningInput
 from netiquette.store.db import Database
@@ -102,12 +104,17 @@ class Intake:
         max_chars: int,
         default_wait: int,
         staffing: Staffing | None = None,
+        accountability: AccountabilityConfig | None = None,
     ) -> None:
         self.db = db
         self.pipeline = pipeline
         self.max_chars = max_chars
         self.default_wait = default_wait
         self.staffing = staffing
+        # What an automatic rejection's statement of reasons needs to know about the site.
+        self.accountability = accountability or (
+            AccountabilityConfig(staffing=staffing) if staffing else AccountabilityConfig()
+        )
 
     def submit(self, new: NewComment, submitter: str) -> Accepted:
         """Store the comment (committed), then screen and decide it."""
@@ -248,11 +255,13 @@ class Intake:
                 result = self.pipeline.screen(item)  # type: ignore[attr-defined]
             except Exception as exc:  # a broken model must not lose or publish the comment
                 log.exception("screening failed for comment %s", comment_id)
-                perform(
+                decide(
                     session,
                     comment,
                     Actor("policy", "fallback"),
                     "queue",
+                    config=self.accountability,
+                    source="policy",
                     priority=100,
                     screening_error=type(exc).__name__,  # the message may quote the text: logs only
                 )
@@ -275,11 +284,13 @@ class Intake:
                     )
                 )
             decision = result.decision
-            perform(
+            decide(
                 session,
                 comment,
                 Actor("policy", decision.policy_version),
                 _POLICY_ACTION[decision.outcome],
+                config=self.accountability,
+                source="policy",
                 rules=list(decision.rules),
                 priority=decision.priority,
                 policy_version=decision.policy_version,

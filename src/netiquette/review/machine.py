@@ -3,8 +3,11 @@
 Which actions an actor may take depends on who they are and where the comment stands
 (:func:`actions_for`). :func:`perform` runs one action: the ``_perform_<action>`` function
 computes the :class:`Transition`, and :func:`perform` applies it in the caller's transaction —
-state, optimistic version bump, the decision row and exactly one audit event. Side effects
-(webhooks, notifications) are queued on the session and run only after commit.
+state, optimistic version bump, the decision row and exactly one audit event.
+
+Nothing outside :mod:`netiquette.review` calls :func:`perform`: every decision goes through
+:func:`netiquette.review.decide.decide`, which adds what each decision entails (lease, note,
+reports, statement of reasons, the after-commit event).
 
 States::
 
@@ -80,7 +83,8 @@ def actions_for(actor: Actor, state: str) -> frozenset[str]:
     return _ACTIONS.get(actor.kind, {}).get(state, frozenset())
 
 
-def _check_rules(rules: list[str]) -> list[str]:
+def check_rules(rules: list[str]) -> list[str]:
+    """The cited rules without repeats; InputError naming ``rules`` for an unknown one."""
     unknown = [r for r in rules if r not in HOUSE_RULES]
     if unknown:
         raise InputError(
@@ -97,7 +101,7 @@ def _decision(comment: Comment, actor: Actor, action: str, kw: dict[str, Any]) -
         action=action,
         actor=actor.label,
         automated=actor.kind == "policy",
-        rules=_check_rules(list(kw.get("rules") or [])),
+        rules=check_rules(list(kw.get("rules") or [])),
         note=kw.get("note") or "",
         reverses_id=previous.id
         if previous is not None and previous.action not in (action, "undo")
@@ -182,10 +186,6 @@ def after_commit(session: Session, callback: AfterCommit) -> None:
     callbacks.append(callback)
 
 
-#: Functions called after commit with (comment id, event, to_state); plugins append here.
-TRANSITION_HOOKS: list[Callable[[str, str, str], None]] = []
-
-
 def perform(
     session: Session,
     comment: Comment,
@@ -258,6 +258,4 @@ def perform(
         at=now,
     )
     session.flush()
-    for hook in TRANSITION_HOOKS:
-        after_commit(session, lambda h=hook: h(comment.id, transition.event, transition.to_state))  # type: ignore[misc]
     return transition

@@ -375,6 +375,9 @@ class StatementOfReasons(Base):
     # Set when a moderator marks the comment illegal (then the ground is illegal content).
     illegal_legal_ground: Mapped[str | None] = mapped_column(String(500))
     illegal_explanation: Mapped[str | None] = mapped_column(Text)
+    # The cited rules' labels and descriptions per language as they read when the statement
+    # was issued (migration 0008), so a later re-rendering keeps the issued wording.
+    rule_texts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -426,3 +429,36 @@ class InstallationSecret(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- Decision events: the outbox of committed decisions (migration 0008) ----------------------
+
+
+class DecisionEvent(Base):
+    """One decision, written in the decision's own transaction, for the parts that act on it.
+
+    Webhooks, notifications and learning from decisions read this outbox; the in-process hook
+    ``decision_committed`` announces each row once its transaction has committed. ``key`` is a
+    unique id consumers can use to deliver at most once. Append-only apart from the markers.
+    """
+
+    __tablename__ = "decision_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(36), unique=True)
+    event: Mapped[str] = mapped_column(String(30), index=True)
+    source: Mapped[str] = mapped_column(String(30))
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
+    article_id: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(200))
+    automated: Mapped[bool] = mapped_column(Boolean, default=False)
+    rules: Mapped[list[Any]] = mapped_column(default=list)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Left for the consumers to come: webhooks mark delivery, learning marks processing.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

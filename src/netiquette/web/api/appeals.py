@@ -81,7 +81,7 @@ def get_statement(comment_id: str, _caller: Caller, ctx: Ctx, session: DbSession
     if comment is None or decision is None:
         raise NotFoundError(f"comment {comment_id!r} has no standing rejection", field="comment_id")
     config = accountability_config(ctx)
-    return public_statement(session, statement_for(session, decision, config), config)
+    return public_statement(session, statement_for(session, decision), config)
 
 
 @router.get("/wait/accuracy")

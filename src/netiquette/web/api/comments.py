@@ -8,12 +8,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from netiquette.errors import ConflictError, NotFoundError
-from netiquette.review.claims import holder
-from netiquette.review.machine import Actor, perform
+from netiquette.review.decide import comment_to_decide, decide
+from netiquette.review.machine import Actor
 from netiquette.review.queries import comment_status, decision_dict
 from netiquette.review.wait import estimate_wait
 from netiquette.store.models import Comment
+from netiquette.web.api.public import accountability_config
 from netiquette.web.api.schemas import CommentBody, DecisionBody
 from netiquette.web.context import Caller, Cms, Ctx, DbSession, Moderator
 
@@ -69,33 +69,28 @@ def get_comment(comment_id: str, _caller: Caller, ctx: Ctx, session: DbSession) 
 
 @router.post("/comments/{comment_id}/decision")
 def post_decision(
-    comment_id: str, body: DecisionBody, caller: Moderator, session: DbSession
+    comment_id: str, body: DecisionBody, caller: Moderator, ctx: Ctx, session: DbSession
 ) -> dict[str, Any]:
-    """A moderator approves or rejects (or reverses an earlier decision)."""
-    comment = session.get(Comment, comment_id)
-    if comment is None:
-        raise NotFoundError(f"comment {comment_id!r} is unknown", field="comment_id")
-    # A comment open in someone's workspace is theirs until the lease ends, over the API too.
-    lease = holder(session, comment_id)
-    if lease is not None and not lease.held_by(caller.name):
-        raise ConflictError(
-            f"comment {comment_id} is taken by {lease.moderator} until "
-            f"{lease.expires_at:%H:%M:%S} UTC",
-            field="comment_id",
-        )
-    transition = perform(
+    """A moderator approves or rejects (or reverses an earlier decision).
+
+    A comment open in someone's workspace is theirs until the lease ends, over the API too.
+    """
+    decided = decide(
         session,
-        comment,
+        comment_to_decide(session, comment_id),
         Actor(caller.kind, caller.name),
         body.action,
+        config=accountability_config(ctx),
+        source="api",
         expected_version=body.version,
         rules=body.rules,
         note=body.note,
     )
-    assert transition.decision is not None
+    assert decided.decision is not None
+    comment = decided.comment
     return {
         "id": comment.id,
         "status": comment.state,
         "version": comment.version,
-        "decision": decision_dict(transition.decision),
+        "decision": decision_dict(decided.decision),
     }

@@ -21,7 +21,8 @@ class DecisionBody(_In):
 
     action: Literal["approve", "reject"]
     rules: list[str] = Field(default_factory=list, max_length=5)
-    note: str | None = Field(default=None, max_length=2000)
+    # Its length is checked where every decision's note is: review.decide.validate_note.
+    note: str | None = None
     version: int | None = None
 
 

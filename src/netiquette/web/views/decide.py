@@ -15,10 +15,12 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError, NetiquetteError
 from netiquette.review.casefile import casefile
-from netiquette.review.claims import Lease, claim, release, release_others, require_claim
-from netiquette.review.machine import UNDO_SECONDS, Actor, actions_for, perform
+from netiquette.review.claims import Lease, claim, release, release_others
+from netiquette.review.decide import MAX_NOTE_CHARS, comment_to_decide, decide
+from netiquette.review.machine import UNDO_SECONDS, Actor, actions_for
 from netiquette.review.queue import QueueFilter, first_free, neighbour
 from netiquette.review.reports import resolve_reports
 from netiquette.screening.base import HOUSE_RULES
@@ -66,6 +68,7 @@ def _panel(
     done: str | None = None,
     message: str = "",
     error: str = "",
+    note: str = "",
 ) -> dict[str, Any]:
     """Everything the decision panel shows; claims the comment for ``user``."""
     lang = pick_language(request)
@@ -76,6 +79,8 @@ def _panel(
         "message": message,
         "error": error,
         "case": None,
+        "note": note,  # a refused note is shown again, so nothing typed is lost
+        "max_note": MAX_NOTE_CHARS,
     }
     if comment_id is None:
         return values
@@ -107,12 +112,20 @@ def _panel(
 
 
 def _respond(
-    request: Request, user: WebUser, values: dict[str, Any], *, push: str | None = None
+    request: Request,
+    user: WebUser,
+    values: dict[str, Any],
+    *,
+    push: str | None = None,
+    status: int = 200,
 ) -> Response:
+    # A refused decision answers with its 4xx; the page's htmx config swaps 409/413/422 in.
     if request.headers.get("hx-request"):
         headers = {"HX-Push-Url": push} if push else None
-        return render(request, "_decide.html", user=user, headers=headers, **values)
-    return render(request, "decide.html", user=user, **values)
+        return render(
+            request, "_decide.html", user=user, headers=headers, status_code=status, **values
+        )
+    return render(request, "decide.html", user=user, status_code=status, **values)
 
 
 def _url(comment_id: str | None, f: QueueFilter, **extra: str) -> str:
@@ -144,45 +157,44 @@ def decision_view(comment_id: str, request: Request, user: User, ctx: Ctx) -> Re
 
 
 @router.post("/moderate/comments/{comment_id}/decide")
-async def decide(comment_id: str, request: Request, user: CheckedUser, ctx: Ctx) -> Response:
+async def submit_decision(
+    comment_id: str, request: Request, user: CheckedUser, ctx: Ctx
+) -> Response:
     """Approve, or reject citing a house rule; then show the next comment."""
     form = await request.form()
     f = _filter_of(str(form.get("filter", "")))
     choice = str(form.get("choice", ""))
     action, _, rule = choice.partition(":")
-    note = str(form.get("note", ""))[:2000]
+    note = str(form.get("note", ""))
     try:
         version = int(str(form.get("version", "")))
     except ValueError:
         version = None
     actor = Actor(user.principal.kind, user.name)
     try:
-        if action not in ("approve", "reject") or (action == "reject" and rule not in HOUSE_RULES):
+        if action not in ("approve", "reject") or (action == "reject" and not rule):
             raise InputError("choose approve, or reject citing a house rule 1-5", field="choice")
         with ctx.db.session() as session:
-            comment = session.get(Comment, comment_id)
-            if comment is None:
-                raise InputError(f"comment {comment_id!r} is unknown", field="comment_id")
-            require_claim(session, comment_id, user.name)
-            perform(
+            comment = comment_to_decide(session, comment_id)
+            decide(
                 session,
                 comment,
                 actor,
                 action,
+                config=AccountabilityConfig.from_settings(ctx.settings),
+                source="workspace",
                 expected_version=version,
                 rules=[rule] if rule else [],
                 note=note,
             )
-            resolve_reports(session, comment_id, user.principal.actor)
-            release(session, comment_id, user.name)
             upcoming = neighbour(session, f, comment, user.name) or first_free(
                 session, f, user.name
             )
             next_id = upcoming.id if upcoming else None
     except NetiquetteError as exc:
         with ctx.db.session() as session:
-            values = _panel(session, request, user, comment_id, f, error=exc.message)
-        return _respond(request, user, values)
+            values = _panel(session, request, user, comment_id, f, error=exc.message, note=note)
+        return _respond(request, user, values, status=exc.status)
     if not request.headers.get("hx-request"):
         return RedirectResponse(_url(next_id, f, done=comment_id), status_code=303)
     with ctx.db.session() as session:
@@ -195,21 +207,24 @@ async def undo(comment_id: str, request: Request, user: CheckedUser, ctx: Ctx) -
     """Take back one's own decision within 10 seconds; the comment is pending again."""
     form = await request.form()
     f = _filter_of(str(form.get("filter", "")))
-    message, error = "decide.undone", ""
+    message, error, status = "decide.undone", "", 200
     try:
         with ctx.db.session() as session:
-            comment = session.get(Comment, comment_id)
-            if comment is None:
-                raise InputError(f"comment {comment_id!r} is unknown", field="comment_id")
-            require_claim(session, comment_id, user.name)
-            perform(session, comment, Actor(user.principal.kind, user.name), "undo")
+            decide(
+                session,
+                comment_to_decide(session, comment_id),
+                Actor(user.principal.kind, user.name),
+                "undo",
+                config=AccountabilityConfig.from_settings(ctx.settings),
+                source="workspace",
+            )
     except NetiquetteError as exc:
-        message, error = "", exc.message
+        message, error, status = "", exc.message, exc.status
     with ctx.db.session() as session:
         values = _panel(session, request, user, comment_id, f, message=message, error=error)
     if not request.headers.get("hx-request"):
         return RedirectResponse(_url(comment_id, f), status_code=303)
-    return _respond(request, user, values, push=_url(comment_id, f))
+    return _respond(request, user, values, push=_url(comment_id, f), status=status)
 
 
 @router.post("/moderate/comments/{comment_id}/claim")
