@@ -30,6 +30,9 @@ DOMAIN = (
     "errors.py",
     "accounts.py",
     "i18n",
+    "delivery",
+    "metrics.py",
+    "logs.py",
 )
 
 #: What the domain must never import.

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
-from sqlalchemy import text
 
 from netiquette import __version__
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.sor import issue_missing_statements
+from netiquette.compat.fetch import parse_hosts
+from netiquette.delivery import DeliveryLoop, Sender
+from netiquette.delivery.endpoints import sync_settings_endpoint
+from netiquette.plugins import pm
 from netiquette.review.intake import Intake
 from netiquette.review.wait import Staffing
 from netiquette.screening import Pipeline, load_pipeline
@@ -33,6 +38,7 @@ from netiquette.web.apidocs import install_api_docs
 from netiquette.web.context import Admin, AppContext, Ctx
 from netiquette.web.errors import install_error_handlers
 from netiquette.web.limits import install_request_guard
+from netiquette.web.observability import DECISION_COUNTER, install_observability
 from netiquette.web.views import accountability as accountability_views
 from netiquette.web.views import install_views
 
@@ -62,12 +68,49 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
         staffing,
         AccountabilityConfig.from_settings(settings),
     )
+    if migrate:
+        configure_endpoints(db, settings)
     return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
+
+
+def configure_endpoints(db: Database, settings: Settings) -> None:
+    """Keep the endpoints the settings declare (``webhook_url``, ``coral_api_url``) in step."""
+    hosts = parse_hosts(settings.webhook_allowed_hosts)
+    with db.session() as session:
+        secrets = [s for s in settings.webhook_secrets.split(",") if s.strip()]
+        sync_settings_endpoint(session, settings.webhook_url, secrets, hosts)
+        token = [settings.coral_access_token] if settings.coral_access_token else []
+        sync_settings_endpoint(session, settings.coral_api_url, token, hosts, kind="coral")
+
+
+def delivery_sender(ctx: AppContext) -> Sender:
+    """The webhook sender the settings describe."""
+    return Sender.from_settings(ctx.db, ctx.settings)
 
 
 def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:
     """Build the app for ``settings`` (or a ready context)."""
     ctx = context or build_context(settings or load_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Webhooks go out from a background thread, never from a request. Worker processes
+        # (issue 14) run the same deliver_due rounds; switch this off there with delivery_loop.
+        loop: DeliveryLoop | None = None
+        if ctx.settings.delivery_loop:
+            loop = DeliveryLoop(
+                ctx.db, delivery_sender(ctx), max_attempts=ctx.settings.webhook_max_attempts
+            )
+            loop.start()
+            app.state.delivery_loop = loop
+        try:
+            yield
+        finally:
+            if loop is not None:
+                loop.stop(ctx.settings.shutdown_grace_seconds)
+
+    if not pm.is_registered(DECISION_COUNTER):
+        pm.register(DECISION_COUNTER, name="netiquette.metrics")
     app = FastAPI(
         title="netiquette",
         version=__version__,
@@ -75,9 +118,11 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         "against the house rules, decided, published and audited.",
         docs_url=None,  # served from our own origin by install_api_docs
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    install_observability(app)  # /metrics, /healthz, /readyz, request ids and timings
     install_request_guard(app, ctx.settings.max_request_bytes)
     install_api_docs(app)
 
@@ -96,13 +141,6 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     # Drop-in interfaces of the tools newsrooms already run (see docs/switch-from-perspective.md).
     app.include_router(perspective.router)
     app.include_router(coral.router)
-
-    @app.get("/healthz", tags=["ops"])
-    def healthz(ctx: Ctx) -> dict[str, Any]:
-        """Liveness and readiness: the database answers and the pipeline is loaded."""
-        with ctx.db.session() as session:
-            session.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__, "database": ctx.db.backend}
 
     @app.get("/", include_in_schema=False)
     def index() -> RedirectResponse:

@@ -20,6 +20,7 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.accountability.tokens import new_status_token
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
+from netiquette.metrics import SCREENED, SCREENING_SECONDS
 from netiquette.review.audit import record_event
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
@@ -252,9 +253,11 @@ class Intake:
                 article_title=article.title,
             )
             try:
-                result = self.pipeline.screen(item)  # type: ignore[attr-defined]
+                with SCREENING_SECONDS.time():
+                    result = self.pipeline.screen(item)  # type: ignore[attr-defined]
             except Exception as exc:  # a broken model must not lose or publish the comment
                 log.exception("screening failed for comment %s", comment_id)
+                SCREENED.labels(outcome="error").inc()
                 decide(
                     session,
                     comment,
@@ -284,6 +287,7 @@ class Intake:
                     )
                 )
             decision = result.decision
+            SCREENED.labels(outcome=decision.outcome).inc()
             decide(
                 session,
                 comment,
