@@ -13,9 +13,12 @@ state to Coral's:
 | not decided in time   | 200 ``SYSTEM_WITHHELD``, no FLAG; netiquette still decides it      |
 | nothing to screen     | 204                                                                |
 
-Coral's documented flag reasons are ``COMMENT_DETECTED_TOXIC`` (insult, aggression) and
-``COMMENT_DETECTED_SPAM`` (ad_link); insinuation and off_topic have none, so their reason travels
-in the ``X-Netiquette-Rules`` header and in netiquette's record of the comment.
+Flag reasons: ``COMMENT_DETECTED_TOXIC`` (insult, aggression), ``COMMENT_DETECTED_SPAM``
+(ad_link) and, for insinuation and off_topic, which have no reason of their own in Coral,
+``COMMENT_DETECTED_SUSPECT_WORD``: a detected-reason Coral accepts from a phase and shows on
+the comment in its moderation queue (as "suspect word"), so the moderator in Coral sees that
+netiquette flagged it. The exact rules travel in the ``X-Netiquette-Rules`` header and in
+netiquette's record of the comment.
 
 Comment ids: Coral's request carries no comment id, so netiquette derives one from tenant,
 story, author, parent and text (``coral-<base>-<text hash>``); a ``comment.id`` in the request,
@@ -50,11 +53,15 @@ log = logging.getLogger(__name__)
 
 ACTIONS = ("NEW", "EDIT")
 ROLES = ("COMMENTER", "STAFF", "MODERATOR", "ADMIN")
-#: netiquette house rule → Coral flag reason (only reasons Coral documents).
+#: netiquette house rule → Coral flag reason (a COMMENT_FLAG_DETECTED_REASON Coral shows).
 FLAG_REASONS: dict[str, str] = {
     "insult": "COMMENT_DETECTED_TOXIC",
     "aggression": "COMMENT_DETECTED_TOXIC",
     "ad_link": "COMMENT_DETECTED_SPAM",
+    # No Coral reason says "insinuation" or "off topic"; "suspect word" is the marker Coral
+    # shows for "a filter found something to look at" (see the module doc).
+    "insinuation": "COMMENT_DETECTED_SUSPECT_WORD",
+    "off_topic": "COMMENT_DETECTED_SUSPECT_WORD",
 }
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,120}$")
 # C0/C1 control characters other than tab, newline and carriage return; lone surrogates (what

@@ -41,10 +41,13 @@ def check_url(url: str, *, allow_internal: bool, allowed_hosts: Sequence[str] = 
         raise InputError(f"webhook URL {url!r} has an invalid port", field="url") from None
     if not allow_internal:
         try:
-            FetchLimits(allowed_hosts=tuple(allowed_hosts)).addresses(parts.hostname, port)
+            limits = FetchLimits(
+                allowed_hosts=tuple(allowed_hosts), setting="webhook_allowed_hosts"
+            )
+            limits.addresses(parts.hostname, port)
         except ArticleFetchError as exc:
             raise InputError(
-                f"{exc.message} (pass --allow-internal to deliver to an internal address)",
+                f"{exc.message}, or add it with --allow-internal",
                 field="url",
             ) from None
     return url

@@ -52,7 +52,9 @@ def post_checked(
     """POST ``body`` to ``url`` on a checked address; never raises for network trouble."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    limits = FetchLimits(timeout_s=timeout_s, allowed_hosts=tuple(allowed_hosts))
+    limits = FetchLimits(
+        timeout_s=timeout_s, allowed_hosts=tuple(allowed_hosts), setting="webhook_allowed_hosts"
+    )
     try:
         if parts.scheme not in ("http", "https") or not host:
             return Outcome(False, error=f"{url!r} is not an http(s) URL")
