@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.app import create_app
 from netiquette.cli import app as cli
 from netiquette.review.machine import Actor
@@ -49,7 +50,9 @@ def _scenario(ctx: AppContext, client: TestClient) -> dict[str, str]:
             select(Decision).where(Decision.comment_id == auto["id"]).order_by(Decision.id)
         )
         assert first is not None
-        record_check(session, first.id, Actor("admin", "admin"), "correct")
+        record_check(
+            session, first.id, Actor("admin", "admin"), "correct", config=AccountabilityConfig()
+        )
     return {"auto": auto["id"], "held": held["id"]}
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError
 from netiquette.review.claims import claim, holder, holders, release, require_claim
 from netiquette.review.intake import NewComment
@@ -26,6 +27,7 @@ from tests.conftest import make_context
 from tests.fakes import ScriptedPipeline
 
 ANNA, BEN = Actor("moderator", "anna"), Actor("moderator", "ben")
+SITE = AccountabilityConfig()
 
 
 @pytest.fixture
@@ -115,17 +117,17 @@ def test_spot_checks_measure_precision_and_correct_wrong_decisions(wctx: AppCont
         ids = {c.id: d.id for d, c in checks}
         assert counts(s)["spot"] == 3
     with wctx.db.session() as s:
-        record_check(s, ids["c1"], ANNA, "correct")
-        record_check(s, ids["c2"], ANNA, "wrong")  # reversed: published now
+        record_check(s, ids["c1"], ANNA, "correct", config=SITE)
+        record_check(s, ids["c2"], ANNA, "wrong", config=SITE)  # reversed: published now
         with pytest.raises(InputError):  # a wrong approval needs the rule it broke
-            record_check(s, ids["c3"], ANNA, "wrong")
+            record_check(s, ids["c3"], ANNA, "wrong", config=SITE)
     with wctx.db.session() as s:
-        record_check(s, ids["c3"], ANNA, "wrong", rules=["ad_link"])
+        record_check(s, ids["c3"], ANNA, "wrong", config=SITE, rules=["ad_link"])
     with wctx.db.session() as s:
         states = {c.id: c.state for c in s.scalars(select(Comment))}
         assert states == {"c1": "rejected", "c2": "approved", "c3": "rejected"}
         with pytest.raises(ConflictError):
-            record_check(s, ids["c1"], BEN, "wrong")
+            record_check(s, ids["c1"], BEN, "wrong", config=SITE)
         by_action = {p.action: p for p in precision_by_policy(s)}
         assert by_action["reject"].precision == 0.5 and by_action["reject"].checked == 2
         assert by_action["approve"].precision == 0.0

@@ -2,11 +2,13 @@
 
 A commenter contests a rejection once, with a text, through the status link. The appeal waits
 in its own queue; a moderator other than the one who rejected decides it (a rejection by the
-policy may be reviewed by anyone). ``reversed`` publishes the comment through the state machine
-— a new ``approve`` decision reversing the rejection, audited like any other — and ``upheld``
-leaves it rejected. Either way the outcome and its reason reach the commenter's view; the audit
-log records the outcome with only the sha256 of the reason and of the appeal text, so erasing
-the author (GDPR) leaves no text of theirs, nor a moderator's words about it, in the chain.
+policy may be reviewed by anyone). Both outcomes are decisions through
+:func:`netiquette.review.decide.decide` (lease, event ``appeal_decided``): ``reversed`` publishes
+the comment — a new ``approve`` decision reversing the rejection, audited like any other — and
+``upheld`` leaves it rejected. Either way the outcome and its reason reach the commenter's
+view; the audit log records the outcome with only the sha256 of the reason and of the appeal
+text, so erasing the author (GDPR) leaves no text of theirs, nor a moderator's words about it,
+in the chain.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.sor import appeal_deadline, latest_rejection
 from netiquette.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from netiquette.review.audit import record_event
+from netiquette.review.decide import MAX_NOTE_CHARS, UPHOLD, decide
 from netiquette.review.intake import text_hash, validate_text
-from netiquette.review.machine import REJECTED, Actor, perform
+from netiquette.review.machine import REJECTED, Actor
 from netiquette.store.models import Appeal, Comment, utcnow
 
 OUTCOMES = ("upheld", "reversed")
 MAX_APPEAL_CHARS = 5000
-MAX_REASON_CHARS = 2000
+#: The reason for the commenter is a moderator's note on the decision: the one limit.
+MAX_REASON_CHARS = MAX_NOTE_CHARS
 
 
 def file_appeal(
@@ -92,7 +96,12 @@ def may_decide(appeal: Appeal, moderator: Actor) -> bool:
 
 
 def decide_appeal(
-    session: Session, appeal_id: int, moderator: Actor, outcome: str, reason: str
+    session: Session,
+    appeal_id: int,
+    moderator: Actor,
+    outcome: str,
+    reason: str,
+    config: AccountabilityConfig,
 ) -> Appeal:
     """A second moderator upholds or reverses the contested rejection."""
     if outcome not in OUTCOMES:
@@ -122,8 +131,19 @@ def decide_appeal(
             field="appeal_id",
         )
     from_state = comment.state
-    if outcome == "reversed":
-        perform(session, comment, moderator, "approve", note=f"appeal {appeal.id}: {reason}")
+    # The reason stays on the appeal row (erasure reaches it there); the note only points to it.
+    decide(
+        session,
+        comment,
+        moderator,
+        "approve" if outcome == "reversed" else UPHOLD,
+        config=config,
+        source="appeal",
+        note=f"appeal {appeal.id}",
+        event="appeal_decided",
+        appeal_id=appeal.id,
+        details={"outcome": outcome},
+    )
     now = utcnow()
     appeal.state, appeal.decided_by, appeal.decided_at = outcome, moderator.label, now
     appeal.outcome_reason = reason

@@ -4,7 +4,7 @@ The sample is systematic: every ``n``-th automatic decision by id (``n`` is the 
 setting ``spot_check_every``, default 10), as long as it is still the comment's latest decision.
 A moderator's verdict is stored once per decision with the policy version that took it, so the
 measured precision of each policy version is simply ``correct / (correct + wrong)``. A "wrong"
-also corrects the comment — through the state machine, as a reversal.
+also corrects the comment — through :func:`netiquette.review.decide.decide`, as a reversal.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError, NotFoundError
-from netiquette.review.machine import Actor, perform
+from netiquette.review.decide import decide
+from netiquette.review.machine import Actor
 from netiquette.store.models import Comment, Decision, SpotCheck, WorkspaceSetting, utcnow
 
 DEFAULT_EVERY = 10
@@ -110,6 +112,7 @@ def record_check(
     moderator: Actor,
     verdict: str,
     *,
+    config: AccountabilityConfig,
     rules: list[str] | None = None,
     note: str = "",
 ) -> SpotCheck:
@@ -130,13 +133,16 @@ def record_check(
         )
     if verdict == "wrong":
         opposite = "approve" if decision.action == "reject" else "reject"
-        perform(
+        decide(
             session,
             comment,
             moderator,
             opposite,
+            config=config,
+            source="spot_check",
             rules=rules or [],
             note=note or f"spot check: automatic {decision.action} was wrong",
+            details={"spot_checked_decision_id": decision.id},
         )
     check = SpotCheck(
         decision_id=decision.id,

@@ -22,7 +22,8 @@ class AppealDecisionBody(_In):
     """``POST /api/v1/appeals/{id}/decision``."""
 
     outcome: Literal["upheld", "reversed"]
-    reason: str = Field(max_length=2000)
+    # Its length is checked with every decision note's limit (accountability.appeals).
+    reason: str
 
 
 class ReportBody(_In):

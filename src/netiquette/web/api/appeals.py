@@ -53,11 +53,17 @@ def get_appeal(appeal_id: AppealId, caller: Moderator, session: DbSession) -> di
 
 @router.post("/appeals/{appeal_id}/decision")
 def post_appeal_decision(
-    appeal_id: AppealId, body: AppealDecisionBody, caller: Moderator, session: DbSession
+    appeal_id: AppealId,
+    body: AppealDecisionBody,
+    caller: Moderator,
+    ctx: Ctx,
+    session: DbSession,
 ) -> dict[str, Any]:
     """Uphold or reverse the contested rejection (not by the moderator who took it)."""
     actor = Actor(caller.kind, caller.name)
-    appeal = decide_appeal(session, appeal_id, actor, body.outcome, body.reason)
+    appeal = decide_appeal(
+        session, appeal_id, actor, body.outcome, body.reason, accountability_config(ctx)
+    )
     return appeal_dict(appeal, actor)
 
 

@@ -110,7 +110,14 @@ async def decide_appeal_form(
     form = await request.form()
     outcome, reason = str(form.get("outcome", "")), str(form.get("reason", ""))
     with ctx.db.session() as session:
-        decide_appeal(session, appeal_id, Actor(user.principal.kind, user.name), outcome, reason)
+        decide_appeal(
+            session,
+            appeal_id,
+            Actor(user.principal.kind, user.name),
+            outcome,
+            reason,
+            _config(ctx),
+        )
     return RedirectResponse("/moderate/appeals", status_code=303)
 
 

@@ -84,10 +84,13 @@ def _panel(
     }
     if comment_id is None:
         return values
+    comment_to_decide(session, comment_id)  # unknown: 404, before anything is claimed
+    release_others(session, user.name, keep=comment_id)
+    # Claim before loading the case: finding the comment taken expires the session's objects,
+    # which the page would then read after the session is gone.
+    lease: Lease = claim(session, comment_id, user.name)
     case = casefile(session, comment_id)
     comment = case.comment
-    release_others(session, user.name, keep=comment_id)
-    lease: Lease = claim(session, comment_id, user.name)
     actor = Actor(user.principal.kind, user.name)
     texts = descriptions(session, lang)
     values.update(

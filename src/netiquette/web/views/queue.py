@@ -6,9 +6,11 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from netiquette.errors import ConflictError, InputError, NetiquetteError
-from netiquette.review.claims import holder, holders
-from netiquette.review.machine import Actor, perform
+from netiquette.accountability.config import AccountabilityConfig
+from netiquette.errors import InputError, NetiquetteError
+from netiquette.review.claims import holders
+from netiquette.review.decide import comment_to_decide, decide, validate_note
+from netiquette.review.machine import Actor, check_rules
 from netiquette.review.queue import (
     AGES,
     QueueFilter,
@@ -17,8 +19,6 @@ from netiquette.review.queue import (
     flags_of,
     list_comments,
 )
-from netiquette.review.reports import resolve_reports
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
@@ -74,6 +74,13 @@ def queue_page(request: Request, user: User, ctx: Ctx) -> Response:
     )
 
 
+def _check_choice(action: str, rule: str) -> None:
+    if action not in ("approve", "reject") or (action == "reject" and not rule):
+        raise InputError("choose approve, or reject with a house rule", field="action")
+    if action == "reject":
+        check_rules([rule])
+
+
 def _bulk_ids(session_ids: list[str], ctx: Ctx, f: QueueFilter, everything: bool) -> list[str]:
     if not everything:
         return list(dict.fromkeys(session_ids))[:BULK_LIMIT]
@@ -88,8 +95,7 @@ async def bulk_confirm(request: Request, user: CheckedUser, ctx: Ctx) -> Respons
     f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
     action = str(form.get("action", ""))
     rule = str(form.get("reject_rule", ""))
-    if action not in ("approve", "reject") or (action == "reject" and rule not in HOUSE_RULES):
-        raise InputError("choose approve, or reject with a house rule", field="action")
+    _check_choice(action, rule)
     ids = _bulk_ids([str(v) for v in form.getlist("ids")], ctx, f, form.get("all") == "1")
     if not ids:
         return RedirectResponse("/moderate?" + f.query_string(flash="bulk.none"), status_code=303)
@@ -111,28 +117,27 @@ async def bulk_decide(request: Request, user: CheckedUser, ctx: Ctx) -> Response
     form = await request.form()
     f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
     action, rule = str(form.get("action", "")), str(form.get("reject_rule", ""))
-    if action not in ("approve", "reject") or (action == "reject" and rule not in HOUSE_RULES):
-        raise InputError("choose approve, or reject with a house rule", field="action")
+    _check_choice(action, rule)
+    # Checked once for all: a note too long refuses the whole bulk decision, before any.
+    note = validate_note(str(form.get("note", ""))) or "bulk"
     actor = Actor(user.principal.kind, user.name)
+    config = AccountabilityConfig.from_settings(ctx.settings)
     done = skipped = 0
     for entry in [str(v) for v in form.getlist("item")][:BULK_LIMIT]:
         comment_id, _, version = entry.rpartition(":")
         try:
             with ctx.db.session() as session:
-                comment = session.get(Comment, comment_id)
-                lease = holder(session, comment_id)
-                if comment is None or (lease is not None and not lease.held_by(user.name)):
-                    raise ConflictError("gone or taken", field="comment_id")
-                perform(
+                decide(
                     session,
-                    comment,
+                    comment_to_decide(session, comment_id),
                     actor,
                     action,
+                    config=config,
+                    source="bulk",
                     expected_version=int(version),
                     rules=[rule] if action == "reject" else [],
-                    note=str(form.get("note", ""))[:2000] or "bulk",
+                    note=note,
                 )
-                resolve_reports(session, comment_id, user.principal.actor)
             done += 1
         except (NetiquetteError, ValueError):
             skipped += 1

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import RedirectResponse, Response
 
+from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import NetiquetteError
+from netiquette.review.decide import MAX_NOTE_CHARS
 from netiquette.review.machine import Actor
 from netiquette.review.queue import counts
 from netiquette.review.spotchecks import (
@@ -16,10 +18,10 @@ from netiquette.review.spotchecks import (
     record_check,
     sample_every,
 )
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import CheckedUser, User
+from netiquette.web.views.sessions import WebUser
 
 router = APIRouter(include_in_schema=False)
 #: Largest id accepted in a URL: beyond it no row exists, and the database drivers
@@ -28,9 +30,9 @@ MAX_INT = 2**62
 DecisionId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
-@router.get("/moderate/spot")
-def spot_page(request: Request, user: User, ctx: Ctx) -> Response:
-    """Open spot checks and the measured precision per policy version."""
+def _spot_page(
+    request: Request, user: WebUser, ctx: Ctx, *, error: str = "", status: int = 200
+) -> Response:
     with ctx.db.session() as session:
         checks = open_checks(session)
         precision = precision_by_policy(session)
@@ -40,20 +42,31 @@ def spot_page(request: Request, user: User, ctx: Ctx) -> Response:
         request,
         "spot.html",
         user=user,
+        status_code=status,
         checks=checks,
         precision=precision,
         every=every,
         counts=tally,
+        max_note=MAX_NOTE_CHARS,
         flash=request.query_params.get("flash", ""),
-        error=request.query_params.get("error", ""),
+        error=error,
     )
+
+
+@router.get("/moderate/spot")
+def spot_page(request: Request, user: User, ctx: Ctx) -> Response:
+    """Open spot checks and the measured precision per policy version."""
+    return _spot_page(request, user, ctx)
 
 
 @router.post("/moderate/spot/{decision_id}")
 async def spot_verdict(
     decision_id: DecisionId, request: Request, user: CheckedUser, ctx: Ctx
 ) -> Response:
-    """Record "correct" or "wrong" (a wrong one is reversed through the state machine)."""
+    """Record "correct" or "wrong" (a wrong one is reversed by a decision of the moderator).
+
+    A refused verdict shows the page again with the error and its 4xx status.
+    """
     form = await request.form()
     verdict, _, rule = str(form.get("verdict", "")).partition(":")
     try:
@@ -63,10 +76,10 @@ async def spot_verdict(
                 decision_id,
                 Actor(user.principal.kind, user.name),
                 verdict,
-                rules=[rule] if rule in HOUSE_RULES else [],
+                config=AccountabilityConfig.from_settings(ctx.settings),
+                rules=[rule] if rule else [],
+                note=str(form.get("note", "")),
             )
     except NetiquetteError as exc:
-        from urllib.parse import quote
-
-        return RedirectResponse(f"/moderate/spot?error={quote(exc.message)}", status_code=303)
+        return _spot_page(request, user, ctx, error=exc.message, status=exc.status)
     return RedirectResponse("/moderate/spot?flash=spot.recorded", status_code=303)
