@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check clean
+.PHONY: install run test lint check clean messages
 
 install: $(STAMP)
 
@@ -28,6 +28,16 @@ lint: install
 	$(BIN)/mypy
 
 check: lint test
+
+# Re-extract the message ids from code and templates (babel.cfg) into locale/messages.pot and
+# merge them into every language's messages.po; then translate the new entries (msgstr "").
+LOCALE := src/netiquette/locale
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALE)/messages.pot --no-wrap --sort-by-file --add-location=file \
+	  --omit-header -c TRANSLATORS: .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching \
+	  --ignore-obsolete
+	$(BIN)/python -c "from netiquette.i18n import tidy_catalogues as t; print(t(), 'English entries filled')"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

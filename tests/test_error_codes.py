@@ -125,3 +125,23 @@ def test_a_conflict_is_named_conflict_not_a_server_error(client: TestClient) -> 
     assert bad_json.status_code == 400
     assert bad_json.json()["error"]["code"] == "invalid_json"
     assert bad_json.json()["error"]["field"] == "body"
+
+
+#: Errors about what the caller sent: each names the field (or header, or parameter) at fault.
+#: A conflict is about stored state and names a field only where one is to blame.
+_ABOUT_INPUT = {"InputError", "TooLongError", "NotFoundError", "AuthError", "ForbiddenError"}
+
+
+def test_every_input_error_raised_names_its_field() -> None:
+    unnamed = []
+    for path in sorted((ROOT / "src" / "netiquette").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in _ABOUT_INPUT
+                and not any(k.arg in ("field", None) for k in node.keywords)
+            ):
+                unnamed.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.func.id}")
+    assert unnamed == []

@@ -29,7 +29,7 @@ DOMAIN = (
     "settings.py",
     "errors.py",
     "accounts.py",
-    "i18n",
+    "i18n.py",
     "delivery",
     "metrics.py",
     "logs.py",

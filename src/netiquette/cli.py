@@ -310,7 +310,7 @@ def transparency_report(
     first: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")],
     last: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")],
     fmt: Annotated[str, typer.Option("--format", help="json, csv or html")] = "json",
-    lang: Annotated[str, typer.Option(help="de or en (HTML)")] = "de",
+    lang: Annotated[str, typer.Option(help="Language of the HTML report: de, en, ...")] = "de",
     output: OutputOpt = None,
     db: DbOpt = None,
     config: ConfigOpt = None,

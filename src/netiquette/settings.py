@@ -57,7 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "staffing_hours", "06:00-23:00", "When moderators work, e.g. '06:00-23:00'; empty = always"
     ),
-    Setting("timezone", "Europe/Berlin", "Time zone of staffing hours and of dates in statements"),
+    Setting("timezone", "Europe/Berlin", "Time zone of staffing hours and of every time shown"),
     Setting(
         "retention_rejected_days", 190, "Days after which texts of rejected comments are deleted"
     ),

@@ -14,6 +14,7 @@ from netiquette.accountability.report_html import render_standalone
 from netiquette.accountability.sor import export_statements
 from netiquette.accountability.transparency import Period, build_report, to_csv
 from netiquette.errors import InputError
+from netiquette.i18n import LANGUAGES
 
 FORMATS = ("json", "csv", "html")
 
@@ -29,6 +30,8 @@ def report_text(
     """The transparency report for ``first``..``last`` as JSON, CSV or a standalone HTML page."""
     if fmt not in FORMATS:
         raise InputError(f"--format must be one of {', '.join(FORMATS)}", field="format")
+    if lang not in LANGUAGES:
+        raise InputError(f"--lang must be one of {', '.join(LANGUAGES)}", field="lang")
     report = build_report(session, first, last, config)
     if fmt == "csv":
         return to_csv(report)

@@ -8,116 +8,80 @@ and under the workspace's Content-Security-Policy alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date, format_skeleton
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from netiquette.accountability.transparency import TransparencyReport
+from netiquette.i18n import N_, format_when, gettext
 from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 COLORS = ("#3b6ea5", "#e0a030", "#9a9a9a")
 WIDTH, ROW, LEFT = 640, 22, 200
 
-WORDS: dict[str, dict[str, str]] = {
-    "de": {
-        "title": "Transparenzbericht",
-        "period": "Zeitraum",
-        "generated": "erstellt",
-        "received": "Eingegangene Kommentare",
-        "decisions": "Entscheidungen",
-        "automatic": "automatisch",
-        "human": "durch Menschen",
-        "approve": "veröffentlicht",
-        "reject": "abgelehnt",
-        "by_rule": "Ablehnungen nach Hausregel",
-        "per_day": "Entscheidungen pro Tag",
-        "time": "Zeit bis zur Entscheidung",
-        "median": "Median",
-        "p90": "90. Perzentil",
-        "all": "alle",
-        "appeals": "Widersprüche",
-        "appeals_received": "eingegangen",
-        "upheld": "bestätigt",
-        "reversed": "aufgehoben",
-        "open": "offen",
-        "reports": "Meldungen von Leserinnen und Lesern",
-        "reports_received": "eingegangen",
-        "illegal": "davon wegen rechtswidriger Inhalte (Art. 16 DSA)",
-        "removed": "entfernt",
-        "kept": "belassen",
-        "statements": "Begründungen (Art. 17 DSA)",
-        "issued": "ausgestellt",
-        "ground_illegal": "rechtswidrige Inhalte",
-        "ground_incompatible": "Verstoß gegen Hausregeln",
-        "precision": "Gemessene Genauigkeit automatischer Entscheidungen (Stichproben)",
-        "policy": "Richtlinie",
-        "action": "Entscheidung",
-        "checked": "geprüft",
-        "correct": "richtig",
-        "wrong": "falsch",
-        "none": "keine",
-        "wait": "Genauigkeit der Wartezeit-Schätzungen",
-        "mae": "mittlerer absoluter Fehler (Median)",
-        "median_wait": "tatsächliche Wartezeit (Median)",
-        "within": "Anteil innerhalb ±25 %",
-        "long": "Wartezeit über 5 Minuten",
-        "outcomes": "Ergebnisse von Widersprüchen und Meldungen",
-        "comments": "Kommentare",
-        "show": "Anzeigen",
-        "from": "von",
-        "to": "bis",
-    },
-    "en": {
-        "title": "Transparency report",
-        "period": "Period",
-        "generated": "generated",
-        "received": "Comments received",
-        "decisions": "Decisions",
-        "automatic": "automatic",
-        "human": "by people",
-        "approve": "published",
-        "reject": "rejected",
-        "by_rule": "Rejections by house rule",
-        "per_day": "Decisions per day",
-        "time": "Time to decision",
-        "median": "median",
-        "p90": "90th percentile",
-        "all": "all",
-        "appeals": "Appeals",
-        "appeals_received": "received",
-        "upheld": "upheld",
-        "reversed": "reversed",
-        "open": "open",
-        "reports": "Readers' reports",
-        "reports_received": "received",
-        "illegal": "of which about illegal content (DSA Art. 16)",
-        "removed": "removed",
-        "kept": "kept",
-        "statements": "Statements of reasons (DSA Art. 17)",
-        "issued": "issued",
-        "ground_illegal": "illegal content",
-        "ground_incompatible": "against house rules",
-        "precision": "Measured precision of automatic decisions (spot checks)",
-        "policy": "policy",
-        "action": "decision",
-        "checked": "checked",
-        "correct": "correct",
-        "wrong": "wrong",
-        "none": "none",
-        "wait": "Accuracy of wait estimates",
-        "mae": "median absolute error",
-        "median_wait": "actual wait (median)",
-        "within": "share within ±25%",
-        "long": "waited over 5 minutes",
-        "outcomes": "Outcomes of appeals and reports",
-        "comments": "comments",
-        "show": "Show",
-        "from": "from",
-        "to": "to",
-    },
+#: The report's words (English message ids; :func:`words` translates them).
+WORDS: dict[str, str] = {
+    "title": N_("Transparency report"),
+    "period": N_("Period"),
+    "generated": N_("generated"),
+    "received": N_("Comments received"),
+    "decisions": N_("Decisions"),
+    "automatic": N_("automatic"),
+    "human": N_("by people"),
+    "approve": N_("published"),
+    "reject": N_("rejected"),
+    "by_rule": N_("Rejections by house rule"),
+    "per_day": N_("Decisions per day"),
+    "time": N_("Time to decision"),
+    "median": N_("median"),
+    "p90": N_("90th percentile"),
+    "all": N_("all"),
+    "appeals": N_("Appeals"),
+    "appeals_received": N_("received"),
+    "upheld": N_("upheld"),
+    "reversed": N_("reversed"),
+    "open": N_("open"),
+    "reports": N_("Readers' reports"),
+    "reports_received": N_("received"),
+    "illegal": N_("of which about illegal content (DSA Art. 16)"),
+    "removed": N_("removed"),
+    "kept": N_("kept"),
+    "statements": N_("Statements of reasons (DSA Art. 17)"),
+    "issued": N_("issued"),
+    "ground_illegal": N_("illegal content"),
+    "ground_incompatible": N_("against house rules"),
+    "precision": N_("Measured precision of automatic decisions (spot checks)"),
+    "policy": N_("policy"),
+    "action": N_("decision"),
+    "checked": N_("checked"),
+    "correct": N_("correct"),
+    "wrong": N_("wrong"),
+    "none": N_("none"),
+    "wait": N_("Accuracy of wait estimates"),
+    "mae": N_("median absolute error"),
+    "median_wait": N_("actual wait (median)"),
+    "within": N_("share within ±25%"),
+    "long": N_("waited over 5 minutes"),
+    "outcomes": N_("Outcomes of appeals and reports"),
+    "comments": N_("comments"),
+    "show": N_("Show"),
+    "from": N_("from"),
+    "to": N_("to"),
 }
+
+
+def words(lang: str) -> dict[str, str]:
+    """The report's words in ``lang``."""
+    _ = gettext(lang)
+    return {key: _(text) for key, text in WORDS.items()}
+
+
+def _rule_names(lang: str) -> dict[str, str]:
+    return {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}.get(lang, HOUSE_RULE_LABELS_DE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,15 +165,15 @@ def vertical_bars(
 
 def charts(report: TransparencyReport, lang: str) -> list[SvgChart]:
     """The report's charts in ``lang``."""
-    w = WORDS.get(lang, WORDS["de"])
-    rule_names = HOUSE_RULE_LABELS_EN if lang == "en" else HOUSE_RULE_LABELS_DE
+    w = words(lang)
+    rule_names = _rule_names(lang)
     days = report.per_day
     by_rule = report.rejections_by_rule
     return [
         vertical_bars(
             w["per_day"],
             [w["automatic"], w["human"]],
-            [d["date"][5:] for d in days],
+            [format_skeleton("Md", date.fromisoformat(d["date"]), locale=lang) for d in days],
             [[d["automatic"], d["human"]] for d in days],
         ),
         horizontal_bars(
@@ -257,11 +221,15 @@ def percent(value: float | None) -> str:
 
 def template_values(report: TransparencyReport, lang: str) -> dict[str, Any]:
     """What ``accountability/_report.html`` needs."""
+    period = report.period
     return {
         "r": report.to_dict(),
         "charts": charts(report, lang),
-        "w": WORDS.get(lang, WORDS["de"]),
-        "rule_names": HOUSE_RULE_LABELS_EN if lang == "en" else HOUSE_RULE_LABELS_DE,
+        "w": words(lang),
+        "period_from": format_date(period.first, "medium", locale=lang),
+        "period_to": format_date(period.last, "medium", locale=lang),
+        "generated": format_when(report.generated_at, lang, period.timezone),
+        "rule_names": _rule_names(lang),
         "rule_order": HOUSE_RULES,
         "duration": duration,
         "percent": percent,

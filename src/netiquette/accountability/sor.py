@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError, NotFoundError
+from netiquette.i18n import format_when, gettext
 from netiquette.review.audit import record_event
 from netiquette.screening.base import (
     HOUSE_RULE_DESCRIPTIONS,
@@ -147,10 +148,6 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _quote_list(evidence: list[dict[str, Any]], open_q: str, close_q: str) -> str:
-    return ", ".join(f"{open_q}{e['text']}{close_q}" for e in evidence)
-
-
 def _texts(
     comment: Comment,
     decision: Decision,
@@ -162,66 +159,89 @@ def _texts(
     texts: dict[str, dict[str, dict[str, str]]],
     config: AccountabilityConfig,
 ) -> tuple[str, str]:
-    zone = config.zone
-    posted = comment.received_at.astimezone(zone)
-    decided = decision.created_at.astimezone(zone)
-    deadline = appeal_deadline(decision, config).astimezone(zone).date()
+    """The commenter's statement in German and in English (the two stored faces)."""
+    de, en = (
+        _text(
+            lang,
+            comment,
+            decision,
+            rules,
+            evidence,
+            source,
+            detected,
+            statement,
+            texts,
+            config,
+        )
+        for lang in ("de", "en")
+    )
+    return de, en
+
+
+def _text(
+    lang: str,
+    comment: Comment,
+    decision: Decision,
+    rules: list[str],
+    evidence: list[dict[str, Any]],
+    source: Source,
+    detected: bool,
+    statement: StatementOfReasons,
+    texts: dict[str, dict[str, dict[str, str]]],
+    config: AccountabilityConfig,
+) -> str:
+    """The statement in ``lang``, worded by the catalogue, times in the site's time zone."""
+    _ = gettext(lang)
+    tz = config.zone.key
+    rule_texts = texts.get(lang, texts["en"])
     title = comment.article.title or comment.article_id
-    de: list[str] = [
-        f"Ihr Kommentar vom {posted:%d.%m.%Y, %H:%M} Uhr zum Artikel „{title}“ wurde nicht "
-        "veröffentlicht.",
-    ]
-    en: list[str] = [
-        f"Your comment of {posted:%Y-%m-%d, %H:%M} on the article “{title}” was not published.",
+    lines = [
+        _("Your comment of %(posted)s on the article “%(title)s” was not published.")
+        % {"posted": format_when(comment.received_at, lang, tz), "title": title}
     ]
     for rule in rules:
-        de_rule, en_rule = texts["de"][rule], texts["en"][rule]
-        de.append(
-            f"Grund: Er verstößt gegen unsere Hausregel „{de_rule['label']}“ – "
-            f"{de_rule['description']}"
-        )
-        en.append(
-            f"Reason: it breaks our house rule “{en_rule['label']}” – {en_rule['description']}"
+        lines.append(
+            _("Reason: it breaks our house rule “%(rule)s” – %(description)s")
+            % {"rule": rule_texts[rule]["label"], "description": rule_texts[rule]["description"]}
         )
     if statement.illegal_legal_ground:
-        ground, why = statement.illegal_legal_ground, statement.illegal_explanation or ""
-        de.append(f"Nach unserer Einschätzung ist er zudem rechtswidrig ({ground}). {why}".strip())
-        en.append(f"In our assessment it is also illegal ({ground}). {why}".strip())
+        lines.append(
+            (
+                _("In our assessment it is also illegal (%(ground)s).")
+                % {"ground": statement.illegal_legal_ground}
+                + " "
+                + (statement.illegal_explanation or "")
+            ).strip()
+        )
     if evidence:
-        de.append("Beanstandete Stellen: " + _quote_list(evidence, "„", "“") + ".")
-        en.append("Passages concerned: " + _quote_list(evidence, "“", "”") + ".")
+        quotes = ", ".join(_("“%(quote)s”") % {"quote": e["text"]} for e in evidence)
+        lines.append(_("Passages concerned: %(quotes)s.") % {"quotes": quotes})
     if source.reported:
-        de.append("Erkannt: durch die Meldung einer Leserin oder eines Lesers.")
-        en.append("Detected: a reader reported it.")
+        lines.append(_("Detected: a reader reported it."))
     elif detected:
-        de.append("Erkannt: automatisch, durch unsere Prüfsoftware.")
-        en.append("Detected: automatically, by our screening software.")
+        lines.append(_("Detected: automatically, by our screening software."))
     else:
-        de.append("Erkannt: von unserem Moderationsteam.")
-        en.append("Detected: by our moderation team.")
+        lines.append(_("Detected: by our moderation team."))
+    decided = format_when(decision.created_at, lang, tz, "date")
     if decision.automated:
-        de.append(f"Entschieden: automatisch, ohne menschliche Prüfung, am {decided:%d.%m.%Y}.")
-        en.append(f"Decided: automatically, without human review, on {decided:%Y-%m-%d}.")
+        lines.append(
+            _("Decided: automatically, without human review, on %(date)s.") % {"date": decided}
+        )
     else:
-        de.append(f"Entschieden: von einem Menschen aus unserem Team am {decided:%d.%m.%Y}.")
-        en.append(f"Decided: by a person on our team on {decided:%Y-%m-%d}.")
-    de.append(
-        f"Widerspruch: Sie können bis zum {deadline:%d.%m.%Y} einmal über Ihren Status-Link "
-        "widersprechen, mit einer Begründung; darüber entscheidet ein anderes Mitglied des "
-        "Teams als das, das Ihren Kommentar abgelehnt hat. Außerdem können Sie eine "
-        "zertifizierte außergerichtliche Streitbeilegungsstelle anrufen (Art. 21 DSA) oder "
-        "vor Gericht gehen."
-    )
-    en.append(
-        f"How to contest: until {deadline:%Y-%m-%d} you may appeal once through your status "
-        "link, giving your reasons; someone other than the person who rejected your comment "
-        "decides. You may also turn to a certified out-of-court dispute settlement body "
-        "(DSA Art. 21) or to the courts."
+        lines.append(_("Decided: by a person on our team on %(date)s.") % {"date": decided})
+    deadline = format_when(appeal_deadline(decision, config), lang, tz, "date")
+    lines.append(
+        _(
+            "How to contest: until %(date)s you may appeal once through your status link, "
+            "giving your reasons; someone other than the person who rejected your comment "
+            "decides. You may also turn to a certified out-of-court dispute settlement body "
+            "(DSA Art. 21) or to the courts."
+        )
+        % {"date": deadline}
     )
     if config.house_rules_url:
-        de.append(f"Hausregeln: {config.house_rules_url}")
-        en.append(f"House rules: {config.house_rules_url}")
-    return "\n".join(de), "\n".join(en)
+        lines.append(_("House rules: %(url)s") % {"url": config.house_rules_url})
+    return "\n".join(lines)
 
 
 def _dsa(

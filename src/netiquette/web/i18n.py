@@ -1,25 +1,37 @@
-"""The workspace's words in German (default) and English.
+"""The workspace's language: which one a request wants, and the words pages need beyond ``_()``.
 
-``?lang=en`` (or ``de``) switches and is remembered in a cookie. Templates call ``t("key")``;
-a key missing from a language falls back to German, and a key missing from German is shown
-as itself, so a forgotten translation is visible rather than an error.
+``?lang=de`` (or any language with a catalogue) switches and is remembered in a cookie. The words
+themselves live in the gettext catalogues (:mod:`netiquette.i18n`); templates call ``_("...")``
+with the English text. Words chosen by a value (a state, an action, a flash message named in a
+URL) are listed here, marked with ``N_`` so ``make messages`` extracts them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import Request
 
+from netiquette.i18n import DEFAULT, LANGUAGES, N_, gettext, language_name
 from netiquette.screening.base import (
     HOUSE_RULE_DESCRIPTIONS,
     HOUSE_RULE_LABELS_DE,
     HOUSE_RULE_LABELS_EN,
     HOUSE_RULES,
 )
+from netiquette.screening.reasons import translate_reason
 
-LANGUAGES = ("de", "en")
-DEFAULT = "de"
+__all__ = [
+    "COOKIE",
+    "DEFAULT",
+    "LANGUAGES",
+    "embed_catalogue",
+    "pick_language",
+    "rule_label",
+    "word_helpers",
+]
+
 COOKIE = "nq_lang"
 
 RULE_LABELS = {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}
@@ -27,343 +39,53 @@ RULE_LABELS = {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}
 #: What each house rule forbids, in one sentence (admins may reword it in the browser).
 RULE_DESCRIPTIONS = HOUSE_RULE_DESCRIPTIONS
 
-_DE: dict[str, str] = {
-    "app": "netiquette · Moderation",
-    "nav.queue": "Warteschlange",
-    "nav.spot": "Stichproben",
-    "nav.stats": "Statistik",
-    "nav.audit": "Protokoll",
-    "nav.users": "Benutzer",
-    "nav.rules": "Hausregeln",
-    "nav.logout": "Abmelden",
-    "nav.keys": "Tasten (?)",
-    "login.title": "Anmelden",
-    "login.username": "Benutzername",
-    "login.password": "Passwort",
-    "login.submit": "Anmelden",
-    "login.failed": "Benutzername oder Passwort ist falsch.",
-    "tab.pending": "Offen",
-    "tab.spot": "Stichproben",
-    "tab.reported": "Gemeldet",
-    "tab.decided": "Heute entschieden",
-    "filter.article": "Artikel",
-    "filter.rule": "Regel",
-    "filter.age": "Älter als",
-    "filter.q": "Suche",
-    "filter.any": "alle",
-    "filter.apply": "Filtern",
-    "filter.hours": "Std.",
-    "queue.empty": "Keine Kommentare in dieser Liste.",
-    "queue.count": "Kommentare",
-    "queue.received": "Eingang",
-    "queue.author": "Autor",
-    "queue.comment": "Kommentar",
-    "queue.flags": "Hinweise",
-    "queue.taken": "in Bearbeitung von",
-    "queue.open_first": "Ersten offenen Kommentar öffnen",
-    "queue.prev": "Zurück",
-    "queue.next": "Weiter",
-    "bulk.title": "Auswahl",
-    "bulk.all": "alle Treffer des Filters (höchstens 500)",
-    "bulk.approve": "Auswahl freigeben",
-    "bulk.reject": "Auswahl ablehnen wegen",
-    "bulk.confirm_title": "Sammelentscheidung bestätigen",
-    "bulk.confirm_approve": "Diese Kommentare freigeben?",
-    "bulk.confirm_reject": "Diese Kommentare ablehnen wegen",
-    "bulk.confirm": "Ja, ausführen",
-    "bulk.cancel": "Abbrechen",
-    "bulk.done": "Sammelentscheidung: {done} entschieden, {skipped} übersprungen.",
-    "bulk.none": "Nichts ausgewählt.",
-    "decide.article": "Artikel",
-    "decide.lead": "Vorspann",
-    "decide.passage": "Passendste Textstelle",
-    "decide.parent": "Antwort auf",
-    "decide.author": "Autor",
-    "decide.history": "Bisher: {approved} freigegeben, {rejected} abgelehnt, {pending} offen",
-    "decide.recent": "Letzte Entscheidungen",
-    "decide.rules": "Hausregeln",
-    "decide.score": "Wert",
-    "decide.not_evaluated": "nicht bewertet",
-    "decide.flagged": "verletzt?",
-    "decide.evidence": "Belege",
-    "decide.approve": "Freigeben (a)",
-    "decide.reject": "Ablehnen (r, dann 1–5)",
-    "decide.note": "Notiz (n)",
-    "decide.undo": "Rückgängig (u)",
-    "decide.taken": "Dieser Kommentar wird gerade bearbeitet von {who} (bis {until} UTC).",
-    "decide.lease": "Für dich reserviert bis {until} UTC.",
-    "decide.state": "Status",
-    "decide.history_title": "Entscheidungen",
-    "decide.audit": "Protokoll",
-    "decide.reports": "{n} offene Meldung(en) von Leserinnen und Lesern",
-    "decide.dismiss": "Meldungen verwerfen, Kommentar bleibt online",
-    "decide.done_approve": "Freigegeben",
-    "decide.done_reject": "Abgelehnt",
-    "decide.undone": "Entscheidung zurückgenommen; der Kommentar ist wieder offen.",
-    "decide.queue_empty": "Die Warteschlange ist leer. Gute Arbeit!",
-    "decide.back": "Zur Warteschlange",
-    "decide.received": "eingegangen",
-    "decide.priority": "Priorität",
-    "state.received": "eingegangen",
-    "state.pending": "offen",
-    "state.approved": "veröffentlicht",
-    "state.rejected": "abgelehnt",
-    "action.approve": "freigegeben",
-    "action.reject": "abgelehnt",
-    "action.undo": "zurückgenommen",
-    "keys.title": "Tastenkürzel",
-    "keys.j": "nächster Kommentar",
-    "keys.k": "vorheriger Kommentar",
-    "keys.a": "freigeben",
-    "keys.r": "ablehnen, dann 1–5 für die Regel",
-    "keys.n": "Notiz schreiben",
-    "keys.u": "letzte Entscheidung zurücknehmen (10 s)",
-    "keys.help": "diese Hilfe",
-    "keys.esc": "abbrechen",
-    "spot.title": "Stichproben automatischer Entscheidungen",
-    "spot.intro": "Jede {every}. automatische Entscheidung wird zur Prüfung vorgelegt.",
-    "spot.correct": "Richtig",
-    "spot.wrong": "Falsch",
-    "spot.wrong_reject": "Falsch – ablehnen wegen",
-    "spot.precision": "Gemessene Präzision je Richtlinie",
-    "spot.policy": "Richtlinie",
-    "spot.action": "Entscheidung",
-    "spot.checked": "geprüft",
-    "spot.none": "Keine Stichproben offen.",
-    "spot.recorded": "Prüfung gespeichert.",
-    "stats.title": "Statistik",
-    "stats.from": "Von",
-    "stats.to": "Bis",
-    "stats.show": "Anzeigen",
-    "stats.queue": "Warteschlange jetzt",
-    "stats.arrivals": "Eingänge",
-    "stats.decisions": "Entscheidungen",
-    "stats.wait_median": "Wartezeit Median",
-    "stats.wait_p90": "Wartezeit 90. Perzentil",
-    "stats.estimate_error": "Abweichung der Warteprognose (Median)",
-    "stats.auto_share": "Anteil automatisch",
-    "stats.per_rule": "Ablehnungen je Hausregel",
-    "stats.human": "Mensch",
-    "stats.auto": "automatisch",
-    "stats.per_hour": "pro Stunde",
-    "stats.per_day": "pro Tag",
-    "audit.title": "Protokoll",
-    "audit.time": "Zeit",
-    "audit.event": "Ereignis",
-    "audit.actor": "Wer",
-    "audit.rules": "Regeln",
-    "audit.note": "Notiz",
-    "audit.models": "Modellversionen",
-    "audit.state": "Status",
-    "audit.comment": "Kommentar",
-    "users.title": "Benutzer",
-    "users.add": "Anlegen oder Passwort setzen",
-    "users.role": "Rolle",
-    "users.active": "aktiv",
-    "users.deactivate": "Deaktivieren",
-    "users.activate": "Aktivieren",
-    "users.saved": "Gespeichert.",
-    "rules.title": "Hausregeln",
-    "rules.description_de": "Beschreibung (deutsch)",
-    "rules.description_en": "Beschreibung (englisch)",
-    "rules.spot_every": "Stichprobe: jede n-te automatische Entscheidung",
-    "rules.save": "Speichern",
-    "error.title": "Fehler",
-    "demo.comments": "Kommentare",
-    "demo.write": "Kommentar schreiben",
-    "demo.name": "Name",
-    "demo.text": "Ihr Kommentar",
-    "demo.send": "Absenden",
-    "demo.pending": "wird geprüft",
-    "demo.wait": "geschätzte Wartezeit: etwa {minutes} Min.",
-    "demo.rejected": "nicht veröffentlicht",
-    "demo.published": "veröffentlicht",
-    "demo.none": "Noch keine veröffentlichten Kommentare.",
-    "demo.report": "Melden",
-    "demo.reported": "Danke, der Kommentar wurde gemeldet.",
-    "demo.own": "Ihre Kommentare",
-    "demo.rules_hint": "Alle Kommentare werden vor der Veröffentlichung geprüft.",
+#: A comment's state as moderators read it.
+STATE_LABELS = {
+    "received": N_("received"),
+    "pending": N_("pending"),
+    "approved": N_("published"),
+    "rejected": N_("rejected"),
+}
+#: What a decision did, in the past tense.
+ACTION_LABELS = {"approve": N_("approved"), "reject": N_("rejected"), "undo": N_("undone")}
+#: The confirmation after a decision.
+DONE_LABELS = {"approve": N_("Approved"), "reject": N_("Rejected")}
+#: Flash messages a redirect names in its URL (``?flash=users.saved``); anything else shows nothing.
+FLASHES = {
+    "users.saved": N_("Saved."),
+    "spot.recorded": N_("Check recorded."),
+    "bulk.none": N_("Nothing selected."),
+    "demo.reported": N_("Thank you, the comment was reported."),
+    "decide.undone": N_("Decision taken back; the comment is pending again."),
 }
 
-_EN: dict[str, str] = {
-    "app": "netiquette · moderation",
-    "nav.queue": "Queue",
-    "nav.spot": "Spot checks",
-    "nav.stats": "Dashboard",
-    "nav.audit": "Audit log",
-    "nav.users": "Users",
-    "nav.rules": "House rules",
-    "nav.logout": "Log out",
-    "nav.keys": "Keys (?)",
-    "login.title": "Log in",
-    "login.username": "Username",
-    "login.password": "Password",
-    "login.submit": "Log in",
-    "login.failed": "Unknown username or wrong password.",
-    "tab.pending": "Pending",
-    "tab.spot": "Spot checks",
-    "tab.reported": "Reported",
-    "tab.decided": "Decided today",
-    "filter.article": "Article",
-    "filter.rule": "Rule",
-    "filter.age": "Older than",
-    "filter.q": "Search",
-    "filter.any": "any",
-    "filter.apply": "Filter",
-    "filter.hours": "h",
-    "queue.empty": "No comments in this list.",
-    "queue.count": "comments",
-    "queue.received": "Received",
-    "queue.author": "Author",
-    "queue.comment": "Comment",
-    "queue.flags": "Flags",
-    "queue.taken": "taken by",
-    "queue.open_first": "Open the first pending comment",
-    "queue.prev": "Previous",
-    "queue.next": "Next",
-    "bulk.title": "Selection",
-    "bulk.all": "all matches of the filter (at most 500)",
-    "bulk.approve": "Approve selection",
-    "bulk.reject": "Reject selection citing",
-    "bulk.confirm_title": "Confirm bulk decision",
-    "bulk.confirm_approve": "Approve these comments?",
-    "bulk.confirm_reject": "Reject these comments citing",
-    "bulk.confirm": "Yes, do it",
-    "bulk.cancel": "Cancel",
-    "bulk.done": "Bulk decision: {done} decided, {skipped} skipped.",
-    "bulk.none": "Nothing selected.",
-    "decide.article": "Article",
-    "decide.lead": "Lead",
-    "decide.passage": "Most related passage",
-    "decide.parent": "In reply to",
-    "decide.author": "Author",
-    "decide.history": "So far: {approved} approved, {rejected} rejected, {pending} pending",
-    "decide.recent": "Latest decisions",
-    "decide.rules": "House rules",
-    "decide.score": "Score",
-    "decide.not_evaluated": "not evaluated",
-    "decide.flagged": "breach?",
-    "decide.evidence": "Evidence",
-    "decide.approve": "Approve (a)",
-    "decide.reject": "Reject (r, then 1–5)",
-    "decide.note": "Note (n)",
-    "decide.undo": "Undo (u)",
-    "decide.taken": "This comment is being handled by {who} (until {until} UTC).",
-    "decide.lease": "Reserved for you until {until} UTC.",
-    "decide.state": "State",
-    "decide.history_title": "Decisions",
-    "decide.audit": "Audit",
-    "decide.reports": "{n} open report(s) by readers",
-    "decide.dismiss": "Dismiss reports, keep the comment published",
-    "decide.done_approve": "Approved",
-    "decide.done_reject": "Rejected",
-    "decide.undone": "Decision taken back; the comment is pending again.",
-    "decide.queue_empty": "The queue is empty. Well done!",
-    "decide.back": "Back to the queue",
-    "decide.received": "received",
-    "decide.priority": "Priority",
-    "state.received": "received",
-    "state.pending": "pending",
-    "state.approved": "published",
-    "state.rejected": "rejected",
-    "action.approve": "approved",
-    "action.reject": "rejected",
-    "action.undo": "undone",
-    "keys.title": "Keyboard shortcuts",
-    "keys.j": "next comment",
-    "keys.k": "previous comment",
-    "keys.a": "approve",
-    "keys.r": "reject, then 1–5 for the rule",
-    "keys.n": "write a note",
-    "keys.u": "undo the last decision (10 s)",
-    "keys.help": "this help",
-    "keys.esc": "cancel",
-    "spot.title": "Spot checks of automatic decisions",
-    "spot.intro": "Every {every}th automatic decision is put up for checking.",
-    "spot.correct": "Correct",
-    "spot.wrong": "Wrong",
-    "spot.wrong_reject": "Wrong – reject citing",
-    "spot.precision": "Measured precision per policy",
-    "spot.policy": "Policy",
-    "spot.action": "Decision",
-    "spot.checked": "checked",
-    "spot.none": "No spot checks open.",
-    "spot.recorded": "Check recorded.",
-    "stats.title": "Dashboard",
-    "stats.from": "From",
-    "stats.to": "To",
-    "stats.show": "Show",
-    "stats.queue": "Queue now",
-    "stats.arrivals": "Arrivals",
-    "stats.decisions": "Decisions",
-    "stats.wait_median": "Median wait",
-    "stats.wait_p90": "90th percentile wait",
-    "stats.estimate_error": "Wait estimate error (median)",
-    "stats.auto_share": "Automatic share",
-    "stats.per_rule": "Rejections per house rule",
-    "stats.human": "human",
-    "stats.auto": "automatic",
-    "stats.per_hour": "per hour",
-    "stats.per_day": "per day",
-    "audit.title": "Audit log",
-    "audit.time": "Time",
-    "audit.event": "Event",
-    "audit.actor": "Who",
-    "audit.rules": "Rules",
-    "audit.note": "Note",
-    "audit.models": "Model versions",
-    "audit.state": "State",
-    "audit.comment": "Comment",
-    "users.title": "Users",
-    "users.add": "Create or set password",
-    "users.role": "Role",
-    "users.active": "active",
-    "users.deactivate": "Deactivate",
-    "users.activate": "Activate",
-    "users.saved": "Saved.",
-    "rules.title": "House rules",
-    "rules.description_de": "Description (German)",
-    "rules.description_en": "Description (English)",
-    "rules.spot_every": "Spot check: every n-th automatic decision",
-    "rules.save": "Save",
-    "error.title": "Error",
-    "demo.comments": "Comments",
-    "demo.write": "Write a comment",
-    "demo.name": "Name",
-    "demo.text": "Your comment",
-    "demo.send": "Send",
-    "demo.pending": "being reviewed",
-    "demo.wait": "estimated wait: about {minutes} min",
-    "demo.rejected": "not published",
-    "demo.published": "published",
-    "demo.none": "No published comments yet.",
-    "demo.report": "Report",
-    "demo.reported": "Thank you, the comment was reported.",
-    "demo.own": "Your comments",
-    "demo.rules_hint": "Every comment is reviewed before it is published.",
+
+#: The embed's words (``/embed.js`` carries them in every language; the page's ``lang`` picks).
+EMBED_WORDS = {
+    "comments": N_("Comments"),
+    "send": N_("Send"),
+    "name": N_("Name"),
+    "text": N_("Your comment"),
+    "pending": N_("being reviewed"),
+    "wait": N_("estimated wait: about %(minutes)s min"),
+    "published": N_("published"),
+    "rejected": N_("not published"),
+    "none": N_("No comments yet."),
 }
 
-CATALOGS = {"de": _DE, "en": _EN}
+
+def embed_catalogue() -> dict[str, dict[str, str]]:
+    """The embed's words in every language with a catalogue."""
+    return {lang: {k: gettext(lang)(v) for k, v in EMBED_WORDS.items()} for lang in LANGUAGES}
 
 
 def pick_language(request: Request) -> str:
-    """``?lang=`` first, then the cookie, then German."""
+    """``?lang=`` first, then the cookie, then the site's default language."""
     asked = request.query_params.get("lang", "")
     if asked in LANGUAGES:
         return asked
     remembered = request.cookies.get(COOKIE, "")
     return remembered if remembered in LANGUAGES else DEFAULT
-
-
-def translator(lang: str) -> Callable[..., str]:
-    """``t(key, **values)`` for one language."""
-    catalog = CATALOGS.get(lang, _DE)
-
-    def t(key: str, **values: object) -> str:
-        text = catalog.get(key) or _DE.get(key) or key
-        return text.format(**values) if values else text
-
-    return t
 
 
 def rule_label(rule: str, lang: str) -> str:
@@ -374,3 +96,26 @@ def rule_label(rule: str, lang: str) -> str:
 def numbered_rules(lang: str) -> list[tuple[int, str, str]]:
     """(key 1-5, rule, label) in HOUSE_RULES order, as moderators cite them."""
     return [(i, rule, rule_label(rule, lang)) for i, rule in enumerate(HOUSE_RULES, start=1)]
+
+
+def _lookup(table: dict[str, str], _: Callable[[str], str]) -> Callable[[str], str]:
+    def label(value: str) -> str:
+        return _(table[value]) if value in table else value
+
+    return label
+
+
+def word_helpers(lang: str) -> dict[str, Any]:
+    """What every template gets besides ``_``: labels chosen by a value, the language switch."""
+    _ = gettext(lang)
+    return {
+        "state_label": _lookup(STATE_LABELS, _),
+        "action_label": _lookup(ACTION_LABELS, _),
+        "done_label": _lookup(DONE_LABELS, _),
+        "reason_text": lambda reason: translate_reason(reason, lang),
+        "flash_text": lambda key: _(FLASHES[key]) if key in FLASHES else "",
+        "rule_label": lambda rule: rule_label(rule, lang),
+        "numbered_rules": numbered_rules(lang),
+        "languages": LANGUAGES,
+        "language_name": language_name,
+    }

@@ -7,16 +7,11 @@
   if (!script) { return; }
   var article = script.getAttribute("data-article");
   var base = new URL(script.src, document.baseURI).origin;
-  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "de").slice(0, 2);
-  var words = lang === "en" ? {
-    comments: "Comments", send: "Send", name: "Name", text: "Your comment",
-    pending: "being reviewed", wait: "estimated wait: about {m} min",
-    published: "published", rejected: "not published", none: "No comments yet."
-  } : {
-    comments: "Kommentare", send: "Absenden", name: "Name", text: "Ihr Kommentar",
-    pending: "wird geprüft", wait: "geschätzte Wartezeit: etwa {m} Min.",
-    published: "veröffentlicht", rejected: "nicht veröffentlicht", none: "Noch keine Kommentare."
-  };
+  /* Filled in by the server from its gettext catalogues: {language: {key: text}}. */
+  var catalogue = /*WORDS*/{};
+  var fallback = /*DEFAULT*/"de";
+  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || fallback).slice(0, 2);
+  var words = catalogue[lang] || catalogue[fallback] || {};
   var storeKey = "netiquette:" + base + ":";
 
   function el(tag, className, text) {
@@ -104,7 +99,7 @@
         .then(function (s) {
           if (!s) { return; }
           var text = s.status === "approved" ? words.published : s.status === "rejected" ? words.rejected
-            : words.pending + " – " + words.wait.replace("{m}", Math.max(1, Math.round(s.estimated_wait_seconds / 60)));
+            : words.pending + " – " + words.wait.replace("%(minutes)s", Math.max(1, Math.round(s.estimated_wait_seconds / 60)));
           own.appendChild(el("li", "netiquette-own-status netiquette-" + s.status, text));
         });
     });

@@ -33,47 +33,6 @@ router = APIRouter(include_in_schema=False)
 MAX_INT = 2**62
 AppealId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
-APPEAL_WORDS = {
-    "de": {
-        "title": "Widersprüche",
-        "open": "Offene Widersprüche",
-        "none": "Keine offenen Widersprüche.",
-        "comment": "Kommentar",
-        "contested": "Angefochtene Entscheidung",
-        "by": "von",
-        "auto": "automatisch",
-        "appeal": "Begründung des Widerspruchs",
-        "reason": "Begründung für die Kommentatorin / den Kommentator",
-        "uphold": "Ablehnung bestätigen",
-        "reverse": "Aufheben und veröffentlichen",
-        "yours": "Diese Entscheidung stammt von Ihnen; ein anderes Teammitglied entscheidet.",
-        "decided": "Zuletzt entschieden",
-        "upheld": "bestätigt",
-        "reversed": "aufgehoben",
-        "removed": "(Text entfernt)",
-        "report": "Transparenzbericht",
-    },
-    "en": {
-        "title": "Appeals",
-        "open": "Open appeals",
-        "none": "No open appeals.",
-        "comment": "Comment",
-        "contested": "Contested decision",
-        "by": "by",
-        "auto": "automatic",
-        "appeal": "The commenter's reasons",
-        "reason": "Reason given to the commenter",
-        "uphold": "Uphold the rejection",
-        "reverse": "Reverse and publish",
-        "yours": "You took this decision; another team member decides.",
-        "decided": "Recently decided",
-        "upheld": "upheld",
-        "reversed": "reversed",
-        "removed": "(text removed)",
-        "report": "Transparency report",
-    },
-}
-
 
 def _config(ctx: Ctx) -> AccountabilityConfig:
     return AccountabilityConfig.from_settings(ctx.settings)
@@ -91,14 +50,12 @@ def appeals_page(request: Request, user: User, ctx: Ctx) -> Response:
             for a in appeal_queue(session, state, 50)
         ]
     done.sort(key=lambda a: a["decided_at"] or "", reverse=True)
-    lang = pick_language(request)
     return render(
         request,
         "accountability/appeals.html",
         user=user,
         appeals=waiting,
         decided=done[:50],
-        aw=APPEAL_WORDS.get(lang, APPEAL_WORDS["de"]),
     )
 
 

@@ -11,6 +11,7 @@ from ``/embed/articles/{id}`` and posts the form to ``/embed/articles/{id}/comme
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from pathlib import Path
@@ -22,12 +23,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from netiquette.accountability.notices import reader_pseudonym
 from netiquette.errors import InputError, NetiquetteError, NotFoundError
+from netiquette.i18n import DEFAULT, gettext
 from netiquette.review.intake import NewComment
 from netiquette.review.queries import public_thread
 from netiquette.review.reports import report_comment
 from netiquette.review.wait import estimate_wait
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import AppContext, Ctx
+from netiquette.web.i18n import embed_catalogue, pick_language
 from netiquette.web.ratelimit import rate_limited
 from netiquette.web.views.auth import secure_cookies
 from netiquette.web.views.rendering import render
@@ -129,7 +132,10 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     form = await request.form()
     reader = request.cookies.get(READER_COOKIE, "")
     if not _READER.match(reader) or not csrf_ok(_reader_csrf(reader), str(form.get("csrf", ""))):
-        return _page(request, ctx, article_id, _reader(request), error="E301", status=403)
+        expired = gettext(pick_language(request))(
+            "The form has expired; please send your comment again."
+        )
+        return _page(request, ctx, article_id, _reader(request), error=expired, status=403)
     parent = str(form.get("parent_id", "")).strip() or None
     try:
         ctx.intake.submit(
@@ -170,7 +176,12 @@ async def demo_report(comment_id: str, request: Request, ctx: Ctx) -> Response:
 @router.get("/embed.js")
 def embed_script() -> Response:
     """The embeddable script (include it with ``data-article="<article id>"``)."""
-    code = (STATIC / "embed.js").read_text(encoding="utf-8")
+    code = (
+        (STATIC / "embed.js")
+        .read_text(encoding="utf-8")
+        .replace("/*WORDS*/{}", json.dumps(embed_catalogue(), ensure_ascii=False))
+        .replace('/*DEFAULT*/"de"', json.dumps(DEFAULT))
+    )
     return Response(
         code,
         media_type="application/javascript",

@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from netiquette.i18n import format_when, translations
 from netiquette.screening.base import HOUSE_RULES
-from netiquette.web.i18n import COOKIE, numbered_rules, pick_language, rule_label, translator
+from netiquette.web.i18n import COOKIE, pick_language, word_helpers
 from netiquette.web.views.sessions import WebUser
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-env = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    # Every template is HTML: comment text is hostile and must always be escaped.
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
-
-def _when(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M:%S") -> str:
-    return value.strftime(fmt) if value is not None else ""
+@pass_context
+def _when(context: Context, value: datetime | str | None, style: str = "medium") -> str:
+    """A stored time (or its ISO text) in the site's time zone and the page's language."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
+    return format_when(value, context["lang"], context["timezone"], style)
 
 
 def _duration(seconds: float | None) -> str:
@@ -40,8 +39,26 @@ def _duration(seconds: float | None) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
-env.filters["when"] = _when
-env.filters["duration"] = _duration
+@cache
+def environment(lang: str) -> Environment:
+    """The template environment of one language: ``_()`` and ``{% trans %}`` speak it."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        # Every template is HTML: comment text is hostile and must always be escaped.
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["when"] = _when
+    env.filters["duration"] = _duration
+    return env
+
+
+def site_timezone(request: Request) -> str:
+    """The ``timezone`` setting of the app serving ``request``."""
+    return str(request.app.state.ctx.settings.timezone)
 
 
 def render(
@@ -55,16 +72,19 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` in the request's language; remembers a ``?lang=`` choice."""
     lang = pick_language(request)
-    page = env.get_template(template).render(
-        request=request,
-        lang=lang,
-        t=translator(lang),
-        rule_label=lambda rule: rule_label(rule, lang),
-        numbered_rules=numbered_rules(lang),
-        house_rules=HOUSE_RULES,
-        user=user,
-        csrf=user.csrf_token if user else values.pop("csrf", ""),
-        **values,
+    page = (
+        environment(lang)
+        .get_template(template)
+        .render(
+            request=request,
+            lang=lang,
+            timezone=site_timezone(request),
+            house_rules=HOUSE_RULES,
+            user=user,
+            csrf=user.csrf_token if user else values.pop("csrf", ""),
+            **word_helpers(lang),
+            **values,
+        )
     )
     response = HTMLResponse(page, status_code=status_code, headers=headers)
     if request.query_params.get("lang") == lang:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from babel.dates import format_skeleton
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from netiquette.i18n import gettext
 from netiquette.review.spotchecks import precision_by_policy
 from netiquette.review.stats import DateRange, clamp_day, dashboard
 from netiquette.review.wait import estimate_accuracy
 from netiquette.store.models import utcnow
 from netiquette.web.context import Ctx
-from netiquette.web.i18n import pick_language, rule_label, translator
+from netiquette.web.i18n import pick_language, rule_label
 from netiquette.web.views.charts import bars, per_day, stacked_bars
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import User
@@ -49,7 +51,7 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
     """Queue length, arrivals and decisions over time, waits, automatic share, rules."""
     days = parse_range(request.query_params.get("from"), request.query_params.get("to"))
     lang = pick_language(request)
-    t = translator(lang)
+    _ = gettext(lang)
     with ctx.db.session() as session:
         d = dashboard(session, days)
         precision = precision_by_policy(session)
@@ -64,17 +66,17 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
         arrivals, human, auto = d.arrivals_per_hour, d.human_per_hour, d.auto_per_hour
     else:
         labels = [
-            (days.first + timedelta(days=i)).strftime("%d.%m.")
+            format_skeleton("Md", days.first + timedelta(days=i), locale=lang)
             for i in range((days.last - days.first).days + 1)
         ]
         arrivals = per_day(d.arrivals_per_hour)
         human, auto = per_day(d.human_per_hour), per_day(d.auto_per_hour)
-    unit = t("stats.per_hour") if hourly else t("stats.per_day")
+    unit = _("per hour") if hourly else _("per day")
     charts = [
-        bars(f"{t('stats.arrivals')} {unit}", arrivals, labels),
+        bars(f"{_('Arrivals')} {unit}", arrivals, labels),
         stacked_bars(
-            f"{t('stats.decisions')} {unit}",
-            [t("stats.human"), t("stats.auto")],
+            f"{_('Decisions')} {unit}",
+            [_("human"), _("automatic")],
             [human, auto],
             labels,
         ),
