@@ -140,6 +140,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     app.include_router(accountability_views.router)  # appeals, transparency report
     # Drop-in interfaces of the tools newsrooms already run (see docs/switch-from-perspective.md).
     app.include_router(perspective.router)
+    app.include_router(perspective.discovery)
     app.include_router(coral.router)
 
     @app.get("/", include_in_schema=False)
