@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -51,21 +52,42 @@ def _serve(settings: Settings, *, demo: bool) -> None:
 
     from netiquette.app import build_context, create_app
     from netiquette.bootstrap import ensure_credentials, load_demo
+    from netiquette.logs import configure_logging
+
+    configure_logging(settings.log_format)
+
+    def say(message: str) -> None:
+        # With JSON logs every line on stderr is a JSON object, the start banner too.
+        if settings.log_format == "json":
+            from rich.text import Text
+
+            logging.getLogger("netiquette.serve").info(Text.from_markup(message).plain)
+        else:
+            err.print(message)
 
     ctx = build_context(settings)
     creds = ensure_credentials(ctx.db, settings, generate=demo)
     if demo:
         article_id, added = load_demo(ctx.db, ctx.intake, settings)
-        err.print(f"demo article [bold]{article_id}[/] loaded ({added} new sample comments)")
+        say(f"demo article [bold]{article_id}[/] loaded ({added} new sample comments)")
     base = f"http://{settings.host}:{settings.port}"
     if creds.admin_password:
-        err.print(f"moderator login: [bold]admin[/] / [bold]{creds.admin_password}[/]")
+        say(f"moderator login: [bold]admin[/] / [bold]{creds.admin_password}[/]")
     elif settings.admin_password:
-        err.print("moderator login: admin / (from NETIQUETTE_ADMIN_PASSWORD)")
+        say("moderator login: admin / (from NETIQUETTE_ADMIN_PASSWORD)")
     if creds.api_key:
-        err.print(f"CMS API key:     [bold]{creds.api_key}[/]")
-    err.print(f"serving on {base}  (API docs {base}/docs)")
-    uvicorn.run(create_app(context=ctx), host=settings.host, port=settings.port, log_level="info")
+        say(f"CMS API key:     [bold]{creds.api_key}[/]")
+    say(f"serving on {base}  (API docs {base}/docs)")
+    # SIGTERM: stop accepting, let requests in flight finish (up to the grace time), then the
+    # app's shutdown stops the delivery loop after its current round.
+    uvicorn.run(
+        create_app(context=ctx),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=None,  # our handlers (configure_logging), JSON lines if asked for
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+    )
 
 
 @app.command()
@@ -195,7 +217,7 @@ def eval_(
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        out.print(report.to_text(), highlight=False)
+        out.print(report.to_text(), highlight=False, soft_wrap=True)
     if plot is not None:
         for path in plot_pr_curves(report, plot):
             err.print(f"wrote {path}")
@@ -375,6 +397,45 @@ def retention_run(
     with database.session() as session:
         removal = run_retention(session, acc, "cli:retention", days=days)
     out.print(f"texts removed from {removal.comments} rejected comments")
+
+
+@app.command()
+def rescreen(
+    since: Annotated[
+        datetime,
+        typer.Option("--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"], help="First day (UTC)."),
+    ],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+) -> None:
+    """Screen stored comments again with the current models; decisions stay as they are."""
+    from datetime import UTC
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from netiquette.app import site_pipeline
+    from netiquette.review.rescreen import rescreen as run
+
+    database, settings = _database(config, db)
+    pipeline = site_pipeline(settings)
+    with Progress(
+        "re-screening",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not progress,
+    ) as bar:
+        task = bar.add_task("rescreen", total=None)
+        report = run(
+            database,
+            pipeline,
+            since.replace(tzinfo=UTC) if since.tzinfo is None else since,
+            total=lambda n: bar.update(task, total=n),
+            advance=lambda n: bar.advance(task, n),
+        )
+    out.print(report.to_text(), highlight=False, soft_wrap=True)
 
 
 def _database(config: Path | None, db: str | None) -> tuple[Any, Settings]:

@@ -32,7 +32,7 @@ from netiquette.logs import REQUEST_ID
 from netiquette.metrics import LATENCY, REGISTRY, REQUESTS, DatabaseGauges, count_decision
 from netiquette.review.events import CommittedDecision
 from netiquette.screening.base import ScreeningInput
-from netiquette.store.db import schema_revisions
+from netiquette.store.db import pending_revisions
 from netiquette.web.context import AppContext, get_context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -53,9 +53,16 @@ _gauges: dict[int, DatabaseGauges] = {}
 
 
 def _route_of(request: Request) -> str:
-    route = request.scope.get("route")
-    path = getattr(route, "path", None)
-    return str(path) if path else "unmatched"
+    """The route template of a request, e.g. ``/api/v1/comments/{comment_id}``.
+
+    Built from the path with each path parameter's value put back as ``{name}`` (FastAPI hands
+    included routes to the scope under their router-local path), so ids never become labels.
+    """
+    if request.scope.get("route") is None:
+        return "unmatched"
+    params = {str(v): k for k, v in (request.scope.get("path_params") or {}).items()}
+    segments = request.scope.get("path", "").split("/")
+    return "/".join("{" + params[seg] + "}" if seg in params else seg for seg in segments)
 
 
 async def _observe(
@@ -93,11 +100,12 @@ def _readiness(ctx: AppContext, state: dict[str, Any]) -> dict[str, Any]:
     problem = _check_database(ctx)
     checks["database"] = problem or "ok"
     if problem is None:
-        current, heads = schema_revisions(ctx.db.engine)
+        current, pending = pending_revisions(ctx.db.engine)
         checks["migrations"] = (
             "ok"
-            if current == heads
-            else f"database at {sorted(current) or 'none'}, code needs {sorted(heads)}"
+            if not pending
+            else f"database at {', '.join(current) or 'no schema'}; not applied: "
+            f"{', '.join(pending)} (run netiquette migrate)"
         )
     else:
         checks["migrations"] = "unknown (no database)"
