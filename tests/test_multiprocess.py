@@ -8,9 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from netiquette.review.audit import verify_chain
 from netiquette.store.db import Database
+from netiquette.store.models import Decision, DecisionEvent, StatementOfReasons
 from tests.conftest import ADMIN_PASSWORD, API_KEY
 from tests.servers import free_port, start_server
 
@@ -84,7 +86,14 @@ def test_two_processes_share_one_postgres_database(pg_url: str) -> None:
     db = Database(pg_url)
     with db.session() as session:
         report = verify_chain(session)
+        rejected = session.scalar(
+            select(func.count(Decision.id)).where(Decision.action == "reject")
+        )
+        statements = session.scalar(select(func.count(StatementOfReasons.id)))
+        outbox = session.scalar(select(func.count(DecisionEvent.id)))
     db.dispose()
     assert report.ok, report.problem
-    # 1 article event + 80 received + 80 queued + 2 logins + 20 decisions
-    assert report.events == 1 + 80 + 80 + 2 + 20
+    # Exactly one event per winning decision; a statement for each rejection among them.
+    assert outbox == 20 and statements == rejected
+    # 1 article event + 80 received + 80 queued + 2 logins + 20 decisions + their statements
+    assert report.events == 1 + 80 + 80 + 2 + 20 + rejected

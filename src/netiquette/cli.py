@@ -311,12 +311,16 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File; de
 
 def _accountability(config: Path | None, db: str | None) -> tuple[Any, Any]:
     from netiquette.accountability.config import AccountabilityConfig
+    from netiquette.accountability.sor import issue_missing_statements
     from netiquette.store.db import Database
 
     settings = _settings(config, db=db)
     database = Database(settings.database_url)
     database.migrate()
-    return database, AccountabilityConfig.from_settings(settings)
+    accountability = AccountabilityConfig.from_settings(settings)
+    with database.session() as session:  # rejections from before migration 0008, once
+        issue_missing_statements(session, accountability)
+    return database, accountability
 
 
 def _write(text: str, output: Path | None) -> None:

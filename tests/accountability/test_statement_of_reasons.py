@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from netiquette.accountability.dsa import validate
 from netiquette.app import create_app
+from netiquette.review.machine import Actor, perform
+from netiquette.store.models import AuditEvent, Comment, HouseRuleText, StatementOfReasons
 from netiquette.web.context import AppContext
 from tests.accountability.helpers import CLEAN, INSULT, admin, decide, own_view, publish, submit
 from tests.conftest import CMS, make_context
@@ -146,4 +149,66 @@ def test_a_held_comment_shows_its_wait_and_no_statement(database_url: str) -> No
         assert view["estimated_wait_seconds"] > 0
         assert view["statement_of_reasons"] is None and view["can_appeal"] is False
         assert view["text"] == CLEAN
+    ctx.db.dispose()
+
+
+def _rows(ctx: AppContext) -> tuple[int, int]:
+    with ctx.db.session() as session:
+        statements = session.scalar(select(func.count(StatementOfReasons.id)))
+        events = session.scalar(select(func.count(AuditEvent.id)))
+    return int(statements or 0), int(events or 0)
+
+
+def test_reading_a_statement_writes_nothing_and_later_rule_wording_changes_nothing(
+    database_url: str,
+) -> None:
+    ctx: AppContext = make_context(database_url, auto_approve=False)
+    with TestClient(create_app(context=ctx)) as client:
+        submitted = submit(client, CLEAN)
+        mod = admin(client)
+        decide(client, mod, submitted["id"], "reject", "off_topic")
+        before = _rows(ctx)
+        assert before[0] == 1  # issued with the rejection, before anyone asked
+        issued = own_view(client, submitted)["statement_of_reasons"]
+        with ctx.db.session() as session:  # the newsroom rewords the rule afterwards
+            session.add(
+                HouseRuleText(
+                    rule="off_topic", description_de="Neu formuliert.", description_en="Reworded."
+                )
+            )
+        r = client.get(f"/api/v1/comments/{submitted['id']}/statement", headers=CMS)
+        assert r.status_code == 200
+        assert _rows(ctx) == before  # neither a statement nor an audit event was written
+        assert r.json()["text"] == issued["text"] and "Neu formuliert" not in r.text
+        # Marking it illegal re-renders it, still with the wording it was issued with.
+        r = client.post(
+            f"/api/v1/comments/{submitted['id']}/illegal",
+            json={"legal_ground": "§ 185 StGB", "explanation": "Beleidigung"},
+            headers=mod,
+        )
+        assert r.status_code == 200, r.text
+        assert "Neu formuliert" not in r.text and "§ 185 StGB" in r.json()["text"]["de"]
+    ctx.db.dispose()
+
+
+def test_a_rejection_from_before_issuing_at_rejection_gets_its_statement_at_start(
+    database_url: str,
+) -> None:
+    ctx: AppContext = make_context(database_url, auto_approve=False)
+    with TestClient(create_app(context=ctx)) as client:
+        submitted = submit(client, CLEAN)
+    with ctx.db.session() as session:  # as an older version rejected: no statement issued
+        comment = session.get(Comment, submitted["id"])
+        assert comment is not None
+        perform(session, comment, Actor("moderator", "admin"), "reject", rules=["insult"])
+    assert _rows(ctx)[0] == 0
+    with TestClient(create_app(context=ctx)) as client:
+        sor = own_view(client, submitted)["statement_of_reasons"]
+        assert [r["rule"] for r in sor["house_rules"]] == ["insult"]
+        assert validate(sor["dsa"]) == []
+    with ctx.db.session() as session:
+        late = session.scalars(
+            select(AuditEvent).where(AuditEvent.event == "statement_issued")
+        ).one()
+        assert late.details["late"] is True
     ctx.db.dispose()

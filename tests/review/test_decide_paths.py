@@ -482,6 +482,39 @@ def test_a_rolled_back_decision_leaves_no_event_and_calls_no_hook(site: Site) ->
     assert _open_reports(site, cid) == 1
 
 
+def test_savepoints_neither_fire_nor_drop_the_hook(site: Site) -> None:
+    """Only the outermost transaction counts (SQLAlchemy reports savepoints as commits too)."""
+    first = _published_and_reported(site, "c1")
+    second = _published_and_reported(site, "c2")
+    calls_before = len(site.recorder.calls)
+
+    def reject(s: Any, cid: str) -> None:
+        decide(
+            s,
+            s.get(Comment, cid),
+            Actor("moderator", "admin"),
+            "reject",
+            config=AccountabilityConfig(),
+            source="api",
+            rules=["insult"],
+        )
+
+    # A savepoint released after the decision, then the transaction fails: no call.
+    with pytest.raises(RuntimeError), site.session() as s:
+        reject(s, first)
+        with s.begin_nested():
+            pass
+        assert site.recorder.calls[calls_before:] == []
+        raise RuntimeError("a later step fails")
+    # A savepoint rolled back after the decision, then the transaction commits: one call.
+    with site.session() as s:
+        reject(s, second)
+        with pytest.raises(ValueError), s.begin_nested():
+            raise ValueError("a step that may fail")
+    assert [c.comment_id for c in site.recorder.calls[calls_before:]] == [second]
+    assert [e.comment_id for e in _outbox(site)][-1:] == [second]
+
+
 def test_a_failing_plugin_does_not_undo_the_decision_nor_silence_the_others(
     site: Site,
 ) -> None:

@@ -169,21 +169,27 @@ AfterCommit = Callable[[], None]
 
 
 def after_commit(session: Session, callback: AfterCommit) -> None:
-    """Run ``callback`` once the session's transaction has committed (never on rollback)."""
-    callbacks: list[AfterCommit] = session.info.setdefault("after_commit", [])
-    if not callbacks:
+    """Run ``callback`` once the session's transaction has committed (never on rollback).
 
-        @event.listens_for(session, "after_commit", once=True)
-        def _run(_session: Session) -> None:
-            pending = list(session.info.pop("after_commit", []))
-            for fn in pending:
-                fn()
+    Savepoints do not count: SQLAlchemy reports a released savepoint as a commit and a savepoint
+    rolled back as a rollback, but only the outermost transaction decides what happened.
+    """
+    session.info.setdefault("after_commit", []).append(callback)
+    if session.info.get("after_commit_listening"):
+        return
+    session.info["after_commit_listening"] = True
 
-        @event.listens_for(session, "after_rollback", once=True)
-        def _drop(_session: Session) -> None:
-            session.info.pop("after_commit", None)
+    @event.listens_for(session, "after_commit")
+    def _run(committed: Session) -> None:
+        if committed.in_nested_transaction():
+            return
+        for fn in committed.info.pop("after_commit", []):
+            fn()
 
-    callbacks.append(callback)
+    @event.listens_for(session, "after_rollback")
+    def _drop(rolled_back: Session) -> None:
+        if not rolled_back.in_nested_transaction():
+            rolled_back.info.pop("after_commit", None)
 
 
 def perform(
