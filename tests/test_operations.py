@@ -30,7 +30,7 @@ from netiquette.screening.base import HOUSE_RULES, PolicyDecision, RuleResult, S
 from netiquette.store.models import AuditEvent, Comment, Decision, Screening
 from netiquette.web.context import AppContext
 from tests.conftest import ADMIN_PASSWORD, API_KEY, CMS, make_context, post_article
-from tests.servers import free_port
+from tests.servers import free_port, start_server
 
 
 def _metric(body: str, name: str, **labels: str) -> float:
@@ -305,3 +305,23 @@ def test_rescreen_on_the_command_line(tmp_path: Path) -> None:
     assert "re-screened 0 comments" in later.output
     bad = runner.invoke(cli, ["rescreen", "--since", "yesterday", "--db", db])
     assert bad.exit_code != 0
+
+
+def test_metrics_of_several_processes_add_up_in_multiprocess_mode(tmp_path: Path) -> None:
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    port = free_port()
+    proc = start_server(str(tmp_path / "mp.db"), port, PROMETHEUS_MULTIPROC_DIR=str(shared))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        article = {"id": "a1", "title": "Stadtbahn", "text": "Der Stadtrat hat beschlossen."}
+        assert httpx.post(f"{base}/api/v1/articles", json=article, headers=headers).is_success
+        body = httpx.get(f"{base}/metrics").text
+    finally:
+        proc.terminate()
+        proc.wait(60)
+    assert list(shared.glob("*.db")), "no per-process metric files were written"
+    labels = dict(route="/api/v1/articles", method="POST", status="2xx")
+    assert _metric(body, "netiquette_http_requests_total", **labels) == 1
+    assert "netiquette_comments" in body  # the database gauges are there once

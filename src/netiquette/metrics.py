@@ -4,8 +4,8 @@ Counters and histograms are updated where things happen (requests by the middlew
 :mod:`netiquette.web.observability`, deliveries by :mod:`netiquette.delivery.deliver`);
 the gauges that describe the database (queue depth, screening backlog, deliveries waiting)
 are read from it when ``/metrics`` is scraped, so every process reports the same shared
-figures. With several app processes, scrape each one (counters are per process) or run the
-Prometheus client's multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``); see README.
+figures. With several app processes, scrape each one (counters are per process) or set
+``PROMETHEUS_MULTIPROC_DIR`` (the client's multiprocess mode; see README "Running in production").
 """
 
 from __future__ import annotations

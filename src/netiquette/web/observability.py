@@ -12,6 +12,7 @@ the concrete path, so the number of series stays small) and gets an ``X-Request-
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -157,7 +158,16 @@ def install_observability(app: FastAPI) -> None:
                 _gauges.clear()
                 gauges = _gauges[id(ctx.db)] = DatabaseGauges(ctx.db)
                 REGISTRY.register(gauges)
-        payload = await run_in_threadpool(generate_latest, REGISTRY)
+        registry = REGISTRY
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # Several processes behind one port (serve --workers N): add up every process's
+            # counters from the shared directory; the database gauges are read once.
+            from prometheus_client import CollectorRegistry, multiprocess
+
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            registry.register(gauges)
+        payload = await run_in_threadpool(generate_latest, registry)
         return Response(payload, media_type=CONTENT_TYPE_LATEST)
 
 
