@@ -66,7 +66,7 @@ class CoralApi:
     timeout_s: float = 5.0
     allow_internal: bool = False
     allowed_hosts: Sequence[str] = ()
-    transport: httpx.BaseTransport | None = None
+    client: httpx.Client | None = None
 
     def call(
         self, query: str, variables: Mapping[str, Any]
@@ -80,7 +80,7 @@ class CoralApi:
             timeout_s=self.timeout_s,
             allow_internal=self.allow_internal,
             allowed_hosts=self.allowed_hosts,
-            transport=self.transport,
+            client=self.client,
         )
         if not outcome.ok:
             return None, outcome

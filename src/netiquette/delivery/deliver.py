@@ -161,6 +161,22 @@ class Sender:
     allowed_hosts: Sequence[str] = ()
     transport: httpx.BaseTransport | None = None
     clock: Callable[[], float] = time.time
+    _client: httpx.Client | None = field(default=None, init=False, repr=False)
+
+    @property
+    def client(self) -> httpx.Client:
+        """One HTTP client for every delivery (connections and TLS set-up are reused)."""
+        if self._client is None:
+            self._client = httpx.Client(
+                timeout=self.timeout_s, follow_redirects=False, transport=self.transport
+            )
+        return self._client
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     @classmethod
     def from_settings(cls, db: Database, settings: Settings) -> Sender:
@@ -191,13 +207,13 @@ class Sender:
             timeout_s=self.timeout_s,
             allow_internal=delivery.allow_internal,
             allowed_hosts=self.allowed_hosts,
-            transport=self.transport,
+            client=self.client,
         )
 
     def coral_api(self, url: str, token: str, allow_internal: bool) -> CoralApi:
         """Coral's API as this sender reaches it."""
         return CoralApi(
-            url, token, self.timeout_s, allow_internal, tuple(self.allowed_hosts), self.transport
+            url, token, self.timeout_s, allow_internal, tuple(self.allowed_hosts), self.client
         )
 
     def _coral(self, delivery: Claimed) -> Outcome:

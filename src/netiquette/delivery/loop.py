@@ -99,6 +99,7 @@ class DeliveryLoop:
             self._thread = None
         if pm.is_registered(self._plugin):
             pm.unregister(self._plugin)
+        self.sender.close()
 
 
 __all__ = ["DeliveryLoop"]
