@@ -17,6 +17,7 @@ from netiquette.accountability.sor import issue_missing_statements
 from netiquette.compat.fetch import parse_hosts
 from netiquette.delivery import DeliveryLoop, Sender
 from netiquette.delivery.endpoints import sync_settings_endpoint
+from netiquette.errors import ConfigError, InputError
 from netiquette.plugins import pm
 from netiquette.review.intake import Intake
 from netiquette.review.wait import Staffing
@@ -76,11 +77,18 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
 def configure_endpoints(db: Database, settings: Settings) -> None:
     """Keep the endpoints the settings declare (``webhook_url``, ``coral_api_url``) in step."""
     hosts = parse_hosts(settings.webhook_allowed_hosts)
-    with db.session() as session:
-        secrets = [s for s in settings.webhook_secrets.split(",") if s.strip()]
-        sync_settings_endpoint(session, settings.webhook_url, secrets, hosts)
-        token = [settings.coral_access_token] if settings.coral_access_token else []
-        sync_settings_endpoint(session, settings.coral_api_url, token, hosts, kind="coral")
+    secrets = [s for s in settings.webhook_secrets.split(",") if s.strip()]
+    token = [settings.coral_access_token] if settings.coral_access_token else []
+    for url, keys, kind, names in (
+        (settings.webhook_url, secrets, "webhook", ("webhook_url", "webhook_secrets")),
+        (settings.coral_api_url, token, "coral", ("coral_api_url", "coral_access_token")),
+    ):
+        try:
+            with db.session() as session:
+                sync_settings_endpoint(session, url, keys, hosts, kind=kind)
+        except InputError as exc:
+            name = names[1] if exc.field == "secret" else names[0]
+            raise ConfigError(f"setting {name}: {exc.message}", field=name) from None
 
 
 def delivery_sender(ctx: AppContext) -> Sender:

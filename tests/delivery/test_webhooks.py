@@ -238,3 +238,41 @@ def test_an_address_that_turned_internal_is_not_delivered_to(
         result = deliver_due(dctx.db, sender(dctx))
         assert result.retried == 1 and cms.received == []
         assert "not public" in result.outcomes[0][1].error
+
+
+def test_the_settings_declare_an_endpoint_and_name_what_is_wrong(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from netiquette.errors import ConfigError
+    from tests.conftest import make_context
+
+    db = f"sqlite:///{Path(str(tmp_path)) / 's.db'}"
+    with pytest.raises(ConfigError) as no_secret:
+        make_context(db, webhook_url="http://127.0.0.1:9/h", webhook_allowed_hosts="127.0.0.1")
+    assert no_secret.value.field == "webhook_secrets"
+    with pytest.raises(ConfigError) as internal:
+        make_context(db, webhook_url="http://127.0.0.1:9/h", webhook_secrets=SECRET)
+    assert (
+        internal.value.field == "webhook_url" and "webhook_allowed_hosts" in internal.value.message
+    )
+    ctx = make_context(
+        db,
+        webhook_url="http://127.0.0.1:9/h",
+        webhook_secrets=f"{OLD_SECRET},{SECRET}",
+        webhook_allowed_hosts="127.0.0.1",
+    )
+    from netiquette.delivery import list_endpoints
+
+    with ctx.db.session() as session:
+        [endpoint] = list_endpoints(session)
+        assert (endpoint.url, endpoint.secrets, endpoint.origin) == (
+            "http://127.0.0.1:9/h",
+            [OLD_SECRET, SECRET],
+            "settings",
+        )
+    ctx.db.dispose()
+    # Emptied in the settings: the endpoint is gone at the next start.
+    ctx = make_context(db)
+    with ctx.db.session() as session:
+        assert list_endpoints(session) == []
+    ctx.db.dispose()
