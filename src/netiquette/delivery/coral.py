@@ -40,6 +40,8 @@ REJECTION_CODES: dict[str, str] = {
     "off_topic": "IRRELEVANT_CONTENT",
     "insinuation": "OTHER",
 }
+#: Coral's catch-all rejection code (its reason goes in ``customReason``).
+OTHER = "OTHER"
 _REASON_TEXT = {"insinuation": "Unterstellung (netiquette house rule insinuation)"}
 
 REVISION_QUERY = "query NetiquetteRevision($id: ID!) { comment(id: $id) { id revision { id } } }"
@@ -103,9 +105,9 @@ def rejection_reason(rules: Sequence[str]) -> dict[str, str]:
     """Coral's ``reason`` input for a rejection citing ``rules`` (the first rule decides)."""
     rule = next((r for r in rules if r in REJECTION_CODES), None)
     if rule is None:
-        return {"code": "OTHER", "customReason": "netiquette house rules"}
+        return {"code": OTHER, "customReason": "netiquette house rules"}
     reason = {"code": REJECTION_CODES[rule]}
-    if reason["code"] == "OTHER":
+    if reason["code"] == OTHER:
         reason["customReason"] = _REASON_TEXT.get(rule, rule)
     return reason
 
