@@ -142,3 +142,44 @@ def test_the_embed_carries_its_words_in_every_language(client: TestClient) -> No
     script = client.get("/embed.js").text
     assert "/*WORDS*/" not in script
     assert '"Absenden"' in script and '"Send"' in script
+
+
+def test_statements_of_reasons_are_worded_by_the_catalogues_in_the_site_zone(
+    client: TestClient,
+) -> None:
+    import re
+
+    from tests.accountability.helpers import INSULT, own_view, submit
+
+    submitted = submit(client, INSULT)
+    assert submitted["status"] == "rejected"
+    text = own_view(client, submitted)["statement_of_reasons"]["text"]
+    # Europe/Berlin (the default `timezone`), each language's own format.
+    assert re.match(
+        r"Ihr Kommentar vom \d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d MES?Z zum Artikel „Stadtbahn“",
+        text["de"],
+    )
+    assert re.match(
+        r"Your comment of [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d:\d\d\s[AP]M \+0[12]00 "
+        r"on the article “Stadtbahn”",
+        text["en"],
+    )
+    assert re.search(
+        r"Entschieden: automatisch, ohne menschliche Prüfung, am \d\d\.\d\d\.\d{4}\.", text["de"]
+    )
+
+
+def test_dashboard_days_are_the_sites_days_even_when_the_clocks_change() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from netiquette.review.stats import DateRange
+
+    berlin = ZoneInfo("Europe/Berlin")
+    # 30 March 2025: clocks go forward, the day has 23 hours; it starts at 23:00 UTC.
+    spring = DateRange(date(2025, 3, 29), date(2025, 3, 31), berlin)
+    assert spring.start == datetime(2025, 3, 28, 23, tzinfo=UTC)
+    assert spring.end == datetime(2025, 3, 31, 22, tzinfo=UTC)
+    assert spring.hours == 24 + 23 + 24
+    assert [s.stop - s.start for s in spring.day_hours()] == [24, 23, 24]
+    assert DateRange(date(2025, 1, 1), date(2025, 1, 1)).hours == 24  # UTC by default

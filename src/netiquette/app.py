@@ -67,11 +67,13 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
         settings.max_comment_chars,
         settings.default_wait_seconds,
         staffing,
-        AccountabilityConfig.from_settings(settings),
+        AccountabilityConfig.from_settings(settings, pipeline.house_rules),
     )
     if migrate:
         configure_endpoints(db, settings)
-    return AppContext(settings=settings, db=db, pipeline=pipeline, intake=intake)
+    return AppContext(
+        settings=settings, db=db, pipeline=pipeline, intake=intake, house_rules=pipeline.house_rules
+    )
 
 
 def configure_endpoints(db: Database, settings: Settings) -> None:

@@ -34,6 +34,9 @@ ErrorCode = Literal[
     "invalid_lexicon",
     "lexicon_not_found",
     "unknown_rule",
+    "invalid_rule",
+    "invalid_pattern",
+    "component_entry_point",
     "config_not_found",
     "invalid_toml",
     "corpus_not_found",
@@ -73,6 +76,13 @@ ERROR_CODES: dict[ErrorCode, tuple[int | None, str]] = {
     "invalid_lexicon": (None, "A line of the insult lexicon cannot be read."),
     "lexicon_not_found": (None, "The insult lexicon file does not exist."),
     "unknown_rule": (None, "The screening config names a house rule that does not exist."),
+    "invalid_rule": (
+        None,
+        "A house rule's specification (label, description, DSA category, ...) is missing or "
+        "invalid; the message names the rule and the key.",
+    ),
+    "invalid_pattern": (None, "A pattern rule's regular expression is invalid or unsafe."),
+    "component_entry_point": (None, "A component package's entry point failed to load."),
     "config_not_found": (None, "The screening config file does not exist."),
     "invalid_toml": (None, "The screening config file is not valid TOML."),
     "corpus_not_found": (None, "A training corpus file does not exist."),

@@ -9,15 +9,18 @@ import pytest
 
 from netiquette.errors import ConfigError, ModelError
 from netiquette.screening import (
-    HOUSE_RULES,
     Pipeline,
     RuleResult,
     ScreeningInput,
     default_config_path,
+    get_component,
     load_pipeline,
 )
+from netiquette.screening.houserules import shipped_house_rules
 from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.screening.rules.ad_link import DEFAULT_ALLOWED_DOMAINS
+
+HOUSE_RULES = shipped_house_rules().keys  # the shipped five
 
 
 @pytest.fixture(scope="module")
@@ -76,15 +79,23 @@ def test_screen_many_keeps_order(pipeline: Pipeline) -> None:
     assert [r.flags["aggression"] for r in batched[:4]] == [False, False, True, False]
 
 
-def test_unconfigured_rule_is_not_evaluated(tmp_path: Path) -> None:
-    path = write(tmp_path, '[rules.insult]\ncomponent = "netiquette.insult.lexicon.v1"\n')
-    pipeline = load_pipeline(path)
+def test_unconfigured_rule_is_not_evaluated() -> None:
+    lexicon = get_component("netiquette.insult.lexicon.v1").build()
+    pipeline = Pipeline({"insult": lexicon}, ThresholdPolicy(ThresholdPolicyConfig()))
     result = pipeline.screen(ScreeningInput("Du Idiot"))
     assert list(result.results) == list(HOUSE_RULES)
     assert result.results["ad_link"].score is None
     assert result.results["ad_link"].reason == "not configured"
     assert result.flags["insult"]
     assert pipeline.versions["ad_link"] == "none"
+
+
+def test_a_site_file_extends_the_shipped_one(tmp_path: Path) -> None:
+    path = write(tmp_path, '[rules.insult]\ncomponent = "netiquette.insult.lexicon.v1"\n')
+    pipeline = load_pipeline(path)
+    assert pipeline.versions["insult"] == "lexicon-v1"
+    assert pipeline.versions["ad_link"] == "patterns-v1"
+    assert pipeline.screen(ScreeningInput("Du Idiot")).flags["insult"]
 
 
 def test_shipped_config_matches_component_defaults() -> None:
@@ -100,9 +111,14 @@ def test_shipped_config_matches_component_defaults() -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[rules.insults]\ncomponent = "netiquette.insult.lexicon.v1"\n', "unknown house rule"),
+        # A section of its own is a new rule, which must be fully specified.
+        (
+            '[rules.insults]\ncomponent = "netiquette.insult.lexicon.v1"\n',
+            r"\[rules.insults\] dsa_category: missing",
+        ),
         ('[rules.insult]\ncomponent = "netiquette.insult.lexicon.v7"\n', "unknown component"),
-        ("[rules.insult]\nthreshold = 0.5\n", "needs a 'component'"),
+        ("[rules.insult]\nthreshold = 0.5\n", "unknown key 'threshold'"),
+        ('[rules.insult]\ncomponent = ""\n', "needs a 'component'"),
         (
             '[rules.insult]\ncomponent = "netiquette.insult.lexicon.v1"\nthresold = 0.5\n',
             "unknown key 'thresold'",

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from netiquette.accountability.dsa import EEA
 from netiquette.errors import ConfigError
 from netiquette.review.wait import Staffing
+from netiquette.screening.houserules import HouseRules, shipped_house_rules
 from netiquette.settings import Settings
 
 
@@ -23,6 +24,8 @@ class AccountabilityConfig:
     retention_days: int = 190
     default_wait_seconds: int = 600
     content_language: str = "DE"
+    #: The site's house rules (labels, descriptions, DSA categories of statements and reports).
+    house_rules: HouseRules = field(default_factory=shipped_house_rules)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -30,8 +33,10 @@ class AccountabilityConfig:
         return self.staffing.zone
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AccountabilityConfig:
-        """Read and check the settings."""
+    def from_settings(
+        cls, settings: Settings, house_rules: HouseRules | None = None
+    ) -> AccountabilityConfig:
+        """Read and check the settings; ``house_rules`` as built at start-up (else read now)."""
         scope = tuple(
             code.strip().upper()
             for code in str(settings.sor_territorial_scope).split(",")
@@ -55,4 +60,15 @@ class AccountabilityConfig:
             appeal_days=int(settings.appeal_days),
             retention_days=int(settings.retention_rejected_days),
             default_wait_seconds=int(settings.default_wait_seconds),
+            house_rules=house_rules if house_rules is not None else _site_rules(settings),
         )
+
+
+def _site_rules(settings: Settings) -> HouseRules:
+    # Commands that take no pipeline (report, export-sor) read the site's rules once here.
+    from pathlib import Path
+
+    from netiquette.screening.pipeline import load_house_rules
+
+    path = Path(settings.screening_config) if settings.screening_config else None
+    return load_house_rules(path)

@@ -17,11 +17,15 @@ from sqlalchemy.orm import Session
 from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.errors import InputError
 from netiquette.review.reports import report_comment
-from netiquette.screening.base import HOUSE_RULES
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Comment, Report, ReportNotice
 
-#: Why a reader reports: a house rule, illegal content (Art. 16 notice), or something else.
-CATEGORIES = ("illegal_content", *HOUSE_RULES, "other")
+
+def categories(house_rules: HouseRules) -> tuple[str, ...]:
+    """Why a reader may report: illegal content (Art. 16 notice), a site's house rule, other."""
+    return ("illegal_content", *house_rules.keys, "other")
+
+
 MAX_EXPLANATION = 2000
 
 
@@ -41,6 +45,7 @@ def file_report(
     session: Session,
     comment_id: str,
     category: str,
+    house_rules: HouseRules,
     *,
     reader_id: str | None = None,
     explanation: str = "",
@@ -48,8 +53,9 @@ def file_report(
     contact: str = "",
 ) -> Report:
     """Record a reader's report of a published comment."""
-    if category not in CATEGORIES:
-        raise InputError(f"reason must be one of {', '.join(CATEGORIES)}", field="reason")
+    known = categories(house_rules)
+    if category not in known:
+        raise InputError(f"reason must be one of {', '.join(known)}", field="reason")
     explanation, legal_ground, contact = explanation.strip(), legal_ground.strip(), contact.strip()
     if len(explanation) > MAX_EXPLANATION:
         raise InputError(
@@ -64,7 +70,8 @@ def file_report(
     if len(legal_ground) > 500 or len(contact) > 500:
         field = "legal_ground" if len(legal_ground) > 500 else "contact"
         raise InputError(f"{field} is longer than 500 characters", field=field)
-    report = report_comment(session, comment_id, reader_pseudonym(session, reader_id), category)
+    reporter = reader_pseudonym(session, reader_id)
+    report = report_comment(session, comment_id, reporter, category, codes=known)
     session.add(
         ReportNotice(
             report_id=report.id,

@@ -17,7 +17,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from netiquette.accountability.transparency import TransparencyReport
 from netiquette.i18n import N_, format_when, gettext
-from netiquette.screening.base import HOUSE_RULE_LABELS_DE, HOUSE_RULE_LABELS_EN, HOUSE_RULES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 COLORS = ("#3b6ea5", "#e0a030", "#9a9a9a")
@@ -80,8 +79,12 @@ def words(lang: str) -> dict[str, str]:
     return {key: _(text) for key, text in WORDS.items()}
 
 
-def _rule_names(lang: str) -> dict[str, str]:
-    return {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}.get(lang, HOUSE_RULE_LABELS_DE)
+def rule_labels(report: TransparencyReport, lang: str) -> dict[str, str]:
+    """Each counted rule's label in ``lang`` (from the site's rule specs; else German, else key)."""
+    return {
+        rule: (labels := report.rule_labels.get(rule, {})).get(lang) or labels.get("de") or rule
+        for rule in report.rejections_by_rule
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +169,7 @@ def vertical_bars(
 def charts(report: TransparencyReport, lang: str) -> list[SvgChart]:
     """The report's charts in ``lang``."""
     w = words(lang)
-    rule_names = _rule_names(lang)
+    rule_names = rule_labels(report, lang)
     days = report.per_day
     by_rule = report.rejections_by_rule
     return [
@@ -179,7 +182,7 @@ def charts(report: TransparencyReport, lang: str) -> list[SvgChart]:
         horizontal_bars(
             w["by_rule"],
             [w["automatic"], w["human"]],
-            [(rule_names[r], [by_rule[r]["automatic"], by_rule[r]["human"]]) for r in HOUSE_RULES],
+            [(rule_names[r], [by_rule[r]["automatic"], by_rule[r]["human"]]) for r in by_rule],
         ),
         horizontal_bars(
             w["outcomes"],
@@ -229,8 +232,8 @@ def template_values(report: TransparencyReport, lang: str) -> dict[str, Any]:
         "period_from": format_date(period.first, "medium", locale=lang),
         "period_to": format_date(period.last, "medium", locale=lang),
         "generated": format_when(report.generated_at, lang, period.timezone),
-        "rule_names": _rule_names(lang),
-        "rule_order": HOUSE_RULES,
+        "rule_names": rule_labels(report, lang),
+        "rule_order": list(report.rejections_by_rule),
         "duration": duration,
         "percent": percent,
     }

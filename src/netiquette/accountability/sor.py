@@ -24,12 +24,7 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import ConflictError, InputError, NotFoundError
 from netiquette.i18n import format_when, gettext
 from netiquette.review.audit import record_event
-from netiquette.screening.base import (
-    HOUSE_RULE_DESCRIPTIONS,
-    HOUSE_RULE_LABELS_DE,
-    HOUSE_RULE_LABELS_EN,
-    HOUSE_RULES,
-)
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import (
     Comment,
     Decision,
@@ -41,14 +36,8 @@ from netiquette.store.models import (
     utcnow,
 )
 
-#: The DSA category each house rule falls under (the first cited rule gives ``category``).
-CATEGORY_OF_RULE = {
-    "aggression": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "insult": "STATEMENT_CATEGORY_CYBER_VIOLENCE",
-    "insinuation": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "ad_link": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-    "off_topic": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
-}
+#: The category of a rule a site has since disabled (a breach of its terms).
+OTHER_CATEGORY = "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
 MAX_QUOTES = 5
 _PUID_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
 
@@ -62,9 +51,19 @@ class Source:
     illegal_notice: bool
 
 
-def rule_descriptions(session: Session, lang: str) -> dict[str, str]:
-    """Each house rule in one sentence, in the newsroom's current wording."""
-    out = dict(HOUSE_RULE_DESCRIPTIONS.get(lang, HOUSE_RULE_DESCRIPTIONS["de"]))
+def category_of(rule: str, house_rules: HouseRules) -> str:
+    """The DSA category of a rejection under ``rule``: its spec's ``dsa_category``."""
+    spec = house_rules.get(rule)
+    return spec.dsa_category if spec is not None else OTHER_CATEGORY
+
+
+def rule_descriptions(session: Session, lang: str, house_rules: HouseRules) -> dict[str, str]:
+    """Each house rule in one sentence, in the newsroom's current wording.
+
+    The wording is the rule's spec (screening TOML) unless an admin rewrote it in the
+    workspace (``/moderate/admin/rules``), which wins.
+    """
+    out = {spec.key: spec.description_for(lang) for spec in house_rules}
     for row in session.scalars(select(HouseRuleText)):
         text = row.description_en if lang == "en" else row.description_de
         if row.rule in out and text.strip():
@@ -72,28 +71,38 @@ def rule_descriptions(session: Session, lang: str) -> dict[str, str]:
     return out
 
 
-def rule_texts(session: Session, rules: list[str]) -> dict[str, dict[str, dict[str, str]]]:
-    """Label and description of each cited rule per language, as they read now."""
-    labels = {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}
+def rule_texts(
+    session: Session, rules: list[str], house_rules: HouseRules
+) -> dict[str, dict[str, dict[str, str]]]:
+    """Label, description and DSA category of each cited rule per language, as they read now.
+
+    From the rule specs (and an admin's wording of the description); a statement keeps them,
+    so what was issued stays what the commenter read even when the site's rules change.
+    """
     out: dict[str, dict[str, dict[str, str]]] = {}
-    for lang, names in labels.items():
-        descriptions = rule_descriptions(session, lang)
+    for lang in ("de", "en"):
+        descriptions = rule_descriptions(session, lang, house_rules)
         out[lang] = {
-            rule: {"label": names.get(rule, rule), "description": descriptions.get(rule, "")}
+            rule: {
+                "label": house_rules.label(rule, lang),
+                "description": descriptions.get(rule, ""),
+                "dsa_category": category_of(rule, house_rules),
+            }
             for rule in rules
         }
     return out
 
 
-def cited_rules(decision: Decision) -> list[str]:
-    """The rules a rejection cites, in house-rule order; never one it did not cite."""
+def cited_rules(decision: Decision, house_rules: HouseRules) -> list[str]:
+    """The rules a rejection cites, in the site's order; never one it did not cite."""
     cited = [str(r) for r in decision.rules]
     if not cited:
         raise InputError(
             f"decision {decision.id} cites no house rule; a rejection must cite one",
             field="rules",
         )
-    return [r for r in HOUSE_RULES if r in cited] + [r for r in cited if r not in HOUSE_RULES]
+    ours = house_rules.ordered(cited)
+    return ours + [r for r in dict.fromkeys(cited) if r not in ours]
 
 
 def latest_rejection(comment: Comment) -> Decision | None:
@@ -256,7 +265,11 @@ def _dsa(
 ) -> dict[str, Any]:
     zone = config.zone
     labels = [f"{texts[r]['label']} ({r})" for r in rules]
-    categories = list(dict.fromkeys(CATEGORY_OF_RULE[r] for r in rules))
+    categories = list(
+        dict.fromkeys(
+            texts[r].get("dsa_category") or category_of(r, config.house_rules) for r in rules
+        )
+    )
     who = (
         f"automatically by the decision policy {decision.policy_version or ''}".rstrip()
         if decision.automated
@@ -322,10 +335,10 @@ def render(
     decision = session.get(Decision, statement.decision_id)
     comment = session.get(Comment, statement.comment_id)
     assert decision is not None and comment is not None
-    rules = cited_rules(decision)
+    rules = cited_rules(decision, config.house_rules)
     kept = statement.rule_texts
     if not all(rule in kept.get(lang, {}) for lang in ("de", "en") for rule in rules):
-        statement.rule_texts = rule_texts(session, rules)
+        statement.rule_texts = rule_texts(session, rules, config.house_rules)
     texts = statement.rule_texts
     evidence = [] if comment.text_removed_at else _evidence(session, comment, rules)
     source = _source(session, comment, decision.created_at)
@@ -349,12 +362,12 @@ def issue_statement(
     """
     if decision.action != "reject":
         raise InputError(f"decision {decision.id} is not a rejection", field="decision_id")
-    cited = cited_rules(decision)
+    cited = cited_rules(decision, config.house_rules)
     statement = StatementOfReasons(
         decision_id=decision.id,
         comment_id=decision.comment_id,
         puid=puid_for(decision, config),
-        rule_texts=rule_texts(session, cited),
+        rule_texts=rule_texts(session, cited, config.house_rules),
         created_at=decision.created_at,
     )
     render(session, statement, config)
@@ -411,7 +424,9 @@ def issue_missing_statements(session: Session, config: AccountabilityConfig) -> 
             decision_id=decision.id,
             comment_id=decision.comment_id,
             puid=puid_for(decision, config),
-            rule_texts=rule_texts(session, cited_rules(decision)),
+            rule_texts=rule_texts(
+                session, cited_rules(decision, config.house_rules), config.house_rules
+            ),
             created_at=now,
         )
         render(session, statement, config)
@@ -448,7 +463,14 @@ def mark_illegal(
         )
     legal_ground, explanation = legal_ground.strip(), explanation.strip()
     if not legal_ground:
-        raise InputError("legal_ground is empty (e.g. '§ 185 StGB')", field="legal_ground")
+        # The cited rules' default legal grounds (spec key legal_ground), e.g. § 185 StGB.
+        specs = (config.house_rules.get(r) for r in cited_rules(decision, config.house_rules))
+        legal_ground = "; ".join(s.legal_ground for s in specs if s and s.legal_ground)
+    if not legal_ground:
+        raise InputError(
+            "legal_ground is empty and the cited house rules name none (e.g. '§ 185 StGB')",
+            field="legal_ground",
+        )
     statement = statement_for(session, decision)
     statement.illegal_legal_ground = legal_ground[:500]
     statement.illegal_explanation = explanation[:2000]
@@ -472,12 +494,10 @@ def appeal_deadline(decision: Decision, config: AccountabilityConfig) -> datetim
     return decision.created_at + timedelta(days=config.appeal_days)
 
 
-def _label(statement: StatementOfReasons, lang: str, rule: str) -> str:
-    issued = statement.rule_texts.get(lang, {}).get(rule, {}).get("label")
-    if issued:
-        return str(issued)
-    # A statement issued before the texts were kept (migration 0008): today's label.
-    return {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}[lang].get(rule, rule)
+def _issued(statement: StatementOfReasons, lang: str, rule: str, key: str, today: str) -> str:
+    issued = statement.rule_texts.get(lang, {}).get(rule, {}).get(key)
+    # A statement issued before the texts were kept (migration 0008): today's text.
+    return str(issued) if issued else today
 
 
 def public_statement(
@@ -494,9 +514,15 @@ def public_statement(
         "house_rules": [
             {
                 "rule": r,
-                "label": {lang: _label(statement, lang, r) for lang in ("de", "en")},
+                "label": {
+                    lang: _issued(statement, lang, r, "label", config.house_rules.label(r, lang))
+                    for lang in ("de", "en")
+                },
+                "dsa_category": _issued(
+                    statement, "en", r, "dsa_category", category_of(r, config.house_rules)
+                ),
             }
-            for r in cited_rules(decision)
+            for r in cited_rules(decision, config.house_rules)
         ],
         "illegal": dsa["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT",
         "evidence": list(statement.evidence),

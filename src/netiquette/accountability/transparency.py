@@ -22,7 +22,6 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import InputError
 from netiquette.review.stats import EARLIEST, LATEST, percentile
 from netiquette.review.wait import EstimateAccuracy, estimate_accuracy
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import (
     Appeal,
     Comment,
@@ -84,10 +83,13 @@ class TransparencyReport:
     spot_checks: list[dict[str, Any]] = field(default_factory=list)
     wait_estimates: dict[str, Any] = field(default_factory=dict)
     per_day: list[dict[str, Any]] = field(default_factory=list)
+    #: Rule → language → label, for the HTML report (not part of the JSON/CSV figures).
+    rule_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         out = asdict(self)
+        out.pop("rule_labels")
         out["period"] = {
             "from": self.period.first.isoformat(),
             "to": self.period.last.isoformat(),
@@ -112,7 +114,9 @@ def _decisions(session: Session, report: TransparencyReport, config: Accountabil
         days[_local_day(received, config)]["received"] += 1
         report.comments_received += 1
     tally: Counter[str] = Counter()
-    by_rule = {rule: {"automatic": 0, "human": 0} for rule in HOUSE_RULES}
+    # The site's rules, each counted even at zero; a rule cited before it was disabled still
+    # counts under its key.
+    by_rule = {rule: {"automatic": 0, "human": 0} for rule in config.house_rules.keys}
     rows = session.execute(
         select(Decision.action, Decision.automated, Decision.rules, Decision.created_at)
         .where(
@@ -128,8 +132,7 @@ def _decisions(session: Session, report: TransparencyReport, config: Accountabil
         days[_local_day(at, config)][who] += 1
         if action == "reject":
             for rule in rules:
-                if rule in by_rule:
-                    by_rule[rule][who] += 1
+                by_rule.setdefault(rule, {"automatic": 0, "human": 0})[who] += 1
     report.decisions = {
         key: tally.get(key, 0)
         for key in (
@@ -145,6 +148,10 @@ def _decisions(session: Session, report: TransparencyReport, config: Accountabil
         )
     }
     report.rejections_by_rule = by_rule
+    report.rule_labels = {
+        rule: {lang: config.house_rules.label(rule, lang) for lang in ("de", "en")}
+        for rule in by_rule
+    }
     report.per_day = [{"date": day, **counts} for day, counts in days.items()]
 
 

@@ -5,13 +5,13 @@ everything they do lives here: the attribute mapping, span scores, Google-style 
 request signatures, the Coral phase and fetching a story's article page.
 """
 
-from netiquette.compat.attributes import ATTRIBUTES, SUPPORTED_LANGUAGES, PerspectiveAttribute
+from netiquette.compat.attributes import SUPPORTED_LANGUAGES, PerspectiveAttribute, attributes_for
 from netiquette.compat.coral import (
-    FLAG_REASONS,
     CoralAnswer,
     CoralPhase,
     CoralRequest,
     answer_for,
+    flag_reasons,
     html_to_text,
     parse_request,
 )
@@ -23,8 +23,6 @@ from netiquette.compat.signature import sign, verify
 from netiquette.compat.spans import span_scores, split_sentences
 
 __all__ = [
-    "ATTRIBUTES",
-    "FLAG_REASONS",
     "SUPPORTED_LANGUAGES",
     "AnalyzeRequest",
     "ArticleFetchError",
@@ -38,8 +36,10 @@ __all__ = [
     "Suggestion",
     "analyze",
     "answer_for",
+    "attributes_for",
     "error_body",
     "fetch_page",
+    "flag_reasons",
     "html_to_text",
     "loads_lenient",
     "parse_analyze",

@@ -1,14 +1,17 @@
 """Perspective attributes computed from netiquette's house-rule scores.
 
-Perspective answers per *attribute* (TOXICITY, INSULT, …); netiquette scores per *house rule*
-(insult, aggression, …). Each :class:`PerspectiveAttribute` names the rule scores it reads and
-how it combines them. Rules that were not evaluated (score ``None``) are left out of the
-combination; an attribute none of whose sources were evaluated has no score.
+Perspective answers per *attribute* (TOXICITY, INSULT, …); netiquette scores per *house rule*.
+Which rules an attribute reads comes from the rule specs: each ``[rules.<key>]`` section lists
+its ``perspective_attributes`` (see docs/screening.md), and :func:`attributes_for` builds the
+site's attributes from them at start-up. A rule that lists none is simply not offered to
+Perspective clients; a site's new rule may list a name of its own (``PRIVATE_DATA``).
+
+Shipped (``config/screening.toml``):
 
 | attribute        | from                      | how                                         |
 |------------------|---------------------------|---------------------------------------------|
 | TOXICITY         | insult, aggression        | the higher                                  |
-| SEVERE_TOXICITY  | insult, aggression        | max(both at once, the higher cubed)         |
+| SEVERE_TOXICITY  | insult, aggression        | max(two at once, the higher cubed)          |
 | INSULT           | insult                    | as is                                       |
 | PROFANITY        | insult                    | as is (the lexicon holds the vulgar words)  |
 | THREAT           | aggression                | as is                                       |
@@ -17,8 +20,9 @@ combination; an attribute none of whose sources were evaluated has no score.
 | AD_LINK, SPAM    | ad_link                   | as is (ours; SPAM is Perspective's name)    |
 | OFF_TOPIC        | off_topic                 | as is (ours; needs the article)             |
 
-The pipeline reports no overall "reject" probability of its own yet; when it does, TOXICITY is the
-place to read it.
+An attribute read by several rules takes the highest of their scores (SEVERE_TOXICITY: see
+:func:`_severe`). Rules that were not evaluated (score ``None``) are left out of the combination;
+an attribute none of whose sources were evaluated has no score.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from netiquette.screening.base import ScreeningResult
+from netiquette.screening.houserules import HouseRules
 
 Scores = Mapping[str, float]
 
@@ -36,13 +41,11 @@ def _highest(scores: Scores) -> float:
 
 
 def _severe(scores: Scores) -> float:
-    # Severe toxicity is rarer than toxicity: both kinds of abuse at once, or near-certain abuse.
-    both = (
-        min(scores["insult"], scores["aggression"])
-        if {"insult", "aggression"} <= set(scores)
-        else 0.0
-    )
-    return max(both, _highest(scores) ** 3)
+    # Severe toxicity is rarer than toxicity: two kinds of abuse at once (the second-highest
+    # source), or near-certain abuse (the highest, cubed).
+    ranked = sorted(scores.values(), reverse=True)
+    both = ranked[1] if len(ranked) > 1 else 0.0
+    return max(both, ranked[0] ** 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,23 +66,32 @@ class PerspectiveAttribute:
         return round(min(1.0, max(0.0, self.combine(available))), 4)
 
 
-_TOXIC = ("insult", "aggression")
+#: Perspective's own attribute names (others a rule lists are netiquette's, ``ours``).
+GOOGLE_ATTRIBUTES = frozenset(
+    {"TOXICITY", "SEVERE_TOXICITY", "INSULT", "PROFANITY", "THREAT", "IDENTITY_ATTACK", "SPAM"}
+)
+_COMBINE: dict[str, Callable[[Scores], float]] = {"SEVERE_TOXICITY": _severe}
+#: Attributes that judge a comment against its article (a request must send the article).
+NEEDS_ARTICLE = frozenset({"OFF_TOPIC"})
 
-ATTRIBUTES: dict[str, PerspectiveAttribute] = {
-    a.name: a
-    for a in (
-        PerspectiveAttribute("TOXICITY", _TOXIC),
-        PerspectiveAttribute("SEVERE_TOXICITY", _TOXIC, _severe),
-        PerspectiveAttribute("INSULT", ("insult",)),
-        PerspectiveAttribute("PROFANITY", ("insult",)),
-        PerspectiveAttribute("THREAT", ("aggression",)),
-        PerspectiveAttribute("IDENTITY_ATTACK", ("aggression",)),
-        PerspectiveAttribute("INSINUATION", ("insinuation",), ours=True),
-        PerspectiveAttribute("AD_LINK", ("ad_link",), ours=True),
-        PerspectiveAttribute("SPAM", ("ad_link",)),
-        PerspectiveAttribute("OFF_TOPIC", ("off_topic",), needs_article=True, ours=True),
-    )
-}
+
+def attributes_for(house_rules: HouseRules) -> dict[str, PerspectiveAttribute]:
+    """The attributes the site's rules offer, from their specs' ``perspective_attributes``."""
+    sources: dict[str, list[str]] = {}
+    for spec in house_rules:
+        for name in spec.perspective_attributes:
+            sources.setdefault(name, []).append(spec.key)
+    return {
+        name: PerspectiveAttribute(
+            name,
+            tuple(rules),
+            _COMBINE.get(name, _highest),
+            needs_article=name in NEEDS_ARTICLE,
+            ours=name not in GOOGLE_ATTRIBUTES,
+        )
+        for name, rules in sources.items()
+    }
+
 
 #: Languages the attributes are scored for (the house rules are German).
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("de",)
@@ -90,15 +102,10 @@ def rule_scores(result: ScreeningResult) -> dict[str, float | None]:
     return {name: r.score for name, r in result.results.items()}
 
 
-def attribute_for_rule(rule: str) -> list[str]:
-    """The attribute names that read ``rule``'s score."""
-    return [a.name for a in ATTRIBUTES.values() if rule in a.sources]
-
-
 __all__ = [
-    "ATTRIBUTES",
+    "GOOGLE_ATTRIBUTES",
     "SUPPORTED_LANGUAGES",
     "PerspectiveAttribute",
-    "attribute_for_rule",
+    "attributes_for",
     "rule_scores",
 ]

@@ -13,12 +13,14 @@ state to Coral's:
 | not decided in time   | 200 ``SYSTEM_WITHHELD``, no FLAG; netiquette still decides it      |
 | nothing to screen     | 204                                                                |
 
-Flag reasons: ``COMMENT_DETECTED_TOXIC`` (insult, aggression), ``COMMENT_DETECTED_SPAM``
-(ad_link) and, for insinuation and off_topic, which have no reason of their own in Coral,
-``COMMENT_DETECTED_SUSPECT_WORD``: a detected-reason Coral accepts from a phase and shows on
-the comment in its moderation queue (as "suspect word"), so the moderator in Coral sees that
-netiquette flagged it. The exact rules travel in the ``X-Netiquette-Rules`` header and in
-netiquette's record of the comment.
+Which Coral flag reason a house rule raises is its spec's ``coral_flag_reason``
+(:func:`flag_reasons`). Shipped: ``COMMENT_DETECTED_TOXIC`` for insult and aggression,
+``COMMENT_DETECTED_SPAM`` for ad_link, and ``COMMENT_DETECTED_SUSPECT_WORD`` for insinuation
+and off_topic, which have no reason of their own in Coral: it is a detected-reason Coral accepts
+from a phase and shows on the comment in its moderation queue ("suspect word"), so the moderator
+in Coral sees that netiquette flagged it. A rule without one (a site's new rule, unless it names
+a Coral reason) raises no FLAG: the comment is still withheld or rejected. The exact rules
+travel in the ``X-Netiquette-Rules`` header and in netiquette's record of the comment.
 
 Comment ids: Coral's request carries no comment id, so netiquette derives one from tenant,
 story, author, parent and text (``coral-<base>-<text hash>``); a ``comment.id`` in the request,
@@ -38,6 +40,7 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -47,22 +50,13 @@ from sqlalchemy import select
 from netiquette.compat.fetch import StoryArticles
 from netiquette.errors import InputError
 from netiquette.review.intake import CONTROL, Intake, NewComment
+from netiquette.screening.houserules import HouseRules, shipped_house_rules
 from netiquette.store.models import Comment, Decision, Screening
 
 log = logging.getLogger(__name__)
 
 ACTIONS = ("NEW", "EDIT")
 ROLES = ("COMMENTER", "STAFF", "MODERATOR", "ADMIN")
-#: netiquette house rule → Coral flag reason (a COMMENT_FLAG_DETECTED_REASON Coral shows).
-FLAG_REASONS: dict[str, str] = {
-    "insult": "COMMENT_DETECTED_TOXIC",
-    "aggression": "COMMENT_DETECTED_TOXIC",
-    "ad_link": "COMMENT_DETECTED_SPAM",
-    # No Coral reason says "insinuation" or "off topic"; "suspect word" is the marker Coral
-    # shows for "a filter found something to look at" (see the module doc).
-    "insinuation": "COMMENT_DETECTED_SUSPECT_WORD",
-    "off_topic": "COMMENT_DETECTED_SUSPECT_WORD",
-}
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,120}$")
 # C0/C1 control characters other than tab, newline and carriage return; lone surrogates (what
 # the intake refuses, and NUL, which PostgreSQL cannot store).
@@ -258,20 +252,34 @@ class CoralAnswer:
         return headers
 
 
-def flag_actions(rules: tuple[str, ...]) -> list[dict[str, str]]:
-    """One FLAG per distinct Coral reason among ``rules``."""
-    reasons = dict.fromkeys(FLAG_REASONS[r] for r in rules if r in FLAG_REASONS)
+def flag_reasons(house_rules: HouseRules) -> dict[str, str]:
+    """House rule → Coral flag reason, for the rules whose spec names one."""
+    return {s.key: s.coral_flag_reason for s in house_rules if s.coral_flag_reason}
+
+
+def flag_actions(
+    rules: tuple[str, ...], reasons_of: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """One FLAG per distinct Coral reason among ``rules`` (shipped mapping when not given)."""
+    reasons_of = reasons_of if reasons_of is not None else flag_reasons(shipped_house_rules())
+    reasons = dict.fromkeys(reasons_of[r] for r in rules if r in reasons_of)
     return [{"actionType": "FLAG", "reason": reason} for reason in reasons]
 
 
 def answer_for(
-    state: str, rules: tuple[str, ...], comment_id: str, *, approve: bool = True
+    state: str,
+    rules: tuple[str, ...],
+    comment_id: str,
+    *,
+    approve: bool = True,
+    reasons_of: Mapping[str, str] | None = None,
 ) -> CoralAnswer:
     """Map netiquette's state (and the rules behind it) to Coral's answer."""
     if state == "approved":
         return CoralAnswer({"status": "APPROVED"} if approve else None, comment_id, state, rules)
     status = "REJECTED" if state == "rejected" else "SYSTEM_WITHHELD"
-    return CoralAnswer({"actions": flag_actions(rules), "status": status}, comment_id, state, rules)
+    actions = flag_actions(rules, reasons_of)
+    return CoralAnswer({"actions": actions, "status": status}, comment_id, state, rules)
 
 
 def withheld(comment_id: str | None, outcome: str) -> CoralAnswer:
@@ -288,12 +296,22 @@ class CoralPhase:
     """Takes Coral's comments into netiquette's intake and answers with the outcome."""
 
     def __init__(
-        self, intake: Intake, articles: StoryArticles, budget_ms: int, *, auto_approve: bool
+        self,
+        intake: Intake,
+        articles: StoryArticles,
+        budget_ms: int,
+        *,
+        auto_approve: bool,
+        house_rules: HouseRules | None = None,
     ) -> None:
         self.intake = intake
         self.articles = articles
         self.budget_s = budget_ms / 1000
         self.auto_approve = auto_approve
+        # The site's rules as built at start-up (the shipped five when not given).
+        self.reasons_of = flag_reasons(
+            house_rules if house_rules is not None else shipped_house_rules()
+        )
 
     def moderate(self, request: CoralRequest, started: float | None = None) -> CoralAnswer:
         """Find the article, submit the comment, screen and decide it, and answer."""
@@ -329,7 +347,13 @@ class CoralPhase:
             submitter=request.actor,
         )
         rules = self._rules(accepted.id)
-        return answer_for(accepted.state, rules, accepted.id, approve=self.auto_approve)
+        return answer_for(
+            accepted.state,
+            rules,
+            accepted.id,
+            approve=self.auto_approve,
+            reasons_of=self.reasons_of,
+        )
 
     def _parent(self, article_id: str, coral_parent: str | None) -> str | None:
         # Only resolvable when Coral sends comment ids, which it does not document.
@@ -364,7 +388,6 @@ class CoralPhase:
 
 
 __all__ = [
-    "FLAG_REASONS",
     "CoralAnswer",
     "CoralPhase",
     "CoralRequest",
@@ -373,6 +396,7 @@ __all__ = [
     "clean_text",
     "comment_id_for",
     "flag_actions",
+    "flag_reasons",
     "html_to_text",
     "parse_request",
     "story_article_id",

@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from netiquette.compat.attributes import ATTRIBUTES
+from netiquette.compat.attributes import PerspectiveAttribute, attributes_for
 from netiquette.compat.google import GoogleApiError
 from netiquette.compat.perspective import comment_text
+from netiquette.screening.houserules import shipped_house_rules
 from netiquette.store.models import FeedbackExample
 
 SOURCE = "perspective:suggestscore"
@@ -35,6 +37,8 @@ class Suggestion:
     languages: list[str]
     community_id: str | None
     client_token: str | None
+    #: Per labelled attribute, the house rules it reads (the site's mapping when parsed).
+    sources: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
 
     @property
     def external_comment_id(self) -> str | None:
@@ -47,7 +51,9 @@ class Suggestion:
         """Labels per house rule (single-rule attributes) and ``reject`` (overall attributes)."""
         out: dict[str, float] = {}
         for name, value in self.labels.items():
-            sources = ATTRIBUTES[name].sources
+            sources = self.sources.get(name, ())
+            if name not in _OVERALL and not sources:
+                continue  # an attribute no rule of this site reads any more
             key = "reject" if name in _OVERALL else sources[0]
             out[key] = max(value, out.get(key, 0.0))
         return out
@@ -62,8 +68,14 @@ def _label(name: str, spec: Any) -> float:
     return float(value)
 
 
-def parse_suggestion(body: Any, max_chars: int) -> Suggestion:
-    """Check a decoded ``suggestscore`` body; GoogleApiError (400) names the field at fault."""
+def parse_suggestion(
+    body: Any, max_chars: int, known: Mapping[str, PerspectiveAttribute] | None = None
+) -> Suggestion:
+    """Check a decoded ``suggestscore`` body; GoogleApiError (400) names the field at fault.
+
+    ``known``: the site's attributes (the shipped rules' when None).
+    """
+    known = known if known is not None else attributes_for(shipped_house_rules())
     if not isinstance(body, dict):
         raise GoogleApiError("Invalid JSON payload received: expected an object.")
     text = comment_text(body, max_chars)
@@ -72,8 +84,8 @@ def parse_suggestion(body: Any, max_chars: int) -> Suggestion:
         raise GoogleApiError("attributeScores must name at least one attribute with a score.")
     labels: dict[str, float] = {}
     for name, spec in scores.items():
-        if name not in ATTRIBUTES:
-            raise GoogleApiError(f"Unknown attribute {name!r}. Known: {', '.join(ATTRIBUTES)}.")
+        if name not in known:
+            raise GoogleApiError(f"Unknown attribute {name!r}. Known: {', '.join(known)}.")
         labels[name] = _label(name, spec)
     context = body.get("context") or {}
     entries = context.get("entries") if isinstance(context, Mapping) else None
@@ -87,7 +99,8 @@ def parse_suggestion(body: Any, max_chars: int) -> Suggestion:
     for field, value in (("communityId", community), ("clientToken", token)):
         if value is not None and (not isinstance(value, str) or len(value) > 500):
             raise GoogleApiError(f"{field} must be a string of at most 500 characters.")
-    return Suggestion(text, labels, texts, languages, community, token)
+    sources = {name: known[name].sources for name in labels}
+    return Suggestion(text, labels, texts, languages, community, token, sources)
 
 
 def store_suggestion(session: Session, suggestion: Suggestion, submitter: str) -> FeedbackExample:

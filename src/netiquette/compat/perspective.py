@@ -23,12 +23,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from netiquette.compat.attributes import ATTRIBUTES, SUPPORTED_LANGUAGES, rule_scores
+from netiquette.compat.attributes import (
+    SUPPORTED_LANGUAGES,
+    PerspectiveAttribute,
+    attributes_for,
+    rule_scores,
+)
 from netiquette.compat.google import GoogleApiError
 from netiquette.compat.spans import TextSpan, screen_sentences, span_scores, utf16_offsets
 from netiquette.errors import InputError
 from netiquette.review.intake import validate_text
 from netiquette.screening.base import ScreeningInput, ScreeningResult
+from netiquette.screening.houserules import shipped_house_rules
 
 Screen = Callable[[ScreeningInput], ScreeningResult]
 
@@ -39,6 +45,15 @@ class RequestedAttribute:
 
     name: str
     threshold: float | None = None
+    #: The site's attribute of that name (which rules it reads); set when the body is parsed.
+    attribute: PerspectiveAttribute | None = None
+
+    @property
+    def resolved(self) -> PerspectiveAttribute:
+        """The attribute this request names (parsed requests always have it)."""
+        if self.attribute is None:
+            raise GoogleApiError(f"Unknown requested attribute {self.name!r}.")
+        return self.attribute
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +73,7 @@ class AnalyzeRequest:
     @property
     def needs_article(self) -> bool:
         """True when an attribute (OFF_TOPIC) reads the article."""
-        return any(ATTRIBUTES[a.name].needs_article for a in self.attributes)
+        return any(a.resolved.needs_article for a in self.attributes)
 
 
 def _object(value: Any, field: str) -> dict[str, Any]:
@@ -100,15 +115,17 @@ def comment_text(body: Mapping[str, Any], max_chars: int) -> str:
         raise GoogleApiError(f"Comment text is not accepted: {exc.message}.") from None
 
 
-def _requested(body: Mapping[str, Any]) -> tuple[RequestedAttribute, ...]:
+def _requested(
+    body: Mapping[str, Any], known: Mapping[str, PerspectiveAttribute]
+) -> tuple[RequestedAttribute, ...]:
     raw = _object(body.get("requestedAttributes"), "requestedAttributes")
     if not raw:
         raise GoogleApiError("Request must specify at least one attribute in requestedAttributes.")
     out: list[RequestedAttribute] = []
     for name, spec in raw.items():
-        if name not in ATTRIBUTES:
-            known = ", ".join(ATTRIBUTES)
-            raise GoogleApiError(f"Unknown requested attribute {name!r}. Known: {known}.")
+        if name not in known:
+            names = ", ".join(known)
+            raise GoogleApiError(f"Unknown requested attribute {name!r}. Known: {names}.")
         spec = _object(spec, f"requestedAttributes.{name}")
         score_type = spec.get("scoreType", "PROBABILITY")
         if score_type != "PROBABILITY":
@@ -125,7 +142,8 @@ def _requested(body: Mapping[str, Any]) -> tuple[RequestedAttribute, ...]:
             raise GoogleApiError(
                 f"requestedAttributes.{name}.scoreThreshold must be a number from 0 to 1."
             )
-        out.append(RequestedAttribute(name, None if threshold is None else float(threshold)))
+        value = None if threshold is None else float(threshold)
+        out.append(RequestedAttribute(name, value, known[name]))
     return tuple(out)
 
 
@@ -161,11 +179,18 @@ def _context(body: Mapping[str, Any]) -> tuple[str | None, str | None, str | Non
     return ("\n\n".join(texts) or None), article_id, article_url
 
 
-def parse_analyze(body: Any, max_chars: int) -> AnalyzeRequest:
-    """Check a decoded ``comments:analyze`` body; GoogleApiError (400) names the field at fault."""
+def parse_analyze(
+    body: Any, max_chars: int, known: Mapping[str, PerspectiveAttribute] | None = None
+) -> AnalyzeRequest:
+    """Check a decoded ``comments:analyze`` body; GoogleApiError (400) names the field at fault.
+
+    ``known``: the site's attributes (:func:`attributes_for` its house rules; the shipped
+    rules' when None).
+    """
+    known = known if known is not None else attributes_for(shipped_house_rules())
     body = _object(body, "body")
     text = comment_text(body, max_chars)
-    attributes = _requested(body)
+    attributes = _requested(body, known)
     context_text, article_id, article_url = _context(body)
     request = AnalyzeRequest(
         text=text,
@@ -179,8 +204,9 @@ def parse_analyze(body: Any, max_chars: int) -> AnalyzeRequest:
         article_url=article_url,
     )
     if request.needs_article and not (context_text or article_id or article_url):
+        names = ", ".join(a.name for a in request.attributes if a.resolved.needs_article)
         raise GoogleApiError(
-            "OFF_TOPIC needs the article: send context.entries[].text, context.articleId or "
+            f"{names} needs the article: send context.entries[].text, context.articleId or "
             "context.articleUrl."
         )
     return request
@@ -259,10 +285,11 @@ def detect_language(text: str) -> str:
     return "en" if english > german else "de"
 
 
-def _unavailable(name: str, result: ScreeningResult) -> str:
+def _unavailable(attribute: PerspectiveAttribute, result: ScreeningResult) -> str:
+    name = attribute.name
     why = "; ".join(
         f"house rule {rule} was not evaluated ({r.reason or 'no reason given'})"
-        for rule in ATTRIBUTES[name].sources
+        for rule in attribute.sources
         if (r := result.results.get(rule)) is not None
     )
     return f"Attribute {name} cannot be scored on this server: {why or 'no house rule reads it'}."
@@ -292,10 +319,10 @@ def analyze(
     attribute_scores: dict[str, Any] = {}
     offset = utf16_offsets(request.text)  # Perspective's clients slice UTF-16 strings
     for requested in request.attributes:
-        attribute = ATTRIBUTES[requested.name]
+        attribute = requested.resolved
         value = attribute.score(scores)
         if value is None:
-            raise GoogleApiError(_unavailable(requested.name, whole))
+            raise GoogleApiError(_unavailable(attribute, whole))
         if requested.threshold is not None and value < requested.threshold:
             continue
         attribute_scores[requested.name] = {

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from netiquette.articles.related import best_passage
 from netiquette.errors import NotFoundError
 from netiquette.review.queries import latest_screening
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import Comment, Decision, Report
 
 RECENT_DECISIONS = 5
@@ -48,8 +47,8 @@ class CaseFile:
 
     @property
     def flagged_rules(self) -> list[str]:
-        """House rules that flagged the comment, in HOUSE_RULES order."""
-        return [r for r in HOUSE_RULES if self.screening.get(r, {}).get("flag")]
+        """House rules that flagged the comment, in the order they were screened."""
+        return [r for r, row in self.screening.items() if row.get("flag")]
 
 
 def paragraphs(body: str) -> list[str]:

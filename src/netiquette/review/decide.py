@@ -127,6 +127,7 @@ def decide(
             expected_version=expected_version,
             rules=list(rules),
             note=note,
+            house_rules=config.house_rules,
             **policy,
         )
     decision = transition.decision if transition is not None else None

@@ -33,7 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from netiquette.errors import ConflictError, ForbiddenError, InputError
 from netiquette.review.audit import record_event
-from netiquette.screening.base import HOUSE_RULES
+from netiquette.screening.houserules import HouseRules, shipped_house_rules
 from netiquette.store.models import Comment, CommentState, Decision, utcnow
 
 RECEIVED, PENDING = CommentState.RECEIVED.value, CommentState.PENDING.value
@@ -83,17 +83,6 @@ def actions_for(actor: Actor, state: str) -> frozenset[str]:
     return _ACTIONS.get(actor.kind, {}).get(state, frozenset())
 
 
-def check_rules(rules: list[str]) -> list[str]:
-    """The cited rules without repeats; InputError naming ``rules`` for an unknown one."""
-    unknown = [r for r in rules if r not in HOUSE_RULES]
-    if unknown:
-        raise InputError(
-            f"unknown house rule {unknown[0]!r}; use one of {', '.join(HOUSE_RULES)}",
-            field="rules",
-        )
-    return list(dict.fromkeys(rules))
-
-
 def _decision(comment: Comment, actor: Actor, action: str, kw: dict[str, Any]) -> Decision:
     previous = comment.decisions[-1] if comment.decisions else None
     return Decision(
@@ -101,7 +90,7 @@ def _decision(comment: Comment, actor: Actor, action: str, kw: dict[str, Any]) -
         action=action,
         actor=actor.label,
         automated=actor.kind == "policy",
-        rules=check_rules(list(kw.get("rules") or [])),
+        rules=_house_rules(kw).check_cited(list(kw.get("rules") or [])),
         note=kw.get("note") or "",
         reverses_id=previous.id
         if previous is not None and previous.action not in (action, "undo")
@@ -109,6 +98,12 @@ def _decision(comment: Comment, actor: Actor, action: str, kw: dict[str, Any]) -
         policy_version=kw.get("policy_version"),
         model_versions=dict(kw.get("model_versions") or {}),
     )
+
+
+def _house_rules(kw: dict[str, Any]) -> HouseRules:
+    # The site's rules as built at start-up; the shipped five for callers that pass none.
+    rules = kw.get("house_rules")
+    return rules if isinstance(rules, HouseRules) else shipped_house_rules()
 
 
 def _perform_auto_approve(comment: Comment, actor: Actor, kw: dict[str, Any]) -> Transition:
@@ -199,9 +194,14 @@ def perform(
     action: str,
     *,
     expected_version: int | None = None,
+    house_rules: HouseRules | None = None,
     **kw: Any,
 ) -> Transition:
-    """Apply ``action`` by ``actor`` to ``comment`` within the session's transaction."""
+    """Apply ``action`` by ``actor`` to ``comment`` within the session's transaction.
+
+    A decision's cited ``rules`` must be among ``house_rules`` (the site's rule set, as built
+    at start-up; the shipped five when not given).
+    """
     allowed = actions_for(actor, comment.state)
     if action not in _PERFORMERS:
         raise InputError(f"unknown action {action!r}", field="action")
@@ -219,7 +219,7 @@ def perform(
             f"you saw {expected_version}); reload it",
             field="version",
         )
-    transition = _PERFORMERS[action](comment, actor, kw)
+    transition = _PERFORMERS[action](comment, actor, {**kw, "house_rules": house_rules})
     comment_id, from_state = comment.id, comment.state  # readable after a failed flush, too
     now = utcnow()
     comment.state = transition.to_state

@@ -12,6 +12,7 @@ Every list takes the same :class:`QueueFilter` (article, house rule, age, keywor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -21,11 +22,12 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from netiquette.review.spotchecks import open_count
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import Claim, Comment, Decision, Report, Screening, utcnow
 
 TABS = ("pending", "reported", "decided")
 AGES = (0, 1, 6, 24)  # "older than" choices in hours
+
+_RULE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,8 @@ class QueueFilter:
         return cls(
             tab=tab if tab in TABS else "pending",
             article=params.get("article", "").strip()[:200],
-            rule=rule if rule in HOUSE_RULES else "",
+            # Any well-formed rule key: one the site does not have simply matches nothing.
+            rule=rule if _RULE_KEY.match(rule) else "",
             older_than_h=age if age in AGES else 0,
             q=params.get("q", "").strip()[:200],
         )
@@ -164,7 +167,7 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def flags_of(session: Session, comment_ids: list[str]) -> dict[str, list[str]]:
-    """The house rules that flagged each comment (latest screening), in HOUSE_RULES order."""
+    """The house rules that flagged each comment (latest screening), in screening order."""
     out: dict[str, dict[str, bool]] = {cid: {} for cid in comment_ids}
     if not comment_ids:
         return {}
@@ -175,7 +178,7 @@ def flags_of(session: Session, comment_ids: list[str]) -> dict[str, list[str]]:
     )
     for comment_id, rule, flag in rows:
         out[comment_id][rule] = bool(flag)
-    return {cid: [r for r in HOUSE_RULES if flags.get(r)] for cid, flags in out.items()}
+    return {cid: [r for r, flag in flags.items() if flag] for cid, flags in out.items()}
 
 
 def neighbour(

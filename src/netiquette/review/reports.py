@@ -7,6 +7,7 @@ reported comment (or dismissing its reports) resolves every open report on it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,21 +19,26 @@ from netiquette.store.models import Comment, Report, utcnow
 MAX_REASON = 500
 
 
-# Reason codes of the reader-report form; anything else is free text a reader wrote.
-REASON_CODES = frozenset(
-    {"illegal_content", "other", "insinuation", "insult", "aggression", "ad_link", "off_topic"}
-)
-
-
-def _reason_for_audit(reason: str) -> dict[str, str]:
+def _reason_for_audit(reason: str, codes: Collection[str]) -> dict[str, str]:
     """The chain keeps no reader-written text (erasure must not break it): a code or a hash."""
-    if reason in REASON_CODES or not reason:
+    if reason in codes or not reason:
         return {"reason": reason}
     return {"reason_sha256": hashlib.sha256(reason.encode()).hexdigest()}
 
 
-def report_comment(session: Session, comment_id: str, reporter: str, reason: str = "") -> Report:
-    """Record a reader's report of a published comment."""
+def report_comment(
+    session: Session,
+    comment_id: str,
+    reporter: str,
+    reason: str = "",
+    *,
+    codes: Collection[str] = (),
+) -> Report:
+    """Record a reader's report of a published comment.
+
+    ``codes`` are the reasons that are codes (``illegal_content``, the site's house rules,
+    ``other``): the audit chain keeps those as written and only a hash of anything else.
+    """
     comment = session.get(Comment, comment_id)
     if comment is None or comment.state != "approved":
         raise NotFoundError(f"published comment {comment_id!r} is unknown", field="comment_id")
@@ -46,7 +52,7 @@ def report_comment(session: Session, comment_id: str, reporter: str, reason: str
         reporter,
         comment_id=comment_id,
         article_id=comment.article_id,
-        details=_reason_for_audit(reason.strip()),
+        details=_reason_for_audit(reason.strip(), codes),
     )
     session.flush()
     return row

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import Comment, Decision
 
 #: The days a range may touch: before the epoch there is nothing, and past ``LATEST`` the
@@ -31,27 +31,42 @@ def clamp_day(day: date, latest: date = LATEST) -> date:
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
-    """Whole days ``first`` to ``last`` (inclusive), in UTC."""
+    """Whole days ``first`` to ``last`` (inclusive) in the site's time zone ``zone``."""
 
     first: date
     last: date
+    zone: tzinfo = UTC
+
+    def _midnight(self, day: date) -> datetime:
+        # In UTC, so differences are real elapsed time (a DST day has 23 or 25 hours).
+        return datetime.combine(day, time.min, tzinfo=self.zone).astimezone(UTC)
 
     @property
     def start(self) -> datetime:
         """The first instant of the range."""
-        return datetime.combine(self.first, time.min, tzinfo=UTC)
+        return self._midnight(self.first)
 
     @property
     def end(self) -> datetime:
         """The first instant after the range."""
         if self.last >= date.max:
             return datetime.max.replace(tzinfo=UTC)
-        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=UTC)
+        return self._midnight(self.last + timedelta(days=1))
 
     @property
     def hours(self) -> int:
         """How many hours the range spans."""
-        return (self.last - self.first).days * 24 + 24
+        return int((self.end - self.start).total_seconds() // 3600)
+
+    def day_hours(self) -> list[slice]:
+        """The hours (indexes of the hourly series) of each day of the range, in order."""
+        days = (self.last - self.first).days + 1
+        bounds = [
+            int((self._midnight(self.first + timedelta(days=i)) - self.start).total_seconds())
+            // 3600
+            for i in range(days)
+        ]
+        return [slice(a, b) for a, b in zip(bounds, [*bounds[1:], self.hours], strict=True)]
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -86,8 +101,8 @@ class Dashboard:
         return self.automatic / total if total else None
 
 
-def dashboard(session: Session, days: DateRange) -> Dashboard:
-    """Compute the dashboard for ``days``."""
+def dashboard(session: Session, days: DateRange, rules: Sequence[str] = ()) -> Dashboard:
+    """Compute the dashboard for ``days``; ``rules`` (the site's) are listed even at zero."""
     out = Dashboard(range=days)
     hours = days.hours
     out.queue_length = int(
@@ -107,7 +122,7 @@ def dashboard(session: Session, days: DateRange) -> Dashboard:
     out.arrivals_per_hour, out.arrivals = arrivals, sum(arrivals)
 
     human, auto = [0] * hours, [0] * hours
-    rules: Counter[str] = Counter()
+    cited_rules: Counter[str] = Counter()
     waits: list[float] = []
     first_human: dict[str, datetime] = {}
     rows = session.execute(
@@ -138,9 +153,10 @@ def dashboard(session: Session, days: DateRange) -> Dashboard:
                 first_human[comment_id] = at
                 waits.append((at - received).total_seconds())
         if action == "reject":
-            rules.update(r for r in cited if r in HOUSE_RULES)
+            cited_rules.update(cited)
     out.human_per_hour, out.auto_per_hour = human, auto
     out.wait_median_s = percentile(waits, 0.5)
     out.wait_p90_s = percentile(waits, 0.9)
-    out.per_rule = {rule: rules.get(rule, 0) for rule in HOUSE_RULES}
+    out.per_rule = {rule: cited_rules.get(rule, 0) for rule in rules}
+    out.per_rule.update((r, n) for r, n in cited_rules.items() if r not in out.per_rule)
     return out

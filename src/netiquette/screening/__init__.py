@@ -3,16 +3,14 @@
 Public API::
 
     pipeline = load_pipeline()                      # shipped config/screening.toml
-    result = pipeline.screen(ScreeningInput("…"))   # ScreeningResult for all five house rules
+    result = pipeline.screen(ScreeningInput("…"))   # ScreeningResult for every house rule
+    pipeline.house_rules                             # the site's HouseRules (specs from TOML)
     screen_file(Path("in.jsonl"), sys.stdout, pipeline)   # the `netiquette screen` contract
 """
 
 from __future__ import annotations
 
 from netiquette.screening.base import (
-    HOUSE_RULE_LABELS_DE,
-    HOUSE_RULE_LABELS_EN,
-    HOUSE_RULES,
     HouseRule,
     Outcome,
     PolicyDecision,
@@ -22,8 +20,14 @@ from netiquette.screening.base import (
     Span,
 )
 from netiquette.screening.batch import check_text, result_to_json, screen_file
+from netiquette.screening.houserules import HouseRules, RuleSpec
 from netiquette.screening.normalize import Normalized, normalize
-from netiquette.screening.pipeline import Pipeline, default_config_path, load_pipeline
+from netiquette.screening.pipeline import (
+    Pipeline,
+    default_config_path,
+    load_house_rules,
+    load_pipeline,
+)
 from netiquette.screening.policy import DecisionPolicy, ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.screening.registry import (
     get_component,
@@ -33,16 +37,15 @@ from netiquette.screening.registry import (
 )
 
 __all__ = [
-    "HOUSE_RULES",
-    "HOUSE_RULE_LABELS_DE",
-    "HOUSE_RULE_LABELS_EN",
     "DecisionPolicy",
     "HouseRule",
+    "HouseRules",
     "Normalized",
     "Outcome",
     "Pipeline",
     "PolicyDecision",
     "RuleResult",
+    "RuleSpec",
     "ScreeningInput",
     "ScreeningResult",
     "Span",
@@ -51,6 +54,7 @@ __all__ = [
     "check_text",
     "default_config_path",
     "get_component",
+    "load_house_rules",
     "load_pipeline",
     "normalize",
     "register_policy",

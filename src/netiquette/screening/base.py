@@ -11,43 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-#: The five house rules of the comment policy, in the order the newsroom lists them.
-HOUSE_RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")
-
-#: German names moderators and commenters see.
-HOUSE_RULE_LABELS_DE: dict[str, str] = {
-    "insinuation": "Unterstellung",
-    "insult": "Schimpfwort",
-    "aggression": "Aggressive Formulierung",
-    "ad_link": "Werbe-Link",
-    "off_topic": "Kein Bezug zum Artikel",
-}
-HOUSE_RULE_LABELS_EN: dict[str, str] = {
-    "insinuation": "Insinuation",
-    "insult": "Insult",
-    "aggression": "Aggressive language",
-    "ad_link": "Advertising / spam link",
-    "off_topic": "Off-topic",
-}
-
-#: What each house rule forbids, in one sentence (admins may reword it in the browser).
-HOUSE_RULE_DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "de": {
-        "insinuation": "Unterstellt Personen oder Gruppen unbelegte Absichten oder Taten.",
-        "insult": "Beschimpft oder beleidigt Personen mit Schimpfwörtern.",
-        "aggression": "Droht, hetzt oder ruft zu Gewalt auf.",
-        "ad_link": "Wirbt für Produkte oder Dienste oder verlinkt Werbung.",
-        "off_topic": "Hat keinen Bezug zum Artikel oder zur Diskussion.",
-    },
-    "en": {
-        "insinuation": "Imputes unproven motives or deeds to people or groups.",
-        "insult": "Abuses or insults people with slurs or swear words.",
-        "aggression": "Threatens, incites or calls for violence.",
-        "ad_link": "Advertises products or services or links to advertising.",
-        "off_topic": "Has nothing to do with the article or the discussion.",
-    },
-}
-
 Outcome = Literal["approve", "reject", "review"]
 
 

@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from netiquette.errors import InputError, NetiquetteError
-from netiquette.screening.base import HOUSE_RULES, ScreeningInput, ScreeningResult
+from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.screening.pipeline import Pipeline, default_pipeline
 
 Extractor = Callable[[str], str]
@@ -79,15 +79,13 @@ def result_to_json(comment_id: str | int, result: ScreeningResult) -> dict[str, 
     """One output object of the contract."""
     flags = result.flags
     scores = result.scores
+    # Every house rule of the site's pipeline, in its order.
     return {
         "id": comment_id,
         "decision": result.decision.outcome,
-        "reject": any(flags.get(rule, False) for rule in HOUSE_RULES),
-        "flags": {rule: bool(flags.get(rule, False)) for rule in HOUSE_RULES},
-        "scores": {
-            rule: (None if (s := scores.get(rule)) is None else round(float(s), 4))
-            for rule in HOUSE_RULES
-        },
+        "reject": any(flags.values()),
+        "flags": {rule: bool(flag) for rule, flag in flags.items()},
+        "scores": {rule: (None if s is None else round(float(s), 4)) for rule, s in scores.items()},
         "evidence": [
             {"rule": s.rule, "start": s.start, "end": s.end, "text": s.text}
             for s in result.evidence

@@ -1,13 +1,18 @@
 """The screening pipeline: house-rule components and a decision policy, built from one TOML file.
 
-The shipped default is ``netiquette/config/screening.toml``; its header documents the layout. At
-build time the pipeline checks that every ``[rules.<name>]`` section names a house rule, that its
-component is a registered *rule* component, and that the built component declares that it produces
-that house rule (``component.name == <name>``). Errors are :class:`ConfigError` with a code.
+The shipped default is ``netiquette/config/screening.toml``; its header documents the layout. A
+site's file (``screening_config``) extends it (:func:`.houserules.merge_configs`).
+At build time the pipeline checks every rule's specification (labels, DSA category, …; see
+:mod:`netiquette.screening.houserules`), that its component is a registered *rule* component, and
+that the built component declares that it produces that house rule (``component.name == <key>``).
+Generic components (``netiquette.patterns.v1``) learn the rule they score from the section: a
+config dataclass with a ``house_rule`` field gets the section's key there. Errors are
+:class:`ConfigError` with a code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -18,15 +23,21 @@ from typing import Any, Protocol, runtime_checkable
 from netiquette.errors import ConfigError, ModelError, NetiquetteError
 from netiquette.screening import rules as _builtin_rules  # noqa: F401  (registers components)
 from netiquette.screening.base import (
-    HOUSE_RULES,
     HouseRule,
     RuleResult,
     ScreeningInput,
     ScreeningResult,
 )
+from netiquette.screening.houserules import (
+    HouseRules,
+    RuleSpec,
+    house_rules_from_config,
+    shipped_house_rules,
+)
+from netiquette.screening.houserules import merge_configs as merge_configs
 from netiquette.screening.policy import NAME as DEFAULT_POLICY
 from netiquette.screening.policy import DecisionPolicy
-from netiquette.screening.registry import get_component
+from netiquette.screening.registry import Component, build_config, get_component
 
 _TOP_LEVEL = ("rules", "policy")
 
@@ -34,22 +45,36 @@ _TOP_LEVEL = ("rules", "policy")
 class Pipeline:
     """Runs every configured house rule on a comment, then the decision policy."""
 
-    def __init__(self, rules: Mapping[str, HouseRule], policy: DecisionPolicy) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, HouseRule],
+        policy: DecisionPolicy,
+        house_rules: HouseRules | None = None,
+    ) -> None:
+        self.house_rules = house_rules if house_rules is not None else shipped_house_rules()
         for name, rule in rules.items():
-            if name not in HOUSE_RULES:
-                raise ConfigError(f"unknown house rule {name!r}", code="unknown_rule")
+            if name not in self.house_rules:
+                raise ConfigError(
+                    f"unknown house rule {name!r} (known: {', '.join(self.house_rules.keys)})",
+                    code="unknown_rule",
+                )
             if rule.name != name:
                 raise ConfigError(
                     f"component for [rules.{name}] produces {rule.name!r}, not {name!r}",
                     field=f"rules.{name}.component",
                     code="unknown_rule",
                 )
-        self.rules: dict[str, HouseRule] = {n: rules[n] for n in HOUSE_RULES if n in rules}
+        self.rules: dict[str, HouseRule] = {
+            n: rules[n] for n in self.house_rules.keys if n in rules
+        }
+        check = getattr(policy, "check_house_rules", None)
+        if callable(check):
+            check(self.house_rules)
         self.policy = policy
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], *, source: str = "config") -> Pipeline:
-        """Build from a parsed TOML mapping (see the shipped ``screening.toml``)."""
+        """Build from a parsed (and merged, see :func:`site_config`) TOML mapping."""
         for key in config:
             if key not in _TOP_LEVEL:
                 raise ConfigError(
@@ -57,44 +82,34 @@ class Pipeline:
                     field=key,
                     code="unknown_config_key",
                 )
-        rule_sections = config.get("rules", {})
-        if not isinstance(rule_sections, Mapping):
-            raise ConfigError(
-                f"{source}: [rules] must be a table", field="rules", code="wrong_config_type"
-            )
+        house_rules = house_rules_from_config(config, source=source)
         rules: dict[str, HouseRule] = {}
-        for name, section in rule_sections.items():
-            if name not in HOUSE_RULES:
-                raise ConfigError(
-                    f"{source}: unknown house rule [rules.{name}] "
-                    f"(known: {', '.join(HOUSE_RULES)})",
-                    field=f"rules.{name}",
-                    code="unknown_rule",
-                )
-            built = _build(section, f"rules.{name}", "rule", default=None)
+        for spec in house_rules:
+            built = build_rule(spec)
             if not isinstance(built, HouseRule):
                 raise ConfigError(
-                    f"[rules.{name}] component is not a house rule", code="unknown_rule"
+                    f"[rules.{spec.key}] component is not a house rule", code="unknown_rule"
                 )
-            rules[name] = built
+            rules[spec.key] = built
         policy = _build(config.get("policy", {}), "policy", "policy", default=DEFAULT_POLICY)
         if not isinstance(policy, DecisionPolicy):
             raise ConfigError("[policy] component is not a decision policy", code="unknown_rule")
-        return cls(rules, policy)
+        return cls(rules, policy, house_rules)
 
     @property
     def versions(self) -> dict[str, str]:
         """Component version per house rule (``"none"`` if not configured) and of the policy."""
         versions = {
-            name: (r.version if (r := self.rules.get(name)) else "none") for name in HOUSE_RULES
+            name: (r.version if (r := self.rules.get(name)) else "none")
+            for name in self.house_rules.keys
         }
         versions["policy"] = self.policy.version
         return versions
 
     def screen(self, item: ScreeningInput) -> ScreeningResult:
-        """Results for all five house rules, in order, plus the policy's decision."""
+        """Results for every house rule of the site, in order, plus the policy's decision."""
         results: dict[str, RuleResult] = {}
-        for name in HOUSE_RULES:
+        for name in self.house_rules.keys:
             rule = self.rules.get(name)
             if rule is None:
                 results[name] = RuleResult.not_evaluated(name, "none", "not configured")
@@ -112,7 +127,7 @@ class Pipeline:
         if not items:
             return []
         per_rule: dict[str, list[RuleResult]] = {}
-        for name in HOUSE_RULES:
+        for name in self.house_rules.keys:
             rule = self.rules.get(name)
             if rule is None:
                 missing = RuleResult.not_evaluated(name, "none", "not configured")
@@ -124,7 +139,7 @@ class Pipeline:
         versions = self.versions
         out = []
         for i in range(len(items)):
-            results = {name: per_rule[name][i] for name in HOUSE_RULES}
+            results = {name: per_rule[name][i] for name in self.house_rules.keys}
             decision = self.policy.decide(results)
             out.append(ScreeningResult(results=results, decision=decision, model_versions=versions))
         return out
@@ -141,6 +156,27 @@ class Pipeline:
                 chunk = []
         if chunk:
             yield from self.screen_batch(chunk)
+
+
+def _component_config(spec: RuleSpec) -> tuple[Component, dict[str, Any]]:
+    component = get_component(spec.component, "rule")
+    values = dict(spec.config)
+    fields = {f.name for f in dataclasses.fields(component.config_type)}
+    if "house_rule" in fields:
+        if "house_rule" in values:
+            raise ConfigError(
+                f"[rules.{spec.key}] 'house_rule' is set by netiquette (the section's name)",
+                field=f"rules.{spec.key}.house_rule",
+                code="unknown_config_key",
+            )
+        values["house_rule"] = spec.key
+    return component, values
+
+
+def build_rule(spec: RuleSpec) -> Any:
+    """Build the component that scores ``spec`` with its config from the TOML section."""
+    component, values = _component_config(spec)
+    return component.build(values, section=f"rules.{spec.key}")
 
 
 @runtime_checkable
@@ -202,7 +238,7 @@ def default_config_path() -> Path:
 
 
 def read_config(path: Path | None = None) -> dict[str, Any]:
-    """Parse a pipeline TOML file (the shipped default when ``path`` is None)."""
+    """Parse one pipeline TOML file as written (the shipped default when ``path`` is None)."""
     path = path or default_config_path()
     try:
         with open(path, "rb") as fh:
@@ -213,17 +249,47 @@ def read_config(path: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}", code="invalid_toml") from None
 
 
+def site_config(path: Path | None = None) -> dict[str, Any]:
+    """The shipped config extended by the site's file at ``path`` (None = shipped only)."""
+    shipped = read_config()
+    if path is None:
+        return shipped
+    site = read_config(path)
+    for key in site:
+        if key not in _TOP_LEVEL:
+            raise ConfigError(
+                f"{path}: unknown section [{key}] (known: {', '.join(_TOP_LEVEL)})",
+                field=key,
+                code="unknown_config_key",
+            )
+    return merge_configs(shipped, site)
+
+
+def load_house_rules(path: Path | None = None) -> HouseRules:
+    """The site's house rules without loading any model (for commands that only report).
+
+    The specs are checked as at start-up, and so are the component names and config keys;
+    only the components themselves (models, compiled patterns) are not built.
+    """
+    config = site_config(path)
+    rules = house_rules_from_config(config, source=str(path or "screening.toml"))
+    for spec in rules:
+        component, values = _component_config(spec)
+        build_config(component.config_type, values, section=f"rules.{spec.key}")
+    return rules
+
+
 def load_pipeline(
     path: Path | None = None,
     *,
     auto_approve: bool | None = None,
     auto_reject: bool | None = None,
 ) -> Pipeline:
-    """Build the pipeline from ``path`` (None = shipped default).
+    """Build the pipeline from the shipped config extended by ``path`` (None = shipped only).
 
     ``auto_approve`` / ``auto_reject`` override the policy's per-site switches when not None.
     """
-    config = read_config(path)
+    config = site_config(path)
     overrides = {"auto_approve": auto_approve, "auto_reject": auto_reject}
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if overrides:

@@ -1,4 +1,4 @@
-"""The decision policy: from five rule results to approve / reject / review.
+"""The decision policy: from the house rules' results to approve / reject / review.
 
 ``netiquette.policy.thresholds.v1`` (``policy_version`` ``thresholds-v1``) compares every evaluated
 score with two per-rule thresholds:
@@ -39,13 +39,13 @@ reject or are in doubt; a comment that would be rejected but is waiting for a hu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from netiquette.errors import ConfigError
-from netiquette.screening.base import HOUSE_RULES, Outcome, PolicyDecision, RuleResult
+from netiquette.screening.base import Outcome, PolicyDecision, RuleResult
 from netiquette.screening.registry import register_policy, version_from_name
 
 NAME = "netiquette.policy.thresholds.v1"
@@ -69,10 +69,6 @@ class DecisionPolicy(Protocol):
         ...
 
 
-def _defaults(value: float) -> dict[str, float]:
-    return dict.fromkeys(HOUSE_RULES, value)
-
-
 @dataclass(frozen=True, slots=True)
 class ThresholdPolicyConfig:
     """Configuration of the threshold policy (``[policy]`` in the TOML)."""
@@ -80,32 +76,33 @@ class ThresholdPolicyConfig:
     auto_approve: bool = True
     auto_reject: bool = False
     require_all_rules_for_approve: bool = False
-    reject_thresholds: dict[str, float] = field(default_factory=lambda: _defaults(DEFAULT_REJECT))
-    approve_thresholds: dict[str, float] = field(default_factory=lambda: _defaults(DEFAULT_APPROVE))
+    # Rules not listed use DEFAULT_REJECT / DEFAULT_APPROVE.
+    reject_thresholds: dict[str, float] = field(default_factory=dict)
+    approve_thresholds: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for table in ("reject_thresholds", "approve_thresholds"):
             for rule, value in getattr(self, table).items():
-                if rule not in HOUSE_RULES:
-                    raise ConfigError(
-                        f"[policy.{table}] unknown house rule {rule!r} "
-                        f"(known: {', '.join(HOUSE_RULES)})",
-                        field=f"policy.{table}.{rule}",
-                        code="unknown_config_key",
-                    )
                 if not 0.0 <= value <= 1.0:
                     raise ConfigError(
                         f"[policy.{table}] {rule} must be within [0, 1], got {value}",
                         field=f"policy.{table}.{rule}",
                         code="wrong_config_type",
                     )
-        for rule in HOUSE_RULES:
+        for rule in {*self.reject_thresholds, *self.approve_thresholds}:
             if self.approve_threshold(rule) > self.reject_threshold(rule):
                 raise ConfigError(
                     f"[policy] approve threshold for {rule} is above its reject threshold",
                     field=f"policy.approve_thresholds.{rule}",
                     code="wrong_config_type",
                 )
+
+    def rules_named(self) -> dict[str, Sequence[str]]:
+        """Per config key, the house rules it names (checked against the site's rules)."""
+        return {
+            "reject_thresholds": list(self.reject_thresholds),
+            "approve_thresholds": list(self.approve_thresholds),
+        }
 
     def reject_threshold(self, rule: str) -> float:
         """Score at or above which ``rule`` rejects (default 0.7 for rules not listed)."""
@@ -127,16 +124,10 @@ class ModelThresholdPolicyConfig(ThresholdPolicyConfig):
     # Rules whose section runs with use_encoder = true: their thresholds come from the encoder set.
     encoder_rules: tuple[str, ...] = ("off_topic",)
 
-    def __post_init__(self) -> None:
-        ThresholdPolicyConfig.__post_init__(self)
-        for rule in self.encoder_rules:
-            if rule not in HOUSE_RULES:
-                raise ConfigError(
-                    f"[policy] encoder_rules: unknown house rule {rule!r} "
-                    f"(known: {', '.join(HOUSE_RULES)})",
-                    field="policy.encoder_rules",
-                    code="unknown_config_key",
-                )
+    def rules_named(self) -> dict[str, Sequence[str]]:
+        """Per config key, the house rules it names (checked against the site's rules)."""
+        named = ThresholdPolicyConfig.rules_named(self)
+        return {**named, "encoder_rules": list(self.encoder_rules)}
 
 
 class ThresholdPolicy:
@@ -148,10 +139,30 @@ class ThresholdPolicy:
         *,
         name: str = NAME,
         cite_only_rejecting: bool = False,
+        named: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.config = config
+        # The rules the site's config names (before model thresholds were added).
+        self.named = dict(named) if named is not None else config.rules_named()
         self.version = version_from_name(name)
         self.cite_only_rejecting = cite_only_rejecting
+
+    def check_house_rules(self, house_rules: Iterable[Any]) -> None:
+        """Every rule the config names must be one of the site's (called by the pipeline).
+
+        Rules the site switched off (``enabled = false``) may still be named: the shipped
+        ``[policy]`` table names ``ad_link`` whether or not a site keeps it.
+        """
+        known = [spec.key for spec in house_rules]
+        allowed = {*known, *getattr(house_rules, "disabled", ())}
+        for table, rules in self.named.items():
+            for rule in rules:
+                if rule not in allowed:
+                    raise ConfigError(
+                        f"[policy.{table}] unknown house rule {rule!r} (known: {', '.join(known)})",
+                        field=f"policy.{table}.{rule}",
+                        code="unknown_config_key",
+                    )
 
     def decide(self, results: Mapping[str, RuleResult]) -> PolicyDecision:
         """Approve, reject or send to review, with a queue priority and the rules cited."""
@@ -160,9 +171,10 @@ class ThresholdPolicy:
         doubtful: list[str] = []
         missing: list[str] = []
         top = 0.0
-        for rule in HOUSE_RULES:
-            result = results.get(rule)
-            if result is None or result.score is None:
+        order = list(results)
+        for rule in order:
+            result = results[rule]
+            if result.score is None:
                 missing.append(rule)
                 continue
             top = max(top, result.score)
@@ -171,11 +183,11 @@ class ThresholdPolicy:
             elif result.score > cfg.approve_threshold(rule):
                 doubtful.append(rule)
         base = 50 * top + _PER_REJECTING_RULE * len(rejecting) + _PER_DOUBTFUL_RULE * len(doubtful)
-        cited = tuple(r for r in HOUSE_RULES if r in rejecting or r in doubtful)
+        cited = tuple(r for r in order if r in rejecting or r in doubtful)
         if rejecting:
             if cfg.auto_reject:
                 if self.cite_only_rejecting:
-                    cited = tuple(r for r in HOUSE_RULES if r in rejecting)
+                    cited = tuple(r for r in order if r in rejecting)
                 return self._decision("reject", base, cited, f"rejected by {', '.join(rejecting)}")
             return self._decision(
                 "review",
@@ -227,7 +239,9 @@ def model_thresholds(
     by_variant: dict[str, dict[str, dict[str, float]]] = meta.get("policy_thresholds", {})
     reject: dict[str, float] = {}
     approve: dict[str, float] = {}
-    for rule in HOUSE_RULES:
+    for rule in classifier_scale:
+        if rule == "reject":  # the overall classifier's head, not a house rule
+            continue
         variant = by_variant.get("encoder" if rule in encoder_rules else "tfidf", {})
         cls = classifier_scale.get(rule)
         on_rule = variant.get(rule) or cls
@@ -245,6 +259,7 @@ def model_thresholds(
 @register_policy(NAME_V2)
 def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> ThresholdPolicy:
     """Factory for the threshold policy with thresholds from the model metadata."""
+    named = config.rules_named()
     if config.thresholds_from_model:
         reject, approve = model_thresholds(config.model_dir, config.encoder_rules)
         config = replace(
@@ -252,4 +267,4 @@ def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> Threshold
             reject_thresholds={**reject, **config.reject_thresholds},
             approve_thresholds={**approve, **config.approve_thresholds},
         )
-    return ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True)
+    return ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True, named=named)

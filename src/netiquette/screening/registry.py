@@ -16,16 +16,30 @@ key (codes ``unknown_component``, ``unknown_config_key``, ``wrong_config_type``)
 
 The last two dotted parts of a name are the implementation and its version; they make the version
 string that results carry (``netiquette.insult.lexicon.v1`` → ``lexicon-v1``).
+
+Third-party packages add components through the Python entry-point group
+:data:`ENTRY_POINT_GROUP` (``netiquette.components``), like spaCy factories or Datasette
+plugins. The entry point's name is the component name, its object the factory (or a module
+whose ``@register_rule`` decorators run on import)::
+
+    # pyproject.toml of a newsroom's package
+    [project.entry-points."netiquette.components"]
+    "zeitung.private_data.v2" = "zeitung_rules:make_private_data_rule"
+
+They are loaded the first time a name is not found among the built-in components; this module
+stays the one place components are looked up. :func:`load_entry_points` takes the entry-point
+source as an argument, so tests pass a fake instead of installing a distribution.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from netiquette.errors import ConfigError
 
@@ -58,6 +72,65 @@ class Component:
 
 
 _REGISTRY: dict[str, Component] = {}
+#: The entry-point group third-party components register under.
+ENTRY_POINT_GROUP = "netiquette.components"
+
+
+class EntryPointLike(Protocol):
+    """What :func:`load_entry_points` needs of an entry point (``importlib.metadata``'s fits)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+    def load(self) -> Any: ...
+
+
+EntryPointSource = Callable[[str], Iterable[EntryPointLike]]
+
+
+def installed_entry_points(group: str) -> Iterable[EntryPointLike]:
+    """The entry points of ``group`` in the installed distributions."""
+    return importlib.metadata.entry_points(group=group)
+
+
+_loaded_sources: set[int] = set()
+
+
+def load_entry_points(source: EntryPointSource = installed_entry_points) -> list[str]:
+    """Register every component of the ``netiquette.components`` entry points in ``source``.
+
+    An entry point whose object is a factory function is registered as a house-rule component
+    under the entry point's name (unless its module already registered it); a module is just
+    imported. A broken entry point is a :class:`ConfigError` (``E114``) naming it. Returns the
+    names loaded.
+    """
+    names: list[str] = []
+    for entry in source(ENTRY_POINT_GROUP):
+        try:
+            obj = entry.load()
+        except Exception as exc:  # a third-party import error must name its package
+            raise ConfigError(
+                f"component entry point {entry.name!r} ({entry.value}) failed to load: {exc}",
+                field=entry.name,
+                code="component_entry_point",
+            ) from exc
+        if callable(obj) and not isinstance(obj, types.ModuleType):
+            current = _REGISTRY.get(entry.name)
+            if current is None or current.factory is not obj:
+                try:
+                    register_rule(entry.name)(obj)
+                except TypeError as exc:
+                    raise ConfigError(
+                        f"component entry point {entry.name!r} ({entry.value}): {exc}",
+                        field=entry.name,
+                        code="component_entry_point",
+                    ) from None
+        names.append(entry.name)
+    _loaded_sources.add(id(source))
+    return names
 
 
 def version_from_name(name: str) -> str:
@@ -94,6 +167,9 @@ def register_policy(name: str) -> Callable[[F], F]:
 def get_component(name: str, kind: ComponentKind | None = None) -> Component:
     """Look a component up by name; ``unknown_component`` (a ConfigError) lists the known ones."""
     component = _REGISTRY.get(name)
+    if component is None and id(installed_entry_points) not in _loaded_sources:
+        load_entry_points()
+        component = _REGISTRY.get(name)
     if component is None or (kind is not None and component.kind != kind):
         known = ", ".join(sorted(n for n, c in _REGISTRY.items() if kind in (None, c.kind)))
         raise ConfigError(f"unknown component {name!r} (known: {known})", code="unknown_component")
@@ -190,9 +266,14 @@ def _describe(expected: Any) -> str:
 
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "Component",
+    "EntryPointLike",
+    "EntryPointSource",
     "build_config",
     "get_component",
+    "installed_entry_points",
+    "load_entry_points",
     "register_policy",
     "register_rule",
     "registered",

@@ -13,6 +13,7 @@ from netiquette.accounts import Principal, authenticate
 from netiquette.errors import AuthError, ForbiddenError
 from netiquette.review.intake import Intake
 from netiquette.screening import Pipeline
+from netiquette.screening.houserules import HouseRules, shipped_house_rules
 from netiquette.settings import Settings
 from netiquette.store.db import Database
 
@@ -25,6 +26,9 @@ class AppContext:
     db: Database
     pipeline: Pipeline
     intake: Intake
+    #: The site's house rules, built with the pipeline at start-up (the one object every
+    #: part that speaks about rules is handed).
+    house_rules: HouseRules = field(default_factory=shipped_house_rules)
     # Per-client request counts of the rate limits (netiquette.web.ratelimit), per instance.
     rate_windows: dict[str, Any] = field(default_factory=dict)
 

@@ -14,12 +14,7 @@ from typing import Any
 from starlette.requests import Request
 
 from netiquette.i18n import DEFAULT, LANGUAGES, N_, gettext, language_name
-from netiquette.screening.base import (
-    HOUSE_RULE_DESCRIPTIONS,
-    HOUSE_RULE_LABELS_DE,
-    HOUSE_RULE_LABELS_EN,
-    HOUSE_RULES,
-)
+from netiquette.screening.houserules import HouseRules
 from netiquette.screening.reasons import translate_reason
 
 __all__ = [
@@ -28,16 +23,10 @@ __all__ = [
     "LANGUAGES",
     "embed_catalogue",
     "pick_language",
-    "rule_label",
     "word_helpers",
 ]
 
 COOKIE = "nq_lang"
-
-RULE_LABELS = {"de": HOUSE_RULE_LABELS_DE, "en": HOUSE_RULE_LABELS_EN}
-
-#: What each house rule forbids, in one sentence (admins may reword it in the browser).
-RULE_DESCRIPTIONS = HOUSE_RULE_DESCRIPTIONS
 
 #: A comment's state as moderators read it.
 STATE_LABELS = {
@@ -88,16 +77,6 @@ def pick_language(request: Request) -> str:
     return remembered if remembered in LANGUAGES else DEFAULT
 
 
-def rule_label(rule: str, lang: str) -> str:
-    """The house rule's name in ``lang``."""
-    return RULE_LABELS.get(lang, HOUSE_RULE_LABELS_DE).get(rule, rule)
-
-
-def numbered_rules(lang: str) -> list[tuple[int, str, str]]:
-    """(key 1-5, rule, label) in HOUSE_RULES order, as moderators cite them."""
-    return [(i, rule, rule_label(rule, lang)) for i, rule in enumerate(HOUSE_RULES, start=1)]
-
-
 def _lookup(table: dict[str, str], _: Callable[[str], str]) -> Callable[[str], str]:
     def label(value: str) -> str:
         return _(table[value]) if value in table else value
@@ -105,8 +84,12 @@ def _lookup(table: dict[str, str], _: Callable[[str], str]) -> Callable[[str], s
     return label
 
 
-def word_helpers(lang: str) -> dict[str, Any]:
-    """What every template gets besides ``_``: labels chosen by a value, the language switch."""
+def word_helpers(lang: str, house_rules: HouseRules) -> dict[str, Any]:
+    """What every template gets besides ``_``: labels chosen by a value, the language switch.
+
+    House rules' labels and keys come from the site's rule specs (screening TOML), not from
+    the catalogues: a site's own rule brings its labels with it.
+    """
     _ = gettext(lang)
     return {
         "state_label": _lookup(STATE_LABELS, _),
@@ -114,8 +97,11 @@ def word_helpers(lang: str) -> dict[str, Any]:
         "done_label": _lookup(DONE_LABELS, _),
         "reason_text": lambda reason: translate_reason(reason, lang),
         "flash_text": lambda key: _(FLASHES[key]) if key in FLASHES else "",
-        "rule_label": lambda rule: rule_label(rule, lang),
-        "numbered_rules": numbered_rules(lang),
+        "rule_label": lambda rule: house_rules.label(rule, lang),
+        "numbered_rules": house_rules.numbered(lang),
+        # A rule's workspace key (1-9), "" for one the site no longer has.
+        "rule_number": lambda rule: spec.workspace_key if (spec := house_rules.get(rule)) else "",
+        "house_rules": list(house_rules.keys),
         "languages": LANGUAGES,
         "language_name": language_name,
     }

@@ -7,6 +7,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from netiquette.screening.houserules import shipped_house_rules
 from netiquette.store.models import Comment, Decision
 from netiquette.web.context import AppContext
 from netiquette.web.views.highlight import Segment, segments
@@ -79,7 +80,8 @@ def test_security_headers_and_no_inline_script_anywhere(web: TestClient) -> None
 def test_evidence_segments_escape_and_overlap() -> None:
     text = "a <b>Idiot</b> c"
     spans = [(2, 14, "insult"), (5, 10, "aggression"), (50, 60, "insult"), (5, 2, "x")]
-    assert segments(text, spans) == [
+    # Rules covering one piece are listed in the site's order (insult is rule 2, aggression 3).
+    assert segments(text, spans, shipped_house_rules().keys) == [
         Segment("a "),
         Segment("<b>", ("insult",)),
         Segment("Idiot", ("insult", "aggression")),
@@ -96,7 +98,8 @@ def test_deciding_moves_to_the_next_comment_and_cites_the_rule(
     submit(web, "Zweiter Kommentar", "c2")
     csrf = login(web)
     page = web.get("/moderate/comments/c1")
-    assert '<mark class="ev ev-insult"' in page.text and "Vollpfosten</mark>" in page.text
+    # Coloured by the rule's workspace key (insult is key 2).
+    assert '<mark class="ev ev-insult rk2"' in page.text and "Vollpfosten</mark>" in page.text
     version = re.search(r'name="version" value="(\d+)"', page.text)
     assert version
     r = web.post(

@@ -14,9 +14,19 @@ from netiquette.screening.rules import (
     insult,
     insult_model,
     off_topic,
+    patterns,
     placeholder,
 )
 
-BUILTIN_MODULES = (ad_link, aggression, insinuation, insult, insult_model, off_topic, placeholder)
+BUILTIN_MODULES = (
+    ad_link,
+    aggression,
+    insinuation,
+    insult,
+    insult_model,
+    off_topic,
+    patterns,
+    placeholder,
+)
 
 __all__ = ["BUILTIN_MODULES"]

@@ -39,5 +39,6 @@ class ReportBody(_In):
 class IllegalBody(_In):
     """``POST /api/v1/comments/{id}/illegal``."""
 
-    legal_ground: str = Field(min_length=1, max_length=500)
+    # Empty: the cited rules' default legal ground (their spec's legal_ground), if any.
+    legal_ground: str = Field(default="", max_length=500)
     explanation: str = Field(default="", max_length=2000)

@@ -102,7 +102,11 @@ def coral_phase(request: Request, ctx: AppContext) -> CoralPhase:
                 )
                 articles = StoryArticles(ctx.db, limits, s.max_article_chars)
                 phase = CoralPhase(
-                    ctx.intake, articles, s.coral_time_budget_ms, auto_approve=s.coral_auto_approve
+                    ctx.intake,
+                    articles,
+                    s.coral_time_budget_ms,
+                    auto_approve=s.coral_auto_approve,
+                    house_rules=ctx.house_rules,
                 )
                 request.app.state.coral_phase = phase
     return phase

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from netiquette.accounts import Principal, authenticate
+from netiquette.compat.attributes import attributes_for
 from netiquette.compat.discovery import API, VERSION, discovery_document
 from netiquette.compat.feedback import parse_suggestion, store_suggestion
 from netiquette.compat.google import GoogleApiError, error_body, loads_lenient
@@ -139,7 +140,8 @@ def _article(ctx: AppContext, request: AnalyzeRequest) -> tuple[str | None, str 
 
 
 def _analyze(ctx: AppContext, raw: bytes) -> dict[str, Any]:
-    request = parse_analyze(loads_lenient(raw), ctx.settings.max_comment_chars)
+    known = attributes_for(ctx.house_rules)
+    request = parse_analyze(loads_lenient(raw), ctx.settings.max_comment_chars, known)
     article_text, title = _article(ctx, request)
     # Stateless whatever doNotStore says: nothing below writes, and the text is never logged.
     return analyze(request, ctx.pipeline.screen, article_text, title)
@@ -155,7 +157,8 @@ async def comments_analyze(request: Request) -> JSONResponse:
 
 
 def _suggest(ctx: AppContext, caller: Principal, raw: bytes) -> dict[str, Any]:
-    suggestion = parse_suggestion(loads_lenient(raw), ctx.settings.max_comment_chars)
+    known = attributes_for(ctx.house_rules)
+    suggestion = parse_suggestion(loads_lenient(raw), ctx.settings.max_comment_chars, known)
     with ctx.db.session() as session:
         store_suggestion(session, suggestion, caller.actor)
     return {"clientToken": suggestion.client_token or ""}

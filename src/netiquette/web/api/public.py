@@ -26,7 +26,7 @@ router = APIRouter(prefix="/public", tags=["commenters"])
 
 def accountability_config(ctx: Ctx) -> AccountabilityConfig:
     """The accountability settings of this app."""
-    return AccountabilityConfig.from_settings(ctx.settings)
+    return AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules)
 
 
 @router.get("/comments/{comment_id}")

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from netiquette.accountability.notices import CATEGORIES, file_report, report_queue
+from netiquette.accountability.notices import categories, file_report, report_queue
 from netiquette.web.api.accountability_schemas import ReportBody
-from netiquette.web.context import DbSession, Moderator
+from netiquette.web.context import Ctx, DbSession, Moderator
 from netiquette.web.ratelimit import rate_limited
 
 router = APIRouter(tags=["reports"])
@@ -20,12 +20,13 @@ router = APIRouter(tags=["reports"])
     status_code=201,
     dependencies=[Depends(rate_limited("public"))],
 )
-def post_report(comment_id: str, body: ReportBody, session: DbSession) -> JSONResponse:
+def post_report(comment_id: str, body: ReportBody, session: DbSession, ctx: Ctx) -> JSONResponse:
     """A reader reports a published comment (no login; ``illegal_content`` is a DSA notice)."""
     report = file_report(
         session,
         comment_id,
         body.reason,
+        ctx.house_rules,
         reader_id=body.reader_id,
         explanation=body.explanation,
         legal_ground=body.legal_ground,
@@ -41,9 +42,10 @@ def post_report(comment_id: str, body: ReportBody, session: DbSession) -> JSONRe
 def get_reports(
     _caller: Moderator,
     session: DbSession,
+    ctx: Ctx,
     open_only: bool = Query(True, alias="open"),
     limit: int = Query(100, ge=1, le=500),
 ) -> dict[str, Any]:
     """The report queue: open reports, illegal-content notices first, then oldest first."""
     items = report_queue(session, limit, open_only)
-    return {"reports": items, "count": len(items), "reasons": list(CATEGORIES)}
+    return {"reports": items, "count": len(items), "reasons": list(categories(ctx.house_rules))}

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from netiquette.articles.schemas import ArticleBody
 from netiquette.review.schemas import Author, CommentBody
+from netiquette.screening.houserules import MAX_RULES
 
 __all__ = ["ArticleBody", "Author", "CommentBody", "DecisionBody", "LoginBody"]
 
@@ -20,7 +21,8 @@ class DecisionBody(_In):
     """``POST /api/v1/comments/{id}/decision``."""
 
     action: Literal["approve", "reject"]
-    rules: list[str] = Field(default_factory=list, max_length=5)
+    # The site's rule keys (checked against its rule set when deciding); at most MAX_RULES.
+    rules: list[str] = Field(default_factory=list, max_length=MAX_RULES)
     # Its length is checked where every decision's note is: review.decide.validate_note.
     note: str | None = None
     version: int | None = None

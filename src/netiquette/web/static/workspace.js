@@ -70,7 +70,7 @@
     if (dialog && dialog.open && event.key !== "?") { return; }
     if (rejectMode) {
       setRejectMode(false);
-      if (/^[1-5]$/.test(event.key)) {
+      if (/^[1-9]$/.test(event.key)) {  /* the site's rules: keys 1-9 */
         event.preventDefault();
         press("r" + event.key);
         return;

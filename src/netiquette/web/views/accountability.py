@@ -35,7 +35,7 @@ AppealId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 def _config(ctx: Ctx) -> AccountabilityConfig:
-    return AccountabilityConfig.from_settings(ctx.settings)
+    return AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules)
 
 
 @router.get("/moderate/appeals")

@@ -11,7 +11,6 @@ from netiquette.errors import InputError, NetiquetteError
 from netiquette.review.audit import record_event
 from netiquette.review.claims import release_all
 from netiquette.review.spotchecks import sample_every, set_sample_every
-from netiquette.screening.base import HOUSE_RULES
 from netiquette.store.models import User as UserRow
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
@@ -87,7 +86,7 @@ async def set_active(username: str, request: Request, user: AdminUser, ctx: Ctx)
 def rules_page(request: Request, user: AdminViewer, ctx: Ctx) -> Response:
     """The house rules' descriptions and the spot-check rate, editable."""
     with ctx.db.session() as session:
-        texts = all_texts(session)
+        texts = all_texts(session, ctx.house_rules)
         every = sample_every(session)
     return render(
         request,
@@ -110,7 +109,7 @@ async def save_rules(request: Request, user: AdminUser, ctx: Ctx) -> Response:
             "spot_check_every must be a whole number", field="spot_check_every"
         ) from None
     with ctx.db.session() as session:
-        for rule in HOUSE_RULES:
+        for rule in ctx.house_rules.keys:
             save_text(
                 session,
                 rule,

@@ -60,9 +60,9 @@ def nice_max(value: int) -> int:
     return 10 * magnitude
 
 
-def per_day(hourly: list[int]) -> list[int]:
-    """Sum hourly counts into daily counts."""
-    return [sum(hourly[i : i + 24]) for i in range(0, len(hourly), 24)]
+def per_day(hourly: list[int], days: list[slice]) -> list[int]:
+    """Sum hourly counts into daily counts (``days``: each day's hours, 23 to 25 of them)."""
+    return [sum(hourly[day]) for day in days]
 
 
 def stacked_bars(

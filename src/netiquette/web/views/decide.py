@@ -23,7 +23,7 @@ from netiquette.review.decide import MAX_NOTE_CHARS, comment_to_decide, decide
 from netiquette.review.machine import UNDO_SECONDS, Actor, actions_for
 from netiquette.review.queue import QueueFilter, first_free, neighbour
 from netiquette.review.reports import resolve_reports
-from netiquette.screening.base import HOUSE_RULES
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Comment, Decision, utcnow
 from netiquette.web.context import Ctx
 from netiquette.web.i18n import pick_language
@@ -92,21 +92,22 @@ def _panel(
     case = casefile(session, comment_id)
     comment = case.comment
     actor = Actor(user.principal.kind, user.name)
-    texts = descriptions(session, lang)
+    rules: HouseRules = request.app.state.ctx.house_rules
+    texts = descriptions(session, lang, rules)
     values.update(
         case=case,
         comment=comment,
         lease=lease,
         mine=lease.held_by(user.name),
         actions=sorted(actions_for(actor, comment.state) - {"undo"}),
-        segments=segments(comment.text, evidence_spans(case.screening)),
+        segments=segments(comment.text, evidence_spans(case.screening), rules.keys),
         rule_rows=[
             {
                 "rule": rule,
                 "description": texts.get(rule, ""),
                 **case.screening.get(rule, {"score": None, "flag": False, "evidence": []}),
             }
-            for rule in HOUSE_RULES
+            for rule in rules.keys
         ],
         prev=neighbour(session, f, comment, user.name, forward=False),
         next=neighbour(session, f, comment, user.name, forward=True),
@@ -175,8 +176,10 @@ async def submit_decision(
         version = None
     actor = Actor(user.principal.kind, user.name)
     try:
-        if action not in ("approve", "reject") or (action == "reject" and not rule):
-            raise InputError("choose approve, or reject citing a house rule 1-5", field="choice")
+        if action not in ("approve", "reject") or (
+            action == "reject" and rule not in ctx.house_rules
+        ):
+            raise InputError("choose approve, or reject citing a house rule", field="choice")
         with ctx.db.session() as session:
             comment = comment_to_decide(session, comment_id)
             decide(
@@ -184,7 +187,7 @@ async def submit_decision(
                 comment,
                 actor,
                 action,
-                config=AccountabilityConfig.from_settings(ctx.settings),
+                config=AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules),
                 source="workspace",
                 expected_version=version,
                 rules=[rule] if rule else [],
@@ -218,7 +221,7 @@ async def undo(comment_id: str, request: Request, user: CheckedUser, ctx: Ctx) -
                 comment_to_decide(session, comment_id),
                 Actor(user.principal.kind, user.name),
                 "undo",
-                config=AccountabilityConfig.from_settings(ctx.settings),
+                config=AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules),
                 source="workspace",
             )
     except NetiquetteError as exc:

@@ -165,7 +165,8 @@ async def demo_report(comment_id: str, request: Request, ctx: Ctx) -> Response:
         raise InputError("the form is stale; reload the page", field="csrf")
     with ctx.db.session() as session:
         reporter = reader_pseudonym(session, _author_id(reader))  # no raw id in the chain
-        report_comment(session, comment_id, reporter, str(form.get("reason", ""))[:500])
+        reason = str(form.get("reason", ""))[:500]
+        report_comment(session, comment_id, reporter, reason, codes=ctx.house_rules.keys)
         found = session.get(Comment, comment_id)
         article_id = found.article_id if found else ""
     return RedirectResponse(

@@ -9,11 +9,9 @@ ignored rather than trusted.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from netiquette.screening.base import HOUSE_RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +34,18 @@ def evidence_spans(screening: Mapping[str, Mapping[str, Any]]) -> list[tuple[int
     return out
 
 
-def segments(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Segment]:
-    """Cut ``text`` at span boundaries; each piece carries the rules covering it."""
+def segments(
+    text: str, spans: Iterable[tuple[int, int, str]], rule_order: Sequence[str] = ()
+) -> list[Segment]:
+    """Cut ``text`` at span boundaries; each piece carries the rules covering it.
+
+    Rules covering the same piece are listed in ``rule_order`` (the site's), others after.
+    """
     valid = [(s, e, r) for s, e, r in spans if 0 <= s < e <= len(text)]
     if not valid:
         return [Segment(text)] if text else []
     cuts = sorted({0, len(text), *(s for s, _, _ in valid), *(e for _, e, _ in valid)})
-    order = {rule: i for i, rule in enumerate(HOUSE_RULES)}
+    order = {rule: i for i, rule in enumerate(rule_order)}
     out: list[Segment] = []
     for start, end in itertools.pairwise(cuts):
         covering = {r for s, e, r in valid if s <= start and end <= e}

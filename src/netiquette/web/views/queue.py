@@ -10,7 +10,7 @@ from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import InputError, NetiquetteError
 from netiquette.review.claims import holders
 from netiquette.review.decide import comment_to_decide, decide, validate_note
-from netiquette.review.machine import Actor, check_rules
+from netiquette.review.machine import Actor
 from netiquette.review.queue import (
     AGES,
     QueueFilter,
@@ -19,6 +19,7 @@ from netiquette.review.queue import (
     flags_of,
     list_comments,
 )
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import Ctx
 from netiquette.web.views.rendering import render
@@ -74,11 +75,11 @@ def queue_page(request: Request, user: User, ctx: Ctx) -> Response:
     )
 
 
-def _check_choice(action: str, rule: str) -> None:
+def _check_choice(action: str, rule: str, house_rules: HouseRules) -> None:
     if action not in ("approve", "reject") or (action == "reject" and not rule):
         raise InputError("choose approve, or reject with a house rule", field="action")
     if action == "reject":
-        check_rules([rule])
+        house_rules.check_cited([rule])
 
 
 def _bulk_ids(session_ids: list[str], ctx: Ctx, f: QueueFilter, everything: bool) -> list[str]:
@@ -95,7 +96,7 @@ async def bulk_confirm(request: Request, user: CheckedUser, ctx: Ctx) -> Respons
     f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
     action = str(form.get("action", ""))
     rule = str(form.get("reject_rule", ""))
-    _check_choice(action, rule)
+    _check_choice(action, rule, ctx.house_rules)
     ids = _bulk_ids([str(v) for v in form.getlist("ids")], ctx, f, form.get("all") == "1")
     if not ids:
         return RedirectResponse("/moderate?" + f.query_string(flash="bulk.none"), status_code=303)
@@ -117,11 +118,11 @@ async def bulk_decide(request: Request, user: CheckedUser, ctx: Ctx) -> Response
     form = await request.form()
     f = QueueFilter.parse({k: str(v) for k, v in form.items() if k != "tab"} | {"tab": "pending"})
     action, rule = str(form.get("action", "")), str(form.get("reject_rule", ""))
-    _check_choice(action, rule)
+    _check_choice(action, rule, ctx.house_rules)
     # Checked once for all: a note too long refuses the whole bulk decision, before any.
     note = validate_note(str(form.get("note", ""))) or "bulk"
     actor = Actor(user.principal.kind, user.name)
-    config = AccountabilityConfig.from_settings(ctx.settings)
+    config = AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules)
     done = skipped = 0
     for entry in [str(v) for v in form.getlist("item")][:BULK_LIMIT]:
         comment_id, _, version = entry.rpartition(":")

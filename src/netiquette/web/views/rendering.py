@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from netiquette.i18n import format_when, translations
-from netiquette.screening.base import HOUSE_RULES
+from netiquette.screening.houserules import HouseRules
 from netiquette.web.i18n import COOKIE, pick_language, word_helpers
 from netiquette.web.views.sessions import WebUser
 
@@ -72,6 +72,8 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` in the request's language; remembers a ``?lang=`` choice."""
     lang = pick_language(request)
+    # The site's rules (specs): labels, and keys 1-9 in workspace order.
+    rules: HouseRules = request.app.state.ctx.house_rules
     page = (
         environment(lang)
         .get_template(template)
@@ -79,10 +81,9 @@ def render(
             request=request,
             lang=lang,
             timezone=site_timezone(request),
-            house_rules=HOUSE_RULES,
             user=user,
             csrf=user.csrf_token if user else values.pop("csrf", ""),
-            **word_helpers(lang),
+            **word_helpers(lang, rules),
             **values,
         )
     )

@@ -1,32 +1,26 @@
-"""The house rules' descriptions: shipped defaults, reworded by admins in the browser."""
+"""The house rules' descriptions: the rule specs' wording, reworded by admins in the browser."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from netiquette.accountability.sor import rule_descriptions
 from netiquette.review.audit import record_event
-from netiquette.screening.base import HOUSE_RULES
+from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import HouseRuleText, utcnow
-from netiquette.web.i18n import RULE_DESCRIPTIONS
 
 MAX_DESCRIPTION = 500
 
 
-def descriptions(session: Session, lang: str) -> dict[str, str]:
-    """Each house rule's one-sentence description in ``lang``."""
-    out = dict(RULE_DESCRIPTIONS.get(lang, RULE_DESCRIPTIONS["de"]))
-    for row in session.scalars(select(HouseRuleText)):
-        text = row.description_en if lang == "en" else row.description_de
-        if row.rule in out and text.strip():
-            out[row.rule] = text
-    return out
+def descriptions(session: Session, lang: str, house_rules: HouseRules) -> dict[str, str]:
+    """Each house rule's one-sentence description in ``lang`` (an admin's wording wins)."""
+    return rule_descriptions(session, lang, house_rules)
 
 
-def all_texts(session: Session) -> dict[str, tuple[str, str]]:
+def all_texts(session: Session, house_rules: HouseRules) -> dict[str, tuple[str, str]]:
     """(German, English) description per house rule, as currently in force."""
-    de, en = descriptions(session, "de"), descriptions(session, "en")
-    return {rule: (de[rule], en[rule]) for rule in HOUSE_RULES}
+    de, en = descriptions(session, "de", house_rules), descriptions(session, "en", house_rules)
+    return {rule: (de[rule], en[rule]) for rule in house_rules.keys}
 
 
 def save_text(session: Session, rule: str, de: str, en: str, actor: str) -> None:

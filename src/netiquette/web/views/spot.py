@@ -76,7 +76,7 @@ async def spot_verdict(
                 decision_id,
                 Actor(user.principal.kind, user.name),
                 verdict,
-                config=AccountabilityConfig.from_settings(ctx.settings),
+                config=AccountabilityConfig.from_settings(ctx.settings, ctx.house_rules),
                 rules=[rule] if rule else [],
                 note=str(form.get("note", "")),
             )

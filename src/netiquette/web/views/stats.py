@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from babel.dates import format_skeleton
+from babel.dates import format_datetime, format_skeleton
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from netiquette.i18n import gettext
+from netiquette.i18n import gettext, zone
 from netiquette.review.spotchecks import precision_by_policy
 from netiquette.review.stats import DateRange, clamp_day, dashboard
 from netiquette.review.wait import estimate_accuracy
 from netiquette.store.models import utcnow
 from netiquette.web.context import Ctx
-from netiquette.web.i18n import pick_language, rule_label
+from netiquette.web.i18n import pick_language
 from netiquette.web.views.charts import bars, per_day, stacked_bars
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import User
@@ -23,12 +23,13 @@ router = APIRouter(include_in_schema=False)
 MAX_DAYS = 92
 
 
-def parse_range(first: str | None, last: str | None) -> DateRange:
-    """The requested days (default: today), swapped if reversed, at most 92 days.
+def parse_range(first: str | None, last: str | None, timezone: str = "UTC") -> DateRange:
+    """The requested days (default: today) in ``timezone``, swapped if reversed, at most 92.
 
     Days before 1970 or more than a year ahead are clamped to those limits.
     """
-    today = utcnow().date()
+    local = zone(timezone)
+    today = utcnow().astimezone(local).date()
 
     def day(value: str | None, default: date) -> date:
         try:
@@ -43,24 +44,26 @@ def parse_range(first: str | None, last: str | None) -> DateRange:
         a, b = b, a
     if (b - a).days >= MAX_DAYS:
         a = b - timedelta(days=MAX_DAYS - 1)
-    return DateRange(a, b)
+    return DateRange(a, b, local)
 
 
 @router.get("/moderate/stats")
 def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
     """Queue length, arrivals and decisions over time, waits, automatic share, rules."""
-    days = parse_range(request.query_params.get("from"), request.query_params.get("to"))
+    params = request.query_params
+    days = parse_range(params.get("from"), params.get("to"), ctx.settings.timezone)
     lang = pick_language(request)
     _ = gettext(lang)
     with ctx.db.session() as session:
-        d = dashboard(session, days)
+        d = dashboard(session, days, ctx.house_rules.keys)
         precision = precision_by_policy(session)
         # How honest were the waits we promised? (issue: delays are honest)
         accuracy = estimate_accuracy(session, days.start, days.end)
-    hourly = days.hours <= 72
+    hourly = (days.last - days.first).days < 3  # up to three days by the hour
     if hourly:
+        hour = "HH" if days.first == days.last else "d. HH"
         labels = [
-            (days.start + timedelta(hours=h)).strftime("%H" if days.hours == 24 else "%d. %H")
+            format_datetime(days.start + timedelta(hours=h), hour, tzinfo=days.zone, locale=lang)
             for h in range(days.hours)
         ]
         arrivals, human, auto = d.arrivals_per_hour, d.human_per_hour, d.auto_per_hour
@@ -69,8 +72,9 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
             format_skeleton("Md", days.first + timedelta(days=i), locale=lang)
             for i in range((days.last - days.first).days + 1)
         ]
-        arrivals = per_day(d.arrivals_per_hour)
-        human, auto = per_day(d.human_per_hour), per_day(d.auto_per_hour)
+        each_day = days.day_hours()
+        arrivals = per_day(d.arrivals_per_hour, each_day)
+        human, auto = per_day(d.human_per_hour, each_day), per_day(d.auto_per_hour, each_day)
     unit = _("per hour") if hourly else _("per day")
     charts = [
         bars(f"{_('Arrivals')} {unit}", arrivals, labels),
@@ -82,7 +86,7 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
         ),
     ]
     top = max(d.per_rule.values(), default=0) or 1
-    per_rule = [(rule_label(r, lang), n, n / top) for r, n in d.per_rule.items()]
+    per_rule = [(ctx.house_rules.label(r, lang), n, n / top) for r, n in d.per_rule.items()]
     return render(
         request,
         "stats.html",
