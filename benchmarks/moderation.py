@@ -69,6 +69,7 @@ def fill(ctx: Any, pending: int) -> list[str]:
             ids.append(cid)
             text = " ".join(rng.choices(WORDS, k=rng.randint(8, 60)))
             insult = n % 10 == 0
+            threat = n % 50 == 7  # harm levels (screening/harm.py): threats, flagged, the rest
             if insult:
                 text = "Du Vollpfosten, " + text
             session.add(
@@ -81,7 +82,7 @@ def fill(ctx: Any, pending: int) -> list[str]:
                     text_sha256="0" * 64,
                     received_at=start + timedelta(seconds=10 * n),
                     state="pending",
-                    priority=50 if insult else rng.choice([0, 10]),
+                    priority=90 if threat else 50 if insult else rng.choice([10, 20, 30]),
                 )
             )
             for rule in HOUSE_RULES:
@@ -142,6 +143,13 @@ def server_times(ctx: Any, ids: list[str], runs: int) -> list[tuple[str, list[fl
             ("queue ?page=150", "/moderate?page=150"),
         ):
             rows.append((label, [timed(client, "GET", url) for _ in range(runs)]))
+        api = client.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+        bearer = {"Authorization": f"Bearer {api.json()['token']}"}
+        for label, url in (
+            ("API /api/v1/queue (50, by harm)", "/api/v1/queue"),
+            ("API /api/v1/queue?offset=5000", "/api/v1/queue?offset=5000"),
+        ):
+            rows.append((label, [timed(client, "GET", url, headers=bearer) for _ in range(runs)]))
         views = [timed(client, "GET", f"/moderate/comments/{rng.choice(ids)}") for _ in range(runs)]
         rows.append(("decision view", views))
         decisions = []

@@ -1,7 +1,8 @@
 """Screening throughput: synthetic German comments through the shipped pipeline, in one process.
 
-Run: ``.venv/bin/python benchmarks/screen.py [N]`` – prints comments/s and per-comment p50/p99 of
-the pipeline, comments/s of the ``netiquette screen`` command (JSONL in and out, one core), and
+Run: ``.venv/bin/python benchmarks/screen.py [N] [--command-only]`` – prints comments/s and
+per-comment p50/p99 of the pipeline, the model load time, comments/s, start-up and peak memory
+of the ``netiquette screen`` command (all rules, with an article, JSONL in and out, one core), and
 p50/p99 latency of ``POST /api/v1/comments`` against a real server on SQLite.
 The comments are generated here (templates, fillers, some insults, links and obfuscations), about
 300 characters on average, so the figure reflects ordinary traffic with a realistic share of hits.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -133,18 +135,36 @@ def _one_core_env() -> dict[str, str]:
     }
 
 
-def bench_screen_command(n: int = 10_000) -> dict[str, Any]:
-    """Wall time of ``netiquette screen`` over ``n`` comments, pinned to one core."""
+#: A synthetic article (every rule runs, off_topic included), about the comments' themes.
+ARTICLE = (
+    "Stadtrat streitet über Kosten für Bahn, Schulen und Energiewende\n\n"
+    "Der Stadtrat hat am Dienstag über den Haushalt beraten. Die Kosten für die Energiewende, "
+    "die Sanierung der Schulen und den Ausbau der Radwege sollen steigen. Die Bahn verlangt "
+    "mehr Geld für Schienen, die Opposition kritisiert Beraterverträge. Die Mieten in der Stadt "
+    "steigen schneller als die Löhne, heißt es in einem Bericht des Statistischen Bundesamtes. "
+    "Über das Schwimmbad sollen die Bürgerinnen und Bürger im Frühjahr befragt werden."
+)
+
+
+def bench_screen_command(n: int = 10_000, *, article: bool = True) -> dict[str, Any]:
+    """Wall time, peak memory and start-up of ``netiquette screen`` over ``n`` comments (all
+    rules, with an article unless ``article=False``), pinned to one core.
+
+    Start-up (imports, model load, first comment) is measured as a run over one comment.
+    """
     comments = make_comments(n)
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
-        src.write_text(
-            "".join(
-                json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
-                for i, t in enumerate(comments)
-            ),
-            encoding="utf-8",
-        )
+        one = Path(tmp) / "one.jsonl"
+
+        def line(i: int, text: str) -> str:
+            row: dict[str, Any] = {"id": i, "text": text}
+            if article:
+                row["article_text"] = ARTICLE
+            return json.dumps(row, ensure_ascii=False) + "\n"
+
+        src.write_text("".join(line(i, t) for i, t in enumerate(comments)), encoding="utf-8")
+        one.write_text(line(0, comments[0]), encoding="utf-8")
         cmd = [
             sys.executable,
             "-m",
@@ -159,14 +179,39 @@ def bench_screen_command(n: int = 10_000) -> dict[str, Any]:
         if sys.platform.startswith("linux"):
             cmd = ["taskset", "-c", "0", *cmd]
         started = time.perf_counter()
+        subprocess.run([*cmd[:-5], "--input", str(one), *cmd[-3:]], check=True, env=_one_core_env())
+        startup = time.perf_counter() - started
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
         subprocess.run(cmd, check=True, env=_one_core_env())
         elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU time of the run: on a shared machine the wall time overstates the cost.
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         lines = sum(1 for _ in dst.open(encoding="utf-8"))
+    # Peak resident memory of the largest child so far (the full run), in MB.
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "comments": lines,
         "seconds": round(elapsed, 2),
         "comments_per_s": round(lines / elapsed),
+        "startup_s": round(startup, 2),
+        "cpu_s": round(cpu, 2),
+        "comments_per_cpu_s": round(lines / cpu) if cpu else 0,
+        "peak_rss_mb": round(peak_mb),
     }
+
+
+def model_load() -> dict[str, float]:
+    """Seconds to load the shipped models (TF-IDF heads, e5 ONNX, sentence encoder), one thread."""
+    from netiquette.screening.classifier import load_models
+    from netiquette.screening.models import DEFAULT_MODEL_DIR
+
+    started = time.perf_counter()
+    models = load_models(DEFAULT_MODEL_DIR, use_encoder=True, threads=1)
+    total = time.perf_counter() - started
+    semantic = models.semantic.load_seconds if models.semantic is not None else 0.0
+    return {"total_s": round(total, 2), "e5_s": round(semantic, 2)}
 
 
 def _free_port() -> int:
@@ -238,16 +283,26 @@ def bench_http(n: int = 1_000) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     """Print the pipeline, command and HTTP figures."""
     args = sys.argv[1:] if argv is None else argv
+    command_only = "--command-only" in args  # only the `netiquette screen` figures
+    args = [a for a in args if a != "--command-only"]
     n = int(args[0]) if args else 10_000
-    figures = bench_pipeline(n)
-    print(f"pipeline: {figures['comments']} comments, ~{figures['mean_chars']} chars each")
-    print(f"  {figures['comments_per_s']} comments/s ({figures['seconds']} s)")
-    print(f"  per comment p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms")
+    if not command_only:
+        figures = bench_pipeline(n)
+        print(f"pipeline: {figures['comments']} comments, ~{figures['mean_chars']} chars each")
+        print(f"  {figures['comments_per_s']} comments/s ({figures['seconds']} s)")
+        print(f"  per comment p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms")
+    load = model_load()
+    print(f"model load: {load['total_s']} s (of which the e5 encoder {load['e5_s']} s)")
     command = bench_screen_command(n)
     print(
-        f"netiquette screen (one core, JSONL in/out, start-up included): "
+        f"netiquette screen (one core, all rules + an article, JSONL in/out, start-up included): "
         f"{command['comments_per_s']} comments/s ({command['comments']} in {command['seconds']} s)"
+        f"; start-up (one comment) {command['startup_s']} s; CPU time {command['cpu_s']} s = "
+        f"{command['comments_per_cpu_s']} comments per CPU-second; "
+        f"peak memory {command['peak_rss_mb']} MB"
     )
+    if command_only:
+        return
     http = bench_http(min(n, 1_000))
     print(
         f"POST /api/v1/comments on SQLite, sequential: p50 {http['p50_ms']} ms, "

@@ -53,7 +53,10 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "NETIQUETTE_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "NETIQUETTE_API_KEY": API_KEY,
     }
-    return load_settings(None, {"database_url": database_url, **overrides}, environ=env)
+    # Most flows here include automatic rejections, which the shipped screening file leaves to
+    # a human (auto_reject = false): test sites switch them on explicitly, as a site would.
+    values = {"database_url": database_url, "auto_reject": "on", **overrides}
+    return load_settings(None, values, environ=env)
 
 
 def make_context(database_url: str, **overrides: Any) -> AppContext:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from netiquette.screening.base import (
     PolicyDecision,
@@ -19,6 +19,15 @@ class ScriptedPipeline:
     """Answers each comment with the outcome named in its text: ``[approve]``, ``[reject]``."""
 
     versions: ClassVar[dict[str, str]] = {"scripted": "1"}
+
+    def effective_policy(self) -> dict[str, Any]:
+        """The fake's policy as the dashboard and settings show it: decided by the test."""
+        return {
+            "version": "scripted-1",
+            "screening_config": "test",
+            "sources": {},
+            "thresholds": {},
+        }
 
     def screen(self, item: ScreeningInput) -> ScreeningResult:
         outcome = "review"

@@ -37,7 +37,7 @@ def test_check_prints_a_row_per_house_rule() -> None:
     for rule in ("insinuation", "insult", "aggression", "ad_link", "off_topic"):
         assert rule in result.output
     assert "Vollpf0sten" in result.output
-    assert "reject" in result.output
+    assert "would be rejected by insult, ad_link; auto-reject is off" in result.output
 
 
 def test_screen_writes_one_line_per_input_in_order(tmp_path: Path) -> None:
@@ -107,7 +107,8 @@ def test_import_users_and_settings(tmp_path: Path) -> None:
     with database.session() as session:
         states = {c.id: c.state for c in session.query(Comment)}
     assert set(states) == {"k1", "k2"}
-    assert states["k2"] == "rejected"
+    # The shipped screening file leaves rejections to a human (auto_reject = false).
+    assert states["k2"] == "pending"
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "k9", "article_id": "art1", "text": "ohne Autor"}\n', encoding="utf-8")

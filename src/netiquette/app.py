@@ -22,7 +22,7 @@ from netiquette.plugins import pm
 from netiquette.review.intake import Intake
 from netiquette.review.wait import Staffing
 from netiquette.screening import Pipeline, load_pipeline
-from netiquette.settings import Settings, load_settings
+from netiquette.settings import Settings, load_settings, switch_value
 from netiquette.store.db import Database
 from netiquette.web.api import (
     appeals,
@@ -47,11 +47,31 @@ log = logging.getLogger(__name__)
 
 
 def site_pipeline(settings: Settings) -> Pipeline:
-    """The screening pipeline of this site: its config file and its policy switches."""
+    """The screening pipeline of this site: its config file decides the policy.
+
+    The settings ``auto_approve`` / ``auto_reject`` override a switch only when set explicitly
+    (``on`` / ``off``); the override is logged and shown with the effective policy.
+    """
     config = Path(settings.screening_config) if settings.screening_config else None
-    return load_pipeline(
-        config, auto_approve=settings.auto_approve, auto_reject=settings.auto_reject
-    )
+    switches = {
+        "auto_approve": switch_value(settings.auto_approve),
+        "auto_reject": switch_value(settings.auto_reject),
+    }
+    pipeline = load_pipeline(config, **switches)
+    for name, value in switches.items():
+        if value is not None:
+            origin = settings.origin(name)
+            pipeline.policy_overrides[name] = (
+                f"setting {name} = {'on' if value else 'off'} (from {origin})"
+            )
+            log.warning(
+                "policy switch %s is %s by the setting (from %s), not by %s",
+                name,
+                "on" if value else "off",
+                origin,
+                pipeline.source,
+            )
+    return pipeline
 
 
 def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
@@ -142,8 +162,12 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
 
     @api.get("/settings", tags=["admin"])
     def get_settings(_caller: Admin, ctx: Ctx) -> dict[str, Any]:
-        """The effective settings (secrets masked) and screening versions."""
-        return {"settings": ctx.settings.public(), "screening": ctx.pipeline.versions}
+        """The effective settings (secrets masked), screening versions and the effective policy."""
+        return {
+            "settings": ctx.settings.public(),
+            "screening": ctx.pipeline.versions,
+            "policy": ctx.pipeline.effective_policy(),
+        }
 
     app.include_router(api)
     install_views(app)  # moderator workspace, demo pages, static files, security headers

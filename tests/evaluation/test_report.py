@@ -69,3 +69,17 @@ def test_plot_pr_curves_writes_png(tmp_path: Path) -> None:
     paths = plot_pr_curves(evaluate(RECORDS, fake_screen), tmp_path)
     assert {p.name for p in paths} == {"pr_insult.png", "pr_reject.png"}
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in paths)
+
+
+def test_evaluate_counts_violations_published_with_intervals() -> None:
+    report = evaluate(RECORDS, fake_screen)
+    # Three records break a rule; "Wetter" (off-topic) was approved: 1 of 3 published.
+    assert (report.violations, report.published) == (3, 1)
+    d = report.to_dict()
+    assert d["violations_published_share"] == pytest.approx(1 / 3, abs=1e-4)
+    lo, hi = d["violations_published_ci"]
+    assert lo < 1 / 3 < hi
+    lo, hi = d["rules"]["insult"]["f1_ci"]
+    assert 0.0 <= lo <= d["rules"]["insult"]["f1"] <= hi <= 1.0
+    text = report.to_text()
+    assert "violations published automatically: 1 of 3" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -17,8 +18,10 @@ from netiquette.screening import (
     load_pipeline,
 )
 from netiquette.screening.houserules import shipped_house_rules
+from netiquette.screening.models.embedding import ENCODER_ID
 from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.screening.rules.ad_link import DEFAULT_ALLOWED_DOMAINS
+from netiquette.screening.rules.off_topic_context import SHIPPED
 
 HOUSE_RULES = shipped_house_rules().keys  # the shipped five
 
@@ -47,7 +50,9 @@ def test_insult_goes_to_review_by_default(pipeline: Pipeline) -> None:
     result = pipeline.screen(ScreeningInput("Du Vollidiot."))
     assert result.flags["insult"]
     assert result.decision.outcome == "review"
-    assert result.decision.rules == ("insult",)
+    # insult would reject (auto_reject is off); other rules may be in doubt and are cited too.
+    assert "insult" in result.decision.rules
+    assert "would be rejected by insult" in result.decision.reason
 
 
 def test_versions(pipeline: Pipeline) -> None:
@@ -56,7 +61,7 @@ def test_versions(pipeline: Pipeline) -> None:
         "insult": "model-v1",
         "aggression": "model-v1",
         "ad_link": "patterns-v1",
-        "off_topic": "relevance-v1",
+        "off_topic": "context-v2",
         "policy": "thresholds-v2",
     }
     result = pipeline.screen(ScreeningInput("Hallo"))
@@ -103,9 +108,18 @@ def test_shipped_config_matches_component_defaults() -> None:
     assert tuple(config["rules"]["ad_link"]["allowed_domains"]) == DEFAULT_ALLOWED_DOMAINS
     policy = config["policy"]
     defaults = ThresholdPolicyConfig()
-    # Model-backed rules take their thresholds from the model; only ad_link is set here.
-    assert policy["reject_thresholds"] == {"ad_link": defaults.reject_threshold("ad_link")}
-    assert policy["approve_thresholds"] == {"ad_link": defaults.approve_threshold("ad_link")}
+    # Model-backed rules take their thresholds from the model; ad_link (no model) and off_topic
+    # v2 (its own calibration file, off_topic_context.json) are set here.
+    assert policy["reject_thresholds"] == {
+        "ad_link": defaults.reject_threshold("ad_link"),
+        "off_topic": 1.0,
+    }
+    calibration = json.loads(SHIPPED.read_text(encoding="utf-8"))[ENCODER_ID]
+    assert policy["approve_thresholds"] == {
+        "ad_link": defaults.approve_threshold("ad_link"),
+        "off_topic": calibration["approve_below"],
+    }
+    assert policy["review_only_rules"] == ["off_topic"]
 
 
 @pytest.mark.parametrize(

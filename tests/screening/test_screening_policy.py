@@ -6,6 +6,7 @@ import pytest
 
 from netiquette.errors import ConfigError
 from netiquette.screening.base import RuleResult
+from netiquette.screening.harm import HELD_CLEAN, THREAT
 from netiquette.screening.houserules import shipped_house_rules
 from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.screening.registry import get_component
@@ -52,7 +53,7 @@ def test_require_all_rules_sends_partial_results_to_review() -> None:
 def test_auto_approve_off_sends_clean_comments_to_review_with_low_priority() -> None:
     decision = policy(auto_approve=False).decide(results(insult=0.0))
     assert decision.outcome == "review"
-    assert decision.priority <= 10
+    assert decision.priority == HELD_CLEAN  # below everything flagged but off-topic
 
 
 def test_rejecting_rule_with_auto_reject_on_rejects() -> None:
@@ -74,14 +75,47 @@ def test_doubtful_score_goes_to_review() -> None:
     assert decision.rules == ("insult",)
 
 
-def test_priority_grows_with_score_and_rules_flagged() -> None:
+def flagged(**scores: tuple[float, bool]) -> dict[str, RuleResult]:
+    """Results with an explicit flag per rule (score, flag); unnamed rules score 0."""
+    out = results(**{rule: 0.0 for rule in HOUSE_RULES})
+    for rule, (score, flag) in scores.items():
+        out[rule] = RuleResult(rule, "test-v1", score, flag)
+    return out
+
+
+def test_queue_priority_is_the_harm_level_threats_first_off_topic_last() -> None:
     p = policy()
-    doubtful = p.decide(results(insult=0.4)).priority
-    more_doubtful = p.decide(results(insult=0.6)).priority
-    one_reject = p.decide(results(insult=0.8)).priority
-    two_rejects = p.decide(results(insult=0.8, ad_link=0.8)).priority
-    clean_but_held = policy(auto_approve=False).decide(results(insult=0.0)).priority
-    assert clean_but_held < doubtful < more_doubtful < one_reject < two_rejects <= 100
+    threat = p.decide(flagged(aggression=(0.5, True))).priority
+    mild_threat_with_other_reject = p.decide(flagged(aggression=(0.5, True), insult=(0.9, True)))
+    would_reject = p.decide(flagged(insult=(0.9, True))).priority
+    flagged_ad = p.decide(flagged(ad_link=(0.5, True))).priority
+    in_doubt = p.decide(flagged(insinuation=(0.5, False))).priority
+    held_clean = policy(auto_approve=False).decide(flagged()).priority
+    off_topic = p.decide(flagged(off_topic=(0.6, True))).priority
+    assert threat == mild_threat_with_other_reject.priority == THREAT
+    assert threat > would_reject > flagged_ad > in_doubt > held_clean > off_topic > 0
+    # The harm level is the whole priority: a higher score does not jump the level's queue.
+    assert p.decide(flagged(insult=(0.95, True), ad_link=(0.9, True))).priority == would_reject
+    assert p.decide(flagged(off_topic=(0.99, True))).priority == off_topic
+    # Off-topic next to a doubt elsewhere ranks by the doubt, not last.
+    assert p.decide(flagged(off_topic=(0.6, True), insult=(0.5, False))).priority == in_doubt
+
+
+def test_off_topic_alone_never_rejects_automatically() -> None:
+    p = policy(auto_reject=True, reject_thresholds={"off_topic": 0.5})
+    alone = p.decide(flagged(off_topic=(0.9, True)))
+    assert alone.outcome == "review"
+    assert "a human decides" in alone.reason
+    with_insult = p.decide(flagged(off_topic=(0.9, True), insult=(0.9, True)))
+    assert with_insult.outcome == "reject"
+    assert with_insult.reason == "rejected by insult"
+    # A site may let off_topic reject on its own by emptying the list.
+    assert (
+        policy(auto_reject=True, reject_thresholds={"off_topic": 0.5}, review_only_rules=[])
+        .decide(flagged(off_topic=(0.9, True)))
+        .outcome
+        == "reject"
+    )
 
 
 def test_rules_are_cited_in_house_rule_order() -> None:

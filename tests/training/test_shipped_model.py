@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from netiquette.screening.classifier import TEXT_RULES, load_default_models, load_models
@@ -14,10 +12,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_shipped_model_loads_quickly_and_predicts() -> None:
-    t0 = time.perf_counter()
+def test_shipped_model_loads_and_predicts() -> None:
+    # Load time is a benchmark figure (benchmarks/screen.py), not a test assertion.
     load_models(DEFAULT_MODEL_DIR)
-    assert time.perf_counter() - t0 < 2.0
     models = load_default_models()
     assert load_default_models() is models  # cached
     out = models.predict(["Du bist ein dummer Vollidiot.", "Danke für den sachlichen Bericht."])

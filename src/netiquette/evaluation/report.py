@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from netiquette.errors import InputError
+from netiquette.evaluation.intervals import bootstrap_f1, wilson
 from netiquette.evaluation.metrics import BinaryMetrics, binary_metrics, roc_auc
 
 ScreenFn = Callable[[str, str | None], Mapping[str, Any]]
@@ -32,10 +33,13 @@ class RuleReport:
     not_evaluated: int
     labels: list[int] = field(repr=False, default_factory=list)
     scores: list[float] = field(repr=False, default_factory=list)
+    #: 95 % bootstrap interval of F1 (resampling comments).
+    f1_ci: tuple[float, float] = (0.0, 1.0)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form: counts, P/R/F1, ROC-AUC and GermEval macro-F1."""
+        """JSON form: counts, P/R/F1 (with a 95 % interval), ROC-AUC and GermEval macro-F1."""
         out = self.metrics.to_dict()
+        out["f1_ci"] = [round(v, 4) for v in self.f1_ci]
         out["roc_auc"] = None if self.roc_auc is None else round(self.roc_auc, 4)
         out["n"] = self.metrics.tp + self.metrics.fp + self.metrics.fn + self.metrics.tn
         out["not_evaluated"] = self.not_evaluated
@@ -51,32 +55,66 @@ class Report:
     auto_share: float
     auto_precision: float | None
     decisions: dict[str, int]
+    auto: int = 0  # decided automatically (approve or reject) among labelled records
+    auto_ok: int = 0  # ... and agreeing with the labels
+    violations: int = 0  # records breaking some rule
+    published: int = 0  # ... of which approved automatically
+
+    @property
+    def published_share(self) -> float:
+        """Share of rule-breaking comments the policy approved (the number to minimise)."""
+        return self.published / self.violations if self.violations else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for ``netiquette eval --json``."""
+
+        def ci(k: int, n: int) -> list[float]:
+            return [round(v, 4) for v in wilson(k, n)]
+
         return {
             "n": self.n,
             "rules": {k: v.to_dict() for k, v in self.rules.items()},
             "auto_share": round(self.auto_share, 4),
+            "auto_share_ci": ci(self.auto, self.n),
             "auto_precision": None
             if self.auto_precision is None
             else round(self.auto_precision, 4),
+            "auto_precision_ci": ci(self.auto_ok, self.auto),
+            "violations": self.violations,
+            "violations_published": self.published,
+            "violations_published_share": round(self.published_share, 4),
+            "violations_published_ci": ci(self.published, self.violations),
             "decisions": self.decisions,
         }
 
     def to_text(self) -> str:
         """A plain table for the terminal."""
-        head = f"{'rule':<12} {'n':>5} {'pos':>4} {'P':>6} {'R':>6} {'F1':>6} {'AUC':>6} {'mF1':>6}"
+        head = (
+            f"{'rule':<12} {'n':>5} {'pos':>4} {'P':>6} {'R':>6} {'F1':>6} {'F1 95% CI':>13} "
+            f"{'AUC':>6} {'mF1':>6}"
+        )
         lines = [head, "-" * len(head)]
         for name, r in self.rules.items():
             m = r.metrics
             auc = "  —  " if r.roc_auc is None else f"{r.roc_auc:.3f}"
+            lo, hi = r.f1_ci
             lines.append(
                 f"{name:<12} {m.tp + m.fp + m.fn + m.tn:>5} {m.tp + m.fn:>4} {m.precision:6.3f} "
-                f"{m.recall:6.3f} {m.f1:6.3f} {auc:>6} {m.germeval_macro_f1:6.3f}"
+                f"{m.recall:6.3f} {m.f1:6.3f}   {lo:.3f}–{hi:.3f} {auc:>6} "
+                f"{m.germeval_macro_f1:6.3f}"
             )
-        prec = "—" if self.auto_precision is None else f"{self.auto_precision:.1%}"
-        lines.append(f"decided automatically: {self.auto_share:.1%} of {self.n}, correct {prec}")
+        lo, hi = wilson(self.auto, self.n)
+        line = f"decided automatically: {self.auto_share:.1%} of {self.n} ({lo:.1%}–{hi:.1%})"
+        if self.auto_precision is not None:
+            lo, hi = wilson(self.auto_ok, self.auto)
+            line += f", agreeing with the labels {self.auto_precision:.1%} ({lo:.1%}–{hi:.1%})"
+        lines.append(line)
+        lo, hi = wilson(self.published, self.violations)
+        lines.append(
+            f"violations published automatically: {self.published} of {self.violations} "
+            f"rule-breaking comments = {self.published_share:.1%} ({lo:.1%}–{hi:.1%})"
+        )
+        lines.append("(intervals: 95 %; F1 by bootstrap over comments, shares by Wilson)")
         return "\n".join(lines)
 
 
@@ -117,7 +155,7 @@ def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Repor
     """
     per_rule: dict[str, tuple[list[int], list[bool], list[float | None]]] = {}
     decisions: dict[str, int] = {}
-    auto = auto_ok = n = 0
+    auto = auto_ok = n = violations = published = 0
     for rec in records:
         n += 1
         labels: Mapping[str, Any] = rec["labels"]
@@ -141,6 +179,9 @@ def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Repor
                 preds.append(bool(flags.get(rule, False)))
                 ss.append(scores.get(rule))
         truth = _offensive(labels)
+        if truth:
+            violations += 1
+            published += int(decision == "approve")
         if decision in ("approve", "reject") and truth is not None:
             auto += 1
             auto_ok += int((decision == "reject") == bool(truth))
@@ -156,6 +197,7 @@ def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Repor
             len(ys) - len(known),
             y_known,
             s_known,
+            bootstrap_f1(ys, [int(p) for p in preds]),
         )
     return Report(
         n=n,
@@ -163,6 +205,10 @@ def evaluate(records: Iterable[Mapping[str, Any]], screen_fn: ScreenFn) -> Repor
         auto_share=auto / n if n else 0.0,
         auto_precision=auto_ok / auto if auto else None,
         decisions=decisions,
+        auto=auto,
+        auto_ok=auto_ok,
+        violations=violations,
+        published=published,
     )
 
 

@@ -26,6 +26,7 @@ from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
 from netiquette.review.wait import Staffing, estimate_wait
 from netiquette.screening.base import ScreeningInput
+from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
 from netiquette.store.models import Article, Comment, Screening, utcnow
 
@@ -265,7 +266,7 @@ class Intake:
                     "queue",
                     config=self.accountability,
                     source="policy",
-                    priority=100,
+                    priority=SCREENING_FAILED,  # the top of the queue: could be anything
                     screening_error=type(exc).__name__,  # the message may quote the text: logs only
                 )
                 comment.estimated_wait_seconds = estimate_wait(

@@ -9,7 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from netiquette.errors import NotFoundError
-from netiquette.store.models import Article, AuditEvent, Comment, Decision, Screening
+from netiquette.screening.harm import harm_name
+from netiquette.store.models import (
+    Article,
+    AuditEvent,
+    Comment,
+    Decision,
+    Report,
+    ReportNotice,
+    Screening,
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -124,17 +133,48 @@ def public_thread(session: Session, article_id: str, page: int, page_size: int) 
     }
 
 
-def human_queue(session: Session, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-    """Comments awaiting a human, highest priority first, then oldest first."""
-    rows = session.scalars(
-        select(Comment)
-        .where(Comment.state == "pending")
-        .order_by(Comment.priority.desc(), Comment.received_at, Comment.id)
-        .offset(offset)
-        .limit(limit)
+def _illegal_reported(session: Session) -> Any:
+    """Published comments with an open notice of illegal content, oldest notice first."""
+    first_notice = (
+        select(Report.comment_id, func.min(Report.created_at).label("noticed_at"))
+        .join(ReportNotice, ReportNotice.report_id == Report.id)
+        .where(Report.resolved_at.is_(None), ReportNotice.category == "illegal_content")
+        .group_by(Report.comment_id)
+        .subquery()
     )
+    return (
+        select(Comment)
+        .join(first_notice, first_notice.c.comment_id == Comment.id)
+        .where(Comment.state == "approved")
+        .order_by(first_notice.c.noticed_at, Comment.id)
+    )
+
+
+def human_queue(session: Session, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """What awaits a human, most harmful first, then oldest first.
+
+    First the published comments readers reported as illegal (DSA Art. 16 notices: public now,
+    so most urgent), then the pending comments by harm level (``priority``, set at screening:
+    threats first, off-topic last; see :mod:`netiquette.screening.harm`).
+    """
+    illegal = _illegal_reported(session)
+    n_illegal = int(session.scalar(select(func.count()).select_from(illegal.subquery())) or 0)
+    rows: list[tuple[Comment, str]] = []
+    if offset < n_illegal:
+        page = session.scalars(illegal.offset(offset).limit(limit))
+        rows += [(c, "illegal_content_report") for c in page]
+    rest = limit - len(rows)
+    if rest > 0:
+        pending = session.scalars(
+            select(Comment)
+            .where(Comment.state == "pending")
+            .order_by(Comment.priority.desc(), Comment.received_at, Comment.id)
+            .offset(max(0, offset - n_illegal))
+            .limit(rest)
+        )
+        rows += [(c, harm_name(c.priority)) for c in pending]
     out = []
-    for c in rows:
+    for c, harm in rows:
         screening = latest_screening(session, c.id)
         out.append(
             {
@@ -143,8 +183,10 @@ def human_queue(session: Session, limit: int, offset: int = 0) -> list[dict[str,
                 "parent_id": c.parent_id,
                 "author": {"id": c.author_id, "name": c.author_name},
                 "text": c.text,
+                "status": c.state,
                 "received_at": _iso(c.received_at),
                 "priority": c.priority,
+                "harm": harm,
                 "version": c.version,
                 "flags": [rule for rule, r in screening.items() if r["flag"]],
                 "screening": screening,

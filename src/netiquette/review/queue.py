@@ -2,8 +2,10 @@
 
 Queues (tabs of the workspace):
 
-- ``pending``  comments awaiting a human, highest priority then oldest first;
-- ``reported`` comments readers reported that nobody has looked at since;
+- ``pending``  comments awaiting a human by harm level (``screening.harm``: threats first,
+  off-topic last; the level is the ``priority`` set at screening time), oldest first within one;
+- ``reported`` comments readers reported that nobody has looked at since, those with a notice of
+  illegal content (DSA Art. 16) first, then by harm level, then oldest first;
 - ``decided``  comments people decided today (latest first), to review or undo.
 
 Spot checks of automatic decisions have their own list in :mod:`netiquette.review.spotchecks`.
@@ -18,11 +20,19 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from netiquette.review.spotchecks import open_count
-from netiquette.store.models import Claim, Comment, Decision, Report, Screening, utcnow
+from netiquette.store.models import (
+    Claim,
+    Comment,
+    Decision,
+    Report,
+    ReportNotice,
+    Screening,
+    utcnow,
+)
 
 TABS = ("pending", "reported", "decided")
 AGES = (0, 1, 6, 24)  # "older than" choices in hours
@@ -120,9 +130,25 @@ def _base(f: QueueFilter) -> Any:
     return select(Comment).where(Comment.state == "pending")
 
 
+def open_illegal_notice() -> Any:
+    """SQL condition: the comment has an open reader's notice of illegal content."""
+    return exists().where(
+        Report.comment_id == Comment.id,
+        Report.resolved_at.is_(None),
+        ReportNotice.report_id == Report.id,
+        ReportNotice.category == "illegal_content",
+    )
+
+
 def _ordered(query: Any, f: QueueFilter) -> Any:
     if f.tab == "decided":
         return query.order_by(Comment.decided_at.desc(), Comment.id)
+    if f.tab == "reported":
+        # Few rows (open reports only): sorting them in the database costs nothing.
+        illegal_first = case((open_illegal_notice(), 0), else_=1)
+        return query.order_by(
+            illegal_first, Comment.priority.desc(), Comment.received_at, Comment.id
+        )
     return query.order_by(Comment.priority.desc(), Comment.received_at, Comment.id)
 
 
@@ -140,9 +166,15 @@ def count_filtered(session: Session, f: QueueFilter) -> int:
 
 
 def counts(session: Session) -> dict[str, int]:
-    """Counts per queue: pending, spot checks waiting, reported, decided today."""
+    """Counts per queue: pending, spot checks waiting, reported (of them illegal), decided today."""
     today = _start_of_today()
+    illegal = select(func.count(func.distinct(Report.comment_id))).where(
+        Report.resolved_at.is_(None),
+        ReportNotice.report_id == Report.id,
+        ReportNotice.category == "illegal_content",
+    )
     return {
+        "illegal": int(session.scalar(illegal) or 0),
         "pending": int(session.scalar(select(func.count()).where(Comment.state == "pending")) or 0),
         "spot": open_count(session),
         "reported": int(

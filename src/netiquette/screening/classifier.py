@@ -24,6 +24,7 @@ from netiquette.screening.models.patterns import cue_features
 from netiquette.screening.models.text import prepare_text
 from netiquette.screening.models.tfidf import TfidfFeatures
 from netiquette.screening.relevance import RelevanceModel
+from netiquette.screening.semantic.encoder import ONNX_FILE, SemanticModel, load_semantic
 
 #: Keys of :meth:`HouseRuleModels.predict`.
 TEXT_RULES: tuple[str, ...] = ("insult", "aggression", "insinuation", "reject")
@@ -38,6 +39,9 @@ class HouseRuleModels:
     relevance_model: RelevanceModel
     encoder: SentenceEncoder | None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The fine-tuned e5 encoder; its logit is stacked with the TF-IDF head's (``meta.json``
+    #: ``semantic.stack``). None: the TF-IDF heads alone.
+    semantic: SemanticModel | None = None
 
     @property
     def version(self) -> str:
@@ -55,11 +59,23 @@ class HouseRuleModels:
             return {rule: np.zeros(0) for rule in TEXT_RULES}
         prepared = [prepare_text(t) for t in texts]
         x = self.tfidf.transform(prepared)
-        emb = self.encoder.encode(prepared) if self.encoder is not None else None
+        semantic = self.semantic
+        # The stack was fitted on the TF-IDF heads' own calibration, so with the semantic
+        # encoder the sentence encoder (USE) is not needed for the text rules.
+        emb = (
+            self.encoder.encode(prepared) if self.encoder is not None and semantic is None else None
+        )
         out: dict[str, NDArray[np.float64]] = {}
         for rule in TEXT_RULES:
             extras = cue_features(prepared) if rule == "insinuation" else None
             out[rule] = predict_head(self.heads[rule], x, emb, extras)
+        if semantic is not None:
+            logits = semantic.logits(prepared)
+            stack = self.meta["semantic"]["stack"]
+            for rule in TEXT_RULES:
+                out[rule] = stack_probability(
+                    out[rule], logits[:, semantic.tasks.index(rule)], stack[rule]
+                )
         return out
 
     def predict_one(self, text: str) -> dict[str, float]:
@@ -92,8 +108,24 @@ class HouseRuleModels:
         return None if p is None else 1.0 - p
 
 
-def load_models(model_dir: Path, *, use_encoder: bool = True, threads: int = 1) -> HouseRuleModels:
-    """Load a model directory written by :func:`netiquette.training.train.train`."""
+def stack_probability(
+    p_tfidf: NDArray[np.float64], e5_logit: NDArray[np.float32], stack: dict[str, Any]
+) -> NDArray[np.float64]:
+    """``sigmoid(a · logit(p_tfidf) + b · e5_logit + c)`` with ``coef = [a, b]``, ``bias = c``."""
+    p = np.clip(np.asarray(p_tfidf, dtype=np.float64), 1e-6, 1 - 1e-6)
+    a, b = (float(v) for v in stack["coef"])
+    z = a * np.log(p / (1 - p)) + b * np.asarray(e5_logit, dtype=np.float64) + float(stack["bias"])
+    out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-z))
+    return out
+
+
+def load_models(
+    model_dir: Path, *, use_encoder: bool = True, threads: int = 1, use_semantic: bool = True
+) -> HouseRuleModels:
+    """Load a model directory written by :func:`netiquette.training.train.train`.
+
+    ``use_semantic=False`` ignores a fine-tuned e5 encoder in the directory (TF-IDF heads only).
+    """
     meta = artifacts.read_meta(model_dir)
     try:
         tfidf = TfidfFeatures.load(model_dir / artifacts.TFIDF_FILE)
@@ -103,10 +135,16 @@ def load_models(model_dir: Path, *, use_encoder: bool = True, threads: int = 1) 
     missing = [r for r in TEXT_RULES if r not in heads]
     if missing:
         raise ModelError(f"model in {model_dir} lacks heads {missing}", code="model_incomplete")
+    semantic = None
+    sem_meta = meta.get("semantic")
+    if use_semantic and sem_meta and (model_dir / ONNX_FILE).is_file():
+        semantic = load_semantic(
+            model_dir, sem_meta["tasks"], int(sem_meta["max_tokens"]), threads=threads
+        )
     encoder = None
     if use_encoder and meta.get("encoder"):
         encoder = load_encoder(threads=threads)
-    if encoder is None:
+    if encoder is None or semantic is not None:
         # Without the encoder, the heads' fallback (TF-IDF-only) calibration is used.
         heads = {k: _drop_encoder(h) for k, h in heads.items()}
     rel = meta["relevance"]
@@ -117,7 +155,7 @@ def load_models(model_dir: Path, *, use_encoder: bool = True, threads: int = 1) 
         fallback_coef=np.asarray(rel["fallback_coef"], dtype=np.float64),
         fallback_bias=float(rel["fallback_bias"]),
     )
-    return HouseRuleModels(tfidf, heads, relevance, encoder, meta)
+    return HouseRuleModels(tfidf, heads, relevance, encoder, meta, semantic)
 
 
 def _drop_encoder(head: HeadModel) -> HeadModel:
@@ -139,4 +177,10 @@ def load_default_models() -> HouseRuleModels:
     return load_models(DEFAULT_MODEL_DIR)
 
 
-__all__ = ["TEXT_RULES", "HouseRuleModels", "load_default_models", "load_models"]
+__all__ = [
+    "TEXT_RULES",
+    "HouseRuleModels",
+    "load_default_models",
+    "load_models",
+    "stack_probability",
+]

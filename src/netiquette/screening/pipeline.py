@@ -71,6 +71,10 @@ class Pipeline:
         if callable(check):
             check(self.house_rules)
         self.policy = policy
+        #: Where the pipeline was read from, and which policy switches something other than
+        #: that file set (switch -> who set it), so the effective policy can say so.
+        self.source = "config"
+        self.policy_overrides: dict[str, str] = {}
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], *, source: str = "config") -> Pipeline:
@@ -94,7 +98,25 @@ class Pipeline:
         policy = _build(config.get("policy", {}), "policy", "policy", default=DEFAULT_POLICY)
         if not isinstance(policy, DecisionPolicy):
             raise ConfigError("[policy] component is not a decision policy", code="unknown_rule")
-        return cls(rules, policy, house_rules)
+        pipeline = cls(rules, policy, house_rules)
+        pipeline.source = source
+        return pipeline
+
+    def effective_policy(self) -> dict[str, Any]:
+        """The decision policy as it will decide, and where its switches were set.
+
+        ``sources`` names, per switch, the screening file or the override that set it, so
+        nobody has to guess which of two places won (``netiquette settings``, the dashboard).
+        """
+        describe = getattr(self.policy, "describe", None)
+        out: dict[str, Any] = describe() if callable(describe) else {"version": self.policy.version}
+        out["screening_config"] = self.source
+        out["sources"] = {
+            switch: self.policy_overrides.get(switch, self.source)
+            for switch in ("auto_approve", "auto_reject")
+            if switch in out
+        }
+        return out
 
     @property
     def versions(self) -> dict[str, str]:
@@ -287,7 +309,8 @@ def load_pipeline(
 ) -> Pipeline:
     """Build the pipeline from the shipped config extended by ``path`` (None = shipped only).
 
-    ``auto_approve`` / ``auto_reject`` override the policy's per-site switches when not None.
+    ``auto_approve`` / ``auto_reject`` override the policy's per-site switches when not None;
+    the pipeline records them as overrides in :meth:`Pipeline.effective_policy`.
     """
     config = site_config(path)
     overrides = {"auto_approve": auto_approve, "auto_reject": auto_reject}
@@ -297,7 +320,9 @@ def load_pipeline(
         if not isinstance(policy, Mapping):
             raise ConfigError("[policy] must be a table", field="policy", code="wrong_config_type")
         config["policy"] = {**policy, **overrides}
-    return Pipeline.from_config(config, source=str(path or "screening.toml"))
+    pipeline = Pipeline.from_config(config, source=str(path) if path else "shipped screening.toml")
+    pipeline.policy_overrides = {k: f"load_pipeline({k}={v})" for k, v in overrides.items()}
+    return pipeline
 
 
 @lru_cache(maxsize=1)

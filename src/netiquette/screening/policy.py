@@ -32,9 +32,15 @@ without ``policy_thresholds`` (older ``meta.json``) falls back to the classifier
 (``ad_link``) use the TOML or the defaults. A rejection cites only the rules in their reject zone
 (the statement of reasons names what broke the house rules, not what merely looked doubtful).
 
-Priority (0–100, higher = more urgent) grows with the highest score and the number of rules that
-reject or are in doubt; a comment that would be rejected but is waiting for a human because
-``auto_reject`` is off gets a large bonus, so it leaves the queue (and the site) first.
+The queue priority of a comment sent to a human is its *harm level*
+(:mod:`netiquette.screening.harm`): threats (an ``aggression`` flag) first, then comments another
+rule would reject, flagged, in doubt, clean ones held because auto-approve is off, and comments
+only ``off_topic`` objects to last; oldest first within a level.
+
+Rules in ``review_only_rules`` (shipped: ``off_topic``) never reject on their own: a comment
+only they would reject goes to a human even with ``auto_reject`` on. Whether a comment strays
+from the article is a judgement a person makes; the model's mistakes there cost a reader's
+legitimate comment.
 """
 
 from __future__ import annotations
@@ -46,16 +52,13 @@ from typing import Any, Protocol, runtime_checkable
 
 from netiquette.errors import ConfigError
 from netiquette.screening.base import Outcome, PolicyDecision, RuleResult
+from netiquette.screening.harm import harm_priority
 from netiquette.screening.registry import register_policy, version_from_name
 
 NAME = "netiquette.policy.thresholds.v1"
 NAME_V2 = "netiquette.policy.thresholds.v2"
 DEFAULT_REJECT = 0.7
 DEFAULT_APPROVE = 0.3
-_PENDING_REJECT_BONUS = 30
-_PER_REJECTING_RULE = 10
-_PER_DOUBTFUL_RULE = 5
-_MAX_LOW_PRIORITY = 10
 
 
 @runtime_checkable
@@ -76,6 +79,8 @@ class ThresholdPolicyConfig:
     auto_approve: bool = True
     auto_reject: bool = False
     require_all_rules_for_approve: bool = False
+    # Rules that never reject on their own, whatever their score: a human decides.
+    review_only_rules: tuple[str, ...] = ("off_topic",)
     # Rules not listed use DEFAULT_REJECT / DEFAULT_APPROVE.
     reject_thresholds: dict[str, float] = field(default_factory=dict)
     approve_thresholds: dict[str, float] = field(default_factory=dict)
@@ -102,6 +107,7 @@ class ThresholdPolicyConfig:
         return {
             "reject_thresholds": list(self.reject_thresholds),
             "approve_thresholds": list(self.approve_thresholds),
+            "review_only_rules": list(self.review_only_rules),
         }
 
     def reject_threshold(self, rule: str) -> float:
@@ -146,6 +152,13 @@ class ThresholdPolicy:
         self.named = dict(named) if named is not None else config.rules_named()
         self.version = version_from_name(name)
         self.cite_only_rejecting = cite_only_rejecting
+        #: The site's house rules (set by the pipeline at build time), for :meth:`describe`.
+        self.house_rules: list[str] = []
+        #: Where each rule's thresholds come from (shown with the effective policy).
+        self.threshold_sources: dict[str, str] = {
+            rule: "[policy] thresholds"
+            for rule in {*config.reject_thresholds, *config.approve_thresholds}
+        }
 
     def check_house_rules(self, house_rules: Iterable[Any]) -> None:
         """Every rule the config names must be one of the site's (called by the pipeline).
@@ -154,6 +167,7 @@ class ThresholdPolicy:
         ``[policy]`` table names ``ad_link`` whether or not a site keeps it.
         """
         known = [spec.key for spec in house_rules]
+        self.house_rules = known
         allowed = {*known, *getattr(house_rules, "disabled", ())}
         for table, rules in self.named.items():
             for rule in rules:
@@ -164,45 +178,64 @@ class ThresholdPolicy:
                         code="unknown_config_key",
                     )
 
+    def describe(self) -> dict[str, Any]:
+        """The policy as it decides: switches and the thresholds per house rule."""
+        cfg = self.config
+        rules = self.house_rules or sorted({*cfg.reject_thresholds, *cfg.approve_thresholds})
+        return {
+            "version": self.version,
+            "auto_approve": cfg.auto_approve,
+            "auto_reject": cfg.auto_reject,
+            "require_all_rules_for_approve": cfg.require_all_rules_for_approve,
+            "review_only_rules": list(cfg.review_only_rules),
+            "thresholds": {
+                rule: {
+                    "approve_at_or_below": cfg.approve_threshold(rule),
+                    # 1.0 or above: no score reaches it; the rule never rejects on its own.
+                    "reject_at_or_above": cfg.reject_threshold(rule),
+                    "source": self.threshold_sources.get(rule, "default 0.7 / 0.3"),
+                }
+                for rule in rules
+            },
+        }
+
     def decide(self, results: Mapping[str, RuleResult]) -> PolicyDecision:
-        """Approve, reject or send to review, with a queue priority and the rules cited."""
+        """Approve, reject or send to review, with a queue priority (harm level), rules cited."""
         cfg = self.config
         rejecting: list[str] = []
         doubtful: list[str] = []
         missing: list[str] = []
-        top = 0.0
         order = list(results)
         for rule in order:
             result = results[rule]
             if result.score is None:
                 missing.append(rule)
                 continue
-            top = max(top, result.score)
             if result.score >= cfg.reject_threshold(rule):
                 rejecting.append(rule)
             elif result.score > cfg.approve_threshold(rule):
                 doubtful.append(rule)
-        base = 50 * top + _PER_REJECTING_RULE * len(rejecting) + _PER_DOUBTFUL_RULE * len(doubtful)
+        harm = harm_priority(results, rejecting, doubtful)
         cited = tuple(r for r in order if r in rejecting or r in doubtful)
         if rejecting:
-            if cfg.auto_reject:
+            alone = all(r in cfg.review_only_rules for r in rejecting)
+            if cfg.auto_reject and not alone:
+                # A review-only rule is not a ground for an automatic rejection: not cited.
+                grounds = [r for r in rejecting if r not in cfg.review_only_rules]
                 if self.cite_only_rejecting:
-                    cited = tuple(r for r in order if r in rejecting)
-                return self._decision("reject", base, cited, f"rejected by {', '.join(rejecting)}")
+                    cited = tuple(r for r in order if r in grounds)
+                return self._decision("reject", harm, cited, f"rejected by {', '.join(grounds)}")
+            why = "a human decides these" if alone and cfg.auto_reject else "auto-reject is off"
             return self._decision(
-                "review",
-                base + _PENDING_REJECT_BONUS,
-                cited,
-                f"would be rejected by {', '.join(rejecting)}; auto-reject is off",
+                "review", harm, cited, f"would be rejected by {', '.join(rejecting)}; {why}"
             )
         if doubtful:
-            return self._decision("review", base, cited, f"in doubt: {', '.join(doubtful)}")
+            return self._decision("review", harm, cited, f"in doubt: {', '.join(doubtful)}")
         if missing and cfg.require_all_rules_for_approve:
             reason = f"not evaluated: {', '.join(missing)}"
-            return self._decision("review", min(base, _MAX_LOW_PRIORITY), (), reason)
+            return self._decision("review", harm, (), reason)
         if not cfg.auto_approve:
-            low = min(base, _MAX_LOW_PRIORITY)
-            return self._decision("review", low, (), "clean; auto-approve is off")
+            return self._decision("review", harm, (), "clean; auto-approve is off")
         return self._decision("approve", 0, (), "no house rule applies")
 
     def _decision(
@@ -260,11 +293,17 @@ def model_thresholds(
 def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> ThresholdPolicy:
     """Factory for the threshold policy with thresholds from the model metadata."""
     named = config.rules_named()
+    in_file = {*config.reject_thresholds, *config.approve_thresholds}
+    from_model: set[str] = set()
     if config.thresholds_from_model:
         reject, approve = model_thresholds(config.model_dir, config.encoder_rules)
+        from_model = {*reject, *approve}
         config = replace(
             config,
             reject_thresholds={**reject, **config.reject_thresholds},
             approve_thresholds={**approve, **config.approve_thresholds},
         )
-    return ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True, named=named)
+    policy = ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True, named=named)
+    for rule in from_model - in_file:
+        policy.threshold_sources[rule] = f"model meta.json ({config.model_dir or 'shipped'})"
+    return policy

@@ -24,11 +24,10 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-
-from netiquette.screening.models.embedding import SentenceEncoder
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "s"})
@@ -86,6 +85,14 @@ def article_paragraphs(article_text: str) -> list[str]:
     return body or lines
 
 
+class TextEncoder(Protocol):
+    """Anything that embeds texts as L2-normalised rows (the shipped ``SentenceEncoder``)."""
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """One vector per text."""
+        ...
+
+
 @dataclass
 class _Context:
     stems: frozenset[str]
@@ -99,7 +106,7 @@ class RelevanceModel:
 
     coef: NDArray[np.float64]
     bias: float
-    encoder: SentenceEncoder | None = None
+    encoder: TextEncoder | None = None
     fallback_coef: NDArray[np.float64] | None = None
     fallback_bias: float = 0.0
     _cache: OrderedDict[str, _Context] = field(default_factory=OrderedDict, repr=False)
@@ -205,6 +212,7 @@ __all__ = [
     "LEXICAL_FEATURES",
     "STOPWORDS",
     "RelevanceModel",
+    "TextEncoder",
     "article_paragraphs",
     "content_stems",
     "lexical_only",

@@ -35,8 +35,10 @@ from netiquette.training.corpora import (
     CORPORA,
     DEFAULT_CORPORA,
     TASKS,
+    LabelledComment,
     insinuation_background,
     load_corpora,
+    merge_duplicates,
 )
 from netiquette.training.relevance_pairs import build_pairs, fit_relevance
 from netiquette.training.rule_scores import (
@@ -44,10 +46,12 @@ from netiquette.training.rule_scores import (
     replay_off_topic,
     replay_text_rule,
 )
+from netiquette.training.semantic.attach import attach_semantic, text_key
+from netiquette.training.semantic.data import load_own_aggression
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
-MODEL_VERSION = "houserules-1"
+MODEL_VERSION = "houserules-2"
 INSINUATION_DATA = Path(__file__).resolve().parent / "data" / "insinuation.jsonl"
 _STEPS = 8
 
@@ -118,11 +122,17 @@ def train(
     examples_dir: Path | None = None,
     use_encoder: bool = True,
     folds: int = 5,
+    semantic_run: Path | None = None,
+    oof_out: Path | None = None,
 ) -> ModelCard:
     """Train all house-rule models from ``data_dir`` and write the artifacts into ``out_dir``.
 
     ``examples_dir`` (default ``data_dir/../examples``) supplies the labelled development
     pairs for the off-topic calibration; without it only our own pairs are used.
+    ``semantic_run`` is a fine-tuned e5 run (:func:`netiquette.training.semantic.finetune.
+    finetune`): it is stacked with the TF-IDF heads and sets the text rules' thresholds.
+    ``oof_out`` saves the TF-IDF out-of-fold probabilities (JSON) so a run can be attached later
+    (:func:`netiquette.training.semantic.attach.attach_to_model_dir`).
     """
     corpora = tuple(corpora)
     examples_dir = examples_dir if examples_dir is not None else data_dir.parent / "examples"
@@ -130,7 +140,16 @@ def train(
     with _progress(progress) as bar:
         steps = bar.add_task("training house-rule models", total=_STEPS)
 
-        records = load_corpora(data_dir, corpora)
+        own_aggression = load_own_aggression()
+        records = merge_duplicates(
+            [
+                *load_corpora(data_dir, corpora),
+                *(
+                    LabelledComment(f"own-{i}", r.text, "own_aggression", dict(r.labels))
+                    for i, r in enumerate(own_aggression)
+                ),
+            ]
+        )
         ins_texts, ins_y = load_insinuation()
         background = insinuation_background(data_dir) if "germeval2021" in corpora else []
         bar.advance(steps)
@@ -151,6 +170,8 @@ def train(
         # Policy zones on the scores the rules report, per score variant (rule_scores.py).
         policy: dict[str, dict[str, Any]] = {"tfidf": {}, "encoder": {}}
         ge18: dict[str, Any] = {}
+        # TF-IDF out-of-fold probabilities by text, for stacking with the semantic encoder.
+        oof_tfidf: dict[str, dict[str, float]] = {}
         n_corpus = len(texts)
         for task in TASKS:
             rows = np.array([i for i, r in enumerate(records) if task in r.labels])
@@ -162,6 +183,10 @@ def train(
                 folds=folds,
             )
             heads[task] = fit.head
+            oof_tfidf[task] = {
+                text_key(records[i].text): float(p)
+                for i, p in zip(rows, fit.oof_proba_fallback, strict=True)
+            }
             th = choose_thresholds(y, fit.oof_proba)
             thresholds[task] = th.to_dict()
             metrics[task] = rule_metrics(y, fit.oof_proba, th.flag_at)
@@ -201,6 +226,9 @@ def train(
             folds=folds,
         )
         heads["insinuation"] = fit.head
+        oof_tfidf["insinuation"] = {
+            text_key(t): float(p) for t, p in zip(ins_all, fit.oof_proba_fallback, strict=True)
+        }
         th = choose_thresholds(y_ins, fit.oof_proba)
         thresholds["insinuation"] = th.to_dict()
         metrics["insinuation"] = rule_metrics(y_ins, fit.oof_proba, th.flag_at)
@@ -262,6 +290,16 @@ def train(
             ]
             + [
                 {
+                    "name": "netiquette aggression sets",
+                    "rows": len(own_aggression),
+                    "licence": "CC BY 4.0 (written by the netiquette team; datasheets "
+                    "training/data/aggression.md, aggression_b.md)",
+                    "commercial_use": "yes",
+                    "citation": "src/netiquette/training/data/aggression_*.jsonl",
+                },
+            ]
+            + [
+                {
                     "name": "netiquette insinuation set",
                     "rows": len(ins_texts),
                     "licence": "project licence (written by the netiquette team)",
@@ -279,7 +317,8 @@ def train(
             "tasks": {
                 "reject": "GermEval 2018/19 coarse OFFENSE; GermEval 2021 toxic; Würzburg hs/p",
                 "insult": "GermEval fine INSULT+PROFANITY vs OTHER; Würzburg p",
-                "aggression": "GermEval fine ABUSE vs OTHER; Würzburg hs vs n",
+                "aggression": "GermEval fine ABUSE vs OTHER; Würzburg hs vs n; own aggression "
+                "sets (threats, calls to violence, dehumanisation vs hard negatives)",
                 "insinuation": "own set + GermEval 2021 non-toxic, non-fact-claiming negatives",
                 "off_topic": "comment/article pairs, leave-one-article-out",
             },
@@ -307,6 +346,10 @@ def train(
                 "comments; see the shared dev set figures in docs/models.md.",
             ],
         }
+        if oof_out is not None:
+            oof_out.write_text(json.dumps(oof_tfidf, ensure_ascii=False), encoding="utf-8")
+        if semantic_run is not None:
+            attach_semantic(semantic_run, out_dir, oof_tfidf, meta)
         (out_dir / artifacts.META_FILE).write_text(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

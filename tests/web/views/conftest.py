@@ -43,6 +43,15 @@ class QueueingPipeline:
 
     versions: ClassVar[dict[str, str]] = {"queueing": "1"}
 
+    def effective_policy(self) -> dict[str, Any]:
+        """The fake's policy as the dashboard and settings show it: decided by the test."""
+        return {
+            "version": "queueing-1",
+            "screening_config": "test",
+            "sources": {},
+            "thresholds": {},
+        }
+
     def screen(self, item: ScreeningInput) -> ScreeningResult:
         spans = tuple(
             Span("insult", m.start(), m.end(), m.group(), "Schimpfwort aus der Liste")

@@ -14,6 +14,7 @@ from netiquette.screening.rules import (
     insult,
     insult_model,
     off_topic,
+    off_topic_context,
     patterns,
     placeholder,
 )
@@ -25,6 +26,7 @@ BUILTIN_MODULES = (
     insult,
     insult_model,
     off_topic,
+    off_topic_context,
     patterns,
     placeholder,
 )

@@ -15,8 +15,11 @@ calibrated scale, so the CV thresholds from the model metadata keep their meanin
 * a negated cue ("niemand sollte …") only keeps the comment from auto-approval; one in quotation
   marks drops one tier, and to that weak level when the comment condemns or reports it
   (counter-speech: "Hetze", "bitte löschen", "ich schäme mich", …);
-* without any cue the classifier flags only at ``p ≥ reject_at`` (its best sentence is the
-  evidence); below that its score is held just under ``flag_at``.
+* without any cue the classifier flags from halfway between ``flag_at`` and ``reject_at``
+  (``classifier_flag_point = 0.5``; 1.0 = only in the reject zone, as before houserules-2); its
+  best sentence is the evidence; below that its score is held just under ``flag_at``. Since
+  houserules-2 the classifier has learnt threats, calls to violence and dehumanisation from
+  our own written comments (TF-IDF heads and the fine-tuned semantic encoder).
 
 Patterns run on the normalised skeleton, so obfuscations ("a u f h ä n g e n", "Ungez1efer")
 are caught, and every span maps back to exact offsets in the original comment.
@@ -57,6 +60,9 @@ class AggressionConfig:
     min_shout_letters: int = 12
     extra_strong: tuple[str, ...] = ()  # site patterns (regex on the normalised skeleton)
     extra_medium: tuple[str, ...] = ()
+    # Without any cue the classifier flags from this point between its best-F1 point ``flag_at``
+    # (0.0) and its reject zone ``reject_at`` (1.0, the behaviour before houserules-2).
+    classifier_flag_point: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +103,7 @@ class AggressionRule(ModelBackedRule):
             score = max(p, zones.reject_at)
         elif flagging:
             score = max(p, zones.flag_at)
-        elif p >= zones.reject_at:
+        elif p >= zones.reject_at or (not cues and p >= _alone_at(zones, self.config)):
             return None
         elif cues:
             middle = (zones.approve_below + zones.flag_at) / 2
@@ -152,6 +158,12 @@ class AggressionRule(ModelBackedRule):
             reason = "shouting at the reader" if _ADDRESS.search(segment) else "shouting"
             cues.append(Cue(start, m.end(), _WEAK, reason))
         return cues
+
+
+def _alone_at(zones: Zones, config: AggressionConfig) -> float:
+    """Where the classifier flags without a cue (``classifier_flag_point`` of the way from
+    ``flag_at`` to ``reject_at``)."""
+    return zones.flag_at + config.classifier_flag_point * (zones.reject_at - zones.flag_at)
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

@@ -9,10 +9,11 @@ The score lives on the classifier's calibrated scale, so the thresholds chosen o
   classifier can take it into the reject zone: ``max(p, flag_at)``.
 * A quoted hit ("Wer andere „Idiot“ nennt …") or a weak one never flags: its score is held in the
   review zone, so a human sees it and it is not auto-approved either.
-* Without lexicon evidence the classifier flags only where it is confident (``p ≥ reject_at``,
-  ≥ 95 % precision on CV); the sentence it scores highest is the evidence. Otherwise its score is
-  kept just below ``flag_at``: in doubt it goes to a human, but nothing is flagged without words
-  to point at.
+* Without lexicon evidence the classifier flags from halfway between its best-F1 point and its
+  reject zone (``classifier_flag_point = 0.5``; 1.0 = only at ``p ≥ reject_at``); the sentence it
+  scores highest is the evidence. Otherwise its score is kept just below ``flag_at``: in doubt it
+  goes to a human. Never on the classifier alone when the comment holds an idiom or a harmless
+  look-alike.
 
 Self-mockery ("Ich Depp hab mir …") is not an insult of anyone: such hits are dropped. Idioms
 ("kein Schwein interessiert sich", "Schwein gehabt", "idiotensicher") are skipped by the
@@ -49,6 +50,9 @@ class InsultModelConfig:
     extra_terms: tuple[str, ...] = ()
     harmless: tuple[str, ...] = ()
     idioms: tuple[str, ...] = ()
+    # Without lexicon evidence the classifier flags from this point between its best-F1 point
+    # ``flag_at`` (0.0) and its reject zone ``reject_at`` (1.0, the behaviour before houserules-2).
+    classifier_flag_point: float = 0.5
 
 
 class InsultModelRule(ModelBackedRule):
@@ -81,7 +85,8 @@ class InsultModelRule(ModelBackedRule):
             reason = "; ".join(dict.fromkeys(h.reason for h in shown))
             return RuleResult(self.name, self.version, round(score, 4), True, evidence, reason)
         # A quoted or reported insult word raises the classifier too: it alone may not reject.
-        if p >= zones.reject_at and not weak and not self._defused(text):
+        alone_at = zones.flag_at + cfg.classifier_flag_point * (zones.reject_at - zones.flag_at)
+        if p >= alone_at and not weak and not self._defused(text):
             return None
         if weak:
             # Quoted or weak: a human decides; never auto-approved, never flagged.

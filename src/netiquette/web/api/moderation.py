@@ -22,7 +22,13 @@ def get_queue(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=MAX_INT),
 ) -> dict[str, Any]:
-    """Comments awaiting a human, highest priority first, then oldest first."""
+    """What awaits a human, most harmful first, then oldest first.
+
+    Published comments with an open notice of illegal content (DSA Art. 16) come first
+    (``harm: illegal_content_report``), then pending comments by harm level: ``threat``
+    (aggression flagged), ``would_reject``, ``flagged``, ``in_doubt``, ``held_clean``, and
+    ``off_topic`` last.
+    """
     items = human_queue(session, limit, offset)
     return {"comments": items, "count": len(items)}
 

@@ -19,6 +19,7 @@ from netiquette.review.queue import (
     flags_of,
     list_comments,
 )
+from netiquette.screening.harm import harm_name
 from netiquette.screening.houserules import HouseRules
 from netiquette.store.models import Article, Comment
 from netiquette.web.context import Ctx
@@ -72,6 +73,7 @@ def queue_page(request: Request, user: User, ctx: Ctx) -> Response:
         ages=AGES,
         articles=articles_for_filter(ctx),
         flash=params.get("flash", ""),
+        harm_name=harm_name,
     )
 
 

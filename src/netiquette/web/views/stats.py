@@ -97,4 +97,5 @@ def stats_page(request: Request, user: User, ctx: Ctx) -> Response:
         per_rule=per_rule,
         precision=precision,
         accuracy=accuracy,
+        policy=ctx.pipeline.effective_policy(),
     )

@@ -1,0 +1,280 @@
+"""What a comment is about, relative to its article: subject area, actors, discussion, parent.
+
+:mod:`netiquette.screening.relevance` measures *overlap* with the article (shared stems, sentence
+embeddings). Comments on topic often share no word with it: "Mal sehen, wer da wieder
+mitverdient hat" under a pension bill, "Meine Mutter bekommt 900 Euro nach 40 Jahren" under the
+same, "Liebe Redaktion, …", "Das sehe ich wie mein Vorredner". Four more signals:
+
+* ``same_area`` — the probability that comment and article fall into the same *subject area*
+  (public affairs, sport, weather, food, celebrities and entertainment, private life, products and
+  shopping): each area is a handful of generic German prototype sentences, embedded with the same
+  encoder; a text's area distribution is a softmax over its best similarity per area. A
+  political remark under a political article agrees; a football result under a pension article
+  does not. Without an encoder the feature is 0.
+* ``actor`` — the comment names an actor of the article: a person, party, place or organisation
+  named there (acronyms, capitalised names that are not ordinary nouns of the comment's own
+  sentence start, the names after titles such as "Ministerin"), or refers to one by role
+  ("die Regierung", "der Bürgermeister", "die Partei") while the article has that role.
+* ``discussion`` — the comment talks about the discussion itself: other commenters ("Vorredner",
+  "@Name", "wie Sie schreiben"), the comment section, moderation or the newsroom.
+* ``article_reference`` — the comment talks about the article ("der Artikel", "die Autorin").
+
+For a reply each overlap feature is the larger of its value against the article and the parent
+(as in :mod:`relevance`), and ``same_area`` too. A logistic regression over the overlap features
+plus these four, fitted on our own invented pairs and the shared development articles
+(:mod:`netiquette.training.topicality`), gives ``P(off_topic)``.
+
+The encoder is any function from texts to L2-normalised vectors (``embed``); the shipped one is
+the multilingual Universal Sentence Encoder. Coefficients are stored per encoder id, so another
+encoder needs its own calibration (``netiquette.training.topicality``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from netiquette.screening.relevance import RelevanceModel
+
+#: Any sentence-embedding function: texts -> L2-normalised row vectors.
+Embed = Callable[[Sequence[str]], NDArray[np.float32]]
+
+TOPIC_FEATURES: tuple[str, ...] = (
+    "stem_share",
+    "long_shared_stems",
+    "cos_best_paragraph",
+    "cos_mean",
+    "log_tokens",
+    "same_area",
+    "actor",
+    "discussion",
+    "article_reference",
+)
+
+# Generic prototypes of subject areas, written for this purpose (not taken from any data set).
+AREAS: dict[str, tuple[str, ...]] = {
+    "public_affairs": (
+        "Die Regierung und die Parteien streiten im Parlament über das neue Gesetz.",
+        "Die Politiker denken doch nur an sich und ihre Posten.",
+        "Steuern, Renten, Mieten und Löhne: die Bürger zahlen am Ende die Rechnung.",
+        "Der Gemeinderat hat über die Schule, die Klinik und den Haushalt der Stadt entschieden.",
+        "Die Gewerkschaft streikt, die Arbeitgeber kritisieren die Kosten.",
+        "Wer profitiert davon, wer hat da wieder mitverdient, das ist doch Vetternwirtschaft.",
+        "Das Klima, die Energie und der Verkehr müssen sich ändern, sagt die Ministerin.",
+    ),
+    "sport": (
+        "Das Spiel endete 3:1, der Stürmer traf zweimal.",
+        "Der Verein hat einen neuen Trainer verpflichtet.",
+        "Die Bundesliga, die Champions League und die Tabelle am Wochenende.",
+    ),
+    "weather": (
+        "Morgen wird es regnerisch und kalt, am Wochenende kommt die Sonne zurück.",
+        "Was für ein Wetter heute, schon wieder Regen und Sturm.",
+    ),
+    "food": (
+        "Mein Rezept: Zwiebeln anbraten, Sahne dazu und zwanzig Minuten köcheln lassen.",
+        "Der Kuchen ist gestern super geworden, mit viel Butter und Zucker.",
+    ),
+    "celebrity": (
+        "Die Sängerin hat sich von ihrem Freund getrennt, sagt ihr Management.",
+        "Die neue Staffel der Serie ist langweilig, der Film im Kino war besser.",
+    ),
+    "private_life": (
+        "Mein Nachbar mäht jeden Sonntag um sieben Uhr den Rasen.",
+        "Unser Hund hat heute wieder den ganzen Garten umgegraben.",
+        "Weiß jemand, wann bei uns der Müll abgeholt wird?",
+    ),
+    "products": (
+        "Welches Handy könnt ihr empfehlen, der Akku meines alten hält nicht mehr.",
+        "Im Angebot gibt es diese Woche Reifen und Werkzeug zum halben Preis.",
+    ),
+}
+_AREA_TEMPERATURE = 0.05
+
+_DISCUSSION = re.compile(
+    r"(?:^|\s)@\w"
+    r"|\b(?:Vor(?:redner|schreiber|poster|kommentator)\w*|Mitforist\w*|Foris\w*|Kommentator\w*"
+    r"|Kommentar(?:e|en|s|spalte|bereich|funktion)?|Forum|Diskussion\w*|Moderat(?:ion|or\w*)"
+    r"|Netiquette|zensier\w*|gelöscht|freigeschaltet|Redaktion|Leserbrief\w*|Beitr(?:a|ä)g\w*)\b"
+    r"|\büber mir\b|\bunter mir\b|\bwie (?:Sie|du|ihr) (?:schreib|sag|meint|sagt)\w*"
+    r"|\b(?:Sie|du) ha(?:ben|st) (?:völlig |absolut |vollkommen )?(?:recht|Recht)\b"
+    r"|\bda (?:stimme|gebe) ich (?:Ihnen|dir|euch)\b",
+    re.IGNORECASE,
+)
+_ARTICLE_REFERENCE = re.compile(
+    r"\b(?:(?:de[nmrs]|dies\w*|im|ihr\w*|eur\w*|zum|vom) (?:Artikel|Bericht|Text)"
+    r"|Artikels?|Autor(?:in|en)?|Überschrift|Schlagzeile|Journalist\w*|Reporter\w*)\b",
+    re.IGNORECASE,
+)
+# Roles an article's actors are referred to by, grouped so that "Regierung" in the comment
+# matches "Kabinett" in the article. Each group: a pattern on the comment, one on the article.
+_ROLE_GROUPS: tuple[str, ...] = (
+    r"regierung\w*|kabinett\w*|minister\w*|kanzler\w*|staatssekretär\w*|bundesrat\w*",
+    r"bundestag\w*|parlament\w*|landtag\w*|abgeordnete\w*|fraktion\w*",
+    r"partei\w*|spd|cdu|csu|fdp|afd|grünen?|linken?|bsw|opposition\w*|koalition\w*",
+    r"bürgermeister\w*|gemeinderat\w*|stadtrat\w*|rathaus\w*|kämmerer\w*|landrat\w*|verwaltung\w*",
+    r"gewerkschaft\w*|arbeitgeber\w*|verband\w*|verbände\w*|lobby\w*|konzern\w*|unternehmen\w*",
+    r"polizei\w*|gericht\w*|richter\w*|staatsanwalt\w*|justiz\w*",
+    r"verein\w*|trainer\w*|spieler\w*|mannschaft\w*|manager\w*",
+    r"klinik\w*|krankenhaus\w*|ärzt\w*|arzt\w*|kasse\w*|apothek\w*",
+    r"bahn\w*|lokführer\w*|fahrgäst\w*|pendler\w*",
+    r"schule\w*|lehrer\w*|schüler\w*|eltern\w*",
+    r"bauern\w*|landwirt\w*|vermieter\w*|mieter\w*|rentner\w*",
+)
+_ROLES = tuple(re.compile(rf"\b(?:{g})\b", re.IGNORECASE) for g in _ROLE_GROUPS)
+_ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,6}\b")
+_TITLE_NAME = re.compile(
+    r"\b\w*(?:[Mm]inister|[Kk]anzler|[Bb]ürgermeister|[Pp]räsident|[Tt]rainer|[Cc]hef|"
+    r"[Ss]precher|[Ss]enator|[Vv]orsitzende)(?:in|r)?\s+|\b(?:Frau|Herrn?|Landrat|Landrätin)\s+"
+)
+_NAME_AFTER = re.compile(r"((?:[A-ZÄÖÜ][\wäöüß-]+\s+)?[A-ZÄÖÜ][\wäöüß-]+)")
+_CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+
+
+def article_actors(article_text: str) -> frozenset[str]:
+    """Lower-cased names of the article's actors: acronyms, titled names, name-like words.
+
+    German capitalises every noun, so a capitalised word counts as a name only when the
+    article uses it at least twice and never in lower case; acronyms and names after a title
+    ("Ministerin Albers") always count.
+    """
+    names: set[str] = {a.lower() for a in _ACRONYM.findall(article_text)}
+    for m in _TITLE_NAME.finditer(article_text):
+        name = _NAME_AFTER.match(article_text, m.end())
+        if name:
+            names.update(part.lower() for part in name.group(1).split())
+    counts: dict[str, int] = {}
+    inside: set[str] = set()  # seen at least once away from a sentence start
+    for m in _CAPITALISED.finditer(article_text):
+        word = m.group()
+        counts[word] = counts.get(word, 0) + 1
+        if not _SENTENCE_START.search(article_text[max(0, m.start() - 3) : m.start()]):
+            inside.add(word)
+    lower = set(re.findall(r"\b[a-zäöüß]+\b", article_text))
+    for word, n in counts.items():
+        if n >= 2 and word in inside and word.lower() not in lower and len(word) >= 4:
+            names.add(word.lower())
+    return frozenset(names)
+
+
+def article_roles(article_text: str) -> tuple[re.Pattern[str], ...]:
+    """The role patterns (government, party, club, …) the article has an actor for."""
+    return tuple(role for role in _ROLES if role.search(article_text))
+
+
+def mentions_actor(
+    comment: str, actors: frozenset[str], roles: tuple[re.Pattern[str], ...]
+) -> bool:
+    """Does the comment name one of ``actors`` or refer to one of the article's ``roles``?"""
+    words = {w.lower() for w in re.findall(r"[\wäöüßÄÖÜ-]+", comment)}
+    if words & actors:
+        return True
+    return any(role.search(comment) for role in roles)
+
+
+def talks_about_discussion_or_article(comment: str) -> bool:
+    """Is the comment about the discussion, the site, the newsroom or the article itself?"""
+    return bool(_DISCUSSION.search(comment) or _ARTICLE_REFERENCE.search(comment))
+
+
+@dataclass
+class TopicalityModel:
+    """``P(off_topic)`` from overlap, subject area, actors and discussion features."""
+
+    coef: NDArray[np.float64]
+    bias: float
+    embed: Embed | None = None
+    _overlap: RelevanceModel = field(init=False, repr=False)
+    _areas: NDArray[np.float32] | None = field(init=False, repr=False, default=None)
+    _area_of: list[int] = field(init=False, repr=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        encoder = _Adapter(self.embed) if self.embed is not None else None
+        self._overlap = RelevanceModel(np.zeros(5), 0.0, encoder=encoder)
+        if self.embed is not None:
+            texts = [t for group in AREAS.values() for t in group]
+            self._area_of = [i for i, group in enumerate(AREAS.values()) for _ in group]
+            self._areas = self.embed(texts)
+
+    def area_distribution(self, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
+        """Per row of ``vectors``: a probability per subject area (see :data:`AREAS`)."""
+        if self._areas is None:
+            return np.zeros((len(vectors), len(AREAS)))
+        sims = vectors @ self._areas.T
+        best = np.full((len(vectors), len(AREAS)), -1.0)
+        for col, area in enumerate(self._area_of):
+            best[:, area] = np.maximum(best[:, area], sims[:, col])
+        z = (best - best.max(axis=1, keepdims=True)) / _AREA_TEMPERATURE
+        e = np.exp(z)
+        return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+
+    def features_many(
+        self, comments: Sequence[str], article_text: str, parent_text: str | None = None
+    ) -> NDArray[np.float64]:
+        """Feature rows (see :data:`TOPIC_FEATURES`) for comments under one article."""
+        vectors = self.embed(list(comments)) if self.embed is not None else None
+        rows = [
+            self._overlap.features(c, article_text, parent_text, None if vectors is None else v)
+            for c, v in zip(
+                comments, vectors if vectors is not None else [None] * len(comments), strict=True
+            )
+        ]
+        same = np.zeros(len(comments))
+        if vectors is not None and self.embed is not None:
+            contexts = [article_text] + (
+                [parent_text] if parent_text and parent_text.strip() else []
+            )
+            ctx_dist = self.area_distribution(self.embed(contexts))
+            com_dist = self.area_distribution(vectors)
+            same = (com_dist @ ctx_dist.T).max(axis=1)
+        actors, roles = article_actors(article_text), article_roles(article_text)
+        extra = [
+            [
+                float(same[i]),
+                float(mentions_actor(c, actors, roles)),
+                float(bool(_DISCUSSION.search(c))),
+                float(bool(_ARTICLE_REFERENCE.search(c))),
+            ]
+            for i, c in enumerate(comments)
+        ]
+        return np.hstack([np.vstack(rows), np.asarray(extra, dtype=np.float64)])
+
+    def off_topic_many(
+        self, comments: Sequence[str], article_text: str | None, parent_text: str | None = None
+    ) -> list[float | None]:
+        """``P(off_topic)`` per comment under one article; ``None`` without an article."""
+        if not article_text or not article_text.strip():
+            return [None] * len(comments)
+        if not comments:
+            return []
+        z = self.features_many(comments, article_text, parent_text) @ self.coef + self.bias
+        return [1.0 / (1.0 + math.exp(-max(min(float(v), 30.0), -30.0))) for v in z]
+
+
+class _Adapter:
+    """An :data:`Embed` function in the shape :class:`RelevanceModel` expects (``encode``)."""
+
+    def __init__(self, embed: Embed | None) -> None:
+        self._embed = embed
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        assert self._embed is not None
+        return self._embed(texts)
+
+
+__all__ = [
+    "AREAS",
+    "TOPIC_FEATURES",
+    "Embed",
+    "TopicalityModel",
+    "article_actors",
+    "article_roles",
+    "mentions_actor",
+    "talks_about_discussion_or_article",
+]

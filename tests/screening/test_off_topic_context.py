@@ -1,0 +1,125 @@
+"""Off-topic v2: a comment on the article's subject, actors, discussion or parent is on topic.
+
+Texts here are written for these tests (not from any training or dev set). The article is a
+pension bill; the football result under it is the issue's example of a real off-topic comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from netiquette.screening import ScreeningInput, load_pipeline
+from netiquette.screening.rules.off_topic_context import (
+    OffTopicContextConfig,
+    OffTopicContextRule,
+)
+from netiquette.screening.topicality import (
+    TOPIC_FEATURES,
+    TopicalityModel,
+    article_actors,
+    article_roles,
+    mentions_actor,
+)
+
+PENSIONS = (
+    "Koalition einigt sich auf Rentenreform\n\n"
+    "Die Bundesregierung will das Rentenniveau bis 2040 bei 48 Prozent sichern. Sozialministerin "
+    "Katrin Hollmann (SPD) sprach von einem fairen Kompromiss; die FDP-Fraktion hatte lange eine "
+    "Aktienrente verlangt. Die Beiträge steigen dafür bis 2032 auf 21 Prozent. Arbeitgeber "
+    "warnen vor höheren Lohnnebenkosten, der Sozialverband begrüßt die Einigung. Hollmann will "
+    "den Entwurf noch vor der Sommerpause in den Bundestag bringen."
+)
+
+
+@pytest.fixture(scope="module")
+def rule() -> OffTopicContextRule:
+    return OffTopicContextRule(OffTopicContextConfig())
+
+
+def score(rule: OffTopicContextRule, text: str, parent: str | None = None) -> tuple[float, bool]:
+    (result,) = rule.evaluate_many(
+        [ScreeningInput(text, article_text=PENSIONS, parent_text=parent)]
+    )
+    assert result.score is not None
+    return result.score, result.flag
+
+
+def test_a_football_result_under_a_pension_article_is_off_topic(rule: OffTopicContextRule) -> None:
+    _, flag = score(rule, "Bayern hat gestern 3:1 gegen Dortmund gewonnen, Kane traf doppelt.")
+    assert flag
+    # A less clear one is not flagged (the threshold is conservative) but not cleared either:
+    # above the approve threshold, so a person sees it.
+    value, _ = score(rule, "Union hat gestern 2:0 in Bremen gewonnen, was für ein Freistoßtor!")
+    approve = load_pipeline().effective_policy()["thresholds"]["off_topic"]["approve_at_or_below"]
+    assert value > approve
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mal sehen, wer da wieder mitverdient hat.",  # political remark, no shared word
+        "Frau Hollmann hat das doch schon vor der Wahl versprochen.",  # an actor by name
+        "Typisch Regierung, erst ankündigen und dann verschieben.",  # an actor by role
+        "Das sehe ich genau wie mein Vorredner.",  # the discussion
+        "Warum wurde mein Kommentar von gestern nicht freigeschaltet?",  # moderation
+    ],
+)
+def test_subject_actors_and_discussion_are_on_topic(rule: OffTopicContextRule, text: str) -> None:
+    _, flag = score(rule, text)
+    assert not flag
+
+
+def test_a_reply_counts_its_parent(rule: OffTopicContextRule) -> None:
+    reply = "Stimmt, der Keeper war gestern überragend, zwei Elfmeter gehalten."
+    parent = "Hat jemand das Pokalspiel gestern gesehen? Der Torwart hat zwei Elfmeter gehalten."
+    alone, _ = score(rule, reply)
+    as_reply, _ = score(rule, reply, parent)
+    assert as_reply < alone
+
+
+def test_without_an_article_the_rule_is_not_evaluated(rule: OffTopicContextRule) -> None:
+    (result,) = rule.evaluate_many([ScreeningInput("Union hat 2:0 gewonnen.")])
+    assert result.score is None and not result.flag
+
+
+def test_actors_of_the_article() -> None:
+    actors, roles = article_actors(PENSIONS), article_roles(PENSIONS)
+    assert {"hollmann", "spd", "fdp"} <= actors
+    assert "beiträge" not in actors  # an ordinary noun is not an actor
+    assert mentions_actor("Die SPD knickt wieder ein.", actors, roles)
+    assert mentions_actor("Der Bundestag wird das durchwinken.", actors, roles)
+    assert not mentions_actor("Der Trainer muss gehen.", actors, roles)
+
+
+def _bag_of_letters(texts: Sequence[str]) -> NDArray[np.float32]:
+    """A stand-in sentence encoder: letter counts, L2-normalised."""
+    out = np.zeros((len(texts), 26), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for ch in text.lower():
+            if "a" <= ch <= "z":
+                out[i, ord(ch) - 97] += 1
+    return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9))
+
+
+def test_any_sentence_embedding_function_fits() -> None:
+    coef = np.zeros(len(TOPIC_FEATURES))
+    coef[TOPIC_FEATURES.index("cos_best_paragraph")] = -4.0
+    model = TopicalityModel(coef, 1.0, embed=_bag_of_letters)
+    close, far = model.off_topic_many(["Rentenniveau und Beiträge", "xyz qqq"], PENSIONS)
+    assert close is not None and far is not None and close < far
+    assert TopicalityModel(coef, 1.0).off_topic_many(["egal"], None) == [None]
+
+
+def test_shipped_pipeline_never_rejects_on_off_topic_alone() -> None:
+    pipeline = load_pipeline(auto_reject=True)
+    assert pipeline.rules["off_topic"].version == "context-v2"
+    result = pipeline.screen(
+        ScreeningInput("Heute Abend gibt es Linsensuppe mit Würstchen.", article_text=PENSIONS)
+    )
+    assert result.results["off_topic"].flag
+    assert result.decision.outcome == "review"
+    assert "off_topic" not in result.decision.rules or result.decision.outcome != "reject"

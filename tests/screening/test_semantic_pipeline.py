@@ -1,0 +1,70 @@
+"""The shipped semantic encoder: small enough for git, served without torch, and wired so that
+an aggression signal never lets a comment be published automatically."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from netiquette.screening import ScreeningInput, load_pipeline
+from netiquette.screening.classifier import TEXT_RULES, load_default_models
+from netiquette.screening.models import DEFAULT_MODEL_DIR
+from netiquette.screening.pipeline import Pipeline
+from netiquette.screening.semantic.encoder import ONNX_FILE, VOCAB_FILE
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return load_pipeline()
+
+
+def test_shipped_model_files_stay_within_the_repository_budget() -> None:
+    total = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir() if p.is_file())
+    assert (DEFAULT_MODEL_DIR / ONNX_FILE).is_file() and (DEFAULT_MODEL_DIR / VOCAB_FILE).is_file()
+    assert total < 50 * 1024 * 1024
+
+
+def test_shipped_model_serves_without_torch() -> None:
+    # A fresh interpreter in which importing torch fails, as on a machine without the extra.
+    code = (
+        "import sys\n"
+        "class NoTorch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'torch':\n"
+        "            raise ImportError('no torch here')\n"
+        "sys.meta_path.insert(0, NoTorch())\n"
+        "from netiquette.screening.classifier import load_default_models\n"
+        "m = load_default_models(); assert m.semantic is not None\n"
+        "print(round(float(m.predict(['Ich bring dich um.'])['aggression'][0]), 4))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert 0.0 <= float(done.stdout.strip().splitlines()[-1]) <= 1.0
+
+
+def test_shipped_model_stacks_the_semantic_encoder() -> None:
+    models = load_default_models()
+    assert models.semantic is not None
+    out = models.predict(["Ich bring dich um, du Ratte.", "Danke für den sachlichen Bericht."])
+    assert set(out) == set(TEXT_RULES)
+    assert out["aggression"][0] > out["aggression"][1]
+    assert all(0.0 <= float(v) <= 1.0 for arr in out.values() for v in arr)
+    # A comment's score does not depend on the batch it comes in.
+    one = models.predict_one("Danke für den sachlichen Bericht.")
+    assert one["aggression"] == pytest.approx(float(out["aggression"][1]), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Niemand sollte den Bürgermeister aufhängen, aber man versteht die Wut.",
+        "WIR WERDEN EUCH ALLE FINDEN, IHR WERDET SCHON SEHEN!!!",
+    ],
+)
+def test_an_aggression_signal_never_approves_automatically(pipeline: Pipeline, text: str) -> None:
+    result = pipeline.screen(ScreeningInput(text))
+    assert result.decision.outcome != "approve"
