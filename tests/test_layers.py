@@ -31,6 +31,9 @@ DOMAIN = (
     "errors.py",
     "accounts.py",
     "i18n.py",
+    "delivery",
+    "metrics.py",
+    "logs.py",
 )
 
 #: What the domain must never import.

@@ -10,12 +10,16 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
-from sqlalchemy import text
 
 from netiquette import __version__
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.sor import issue_missing_statements
+from netiquette.compat.fetch import parse_hosts
+from netiquette.delivery import DeliveryLoop, Sender
+from netiquette.delivery.endpoints import sync_settings_endpoint
+from netiquette.errors import ConfigError, InputError
 from netiquette.notifications.sender import MailWorker, SmtpConfig
+from netiquette.plugins import pm
 from netiquette.review.intake import Intake
 from netiquette.review.wait import Staffing
 from netiquette.screening import Pipeline, load_pipeline
@@ -36,6 +40,7 @@ from netiquette.web.apidocs import install_api_docs
 from netiquette.web.context import Admin, AppContext, Ctx
 from netiquette.web.errors import install_error_handlers
 from netiquette.web.limits import install_request_guard
+from netiquette.web.observability import DECISION_COUNTER, install_observability
 from netiquette.web.views import accountability as accountability_views
 from netiquette.web.views import install_views
 
@@ -88,9 +93,33 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
         workers=settings.screening_workers,
         team_size=settings.team_size,
     )
+    if migrate:
+        configure_endpoints(db, settings)
     return AppContext(
         settings=settings, db=db, pipeline=pipeline, intake=intake, house_rules=pipeline.house_rules
     )
+
+
+def configure_endpoints(db: Database, settings: Settings) -> None:
+    """Keep the endpoints the settings declare (``webhook_url``, ``coral_api_url``) in step."""
+    hosts = parse_hosts(settings.webhook_allowed_hosts)
+    secrets = [s for s in settings.webhook_secrets.split(",") if s.strip()]
+    token = [settings.coral_access_token] if settings.coral_access_token else []
+    for url, keys, kind, names in (
+        (settings.webhook_url, secrets, "webhook", ("webhook_url", "webhook_secrets")),
+        (settings.coral_api_url, token, "coral", ("coral_api_url", "coral_access_token")),
+    ):
+        try:
+            with db.session() as session:
+                sync_settings_endpoint(session, url, keys, hosts, kind=kind)
+        except InputError as exc:
+            name = names[1] if exc.field == "secret" else names[0]
+            raise ConfigError(f"setting {name}: {exc.message}", field=name) from None
+
+
+def delivery_sender(ctx: AppContext) -> Sender:
+    """The webhook sender the settings describe."""
+    return Sender.from_settings(ctx.db, ctx.settings)
 
 
 def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:
@@ -100,16 +129,30 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The background sender of notification e-mails: requests never wait for SMTP.
+        # Background senders: notification e-mails and webhooks never hold a request. Worker
+        # processes (issue 14) run the same delivery rounds; switch this off there with
+        # delivery_loop.
         worker = MailWorker(ctx.db, smtp, ctx.settings.timezone) if smtp else None
         app.state.mail = worker
         if worker is not None:
             worker.start()
+        loop: DeliveryLoop | None = None
+        if ctx.settings.delivery_loop:
+            loop = DeliveryLoop(
+                ctx.db, delivery_sender(ctx), max_attempts=ctx.settings.webhook_max_attempts
+            )
+            loop.start()
+            app.state.delivery_loop = loop
         try:
             yield
         finally:
+            if loop is not None:
+                loop.stop(ctx.settings.shutdown_grace_seconds)
             if worker is not None:
                 worker.stop()
+
+    if not pm.is_registered(DECISION_COUNTER):
+        pm.register(DECISION_COUNTER, name="netiquette.metrics")
 
     app = FastAPI(
         lifespan=lifespan,
@@ -122,6 +165,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    install_observability(app)  # /metrics, /healthz, /readyz, request ids and timings
     install_request_guard(app, ctx.settings.max_request_bytes)
     install_api_docs(app)
 
@@ -143,14 +187,8 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     app.include_router(accountability_views.router)  # appeals, transparency report
     # Drop-in interfaces of the tools newsrooms already run (see docs/switch-from-perspective.md).
     app.include_router(perspective.router)
+    app.include_router(perspective.discovery)
     app.include_router(coral.router)
-
-    @app.get("/healthz", tags=["ops"])
-    def healthz(ctx: Ctx) -> dict[str, Any]:
-        """Liveness and readiness: the database answers and the pipeline is loaded."""
-        with ctx.db.session() as session:
-            session.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__, "database": ctx.db.backend}
 
     @app.get("/", include_in_schema=False)
     def index() -> RedirectResponse:

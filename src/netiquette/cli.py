@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -26,10 +27,15 @@ users_app = typer.Typer(help="Moderator and admin accounts.", no_args_is_help=Tr
 keys_app = typer.Typer(help="CMS API keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 retention_app = typer.Typer(help="Retention of rejected comment texts.", no_args_is_help=True)
+webhooks_app = typer.Typer(
+    help="Webhooks: decisions pushed to the CMS (and to Coral), signed, retried, logged.",
+    no_args_is_help=True,
+)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
+app.add_typer(webhooks_app, name="webhooks")
 
 out = Console()
 err = Console(stderr=True)
@@ -47,28 +53,44 @@ def _serve(settings: Settings, *, demo: bool) -> None:
 
     from netiquette.app import build_context, create_app
     from netiquette.bootstrap import ensure_credentials, load_demo
+    from netiquette.logs import configure_logging
     from netiquette.web.serving import install_access_log_redaction, proxy_options
+
+    configure_logging(settings.log_format)
+
+    def say(message: str) -> None:
+        # With JSON logs every line on stderr is a JSON object, the start banner too.
+        if settings.log_format == "json":
+            from rich.text import Text
+
+            logging.getLogger("netiquette.serve").info(Text.from_markup(message).plain)
+        else:
+            err.print(message)
 
     ctx = build_context(settings)
     creds = ensure_credentials(ctx.db, settings, generate=demo)
     if demo:
         article_id, added = load_demo(ctx.db, ctx.intake, settings)
-        err.print(f"demo article [bold]{article_id}[/] loaded ({added} new sample comments)")
+        say(f"demo article [bold]{article_id}[/] loaded ({added} new sample comments)")
     base = f"http://{settings.host}:{settings.port}"
     if creds.admin_password:
-        err.print(f"moderator login: [bold]admin[/] / [bold]{creds.admin_password}[/]")
+        say(f"moderator login: [bold]admin[/] / [bold]{creds.admin_password}[/]")
     elif settings.admin_password:
-        err.print("moderator login: admin / (from NETIQUETTE_ADMIN_PASSWORD)")
+        say("moderator login: admin / (from NETIQUETTE_ADMIN_PASSWORD)")
     if creds.api_key:
-        err.print(f"CMS API key:     [bold]{creds.api_key}[/]")
-    err.print(f"serving on {base}  (API docs {base}/docs)")
+        say(f"CMS API key:     [bold]{creds.api_key}[/]")
+    say(f"serving on {base}  (API docs {base}/docs)")
     install_access_log_redaction()
+    # SIGTERM: stop accepting, let requests in flight finish (up to the grace time), then the
+    # app's shutdown stops the delivery loop after its current round.
     uvicorn.run(
         create_app(context=ctx),
         host=settings.host,
         port=settings.port,
         log_level="info",
         **proxy_options(settings),
+        log_config=None,  # our handlers (configure_logging), JSON lines if asked for
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
@@ -251,7 +273,7 @@ def eval_(
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        out.print(report.to_text(), highlight=False)
+        out.print(report.to_text(), highlight=False, soft_wrap=True)
     if plot is not None:
         for path in plot_pr_curves(report, plot):
             err.print(f"wrote {path}")
@@ -464,6 +486,221 @@ def retention_run(
         removal = run_retention(session, acc, "cli:retention", days=days)
     database.scrub()
     out.print(f"texts removed from {removal.comments} rejected comments")
+
+
+@app.command()
+def rescreen(
+    since: Annotated[
+        datetime,
+        typer.Option("--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"], help="First day (UTC)."),
+    ],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+) -> None:
+    """Screen stored comments again with the current models; decisions stay as they are."""
+    from datetime import UTC
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from netiquette.app import site_pipeline
+    from netiquette.review.rescreen import rescreen as run
+
+    database, settings = _database(config, db)
+    pipeline = site_pipeline(settings)
+    with Progress(
+        "re-screening",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not progress,
+    ) as bar:
+        task = bar.add_task("rescreen", total=None)
+        report = run(
+            database,
+            pipeline,
+            since.replace(tzinfo=UTC) if since.tzinfo is None else since,
+            total=lambda n: bar.update(task, total=n),
+            advance=lambda n: bar.advance(task, n),
+        )
+    out.print(report.to_text(), highlight=False, soft_wrap=True)
+
+
+def _database(config: Path | None, db: str | None) -> tuple[Any, Settings]:
+    from netiquette.store.db import Database
+
+    settings = _settings(config, db=db)
+    database = Database(settings.database_url)
+    database.migrate()
+    return database, settings
+
+
+@webhooks_app.command("add")
+def webhooks_add(
+    url: Annotated[str, typer.Argument(help="The receiver's URL (https:// recommended).")],
+    secret: Annotated[
+        list[str], typer.Option("--secret", help="Signing secret (repeat for rotation).")
+    ],
+    event: Annotated[
+        list[str] | None,
+        typer.Option("--event", help="Only this event (repeatable); default: every one."),
+    ] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="webhook, or coral (URL = Coral's /api/graphql, --secret = its access token)"
+        ),
+    ] = "webhook",
+    allow_internal: Annotated[
+        bool,
+        typer.Option("--allow-internal", help="Allow a loopback or private address on purpose."),
+    ] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Add an endpoint; it receives every decision taken from now on."""
+    from netiquette.compat.fetch import parse_hosts
+    from netiquette.delivery.endpoints import add_endpoint
+
+    database, settings = _database(config, db)
+    with database.session() as session:
+        endpoint = add_endpoint(
+            session,
+            url,
+            secret,
+            events=event or (),
+            kind=kind,
+            allow_internal=allow_internal,
+            allowed_hosts=parse_hosts(settings.webhook_allowed_hosts),
+        )
+        out.print(f"webhook endpoint {endpoint.id} added: {endpoint.url}")
+
+
+@webhooks_app.command("list")
+def webhooks_list(db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """The active endpoints (secrets shown by their first characters)."""
+    from netiquette.delivery.endpoints import list_endpoints, masked
+
+    database, _ = _database(config, db)
+    with database.session() as session:
+        endpoints = list_endpoints(session)
+        # One line per endpoint (not a table): URLs stay whole and can be copied.
+        for e in endpoints:
+            out.print(
+                f"{e.id}  {e.kind}  {e.url}  events: {', '.join(e.events) or 'all'}  "
+                f"secrets: {', '.join(masked(s) for s in e.secrets)}"
+                + ("  internal allowed" if e.allow_internal else "")
+                + f"  ({e.origin}, since {e.created_at:%Y-%m-%d %H:%M})",
+                highlight=False,
+                soft_wrap=True,
+            )
+    if not endpoints:
+        err.print("no webhook endpoints; add one with: netiquette webhooks add URL --secret …")
+
+
+@webhooks_app.command("remove")
+def webhooks_remove(
+    endpoint_id: Annotated[int, typer.Argument(help="Endpoint id (webhooks list).")],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Stop delivering to an endpoint (its delivery log stays)."""
+    from netiquette.delivery.endpoints import remove_endpoint
+
+    database, _ = _database(config, db)
+    with database.session() as session:
+        endpoint = remove_endpoint(session, endpoint_id)
+        out.print(f"webhook endpoint {endpoint.id} removed: {endpoint.url}")
+
+
+@webhooks_app.command("secrets")
+def webhooks_secrets(
+    endpoint_id: Annotated[int, typer.Argument(help="Endpoint id (webhooks list).")],
+    secret: Annotated[
+        list[str], typer.Option("--secret", help="Every secret to sign with from now on.")
+    ],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Set an endpoint's secrets: rotate by adding the new next to the old, later drop the old."""
+    from netiquette.delivery.endpoints import set_secrets
+
+    database, _ = _database(config, db)
+    with database.session() as session:
+        endpoint = set_secrets(session, endpoint_id, secret)
+        out.print(f"webhook endpoint {endpoint.id} signs with {len(endpoint.secrets)} secret(s)")
+
+
+@webhooks_app.command("deliveries")
+def webhooks_deliveries(
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 30,
+    state: Annotated[str | None, typer.Option(help="Only pending, delivered or failed.")] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The delivery log: newest deliveries with state, attempts and last error."""
+    from netiquette.delivery import recent
+
+    database, _ = _database(config, db)
+    table = Table()
+    for column in ("id", "endpoint", "event", "comment", "state", "attempts", "last", "error"):
+        table.add_column(column)
+    with database.session() as session:
+        for d in recent(session, limit, state):
+            table.add_row(
+                str(d.id),
+                str(d.endpoint_id),
+                d.event,
+                d.comment_id,
+                d.state,
+                str(d.attempts),
+                str(d.last_status or ""),
+                d.last_error[:80],
+            )
+    out.print(table)
+
+
+@webhooks_app.command("replay")
+def webhooks_replay(
+    delivery_id: Annotated[int, typer.Argument(help="Delivery id (webhooks deliveries).")],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Send a delivery again now, with the same idempotency id."""
+    from netiquette.delivery import replay
+
+    database, _ = _database(config, db)
+    with database.session() as session:
+        row = replay(session, delivery_id)
+        out.print(f"delivery {row.id} ({row.event} of comment {row.comment_id}) queued again")
+
+
+@webhooks_app.command("deliver")
+def webhooks_deliver(db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Run delivery rounds until nothing is due (for cron, or without the serve loop)."""
+    from netiquette.compat.fetch import parse_hosts
+    from netiquette.delivery import Sender, deliver_due
+
+    database, settings = _database(config, db)
+    sender = Sender(
+        database,
+        timeout_s=settings.webhook_timeout_ms / 1000,
+        allowed_hosts=parse_hosts(settings.webhook_allowed_hosts),
+    )
+    totals = [0, 0, 0]
+    while True:
+        result = deliver_due(database, sender, max_attempts=settings.webhook_max_attempts)
+        totals = [
+            totals[0] + result.delivered,
+            totals[1] + result.retried,
+            totals[2] + result.failed,
+        ]
+        if not result.attempted and not result.created:
+            break
+        if not result.delivered and not result.created:
+            break  # only retries left: they come due later
+    out.print(f"delivered {totals[0]}, to retry {totals[1]}, failed {totals[2]}")
 
 
 @app.command("settings")

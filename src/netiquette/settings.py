@@ -117,6 +117,23 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "Reader posts (embed, demo, reports, appeals) per client address and minute; 0 = no limit",
     ),
+    Setting("webhook_url", "", "A CMS URL that receives every decision event (more: webhooks add)"),
+    Setting(
+        "webhook_secrets", "", "Signing secrets of webhook_url, comma-separated (rotation)", True
+    ),
+    Setting(
+        "webhook_allowed_hosts",
+        "",
+        "Webhook hosts allowed to resolve to internal addresses (exact names or IPs)",
+    ),
+    Setting("webhook_timeout_ms", 5000, "Longest wait for a webhook receiver's answer"),
+    Setting("webhook_max_attempts", 12, "Attempts per webhook delivery before it is 'failed'"),
+    Setting("delivery_loop", True, "Deliver webhooks from a background thread in serve"),
+    Setting("coral_api_url", "", "Coral's GraphQL URL (https://coral.example/api/graphql)"),
+    Setting("coral_access_token", "", "Coral admin access token for pushing decisions", True),
+    Setting("coral_webhook_secret", "", "Signing secret of Coral's webhooks to netiquette", True),
+    Setting("log_format", "text", "Log lines as 'text' or 'json' (one JSON object per line)"),
+    Setting("shutdown_grace_seconds", 30, "Time in-flight work gets to finish on shutdown"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -229,6 +246,17 @@ class Settings:
     demo_pages: bool
     login_attempts_per_minute: int
     public_posts_per_minute: int
+    webhook_url: str
+    webhook_secrets: str
+    webhook_allowed_hosts: str
+    webhook_timeout_ms: int
+    webhook_max_attempts: int
+    delivery_loop: bool
+    coral_api_url: str
+    coral_access_token: str
+    coral_webhook_secret: str
+    log_format: str
+    shutdown_grace_seconds: int
 
     def __init__(self, values: Mapping[str, Any], origins: Mapping[str, str] | None = None) -> None:
         self._values: dict[str, str | int | bool] = dict(values)

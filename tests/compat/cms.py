@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -84,6 +85,75 @@ class StandInCms:
         return f"http://{host!s}:{port}{path}"
 
     def __enter__(self) -> StandInCms:
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Received:
+    """One POST the stand-in receiver got."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+Answer = Callable[[Received], tuple[int, bytes]]
+
+
+class Receiver:
+    """A stand-in webhook receiver (or Coral API) on loopback.
+
+    Records every POST; answers with the next status of ``statuses`` (200 once they are used
+    up) and an empty JSON object, or with whatever ``answer(received)`` returns.
+    """
+
+    def __init__(self, statuses: list[int] | None = None, answer: Answer | None = None) -> None:
+        self.statuses = list(statuses or [])
+        self.answer = answer
+        self.received: list[Received] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                got = Received(self.path, dict(self.headers.items()), self.rfile.read(length))
+                with receiver.lock:
+                    receiver.received.append(got)
+                    if receiver.answer is not None:
+                        status, body = receiver.answer(got)
+                    else:
+                        status = receiver.statuses.pop(0) if receiver.statuses else 200
+                        body = b"{}"
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str = "/hooks/netiquette") -> str:
+        """Full URL of ``path`` on this receiver."""
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}{path}"
+
+    def __enter__(self) -> Receiver:
         self.thread.start()
         return self
 

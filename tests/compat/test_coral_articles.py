@@ -121,6 +121,7 @@ def test_unrelated_comment_is_rejected_as_off_topic_with_the_shipped_model(
         assert {a["reason"] for a in r.json()["actions"]} <= {
             "COMMENT_DETECTED_TOXIC",
             "COMMENT_DETECTED_SPAM",
+            "COMMENT_DETECTED_SUSPECT_WORD",
         }
     assert cms.hits[ARTICLE_PATH] == 1
     ctx.db.dispose()
@@ -135,9 +136,12 @@ def test_unrelated_comment_is_rejected_with_an_off_topic_reason(
         url = cms.url(ARTICLE_PATH)
         r = post_signed(client, coral_request(UNRELATED, story_id="radwege-2026", story_url=url))
         assert r.status_code == 200
-        # Coral documents no flag reason for off-topic: REJECTED without an invented reason; the
-        # reason is in netiquette's header and record.
-        assert r.json() == {"actions": [], "status": "REJECTED"}
+        # Coral has no off-topic reason: the flag is one Coral shows ("suspect word"); the
+        # exact rule is in netiquette's header and record.
+        assert r.json() == {
+            "actions": [{"actionType": "FLAG", "reason": "COMMENT_DETECTED_SUSPECT_WORD"}],
+            "status": "REJECTED",
+        }
         assert r.headers["X-Netiquette-Rules"] == "off_topic"
         comment_id = r.headers["X-Netiquette-Comment-Id"]
         status = client.get(f"/api/v1/comments/{comment_id}", headers=CMS).json()

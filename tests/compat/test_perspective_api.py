@@ -19,7 +19,7 @@ from netiquette.errors import AuthError
 from netiquette.screening.base import ScreeningInput
 from netiquette.store.models import Base
 from netiquette.web.context import AppContext
-from tests.conftest import API_KEY, post_article
+from tests.conftest import ADMIN_PASSWORD, API_KEY, post_article
 
 ANALYZE = "/v1alpha1/comments:analyze"
 URL = f"{ANALYZE}?key={API_KEY}"
@@ -256,6 +256,12 @@ def test_missing_or_wrong_key_is_401_and_a_moderator_login_is_403(
     )
     token = login.json()["token"]
     google_error(client.post(f"{ANALYZE}?key={token}", json=body), 403, "PERMISSION_DENIED")
+    # An admin's login token is a person's credential too: only CMS keys work here.
+    admin = client.post(
+        "/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+    ).json()["token"]
+    for where in ({"params": {"key": admin}}, {"headers": {"Authorization": f"Bearer {admin}"}}):
+        google_error(client.post(ANALYZE, json=body, **where), 403, "PERMISSION_DENIED")
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,12 @@ state to Coral's:
 
 Which Coral flag reason a house rule raises is its spec's ``coral_flag_reason``
 (:func:`flag_reasons`). Shipped: ``COMMENT_DETECTED_TOXIC`` for insult and aggression,
-``COMMENT_DETECTED_SPAM`` for ad_link; insinuation and off_topic have none. A rule without one
-(a site's new rule, unless it names a Coral reason such as ``COMMENT_DETECTED_OTHER``) raises no
-FLAG: the comment is still withheld or rejected, and its rules travel in the
-``X-Netiquette-Rules`` header and in netiquette's record of the comment.
+``COMMENT_DETECTED_SPAM`` for ad_link, and ``COMMENT_DETECTED_SUSPECT_WORD`` for insinuation
+and off_topic, which have no reason of their own in Coral: it is a detected-reason Coral accepts
+from a phase and shows on the comment in its moderation queue ("suspect word"), so the moderator
+in Coral sees that netiquette flagged it. A rule without one (a site's new rule, unless it names
+a Coral reason) raises no FLAG: the comment is still withheld or rejected. The exact rules
+travel in the ``X-Netiquette-Rules`` header and in netiquette's record of the comment.
 
 Comment ids: Coral's request carries no comment id, so netiquette derives one from tenant,
 story, author, parent and text (``coral-<base>-<text hash>``); a ``comment.id`` in the request,

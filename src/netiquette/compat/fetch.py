@@ -98,6 +98,7 @@ class FetchLimits:
     max_bytes: int = 2_000_000
     allowed_hosts: tuple[str, ...] = ()  # empty = any host (with a public address)
     max_redirects: int = MAX_REDIRECTS
+    setting: str = "article_fetch_hosts"  # named in refusals: where to list an internal host
 
     def allows(self, url: str) -> bool:
         """http(s) only, and on an allowed host and port when a list is configured.
@@ -148,7 +149,7 @@ class FetchLimits:
             if internal:
                 raise ArticleFetchError(
                     f"host {host!r} resolves to {', '.join(internal)}, which is not public; "
-                    "list the host in article_fetch_hosts to allow it"
+                    f"list the host in {self.setting} to allow it"
                 )
         return found
 

@@ -30,7 +30,7 @@ from netiquette.compat.attributes import (
     rule_scores,
 )
 from netiquette.compat.google import GoogleApiError
-from netiquette.compat.spans import TextSpan, screen_sentences, span_scores
+from netiquette.compat.spans import TextSpan, screen_sentences, span_scores, utf16_offsets
 from netiquette.errors import InputError
 from netiquette.review.intake import validate_text
 from netiquette.screening.base import ScreeningInput, ScreeningResult
@@ -317,6 +317,7 @@ def analyze(
     if request.span_annotations:
         sentences = screen_sentences(request.text, screen_text, whole)
     attribute_scores: dict[str, Any] = {}
+    offset = utf16_offsets(request.text)  # Perspective's clients slice UTF-16 strings
     for requested in request.attributes:
         attribute = requested.resolved
         value = attribute.score(scores)
@@ -325,7 +326,7 @@ def analyze(
         if requested.threshold is not None and value < requested.threshold:
             continue
         attribute_scores[requested.name] = {
-            "spanScores": span_scores(attribute, whole, sentences),
+            "spanScores": span_scores(attribute, whole, sentences, offset),
             "summaryScore": {"value": value, "type": "PROBABILITY"},
         }
     response: dict[str, Any] = {

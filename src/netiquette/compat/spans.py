@@ -3,7 +3,9 @@
 Perspective scores each sentence of a comment (``spanScores`` with character offsets, end
 exclusive). netiquette does the same by screening each sentence on its own, and adds one span per
 evidence stretch of the rules an attribute reads, so a client sees the offending *words* too.
-Offsets count Unicode code points of ``comment.text``, as Python slices do.
+Offsets in the answer count UTF-16 code units of ``comment.text``, as Perspective's and as
+JavaScript's ``String.slice`` do (an emoji counts 2); inside netiquette they are code points,
+as Python slices them, and :func:`utf16_offsets` converts at the edge.
 """
 
 from __future__ import annotations
@@ -127,6 +129,16 @@ def split_sentences(text: str) -> list[TextSpan]:
     return spans
 
 
+def utf16_offsets(text: str) -> Callable[[int], int]:
+    """Code-point offset in ``text`` → the same place counted in UTF-16 code units."""
+    if all(ord(c) < 0x10000 for c in text):
+        return lambda offset: offset
+    units = [0]
+    for char in text:
+        units.append(units[-1] + (2 if ord(char) > 0xFFFF else 1))
+    return units.__getitem__
+
+
 def _span_dict(begin: int, end: int, value: float) -> dict[str, Any]:
     return {"begin": begin, "end": end, "score": {"value": value, "type": "PROBABILITY"}}
 
@@ -147,13 +159,17 @@ def span_scores(
     attribute: PerspectiveAttribute,
     whole: ScreeningResult,
     sentences: Sequence[tuple[TextSpan, ScreeningResult]],
+    offset: Callable[[int], int] = lambda o: o,
 ) -> list[dict[str, Any]]:
-    """Per-sentence scores, then one span per evidence stretch, ordered by position."""
+    """Per-sentence scores, then one span per evidence stretch, ordered by position.
+
+    ``offset`` maps code-point offsets to the ones the client counts in (:func:`utf16_offsets`).
+    """
     spans: list[dict[str, Any]] = []
     for sentence, result in sentences:
         value = attribute.score(rule_scores(result))
         if value is not None:
-            spans.append(_span_dict(sentence.begin, sentence.end, value))
+            spans.append(_span_dict(offset(sentence.begin), offset(sentence.end), value))
     seen: dict[tuple[int, int], float] = {}
     for rule in attribute.sources:
         rule_result = whole.results.get(rule)
@@ -165,9 +181,16 @@ def span_scores(
         for evidence in rule_result.evidence:
             key = (evidence.start, evidence.end)
             seen[key] = max(value, seen.get(key, 0.0))
-    spans.extend(_span_dict(b, e, v) for (b, e), v in seen.items())
+    spans.extend(_span_dict(offset(b), offset(e), v) for (b, e), v in seen.items())
     spans.sort(key=lambda s: (s["begin"], -s["end"]))
     return spans
 
 
-__all__ = ["MAX_SENTENCES", "TextSpan", "screen_sentences", "span_scores", "split_sentences"]
+__all__ = [
+    "MAX_SENTENCES",
+    "TextSpan",
+    "screen_sentences",
+    "span_scores",
+    "split_sentences",
+    "utf16_offsets",
+]

@@ -22,6 +22,7 @@ from netiquette.accountability.pseudonyms import author_hmac
 from netiquette.accountability.tokens import new_status_token, token_digest
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.i18n import DEFAULT
+from netiquette.metrics import SCREENED, SCREENING_SECONDS
 from netiquette.notifications.mails import check_address
 from netiquette.notifications.outbox import remember_address
 from netiquette.review.audit import record_event
@@ -312,12 +313,15 @@ class Intake:
         result: ScreeningResult | None = None
         error = ""
         try:
-            result = self.screener.screen(item)
+            with SCREENING_SECONDS.time():
+                result = self.screener.screen(item)
         except ScreeningTimeout:
             log.warning("screening comment %s exceeded its budget; queued", comment_id)
+            SCREENED.labels(outcome="timeout").inc()
             error = "timeout"
         except Exception as exc:  # a broken model must not lose or publish the comment
             log.exception("screening failed for comment %s", comment_id)
+            SCREENED.labels(outcome="error").inc()
             error = type(exc).__name__  # the message may quote the text: logs only
         with self.db.session() as session:
             # Locked (PostgreSQL) and re-read: another attempt may have decided it meanwhile.
@@ -348,6 +352,7 @@ class Intake:
 
     def _apply(self, session: Session, comment: Comment, result: ScreeningResult) -> None:
         """Store one screening row per rule and perform the policy's outcome."""
+        SCREENED.labels(outcome=result.decision.outcome).inc()
         now = utcnow()
         for r in result.results.values():
             session.add(

@@ -142,3 +142,24 @@ class Database:
     def dispose(self) -> None:
         """Close all pooled connections."""
         self.engine.dispose()
+
+
+def pending_revisions(engine: Engine) -> tuple[list[str], list[str]]:
+    """(revisions the database is at, packaged revisions not applied to it yet).
+
+    A revision counts as applied when it is an ancestor or dependency of the database's
+    heads, so ``depends_on`` links (0002) do not read as pending.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    with engine.connect() as connection:
+        current = list(MigrationContext.configure(connection).get_current_heads())
+    applied = (
+        {r.revision for r in script.iterate_revisions(tuple(current), "base") if r is not None}
+        if current
+        else set()
+    )
+    pending = sorted(r.revision for r in script.walk_revisions() if r.revision not in applied)
+    return sorted(current), pending

@@ -552,3 +552,79 @@ class SiteExample(Base):
         Index("ix_site_examples_site_example_id", "site", "example_id", unique=True),
         Index("ix_site_examples_site_decided_at", "site", "decided_at"),
     )
+
+
+# --- Delivery to the CMS: webhook endpoints and deliveries (migration 0009) ------------------
+
+
+class WebhookEndpoint(Base):
+    """Where decisions are pushed: a CMS URL (``kind`` webhook) or Coral's GraphQL API (coral).
+
+    ``secrets`` are the signing secrets in force (several while one is rotated out); for Coral
+    the first is the access token. ``allow_internal`` lets the URL resolve to a loopback or
+    private address (set only on purpose: the URL is otherwise checked like an article fetch).
+    """
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20), default="webhook")
+    url: Mapped[str] = mapped_column(String(2000))
+    secrets: Mapped[list[Any]] = mapped_column(default=list)
+    events: Mapped[list[Any]] = mapped_column(default=list)  # empty = every decision event
+    allow_internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "settings" for the endpoint kept in step with the settings at start, else "cli"/"admin".
+    origin: Mapped[str] = mapped_column(String(20), default="cli")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One decision event for one endpoint: sent until the endpoint answers 2xx.
+
+    ``event_key`` is the idempotency id the receiver sees on every attempt and replay.
+    ``next_attempt_at`` is also the claim: a sender moves it past its own deadline before it
+    sends, so a crashed sender's delivery is taken up again (at least once).
+    """
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
+    decision_event_id: Mapped[int] = mapped_column(ForeignKey("decision_events.id"))
+    event_key: Mapped[str] = mapped_column(String(36), index=True)
+    event: Mapped[str] = mapped_column(String(30))
+    comment_id: Mapped[str] = mapped_column(String(200), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replays: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    endpoint: Mapped[WebhookEndpoint] = relationship()
+
+    __table_args__ = (
+        Index(
+            "ux_webhook_deliveries_endpoint_event", "endpoint_id", "decision_event_id", unique=True
+        ),
+        Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+    )
+
+
+class CoralLink(Base):
+    """Coral's id of a comment taken in through the Coral phase (learnt from Coral's webhooks)."""
+
+    __tablename__ = "coral_links"
+
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    coral_comment_id: Mapped[str] = mapped_column(String(200), index=True)
+    coral_revision_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+Index("ix_decision_events_delivered_at", DecisionEvent.delivered_at)

@@ -18,9 +18,11 @@ import json
 import logging
 import threading
 import time
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from netiquette.compat.coral import (
@@ -34,7 +36,10 @@ from netiquette.compat.coral import (
 )
 from netiquette.compat.fetch import FetchLimits, StoryArticles, parse_hosts
 from netiquette.compat.signature import HEADER, verify
+from netiquette.delivery.coral import link_from_webhook
+from netiquette.delivery.deliver import Sender
 from netiquette.errors import AuthError, ErrorCode, InputError, NetiquetteError, TooLongError
+from netiquette.store.models import WebhookEndpoint
 from netiquette.web.context import AppContext, get_context
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,13 @@ class CoralDisabledError(NetiquetteError):
 
     status = 503
     code: ErrorCode = "coral_disabled"
+
+
+class CoralUnreachableError(NetiquetteError):
+    """Coral's GraphQL API did not answer a lookup (Coral may send the webhook again)."""
+
+    status = 502
+    code: ErrorCode = "fetch_failed"
 
 
 class CoralBodyError(InputError):
@@ -166,3 +178,49 @@ async def moderate(request: Request) -> Response:
         # Intake or screening failed: never "no opinion", which Coral may publish.
         answer = _failed(work, coral_request)
     return _answer(answer)
+
+
+def _link(ctx: AppContext, event: dict[str, Any]) -> str | None:
+    with ctx.db.session() as session:
+        endpoint = session.scalars(
+            select(WebhookEndpoint).where(
+                WebhookEndpoint.kind == "coral", WebhookEndpoint.active.is_(True)
+            )
+        ).first()
+        if endpoint is None:
+            raise CoralDisabledError(
+                "pushing decisions to Coral is off: set coral_api_url and coral_access_token",
+                field="coral_api_url",
+            )
+        api = Sender.from_settings(ctx.db, ctx.settings).coral_api(
+            endpoint.url, endpoint.secrets[0], endpoint.allow_internal
+        )
+        try:
+            return link_from_webhook(session, api, event)
+        except LookupError as exc:
+            raise CoralUnreachableError(
+                f"Coral did not answer: {exc}", field="coral_api_url"
+            ) from None
+
+
+@router.post("/events", response_model=None)
+async def coral_events(request: Request) -> Response:
+    """Coral's webhooks (COMMENT_ENTERED_MODERATION_QUEUE, …): learn Coral's comment ids, so
+    later human decisions can be pushed back to Coral."""
+    ctx = get_context(request)
+    secret = ctx.settings.coral_webhook_secret or ctx.settings.coral_signing_secret
+    if not secret:
+        raise CoralDisabledError(
+            "Coral webhooks are off: set coral_webhook_secret", field="coral_webhook_secret"
+        )
+    raw = await _read_body(request)
+    if not verify(raw, request.headers.get(HEADER), secret):
+        raise AuthError(f"{HEADER} is missing or does not match the body", field=HEADER)
+    try:
+        decoded = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise CoralBodyError("body is not valid JSON", field="body") from None
+    if not isinstance(decoded, dict):
+        raise CoralBodyError("body must be a JSON object", field="body")
+    linked = await run_in_threadpool(_link, ctx, decoded)
+    return JSONResponse({"linked": linked})

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from netiquette.accounts import Principal, authenticate
 from netiquette.compat.attributes import attributes_for
+from netiquette.compat.discovery import API, VERSION, discovery_document
 from netiquette.compat.feedback import parse_suggestion, store_suggestion
 from netiquette.compat.google import GoogleApiError, error_body, loads_lenient
 from netiquette.compat.perspective import AnalyzeRequest, analyze, parse_analyze
@@ -57,6 +58,33 @@ class GoogleErrorRoute(APIRoute):
 
 
 router = APIRouter(prefix="/v1alpha1", tags=["perspective"], route_class=GoogleErrorRoute)
+#: The discovery document, where Google's client libraries look for it.
+discovery = APIRouter(tags=["perspective"], route_class=GoogleErrorRoute)
+
+
+def _discovery(request: Request, api: str, version: str | None) -> JSONResponse:
+    if api != API or version != VERSION:
+        raise GoogleApiError(
+            f"Discovery document for {api!r} version {version!r} not found; this server "
+            f"describes {API} {VERSION}.",
+            404,
+        )
+    ctx = get_context(request)
+    root = str(ctx.settings.public_base_url).rstrip("/") or str(request.base_url).rstrip("/")
+    return JSONResponse(discovery_document(root + "/"))
+
+
+@discovery.get("/$discovery/rest")
+def discovery_v2(request: Request, version: str | None = None) -> JSONResponse:
+    """The commentanalyzer v1alpha1 discovery document (Google's ``$discovery`` path), for
+    ``discovery.build(..., discoveryServiceUrl=".../$discovery/rest?version={apiVersion}")``."""
+    return _discovery(request, API, version)
+
+
+@discovery.get("/discovery/v1/apis/{api}/{version}/rest")
+def discovery_v1(request: Request, api: str, version: str) -> JSONResponse:
+    """The same document at Google's classic discovery path (``{api}``/``{apiVersion}``)."""
+    return _discovery(request, api, version)
 
 
 def _key(request: Request) -> str:
@@ -88,7 +116,7 @@ def _caller(ctx: AppContext, key: str) -> Principal:
         if len(_checked_keys) > 10_000:
             _checked_keys.clear()
         _checked_keys[cache_key] = (time.monotonic() + KEY_TTL_S, caller)
-    if caller.kind not in ("cms", "admin"):
+    if caller.kind != "cms":  # an admin's login token is a person's, not a CMS's
         raise GoogleApiError("This needs a netiquette CMS API key, not a login token.", 403)
     return caller
 
