@@ -67,6 +67,8 @@ def configure_logging(log_format: str, level: int = logging.INFO) -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+    # Each migration step at every start is noise on the console (`make run` prints the login).
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
 
 
 __all__ = ["FORMATS", "REQUEST_ID", "JsonFormatter", "configure_logging"]

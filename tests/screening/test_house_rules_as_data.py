@@ -40,7 +40,8 @@ def test_the_shipped_five_are_specs_like_any_other() -> None:
     assert insult.dsa_category == "STATEMENT_CATEGORY_CYBER_VIOLENCE"
     assert insult.coral_flag_reason == "COMMENT_DETECTED_TOXIC"
     assert "INSULT" in insult.perspective_attributes
-    assert rules.spec("off_topic").coral_flag_reason == ""
+    # Coral shows off-topic and insinuation as a suspect word (it has no reason of its own).
+    assert rules.spec("off_topic").coral_flag_reason == "COMMENT_DETECTED_SUSPECT_WORD"
 
 
 def test_a_new_rule_from_toml_flags_with_the_number_as_evidence(tmp_path: Path) -> None:
