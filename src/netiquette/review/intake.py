@@ -11,6 +11,7 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -353,20 +354,7 @@ class Intake:
     def _apply(self, session: Session, comment: Comment, result: ScreeningResult) -> None:
         """Store one screening row per rule and perform the policy's outcome."""
         SCREENED.labels(outcome=result.decision.outcome).inc()
-        now = utcnow()
-        for r in result.results.values():
-            session.add(
-                Screening(
-                    comment_id=comment.id,
-                    rule=r.rule,
-                    rule_version=r.version,
-                    score=r.score,
-                    flag=r.flag,
-                    evidence=[s.to_dict() for s in r.evidence],
-                    reason=r.reason,
-                    created_at=now,
-                )
-            )
+        store_screenings(session, comment.id, result, utcnow())
         decision = result.decision
         decide(
             session,
@@ -406,3 +394,22 @@ def _first_submitter(session: Session, comment_id: str) -> str | None:
         .order_by(AuditEvent.id)
         .limit(1)
     )
+
+
+def store_screenings(
+    session: Session, comment_id: str, result: ScreeningResult, at: datetime
+) -> None:
+    """One screening row per house rule of ``result`` (intake and ``rescreen`` alike)."""
+    for r in result.results.values():
+        session.add(
+            Screening(
+                comment_id=comment_id,
+                rule=r.rule,
+                rule_version=r.version,
+                score=r.score,
+                flag=r.flag,
+                evidence=[s.to_dict() for s in r.evidence],
+                reason=r.reason,
+                created_at=at,
+            )
+        )

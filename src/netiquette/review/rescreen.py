@@ -22,6 +22,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from netiquette.review.audit import record_event
+from netiquette.review.intake import store_screenings
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.store.db import Database
 from netiquette.store.models import Comment, Screening, utcnow
@@ -115,19 +116,7 @@ def rescreen(
             now = utcnow()
             for comment, result in zip(comments, results, strict=True):
                 before = _flags(comment.screenings)
-                for r in result.results.values():
-                    session.add(
-                        Screening(
-                            comment_id=comment.id,
-                            rule=r.rule,
-                            rule_version=r.version,
-                            score=r.score,
-                            flag=r.flag,
-                            evidence=[s.to_dict() for s in r.evidence],
-                            reason=r.reason,
-                            created_at=now,
-                        )
-                    )
+                store_screenings(session, comment.id, result, now)
                 after = {r.rule: bool(r.flag) for r in result.results.values()}
                 report.flags_changed += int(before != after)
                 expected = _STATE_OF_OUTCOME.get(result.decision.outcome)
