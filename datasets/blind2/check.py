@@ -3,7 +3,7 @@
 Usage: python3 datasets/blind2/check.py   (from the repository root)
 Runs no netiquette code; reads only this directory.
 """
-import collections, json, os, statistics, sys
+import collections, json, os, statistics
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYS = ["insinuation", "insult", "aggression", "ad_link", "off_topic"]
