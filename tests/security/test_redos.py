@@ -10,11 +10,15 @@ takes milliseconds), not a speed figure: ``benchmarks/redos.py`` prints those.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 import time
 from typing import Any
 
 import pytest
 
+import netiquette
 from netiquette.screening.base import ScreeningInput
 from netiquette.screening.normalize import normalize
 from netiquette.screening.registry import registered
@@ -63,3 +67,70 @@ def test_every_rule_component_is_linear_on_adversarial_input(name: str) -> None:
 def test_the_normaliser_is_linear_on_adversarial_input() -> None:
     slowest = _slowest(normalize)
     assert slowest[0][0] < DEADLINE, f"normalize is too slow on: {slowest}"
+
+
+#: __main__ runs the CLI; migrations and training (torch, an extra) never see a stranger's text.
+SKIPPED = ("netiquette.store.migrations", "netiquette.training")
+
+
+def _module_patterns() -> dict[str, re.Pattern[str]]:
+    """Every compiled text pattern at module level in netiquette (alone or in a list/tuple)."""
+    found: dict[str, re.Pattern[str]] = {}
+    for info in pkgutil.walk_packages(netiquette.__path__, "netiquette."):
+        if info.name.endswith("__main__") or info.name.startswith(SKIPPED):
+            continue
+        module = importlib.import_module(info.name)
+        for attr, value in vars(module).items():
+            values = value if isinstance(value, list | tuple) else [value]
+            for i, item in enumerate(values):
+                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                    name = f"{info.name}.{attr}" + (f"[{i}]" if values is value else "")
+                    found[name] = item
+    return found
+
+
+def _best(pattern: re.Pattern[str], text: str, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        for _match in pattern.finditer(text):
+            pass
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+PATTERNS = _module_patterns()
+SHORT = dict(adversarial_texts(MAX_CHARS // 10))
+
+
+def test_the_module_patterns_are_found() -> None:
+    # The walk must reach the screening, compat and article packages, or it proves nothing.
+    assert len(PATTERNS) > 80
+    for package in ("screening.rules", "screening.models", "compat", "articles"):
+        assert any(f"netiquette.{package}." in name for name in PATTERNS), package
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_every_module_pattern_scales_linearly(name: str) -> None:
+    """Not only the rules: text preparation, Perspective spans and article cleaning see
+    strangers' text too. ``\\s*\\|LBR\\|`` in the models' text preparation took 95 ms on
+    10,000 spaces (quadratic; five models ran it), ``[.!?…]+`` in the span splitter 2.4 s.
+
+    A pattern fails when it needs over the deadline, or when ten times the text takes more
+    than 40 times as long (linear: about 10; quadratic: about 100) and over 30 ms, so that
+    scheduling noise on tiny times cannot fail it."""
+    pattern = PATTERNS[name]
+    worst_label, worst = "", 0.0
+    for label, text in TEXTS:
+        took = _best(pattern, text, runs=1)
+        assert took < DEADLINE, f"{name} took {took:.2f} s on {label}"
+        if took > worst:
+            worst_label, worst = label, took
+    if worst < 0.03:
+        return
+    long_time = _best(pattern, dict(TEXTS)[worst_label])
+    short_time = _best(pattern, SHORT[worst_label])
+    assert long_time < 0.03 or long_time < 40 * short_time, (
+        f"{name}: {long_time * 1000:.1f} ms on {worst_label} of {MAX_CHARS} characters, "
+        f"{short_time * 1000:.2f} ms on a tenth of it (not linear)"
+    )

@@ -16,7 +16,7 @@ from netiquette.articles import _furniture as furniture
 # "(afp/red)", "(dpa)", "(red, kna)" closing the last paragraph; capitals only for agencies,
 # so that "… sagte Albers (CDU)" keeps its party.
 _AGENCY_TAG = re.compile(
-    r"\s*\((?:[a-zäöü]{2,6}|AFP|AP|DPA|KNA|EPD|SID|APA|SDA|DDP|RTR|dts)"
+    r"(?<!\s)\s*+\((?:[a-zäöü]{2,6}|AFP|AP|DPA|KNA|EPD|SID|APA|SDA|DDP|RTR|dts)"
     r"(?:\s?[/,]\s?(?:[a-zäöü]{2,6}|AFP|AP|DPA|KNA|EPD|SID|APA|SDA|DDP|RTR|dts))*\)$"
 )
 # "Berlin (dpa) - " opening the first paragraph.

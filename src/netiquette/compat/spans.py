@@ -19,8 +19,9 @@ from netiquette.compat.attributes import PerspectiveAttribute, rule_scores
 from netiquette.screening.base import ScreeningResult
 
 # A sentence ends at . ! ? … (closing quotes or brackets may follow) before white space, or at a
-# line break.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'“”»«)\]]*(?=\s)|\n")
+# line break. Starting only at the first mark of a run and never giving marks back keeps it
+# linear on a comment of 10,000 full stops (``[.!?…]+`` from every start: 2.4 s).
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'“”»«)\]]*+(?=\s)|\n")
 # Abbreviations after which a full stop rarely ends a German sentence.
 _ABBREVIATIONS = frozenset(
     [

@@ -134,7 +134,15 @@ _TITLE_NAME = re.compile(
 )
 _NAME_AFTER = re.compile(r"((?:[A-ZÄÖÜ][\wäöüß-]+\s+)?[A-ZÄÖÜ][\wäöüß-]+)")
 _CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?\b")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+
+
+def _at_sentence_start(before: str) -> bool:
+    """Whether a word preceded by ``before`` begins a sentence: nothing before it, a line
+    break, or a closing mark and white space. (A regex ending in ``\\n\\s*$`` rescanned runs
+    of line breaks from every start: quadratic.)"""
+    tail = before.rstrip()
+    space = before[len(tail) :]
+    return before == "" or "\n" in space or (space != "" and tail[-1:] in (".", "!", "?", ":"))
 
 
 def article_actors(article_text: str) -> frozenset[str]:
@@ -154,7 +162,7 @@ def article_actors(article_text: str) -> frozenset[str]:
     for m in _CAPITALISED.finditer(article_text):
         word = m.group()
         counts[word] = counts.get(word, 0) + 1
-        if not _SENTENCE_START.search(article_text[max(0, m.start() - 3) : m.start()]):
+        if not _at_sentence_start(article_text[max(0, m.start() - 3) : m.start()]):
             inside.add(word)
     lower = set(re.findall(r"\b[a-zäöüß]+\b", article_text))
     for word, n in counts.items():
