@@ -230,3 +230,27 @@ def test_the_database_counter_agrees_and_deletes_old_windows(database_url: str) 
         assert "203.0.113.9" not in rows[0].subject
     finally:
         ctx.db.dispose()
+
+
+def test_a_high_limit_is_reserved_in_chunks_and_never_exceeded(database_url: str) -> None:
+    """Two processes' counters on one busy key: one write per 1 % of the limit, not per
+    request, and together never more than the limit."""
+    ctx = make_context(database_url)
+    now = [1_200_030.0]
+    counters = [DatabaseRateCounter(ctx.db, clock=lambda: now[0]) for _ in range(2)]
+    key = Hit("api_key", "key:busy", 1000)  # chunks of 10
+
+    def stored() -> int:
+        with ctx.db.session() as session:
+            return int(session.scalar(select(func.sum(RateLimitWindow.hits))) or 0)
+
+    try:
+        assert counters[0].hit([key]) is None
+        assert stored() == 10  # one chunk reserved, one hit of it spent
+        assert all(counters[0].hit([key]) is None for _ in range(9))
+        assert stored() == 10  # spent from the reservation, no write
+        allowed = 10 + sum(counters[n % 2].hit([key]) is None for n in range(1200))
+        assert 1000 - 2 * 10 <= allowed <= 1000
+        assert stored() <= 1000
+    finally:
+        ctx.db.dispose()

@@ -35,6 +35,8 @@ from netiquette.store.models import RateLimitWindow
 
 #: Length of one window, in seconds (every limit is "per minute").
 PERIOD = 60
+#: Limits from this many per minute up are reserved in chunks (:func:`chunk_size`).
+RESERVE_FROM = 1000
 #: Subjects a process-memory counter remembers; the least recently seen are forgotten first.
 MAX_MEMORY_SUBJECTS = 50_000
 
@@ -90,14 +92,27 @@ class _Refused(Exception):
         self.refusal = refusal
 
 
+def chunk_size(limit: int) -> int:
+    """Hits a process reserves at once for a high limit (1 %), so a busy API key does not
+    write its one hot row per request; a low limit is counted hit by hit."""
+    return limit // 100 if limit >= RESERVE_FROM else 1
+
+
 class DatabaseRateCounter:
-    """Windows in the database: one count for every process that shares it."""
+    """Windows in the database: one count for every process that shares it.
+
+    A limit of :data:`RESERVE_FROM` or more per minute is reserved in chunks of 1 % (the
+    process then spends the chunk without asking the database), so N processes may refuse up
+    to N % early and never allow more than the limit.
+    """
 
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self._clock = clock
         self._insert = pg_insert if db.backend == "postgresql" else sqlite_insert
         self._cleaned = 0  # start of the window whose old rows this process last deleted
+        self._reserved: dict[str, tuple[int, int]] = {}  # digest -> (window start, hits left)
+        self._lock = threading.Lock()
 
     def hit(self, hits: Sequence[Hit]) -> Refusal | None:
         """Count every limited hit in one transaction, or none (see the module doc)."""
@@ -106,24 +121,50 @@ class DatabaseRateCounter:
             return None
         now = self._clock()
         start = int(now // PERIOD) * PERIOD
-        try:
-            with self.db.engine.begin() as connection:
-                if self.db.backend == "postgresql":
-                    # A counter lost with the last moments before a crash is harmless: no wait
-                    # for the WAL flush on this transaction.
-                    connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-                for hit in hits:
-                    self._count(connection, hit, start, now - start)
-                if start > self._cleaned:
-                    connection.execute(
-                        delete(RateLimitWindow).where(RateLimitWindow.window_start < start - PERIOD)
-                    )
-        except _Refused as refused:
-            return refused.refusal
-        self._cleaned = max(self._cleaned, start)
+        with self._lock:  # spend reserved hits now; given back if another limit refuses
+            spare = {subject_digest(h) for h in hits if self._take_spare(subject_digest(h), start)}
+        remote = [h for h in hits if subject_digest(h) not in spare]
+        granted: dict[str, int] = {}
+        if remote:
+            try:
+                with self.db.engine.begin() as connection:
+                    if self.db.backend == "postgresql":
+                        # A counter lost with the last moments before a crash is harmless: no
+                        # wait for the WAL flush on this transaction.
+                        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                    for hit in remote:
+                        granted[subject_digest(hit)] = self._count(
+                            connection, hit, start, now - start
+                        )
+                    if start > self._cleaned:
+                        connection.execute(
+                            delete(RateLimitWindow).where(
+                                RateLimitWindow.window_start < start - PERIOD
+                            )
+                        )
+            except _Refused as refused:
+                with self._lock:
+                    for digest in spare:
+                        window, left = self._reserved.get(digest, (start, 0))
+                        if window == start:
+                            self._reserved[digest] = (window, left + 1)
+                return refused.refusal
+            self._cleaned = max(self._cleaned, start)
+        with self._lock:
+            for digest, grant in granted.items():
+                if grant > 1:
+                    self._reserved[digest] = (start, grant - 1)
         return None
 
-    def _count(self, connection: Connection, hit: Hit, start: int, elapsed: float) -> None:
+    def _take_spare(self, digest: str, start: int) -> bool:
+        window, left = self._reserved.get(digest, (0, 0))
+        if window != start or left < 1:
+            return False
+        self._reserved[digest] = (window, left - 1)
+        return True
+
+    def _count(self, connection: Connection, hit: Hit, start: int, elapsed: float) -> int:
+        """Count ``hit`` (reserving a chunk for a high limit); how many hits were granted."""
         row = RateLimitWindow
         subject = subject_digest(hit)
 
@@ -137,15 +178,17 @@ class DatabaseRateCounter:
 
         previous = hits_in(start - PERIOD)
         cap = budget(previous, elapsed, hit.limit)
+        size = chunk_size(hit.limit)
+        grant = min(size, cap - hits_in(start)) if size > 1 else 1
         counted = None
-        if cap >= 1:
+        if cap >= 1 and grant >= 1:
             upsert = (
                 self._insert(row)
-                .values(bucket=hit.bucket, subject=subject, window_start=start, hits=1)
+                .values(bucket=hit.bucket, subject=subject, window_start=start, hits=grant)
                 .on_conflict_do_update(
                     index_elements=[row.bucket, row.subject, row.window_start],
-                    set_={"hits": row.hits + 1},
-                    where=row.hits < cap,  # a refused hit is not counted
+                    set_={"hits": row.hits + grant},
+                    where=row.hits + grant <= cap,  # a refused hit is not counted
                 )
                 .returning(row.hits)
             )
@@ -153,6 +196,7 @@ class DatabaseRateCounter:
         if counted is None:
             wait = seconds_until_free(previous, hits_in(start), elapsed, hit.limit)
             raise _Refused(Refusal(hit, wait))
+        return grant
 
 
 class ProcessMemoryRateCounter:
