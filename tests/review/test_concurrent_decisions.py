@@ -154,3 +154,37 @@ def test_racing_decisions_and_reversals_take_effect_once_each(database_url: str)
     assert report.ok, report.problem
     verified = CliRunner().invoke(app, ["audit", "verify", "--db", database_url])
     assert verified.exit_code == 0 and "chain intact" in verified.output
+
+
+def _append_first_events(url: str, start: Any) -> None:
+    from netiquette.review.audit import record_event
+
+    db = Database(url)
+    start.wait(60)
+    for n in range(20):
+        with db.session() as session:
+            record_event(session, "benchmark", "test:race", details={"n": n}, site="fresh")
+    db.dispose()
+
+
+def test_processes_appending_the_first_events_of_a_new_chain_do_not_collide(
+    database_url: str,
+) -> None:
+    """A new chain (a new site) starts without a head row: the first appends race for it."""
+    Database(database_url).migrate()
+    spawn = multiprocessing.get_context("spawn")
+    start = spawn.Barrier(PROCESSES)
+    procs = [
+        spawn.Process(target=_append_first_events, args=(database_url, start))
+        for _ in range(PROCESSES)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+    assert [proc.exitcode for proc in procs] == [0] * PROCESSES
+    db = Database(database_url)
+    with db.session() as session:
+        report = verify_chain(session, "fresh")
+    db.dispose()
+    assert report.ok and report.events == 20 * PROCESSES
