@@ -1,5 +1,5 @@
-"""Several server processes on one PostgreSQL database: nothing lost, no double decision,
-and the audit chain stays intact."""
+"""Several server processes on one PostgreSQL database: nothing lost, no double decision or
+reversal, and the audit chain stays intact."""
 
 from __future__ import annotations
 
@@ -79,6 +79,34 @@ def test_two_processes_share_one_postgres_database(pg_url: str) -> None:
                 pool.submit(decide, item, 0)
                 pool.submit(decide, item, 1)
         assert sorted(results) == [200] * 20 + [409] * 20
+
+        # Then both reverse each of those at once, seen at its new version: one reversal each.
+        results.clear()
+        decided = []
+        for item in queue[:20]:
+            now = httpx.get(f"{bases[0]}/api/v1/comments/{item['id']}", headers=tokens[0]).json()
+            decided.append({"id": item["id"], "version": now["version"], "state": now["status"]})
+
+        def reverse(item: dict[str, object], which: int) -> None:
+            body: dict[str, object] = {"version": item["version"]}
+            if item["state"] == "approved":
+                body.update(action="reject", rules=["insult"])
+            else:
+                body.update(action="approve")
+            r = httpx.post(
+                f"{bases[which]}/api/v1/comments/{item['id']}/decision",
+                json=body,
+                headers=tokens[which],
+                timeout=30,
+            )
+            with lock:
+                results.append(r.status_code)
+
+        with ThreadPoolExecutor(8) as pool:
+            for item in decided:
+                pool.submit(reverse, item, 0)
+                pool.submit(reverse, item, 1)
+        assert sorted(results) == [200] * 20 + [409] * 20
     finally:
         for s in servers:
             s.kill()
@@ -93,7 +121,7 @@ def test_two_processes_share_one_postgres_database(pg_url: str) -> None:
         outbox = session.scalar(select(func.count(DecisionEvent.id)))
     db.dispose()
     assert report.ok, report.problem
-    # Exactly one event per winning decision; a statement for each rejection among them.
-    assert outbox == 20 and statements == rejected
-    # 1 article event + 80 received + 80 queued + 2 logins + 20 decisions + their statements
-    assert report.events == 1 + 80 + 80 + 2 + 20 + rejected
+    # Exactly one event per winning decision and reversal; a statement for each rejection.
+    assert outbox == 40 and statements == rejected
+    # 1 article event + 80 received + 80 queued + 2 logins + 40 decisions + their statements
+    assert report.events == 1 + 80 + 80 + 2 + 40 + rejected

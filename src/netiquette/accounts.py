@@ -32,6 +32,7 @@ class Principal:
     kind: str  # "cms" | "moderator" | "admin"
     name: str
     user_id: int | None = None
+    key_id: str | None = None  # the API key's id, for a CMS
 
     @property
     def actor(self) -> str:
@@ -173,4 +174,4 @@ def authenticate(session: Session, credential: str) -> Principal:
         if not verify_secret(row.secret_hash, secret):
             raise AuthError("API key is unknown or revoked", field="Authorization")
         _verified_keys[digest] = key_id + row.secret_hash
-    return Principal(kind="cms", name=row.name)
+    return Principal(kind="cms", name=row.name, key_id=key_id)

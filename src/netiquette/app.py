@@ -122,8 +122,30 @@ def delivery_sender(ctx: AppContext) -> Sender:
     return Sender.from_settings(ctx.db, ctx.settings)
 
 
-def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:
-    """Build the app for ``settings`` (or a ready context)."""
+def start_up_once(ctx: AppContext) -> None:
+    """Start-up work that one process does before any serves (``serve --workers N``: the
+    parent, before the app processes start): comments left unscreened by a crash are
+    screened, rejections from before statements were issued at rejection get theirs."""
+    waiting = ctx.intake.screen_waiting()
+    if waiting:
+        log.warning("screened %d comments left over from an interrupted run", waiting)
+    with ctx.db.session() as session:
+        late = issue_missing_statements(session, ctx.intake.accountability)
+    if late:
+        log.warning("issued %d statements of reasons for earlier rejections", late)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    context: AppContext | None = None,
+    start_up: bool = True,
+) -> FastAPI:
+    """Build the app for ``settings`` (or a ready context).
+
+    ``start_up=False`` leaves out :func:`start_up_once`, for the app processes of ``serve
+    --workers N`` (their parent has done it).
+    """
     ctx = context or build_context(settings or load_settings())
     smtp = SmtpConfig.from_settings(ctx.settings)
 
@@ -195,13 +217,23 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         return RedirectResponse("/docs")
 
     ctx.intake.warm_up()  # models load now, not on the first reader's comment
-    # Comments left unscreened by a crash are screened before we serve.
-    waiting = ctx.intake.screen_waiting()
-    if waiting:
-        log.warning("screened %d comments left over from an interrupted run", waiting)
-    # Rejections from before statements were issued at rejection get theirs now, once.
-    with ctx.db.session() as session:
-        late = issue_missing_statements(session, ctx.intake.accountability)
-    if late:
-        log.warning("issued %d statements of reasons for earlier rejections", late)
+    if start_up:
+        start_up_once(ctx)  # before we serve
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one process of ``netiquette serve --workers N`` (uvicorn's factory).
+
+    Settings come from the environment the parent prepared (see
+    :func:`netiquette.web.serving.worker_environment`). The parent has migrated the database,
+    created the credentials, loaded the demo and run :func:`start_up_once`, so nothing here
+    races with the other processes.
+    """
+    from netiquette.logs import configure_logging
+    from netiquette.web.serving import install_access_log_redaction
+
+    settings = load_settings()
+    configure_logging(settings.log_format)  # a fresh (spawned) process: its own log set-up
+    install_access_log_redaction()
+    return create_app(context=build_context(settings, migrate=False), start_up=False)

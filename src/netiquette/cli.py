@@ -48,13 +48,17 @@ def _settings(config: Path | None = None, **overrides: Any) -> Settings:
     return load_settings(config, {"database_url": overrides.pop("db", None), **overrides})
 
 
-def _serve(settings: Settings, *, demo: bool) -> None:
+def _serve(settings: Settings, *, demo: bool, workers: int = 1, config: Path | None = None) -> None:
     import uvicorn
 
-    from netiquette.app import build_context, create_app
+    from netiquette.app import build_context, create_app, start_up_once
     from netiquette.bootstrap import ensure_credentials, load_demo
     from netiquette.logs import configure_logging
-    from netiquette.web.serving import install_access_log_redaction, proxy_options
+    from netiquette.web.serving import (
+        install_access_log_redaction,
+        proxy_options,
+        serve_processes,
+    )
 
     configure_logging(settings.log_format)
 
@@ -79,19 +83,36 @@ def _serve(settings: Settings, *, demo: bool) -> None:
         say("moderator login: admin / (from NETIQUETTE_ADMIN_PASSWORD)")
     if creds.api_key:
         say(f"CMS API key:     [bold]{creds.api_key}[/]")
-    say(f"serving on {base}  (API docs {base}/docs)")
+    processes = f", {workers} processes" if workers > 1 else ""
+    say(f"serving on {base}  (API docs {base}/docs{processes})")
     install_access_log_redaction()
     # SIGTERM: stop accepting, let requests in flight finish (up to the grace time), then the
     # app's shutdown stops the delivery loop after its current round.
-    uvicorn.run(
-        create_app(context=ctx),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
         **proxy_options(settings),
-        log_config=None,  # our handlers (configure_logging), JSON lines if asked for
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-    )
+        "log_config": None,  # our handlers (configure_logging), JSON lines if asked for
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(context=ctx), **options)
+        return
+    # Everything that must happen once is done here, before the app processes start.
+    start_up_once(ctx)
+    ctx.db.dispose()
+    serve_processes(settings, workers, config, **options)
+
+
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="App processes on this port (share the database; see README 'Running in production').",
+    ),
+]
 
 
 @app.command()
@@ -100,9 +121,11 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
+    workers: WorkersOpt = 1,
 ) -> None:
     """Serve the API (and workspace) over HTTP."""
-    _serve(_settings(config, db=db, host=host, port=port), demo=False)
+    settings = _settings(config, db=db, host=host, port=port)
+    _serve(settings, demo=False, workers=workers, config=config)
 
 
 @app.command()
@@ -111,9 +134,11 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
+    workers: WorkersOpt = 1,
 ) -> None:
     """Migrate, load the demo article and comments, print a fresh login and key, and serve."""
-    _serve(_settings(config, db=db, host=host, port=port, demo_pages=True), demo=True)
+    settings = _settings(config, db=db, host=host, port=port, demo_pages=True)
+    _serve(settings, demo=True, workers=workers, config=config)
 
 
 @app.command()

@@ -9,7 +9,7 @@
     ├── NotFoundError               unknown article, comment, parent HTTP 404 not_found
     ├── ConflictError               same id other content; stale version; taken lease
     │                                                             HTTP 409   conflict
-    ├── RateLimitError              too many requests from one address HTTP 429 rate_limited
+    ├── RateLimitError              over a key, author or address limit HTTP 429 rate_limited
     └── ModelError                  a screening model is missing or broken HTTP 503
                                                                              model_unavailable
 
@@ -104,7 +104,11 @@ ERROR_CODES: dict[ErrorCode, tuple[int | None, str]] = {
         "The request contradicts stored state: same id with other content, a "
         "stale `version`, a comment claimed by another moderator.",
     ),
-    "rate_limited": (429, "Too many requests from one client address; see `Retry-After`."),
+    "rate_limited": (
+        429,
+        "Too many requests for one API key, author or client address; the message names the "
+        "limit's setting; see `Retry-After`.",
+    ),
     "model_unavailable": (503, "A screening model is missing, broken or incompatible."),
     "model_file_missing": (503, "A file of the trained model is missing."),
     "model_not_trained": (503, "There is no trained model (run `netiquette train`)."),
@@ -206,13 +210,14 @@ class ConflictError(NetiquetteError):
 
 
 class RateLimitError(NetiquetteError):
-    """Too many requests from one client address; ``retry_after`` seconds until the next."""
+    """Too many requests for one API key, author or client address; ``retry_after`` seconds
+    until the next would be taken."""
 
     status = 429
     code: ErrorCode = "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, field="client")
+    def __init__(self, message: str, *, retry_after: int, field: str = "client") -> None:
+        super().__init__(message, field=field)
         self.retry_after = retry_after
 
 

@@ -117,6 +117,23 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "Reader posts (embed, demo, reports, appeals) per client address and minute; 0 = no limit",
     ),
+    Setting(
+        "api_key_comments_per_minute",
+        60_000,
+        "Comments (and Perspective calls) one API key may send per minute; 0 = no limit",
+    ),
+    Setting(
+        "author_comments_per_minute",
+        30,
+        "Comments one author id may send per minute (CMS, embed, Coral); 0 = no limit",
+    ),
+    Setting(
+        "rate_limit_store",
+        "database",
+        "Where rate limits count: 'database' (one count for all processes) or 'process-memory' "
+        "(each process alone: N processes allow N times the limits)",
+        choices=("database", "process-memory"),
+    ),
     Setting("webhook_url", "", "A CMS URL that receives every decision event (more: webhooks add)"),
     Setting(
         "webhook_secrets", "", "Signing secrets of webhook_url, comma-separated (rotation)", True
@@ -246,6 +263,9 @@ class Settings:
     demo_pages: bool
     login_attempts_per_minute: int
     public_posts_per_minute: int
+    api_key_comments_per_minute: int
+    author_comments_per_minute: int
+    rate_limit_store: str
     webhook_url: str
     webhook_secrets: str
     webhook_allowed_hosts: str

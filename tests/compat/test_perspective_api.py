@@ -322,10 +322,12 @@ def test_unevaluated_attribute_is_an_explicit_400_not_a_missing_score(
 
 
 def row_counts(ctx: AppContext) -> dict[str, int]:
+    # The key's rate-limit count is the one write: a hash of the key id and a number, no text.
     with ctx.db.session() as session:
         return {
             table.name: session.scalar(select(func.count()).select_from(table)) or 0
             for table in Base.metadata.sorted_tables
+            if table.name != "rate_limit_windows"
         }
 
 

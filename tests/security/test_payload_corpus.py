@@ -45,7 +45,10 @@ def client(
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = admin_url.rpartition("/")[0] + "/" + name
-    ctx = make_context(url, public_posts_per_minute=0, login_attempts_per_minute=0)
+    # Hundreds of posts from one address and one author, by design: no limits here.
+    ctx = make_context(
+        url, public_posts_per_minute=0, login_attempts_per_minute=0, author_comments_per_minute=0
+    )
     ctx.intake.pipeline = ScriptedPipeline()
     with TestClient(create_app(context=ctx), follow_redirects=False) as c:
         r = c.post(

@@ -32,6 +32,7 @@ def fuzz_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
         f"sqlite:///{db}",
         public_posts_per_minute=0,
         login_attempts_per_minute=0,
+        author_comments_per_minute=0,  # hundreds of comments by one author, by design
         coral_signing_secret="fuzz-secret",  # off, the phase answers 503 by design
     )
     ctx.intake.pipeline = ScriptedPipeline()

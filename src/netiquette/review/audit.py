@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from netiquette.store.models import AuditEvent, AuditHead, utcnow
@@ -65,8 +67,7 @@ def record_event(
     """Append one event to the site's chain, in the session's transaction."""
     head = session.get(AuditHead, site, with_for_update=True)
     if head is None:
-        head = AuditHead(site=site, seq=0, hash=GENESIS)
-        session.add(head)
+        head = _new_head(session, site)
     # Round-trip through JSON now, so the hash covers exactly what the database will return.
     clean_details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
     when = at or utcnow()
@@ -87,6 +88,21 @@ def record_event(
     head.seq, head.hash = row.seq or 0, row.hash
     session.add(row)
     return row
+
+
+def _new_head(session: Session, site: str) -> AuditHead:
+    """Create the site's head row and lock it, when two processes may append its first event
+    at once: the second insert waits for the first and does nothing, then both lock the row
+    in turn (a plain insert would fail one of them with a duplicate key)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(AuditHead).values(site=site, seq=0, hash=GENESIS).on_conflict_do_nothing()
+    )
+    head = session.get(AuditHead, site, with_for_update=True, populate_existing=True)
+    if head is None:  # pragma: no cover - the row was inserted or found just above
+        raise RuntimeError(f"audit head of site {site!r} is missing")
+    return head
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,9 +86,20 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+#: Key of the PostgreSQL advisory lock held while one process migrates.
+MIGRATION_LOCK = 0x6E71_6D69  # "nqmi"
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the database schema to the newest revision."""
+    """Bring the database schema to the newest revision.
+
+    Safe when several servers start at once on one database: one migrates, the others wait
+    for it and then find nothing to do (PostgreSQL: an advisory lock for the transaction;
+    SQLite: ``BEGIN IMMEDIATE`` takes the write lock first).
+    """
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "heads")

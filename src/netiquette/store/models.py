@@ -628,3 +628,20 @@ class CoralLink(Base):
 
 
 Index("ix_decision_events_delivered_at", DecisionEvent.delivered_at)
+
+
+class RateLimitWindow(Base):
+    """Requests counted in one fixed window for one limited subject (shared by all processes).
+
+    ``subject`` is a sha256 of the bucket's subject (an API key id, an author id, a client
+    address), so no address or author id is stored; rows older than two windows are deleted.
+    """
+
+    __tablename__ = "rate_limit_windows"
+
+    bucket: Mapped[str] = mapped_column(String(20), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(Integer, primary_key=True)  # epoch seconds
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_rate_limit_windows_start", "window_start"),)

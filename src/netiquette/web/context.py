@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from netiquette.screening import Pipeline
 from netiquette.screening.houserules import HouseRules, shipped_house_rules
 from netiquette.settings import Settings
 from netiquette.store.db import Database
+from netiquette.store.ratelimits import RateCounter
 
 
 @dataclass
@@ -29,8 +30,8 @@ class AppContext:
     #: The site's house rules, built with the pipeline at start-up (the one object every
     #: part that speaks about rules is handed).
     house_rules: HouseRules = field(default_factory=shipped_house_rules)
-    # Per-client request counts of the rate limits (netiquette.web.ratelimit), per instance.
-    rate_windows: dict[str, Any] = field(default_factory=dict)
+    #: Where the rate limits count (setting ``rate_limit_store``); built on first use.
+    rate_counter: RateCounter | None = None
 
 
 def get_context(request: Request) -> AppContext:

@@ -15,6 +15,7 @@ from netiquette.store.models import Comment
 from netiquette.web.api.public import accountability_config
 from netiquette.web.api.schemas import CommentBody, DecisionBody
 from netiquette.web.context import Caller, Cms, Ctx, DbSession, Moderator
+from netiquette.web.ratelimit import check_limits
 
 router = APIRouter(tags=["comments"])
 
@@ -35,6 +36,7 @@ def _public_status_url(request: Request, ctx: Ctx, comment_id: str, token: str) 
 @router.post("/comments", status_code=202)
 def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> JSONResponse:
     """Hold a comment: stored and committed before this answers, then screened and decided."""
+    check_limits(ctx, caller=caller, author=body.author.id)  # 429 before anything is stored
     accepted = ctx.intake.submit(
         body.to_new_comment(),
         submitter=caller.actor,

@@ -38,9 +38,17 @@ from netiquette.compat.fetch import FetchLimits, StoryArticles, parse_hosts
 from netiquette.compat.signature import HEADER, verify
 from netiquette.delivery.coral import link_from_webhook
 from netiquette.delivery.deliver import Sender
-from netiquette.errors import AuthError, ErrorCode, InputError, NetiquetteError, TooLongError
+from netiquette.errors import (
+    AuthError,
+    ErrorCode,
+    InputError,
+    NetiquetteError,
+    RateLimitError,
+    TooLongError,
+)
 from netiquette.store.models import WebhookEndpoint
 from netiquette.web.context import AppContext, get_context
+from netiquette.web.ratelimit import check_limits
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/coral/v1", tags=["coral"])
@@ -164,6 +172,13 @@ async def moderate(request: Request) -> Response:
         response = _answer(answer)
         response.headers["X-Netiquette-Error-Field"] = exc.field or "body"
         return response
+    try:
+        await run_in_threadpool(check_limits, ctx, author=coral_request.author_id)
+    except RateLimitError as exc:
+        # Not a 429: Coral reads any error as "no opinion" and may publish. Withheld, Coral
+        # keeps it for its own moderators; netiquette takes nothing in.
+        log.warning("Coral comment on story %s withheld: %s", coral_request.story_id, exc.message)
+        return _answer(withheld(comment_id_for(coral_request), "rate-limited"))
     phase = coral_phase(request, ctx)
     remaining = phase.budget_s - (time.monotonic() - started)
     work = asyncio.ensure_future(run_in_threadpool(phase.moderate, coral_request, started))

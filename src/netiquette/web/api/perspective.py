@@ -27,9 +27,10 @@ from netiquette.compat.discovery import API, VERSION, discovery_document
 from netiquette.compat.feedback import parse_suggestion, store_suggestion
 from netiquette.compat.google import GoogleApiError, error_body, loads_lenient
 from netiquette.compat.perspective import AnalyzeRequest, analyze, parse_analyze
-from netiquette.errors import NetiquetteError
+from netiquette.errors import NetiquetteError, RateLimitError
 from netiquette.store.models import Article
 from netiquette.web.context import AppContext, get_context
+from netiquette.web.ratelimit import check_limits
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,12 @@ class GoogleErrorRoute(APIRoute):
                 return await handler(request)
             except GoogleApiError as exc:
                 error = exc
+            except RateLimitError as exc:
+                return JSONResponse(
+                    error_body(GoogleApiError.from_netiquette(exc)),
+                    status_code=429,
+                    headers={"Retry-After": str(exc.retry_after)},
+                )
             except NetiquetteError as exc:
                 error = GoogleApiError.from_netiquette(exc)
             except RequestValidationError:
@@ -121,6 +128,13 @@ def _caller(ctx: AppContext, key: str) -> Principal:
     return caller
 
 
+def _limited_caller(ctx: AppContext, key: str) -> Principal:
+    """The caller, counted against its key's ``api_key_comments_per_minute``."""
+    caller = _caller(ctx, key)
+    check_limits(ctx, caller=caller)
+    return caller
+
+
 def _article(ctx: AppContext, request: AnalyzeRequest) -> tuple[str | None, str | None]:
     """Body and title of the article named by context.articleId / articleUrl (read only)."""
     if not (request.article_id or request.article_url):
@@ -151,7 +165,7 @@ def _analyze(ctx: AppContext, raw: bytes) -> dict[str, Any]:
 async def comments_analyze(request: Request) -> JSONResponse:
     """Score a comment for the requested attributes, Perspective-style. Stores nothing."""
     ctx = get_context(request)
-    await run_in_threadpool(_caller, ctx, _key(request))  # before the body is read
+    await run_in_threadpool(_limited_caller, ctx, _key(request))  # before the body is read
     raw = await request.body()
     return JSONResponse(await run_in_threadpool(_analyze, ctx, raw))
 
@@ -168,6 +182,6 @@ def _suggest(ctx: AppContext, caller: Principal, raw: bytes) -> dict[str, Any]:
 async def comments_suggestscore(request: Request) -> JSONResponse:
     """Keep a moderator's verdict (attributeScores 0/1) as a labelled example for retraining."""
     ctx = get_context(request)
-    caller = await run_in_threadpool(_caller, ctx, _key(request))  # before the body is read
+    caller = await run_in_threadpool(_limited_caller, ctx, _key(request))  # before the body
     raw = await request.body()
     return JSONResponse(await run_in_threadpool(_suggest, ctx, caller, raw))

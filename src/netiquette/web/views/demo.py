@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from netiquette.accountability.notices import reader_pseudonym
 from netiquette.accountability.waitwords import wait_words
-from netiquette.errors import InputError, NetiquetteError, NotFoundError
+from netiquette.errors import InputError, NetiquetteError, NotFoundError, RateLimitError
 from netiquette.i18n import DEFAULT, LANGUAGES, gettext
 from netiquette.review.intake import NewComment
 from netiquette.review.queries import public_thread
@@ -33,7 +33,7 @@ from netiquette.review.reports import report_comment
 from netiquette.store.models import Article, Comment, utcnow
 from netiquette.web.context import AppContext, Ctx
 from netiquette.web.i18n import embed_catalogue, pick_language
-from netiquette.web.ratelimit import rate_limited
+from netiquette.web.ratelimit import check_limits, rate_limited
 from netiquette.web.views.auth import secure_cookies
 from netiquette.web.views.rendering import render
 from netiquette.web.views.sessions import csrf_ok
@@ -151,10 +151,7 @@ def demo_article(article_id: str, request: Request, ctx: Ctx) -> Response:
     return _page(request, ctx, article_id, _reader(request))
 
 
-@router.post(
-    "/demo/articles/{article_id}/comments",
-    dependencies=[Depends(demo_enabled), Depends(rate_limited("public"))],
-)
+@router.post("/demo/articles/{article_id}/comments", dependencies=[Depends(demo_enabled)])
 async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     """Submit the reader's comment through the intake, like the CMS API does."""
     form = await request.form()
@@ -165,6 +162,12 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
         )
         return _page(request, ctx, article_id, _reader(request), error=expired, status=403)
     parent = str(form.get("parent_id", "")).strip() or None
+    try:
+        await run_in_threadpool(_check_reader_limits, ctx, request, reader)
+    except RateLimitError as exc:
+        page = _page(request, ctx, article_id, reader, error=exc.message, status=exc.status)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     try:
         # Screening is CPU work: never on the event loop (it would stall every request).
         accepted = await run_in_threadpool(
@@ -245,9 +248,12 @@ def embed_thread(article_id: str, ctx: Ctx) -> Response:
     return JSONResponse(body, headers=CORS)
 
 
-@router.post(
-    "/embed/articles/{article_id}/comments", dependencies=[Depends(rate_limited("public"))]
-)
+def _check_reader_limits(ctx: AppContext, request: Request, reader: str) -> None:
+    """A reader's post counts against their address and their author id (one transaction)."""
+    check_limits(ctx, address=("public", request), author=_author_id(reader))
+
+
+@router.post("/embed/articles/{article_id}/comments")
 async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     """A reader's comment from the embed; answers with its status and estimated wait."""
     form = await request.form()
@@ -255,6 +261,8 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
     try:
         if not _READER.match(reader):
             raise InputError("reader must be 16-64 letters, digits, '-' or '_'", field="reader")
+        # Inside the try: a 429 carries the CORS headers too, or the embed could not read it.
+        await run_in_threadpool(_check_reader_limits, ctx, request, reader)
         accepted = await run_in_threadpool(
             ctx.intake.submit,
             NewComment(
@@ -268,7 +276,10 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
             submitter="embed:reader",
         )
     except NetiquetteError as exc:
-        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=CORS)
+        headers = dict(CORS)
+        if isinstance(exc, RateLimitError):
+            headers["Retry-After"] = str(exc.retry_after)
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
     return JSONResponse(
         {
             "id": accepted.id,

@@ -1,0 +1,238 @@
+"""Rate-limit counters: how many requests one subject made in the last minute.
+
+A limit counts *hits* of one subject (an API key, an author, a client address) in a bucket. The
+count is a sliding minute, estimated from two fixed one-minute windows (the previous window's
+count weighted by how much of it still lies within the last 60 s, plus the current window's), so
+a burst across a window boundary cannot double the limit. Refused hits are not counted.
+
+Two counters with the same arithmetic:
+
+* :class:`DatabaseRateCounter` keeps the windows in the ``rate_limit_windows`` table: every
+  server process on the database shares one count. A hit is one short transaction (an atomic
+  ``INSERT … ON CONFLICT DO UPDATE … WHERE hits < cap RETURNING hits``, which SQLite and
+  PostgreSQL both run), apart from the request's own; old windows are deleted once a minute.
+* :class:`ProcessMemoryRateCounter` counts in this process only: N processes allow N times the
+  limits. For a single process that wants no writes for counting, and as the tests' fake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from netiquette.store.db import Database
+from netiquette.store.models import RateLimitWindow
+
+#: Length of one window, in seconds (every limit is "per minute").
+PERIOD = 60
+#: Limits from this many per minute up are reserved in chunks (:func:`chunk_size`).
+RESERVE_FROM = 1000
+#: Subjects a process-memory counter remembers; the least recently seen are forgotten first.
+MAX_MEMORY_SUBJECTS = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One request to count against one limit."""
+
+    bucket: str  # "login", "public", "api_key", "author"
+    subject: str  # the key id, author id or client address (stored only as a hash)
+    limit: int  # hits allowed per minute; 0 or less = no limit
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A hit over its limit: which one, and in how many seconds one more would fit."""
+
+    hit: Hit
+    retry_after: int
+
+
+class RateCounter(Protocol):
+    """Counts hits; refuses the first one over its limit (and then counts none of them)."""
+
+    def hit(self, hits: Sequence[Hit]) -> Refusal | None:
+        """Count every hit, or none and say which limit refused."""
+        ...
+
+
+def budget(previous: int, elapsed: float, limit: int) -> int:
+    """How many hits the current window may hold, ``elapsed`` seconds into it."""
+    return math.floor(limit - previous * (1 - elapsed / PERIOD))
+
+
+def seconds_until_free(previous: int, current: int, elapsed: float, limit: int) -> int:
+    """Whole seconds (at least 1) until one more hit fits the sliding minute."""
+    if current + 1 <= limit:
+        # Within this window, as the previous window's weight fades.
+        wait = PERIOD * (1 - (limit - current - 1) / previous) - elapsed if previous else 0.0
+    else:
+        # In the next window, where the current count becomes the fading previous one.
+        wait = (PERIOD - elapsed) + PERIOD * max(0.0, 1 - (limit - 1) / current)
+    return max(1, math.ceil(wait))
+
+
+def subject_digest(hit: Hit) -> str:
+    """The stored form of a subject: no address or author id is kept in the table."""
+    return hashlib.sha256(f"{hit.bucket}\0{hit.subject}".encode()).hexdigest()
+
+
+class _Refused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
+
+
+def chunk_size(limit: int) -> int:
+    """Hits a process reserves at once for a high limit (1 %), so a busy API key does not
+    write its one hot row per request; a low limit is counted hit by hit."""
+    return limit // 100 if limit >= RESERVE_FROM else 1
+
+
+class DatabaseRateCounter:
+    """Windows in the database: one count for every process that shares it.
+
+    A limit of :data:`RESERVE_FROM` or more per minute is reserved in chunks of 1 % (the
+    process then spends the chunk without asking the database), so N processes may refuse up
+    to N % early and never allow more than the limit.
+    """
+
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self.db = db
+        self._clock = clock
+        self._insert = pg_insert if db.backend == "postgresql" else sqlite_insert
+        self._cleaned = 0  # start of the window whose old rows this process last deleted
+        self._reserved: dict[str, tuple[int, int]] = {}  # digest -> (window start, hits left)
+        self._lock = threading.Lock()
+
+    def hit(self, hits: Sequence[Hit]) -> Refusal | None:
+        """Count every limited hit in one transaction, or none (see the module doc)."""
+        hits = [h for h in hits if h.limit > 0]
+        if not hits:
+            return None
+        now = self._clock()
+        start = int(now // PERIOD) * PERIOD
+        with self._lock:  # spend reserved hits now; given back if another limit refuses
+            spare = {subject_digest(h) for h in hits if self._take_spare(subject_digest(h), start)}
+        remote = [h for h in hits if subject_digest(h) not in spare]
+        granted: dict[str, int] = {}
+        if remote:
+            try:
+                with self.db.engine.begin() as connection:
+                    if self.db.backend == "postgresql":
+                        # A counter lost with the last moments before a crash is harmless: no
+                        # wait for the WAL flush on this transaction.
+                        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                    for hit in remote:
+                        granted[subject_digest(hit)] = self._count(
+                            connection, hit, start, now - start
+                        )
+                    if start > self._cleaned:
+                        connection.execute(
+                            delete(RateLimitWindow).where(
+                                RateLimitWindow.window_start < start - PERIOD
+                            )
+                        )
+            except _Refused as refused:
+                with self._lock:
+                    for digest in spare:
+                        window, left = self._reserved.get(digest, (start, 0))
+                        if window == start:
+                            self._reserved[digest] = (window, left + 1)
+                return refused.refusal
+            self._cleaned = max(self._cleaned, start)
+        with self._lock:
+            for digest, grant in granted.items():
+                if grant > 1:
+                    self._reserved[digest] = (start, grant - 1)
+        return None
+
+    def _take_spare(self, digest: str, start: int) -> bool:
+        window, left = self._reserved.get(digest, (0, 0))
+        if window != start or left < 1:
+            return False
+        self._reserved[digest] = (window, left - 1)
+        return True
+
+    def _count(self, connection: Connection, hit: Hit, start: int, elapsed: float) -> int:
+        """Count ``hit`` (reserving a chunk for a high limit); how many hits were granted."""
+        row = RateLimitWindow
+        subject = subject_digest(hit)
+
+        def hits_in(window: int) -> int:
+            found = connection.scalar(
+                select(row.hits).where(
+                    row.bucket == hit.bucket, row.subject == subject, row.window_start == window
+                )
+            )
+            return int(found or 0)
+
+        previous = hits_in(start - PERIOD)
+        cap = budget(previous, elapsed, hit.limit)
+        size = chunk_size(hit.limit)
+        grant = min(size, cap - hits_in(start)) if size > 1 else 1
+        counted = None
+        if cap >= 1 and grant >= 1:
+            upsert = (
+                self._insert(row)
+                .values(bucket=hit.bucket, subject=subject, window_start=start, hits=grant)
+                .on_conflict_do_update(
+                    index_elements=[row.bucket, row.subject, row.window_start],
+                    set_={"hits": row.hits + grant},
+                    where=row.hits + grant <= cap,  # a refused hit is not counted
+                )
+                .returning(row.hits)
+            )
+            counted = connection.execute(upsert).scalar()
+        if counted is None:
+            wait = seconds_until_free(previous, hits_in(start), elapsed, hit.limit)
+            raise _Refused(Refusal(hit, wait))
+        return grant
+
+
+class ProcessMemoryRateCounter:
+    """Windows in this process's memory: each process counts alone (N processes, N× limits)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._windows: OrderedDict[str, tuple[int, int, int]] = OrderedDict()  # start, prev, cur
+        self._lock = threading.Lock()
+
+    def hit(self, hits: Sequence[Hit]) -> Refusal | None:
+        """Count every limited hit, or none (see the module doc)."""
+        now = self._clock()
+        start = int(now // PERIOD) * PERIOD
+        with self._lock:
+            counts: list[tuple[str, int, int]] = []
+            for hit in (h for h in hits if h.limit > 0):
+                key = subject_digest(hit)
+                window, previous, current = self._windows.get(key, (start, 0, 0))
+                if window != start:  # roll forward: the last window, or nothing, is previous
+                    previous = current if window == start - PERIOD else 0
+                    current = 0
+                if current >= budget(previous, now - start, hit.limit):
+                    wait = seconds_until_free(previous, current, now - start, hit.limit)
+                    return Refusal(hit, wait)
+                counts.append((key, previous, current + 1))
+            for key, previous, current in counts:
+                self._windows.pop(key, None)
+                self._windows[key] = (start, previous, current)
+            while len(self._windows) > MAX_MEMORY_SUBJECTS:
+                self._windows.popitem(last=False)
+        return None
+
+
+def rate_counter(kind: str, db: Database) -> RateCounter:
+    """The counter the setting ``rate_limit_store`` names: ``database`` or ``process-memory``."""
+    if kind == "process-memory":
+        return ProcessMemoryRateCounter()
+    return DatabaseRateCounter(db)
