@@ -43,3 +43,18 @@ def start_server(db: str, port: int, **env: str) -> subprocess.Popen[bytes]:
             time.sleep(0.1)
     proc.kill()
     raise AssertionError("server did not start within 60 s")
+
+
+def start_worker(db: str, *, log: str | None = None, **env: str) -> subprocess.Popen[bytes]:
+    """``netiquette worker`` on ``db`` (screening queue: workers); stderr to ``log`` if given.
+
+    Returns at once: the worker loads its models and then takes jobs.
+    """
+    environment = {**os.environ, "NETIQUETTE_SCREENING_QUEUE": "workers", **env}
+    sink = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child owns it
+    return subprocess.Popen(
+        [sys.executable, "-m", "netiquette", "worker", "--db", db, "--concurrency", "2"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=sink,
+    )
