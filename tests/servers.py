@@ -20,8 +20,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str, port: int, **env: str) -> subprocess.Popen[bytes]:
-    """``netiquette serve`` on ``db`` with the test credentials; returns once /healthz answers."""
+def start_server(db: str, port: int, *, wait: bool = True, **env: str) -> subprocess.Popen[bytes]:
+    """``netiquette serve`` on ``db`` with the test credentials; returns once /healthz answers
+    (or at once with ``wait=False``: then call :func:`wait_healthy`)."""
     environment = {
         **os.environ,
         "NETIQUETTE_ADMIN_PASSWORD": ADMIN_PASSWORD,
@@ -34,15 +35,22 @@ def start_server(db: str, port: int, **env: str) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    if wait:
+        wait_healthy(proc, port)
+    return proc
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], port: int, timeout_s: float = 60) -> None:
+    """Wait until the server on ``port`` answers /healthz (kills it and fails after the time)."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
+                return
         except httpx.HTTPError:
             time.sleep(0.1)
     proc.kill()
-    raise AssertionError("server did not start within 60 s")
+    raise AssertionError(f"server did not start within {timeout_s:.0f} s")
 
 
 def start_worker(db: str, *, log: str | None = None, **env: str) -> subprocess.Popen[bytes]:
