@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from netiquette.delivery.endpoints import add_endpoint
 from netiquette.delivery.signing import ID_HEADER
-from netiquette.review.audit import verify_chain
+from netiquette.review.audit import sites, verify_chain
 from netiquette.store.db import Database
 from netiquette.store.models import (
     AuditEvent,
@@ -227,7 +227,7 @@ def test_killing_an_app_and_a_worker_mid_load_loses_and_doubles_nothing(
         assert all(n == 1 for _, n in per_comment)
         events = {e.key: e for e in session.scalars(select(DecisionEvent))}
         assert events, "no decision events: the policy decided nothing"
-        assert verify_chain(session).ok
+        assert all(verify_chain(session, site).ok for site in sites(session))
 
     # Every decision event reached the CMS; every copy carried the event's own id.
     ids_by_key: dict[str, set[str]] = defaultdict(set)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from netiquette.app import create_app
-from netiquette.review.audit import verify_chain
+from netiquette.review.audit import intake_chain, sites, verify_chain
 from netiquette.review.intake import Intake
 from netiquette.review.rescreen import collect_run, queue_rescreen, run_outstanding
 from netiquette.screening.harm import SCREENING_FAILED
@@ -76,6 +76,10 @@ def test_acceptance_answers_received_with_a_wait_and_a_worker_decides(
     assert answer["estimated_wait_seconds"] >= 1  # not screened yet: never "0, decided"
     assert answer["public_status_url"]
     assert _counts(wctx, "q1") == (0, 0, 1)  # stored with its job, nothing screened yet
+    with wctx.db.session() as session:  # its receipt is chained on an intake chain
+        received = session.scalars(select(AuditEvent).where(AuditEvent.comment_id == "q1")).one()
+        assert received.site == intake_chain("q1") and received.seq == 1
+        assert all(verify_chain(session, site).ok for site in sites(session))
     # The commenter's page and the CMS see it as being reviewed.
     page = wclient.get(str(answer["public_status_url"]))
     assert page.status_code == 200 and page.json()["status"] == "received"

@@ -34,7 +34,7 @@ from netiquette.i18n import DEFAULT
 from netiquette.metrics import SCREENED, SCREENING_SECONDS
 from netiquette.notifications.mails import check_address
 from netiquette.notifications.outbox import remember_address
-from netiquette.review.audit import record_event
+from netiquette.review.audit import DEFAULT_SITE, intake_chain, record_event
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
 from netiquette.review.screener import (
@@ -265,7 +265,8 @@ class Intake:
         if wait is not None:
             session.flush()  # the comment row before the job that refers to it
             enqueue(session, comment_id, at=now)
-        # Last: appending locks the site's audit head until this transaction commits.
+        # Last: appending locks a chain head until this transaction commits. Queued receipts
+        # spread over the intake chains, so acceptances do not queue behind one lock.
         record_event(
             session,
             "received",
@@ -275,6 +276,7 @@ class Intake:
             to_state=RECEIVED,
             details={"text_sha256": digest, "author_hmac": author_hmac(session, new.author_id)},
             at=now,
+            site=intake_chain(comment_id) if wait is not None else DEFAULT_SITE,
         )
 
     def _same_again(
@@ -374,14 +376,15 @@ class Intake:
                 return comment.state, comment.estimated_wait_seconds or 0
             if result is None:
                 return self._to_humans(session, comment, error)
+            promised = comment.estimated_wait_seconds
             self._apply(session, comment, result)
-            wait = 0
-            if comment.state == "pending":
-                wait = self.wait.estimate(session, comment)
-            # Workers mode promised an estimate at acceptance: that one is kept (the figure
-            # estimate_accuracy compares with the wait that followed).
-            if comment.estimated_wait_seconds is None or comment.state != "pending":
-                comment.estimated_wait_seconds = wait
+            if promised is not None and comment.state == "pending":
+                # Workers mode promised an estimate at acceptance: it stays (the figure
+                # estimate_accuracy compares with the wait that followed), and no queue
+                # arithmetic runs while this transaction holds the audit chain's lock.
+                return comment.state, promised
+            wait = self.wait.estimate(session, comment) if comment.state == "pending" else 0
+            comment.estimated_wait_seconds = wait
             return comment.state, wait
 
     def _to_humans(self, session: Session, comment: Comment, error: str) -> tuple[str, int]:

@@ -1,4 +1,7 @@
-"""screening jobs: comments waiting for a worker (screening_queue = workers)
+"""screening jobs: comments waiting for a worker (screening_queue = workers); intake chains
+
+The heads of the intake audit chains (netiquette.review.audit.INTAKE_CHAINS) are created here,
+so two first acceptances never race to create one.
 
 Revision ID: 0010_screening_jobs
 Revises: 0009_webhooks
@@ -38,9 +41,20 @@ def upgrade() -> None:
     op.create_index("ix_screening_jobs_comment_id", "screening_jobs", ["comment_id"])
     op.create_index("ix_screening_jobs_run", "screening_jobs", ["run"])
     op.create_index("ix_screening_jobs_due", "screening_jobs", ["state", "run_after"])
+    heads = sa.table(
+        "audit_heads",
+        sa.column("site", sa.String),
+        sa.column("seq", sa.Integer),
+        sa.column("hash", sa.String),
+    )
+    # 16 = INTAKE_CHAINS at the time of writing (a migration never imports live code).
+    op.bulk_insert(
+        heads, [{"site": f"default/intake-{k:02d}", "seq": 0, "hash": "0" * 64} for k in range(16)]
+    )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM audit_heads WHERE site LIKE 'default/intake-%' AND seq = 0")
     for name in ("ix_screening_jobs_due", "ix_screening_jobs_run", "ix_screening_jobs_comment_id"):
         op.drop_index(name, table_name="screening_jobs")
     op.drop_table("screening_jobs")
