@@ -1,4 +1,4 @@
-"""Load on the acceptance path: app servers and workers on a real PostgreSQL, bounded, loopback only.
+"""Load on the acceptance path: app servers and workers on PostgreSQL, bounded, loopback only.
 
     .venv/bin/python benchmarks/load.py --db postgresql://postgres@127.0.0.1:55500/postgres \\
         [--seconds 60] [--concurrency 32] [--apps 2] [--workers 2] [--png load.png]
