@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
-from netiquette.accountability.pseudonyms import author_hmac
+from netiquette.accountability.pseudonyms import installation_key, keyed_digest
 from netiquette.accountability.tokens import new_status_token, token_digest
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.i18n import DEFAULT
@@ -48,7 +48,7 @@ from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
 from netiquette.store.models import Article, AuditEvent, Comment, Screening, utcnow
-from netiquette.work.jobs import SCREEN, backlog, drop_jobs, enqueue
+from netiquette.work.jobs import SCREEN, Waker, backlog, drop_jobs, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,12 @@ class Intake:
         self.queue = queue
         self._estimate: tuple[float, int] = (0.0, 0)
         self._estimate_lock = threading.Lock()
+        #: Wakes the workers after an accepted comment's job is committed (workers mode).
+        self.waker = Waker(db)
+        # Cached per process: round trips saved on every acceptance. Articles are never
+        # deleted, and the pseudonym key never changes once created.
+        self._articles: set[str] = set()
+        self._pseudonym_key: bytes | None = None
         self.screener = BudgetedScreener(pipeline, budget_seconds, workers)
         self.max_chars = max_chars
         self.default_wait = default_wait
@@ -214,6 +220,7 @@ class Intake:
             state, wait = self.screen_and_decide(comment_id)
             return Accepted(comment_id, state, wait, False, status_token=repeat.status_token)
         if wait is not None:
+            self.waker.poke()
             return Accepted(comment_id, RECEIVED, wait, created=True, status_token=token)
         state, wait = self.screen_and_decide(comment_id)
         return Accepted(comment_id, state, wait, created=True, status_token=token)
@@ -233,8 +240,11 @@ class Intake:
 
         ``wait`` given (workers mode): the estimate promised in the answer, and the job.
         """
-        if session.get(Article, new.article_id) is None:
-            raise NotFoundError(f"article {new.article_id!r} is unknown", field="article_id")
+        if new.article_id not in self._articles:
+            if session.get(Article, new.article_id) is None:
+                raise NotFoundError(f"article {new.article_id!r} is unknown", field="article_id")
+            if len(self._articles) < 100_000:
+                self._articles.add(new.article_id)
         if new.parent_id is not None:
             parent = session.get(Comment, new.parent_id)
             if parent is None:
@@ -264,7 +274,7 @@ class Intake:
         )
         if wait is not None:
             session.flush()  # the comment row before the job that refers to it
-            enqueue(session, comment_id, at=now)
+            enqueue(session, comment_id, at=now, wake=False)  # the waker, after the commit
         # Last: appending locks a chain head until this transaction commits. Queued receipts
         # spread over the intake chains, so acceptances do not queue behind one lock.
         record_event(
@@ -274,10 +284,18 @@ class Intake:
             comment_id=comment_id,
             article_id=new.article_id,
             to_state=RECEIVED,
-            details={"text_sha256": digest, "author_hmac": author_hmac(session, new.author_id)},
+            details={
+                "text_sha256": digest,
+                "author_hmac": self._author_hmac(session, new.author_id),
+            },
             at=now,
             site=intake_chain(comment_id) if wait is not None else DEFAULT_SITE,
         )
+
+    def _author_hmac(self, session: Session, author_id: str) -> str:
+        if self._pseudonym_key is None:
+            self._pseudonym_key = installation_key(session)
+        return keyed_digest(self._pseudonym_key, author_id)
 
     def _same_again(
         self,

@@ -11,13 +11,17 @@ Applying a screening is idempotent (the intake re-reads the comment's state unde
 job that runs twice — a lease that ran out under a slow worker, a crash between the decision
 and the job's deletion — still yields one screening and one decision.
 
-On PostgreSQL :func:`enqueue` also sends ``NOTIFY netiquette_screening`` (delivered at commit,
-never for a rolled-back comment), which wakes idle workers at once; they poll as a fallback.
+On PostgreSQL ``NOTIFY netiquette_screening`` wakes idle workers at once (they poll as a
+fallback): :func:`enqueue` sends it in the transaction (delivered at commit, never for a
+rolled-back comment) unless told not to; the acceptance path uses :class:`Waker` instead.
 """
 
 from __future__ import annotations
 
+import logging
 import random
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +31,8 @@ from sqlalchemy.orm import Session
 
 from netiquette.store.db import Database
 from netiquette.store.models import Comment, ScreeningJob, utcnow
+
+log = logging.getLogger(__name__)
 
 #: The LISTEN/NOTIFY channel that wakes workers (PostgreSQL).
 CHANNEL = "netiquette_screening"
@@ -220,6 +226,7 @@ __all__ = [
     "SCREEN",
     "Backlog",
     "ClaimedJob",
+    "Waker",
     "backlog",
     "backoff_seconds",
     "claim",
@@ -232,3 +239,49 @@ __all__ = [
     "purge_done",
     "retry",
 ]
+
+
+class Waker:
+    """Wakes the workers after jobs were committed, without a NOTIFY in every transaction.
+
+    ``NOTIFY`` inside the acceptance transaction costs a round trip and serialises commits on
+    PostgreSQL's notification queue lock. Instead the app process :meth:`poke`\\ s after the
+    commit, and one background thread sends at most one ``NOTIFY`` per ``every_s`` (PostgreSQL)
+    or sets the events of in-process workers (SQLite), so a burst of acceptances wakes the
+    workers once. Workers poll as well, so a lost wake-up delays a job, never loses it.
+    """
+
+    def __init__(self, db: Database, every_s: float = 0.02) -> None:
+        self.db = db
+        self.every_s = every_s
+        self.local: list[threading.Event] = []  # events of workers in this process
+        self._poked = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def poke(self) -> None:
+        """A job was committed: wake the workers soon."""
+        for event in self.local:
+            event.set()
+        if self.db.backend != "postgresql":
+            return
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._run, name="screening-waker", daemon=True
+                    )
+                    self._thread.start()
+        self._poked.set()
+
+    def _run(self) -> None:
+        while True:
+            self._poked.wait()
+            self._poked.clear()
+            try:
+                with self.db.engine.connect() as connection:
+                    connection.execute(text(f"NOTIFY {CHANNEL}"))
+                    connection.commit()
+            except Exception:  # the workers poll: a lost wake-up only delays
+                log.warning("could not wake the workers", exc_info=True)
+            time.sleep(self.every_s)

@@ -69,6 +69,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self._stop = threading.Event()
         self._wake = threading.Event()
+        intake.waker.local.append(self._wake)  # acceptances in this process wake it at once
         self._threads: list[threading.Thread] = []
         self._listener: Any = None
         self.processed = 0
