@@ -321,8 +321,12 @@ def main() -> None:
         )
         print(
             f"backlog         peak {max((s[1] for s in sampler.samples), default=0)}, "
-            f"drained {drained_at - load_s:.0f} s after the load stopped; screening rate "
-            f"{len(screened) / max(drained_at, 1):.0f} comments/s over the whole run"
+            + (
+                f"drained {drained_at - load_s:.0f} s after the load stopped"
+                if sampler.samples and sampler.samples[-1][1] == 0
+                else "NOT drained within --drain-seconds"
+            )
+            + f"; screening rate {len(screened) / max(drained_at, 1):.0f} comments/s over the whole run"
         )
         active = max(sampler.active, 1)
         top = ", ".join(f"{k} {100 * v / active:.0f}%" for k, v in sampler.waits.most_common(6))
