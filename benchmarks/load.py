@@ -326,7 +326,7 @@ def main() -> None:
                 if sampler.samples and sampler.samples[-1][1] == 0
                 else "NOT drained within --drain-seconds"
             )
-            + f"; screening rate {len(screened) / max(drained_at, 1):.0f} comments/s over the whole run"
+            + f"; screening rate {len(screened) / max(drained_at, 1):.0f} comments/s overall"
         )
         active = max(sampler.active, 1)
         top = ", ".join(f"{k} {100 * v / active:.0f}%" for k, v in sampler.waits.most_common(6))
