@@ -53,15 +53,38 @@ def wait_ready(proc: subprocess.Popen[bytes], port: int, timeout: float = 120) -
     raise AssertionError(f"server on port {port} was not ready (exit code {proc.poll()})")
 
 
-def start_server(db: str, port: int, **env: str) -> subprocess.Popen[bytes]:
-    """``netiquette serve`` on ``db`` with the test credentials; returns once /healthz answers."""
+def start_server(db: str, port: int, *, wait: bool = True, **env: str) -> subprocess.Popen[bytes]:
+    """``netiquette serve`` on ``db`` with the test credentials; returns once /healthz answers
+    (or at once with ``wait=False``: then call :func:`wait_healthy`)."""
     proc = spawn_server(db, port, **env)
-    deadline = time.monotonic() + 60
+    if wait:
+        wait_healthy(proc, port)
+    return proc
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], port: int, timeout_s: float = 60) -> None:
+    """Wait until the server on ``port`` answers /healthz (kills it and fails after the time)."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
+                return
         except httpx.HTTPError:
             time.sleep(0.1)
     proc.kill()
-    raise AssertionError("server did not start within 60 s")
+    raise AssertionError(f"server did not start within {timeout_s:.0f} s")
+
+
+def start_worker(db: str, *, log: str | None = None, **env: str) -> subprocess.Popen[bytes]:
+    """``netiquette worker`` on ``db`` (screening queue: workers); stderr to ``log`` if given.
+
+    Returns at once: the worker loads its models and then takes jobs.
+    """
+    environment = {**os.environ, "NETIQUETTE_SCREENING_QUEUE": "workers", **env}
+    sink = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child owns it
+    return subprocess.Popen(
+        [sys.executable, "-m", "netiquette", "worker", "--db", db, "--concurrency", "2"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=sink,
+    )

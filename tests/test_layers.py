@@ -32,6 +32,7 @@ DOMAIN = (
     "accounts.py",
     "i18n.py",
     "delivery",
+    "work",
     "metrics.py",
     "logs.py",
 )

@@ -43,6 +43,8 @@ from netiquette.web.limits import install_request_guard
 from netiquette.web.observability import DECISION_COUNTER, install_observability
 from netiquette.web.views import accountability as accountability_views
 from netiquette.web.views import install_views
+from netiquette.work.jobs import enqueue_orphans
+from netiquette.work.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
         budget_seconds=settings.screening_budget_ms / 1000,
         workers=settings.screening_workers,
         team_size=settings.team_size,
+        queue=settings.screening_queue,
     )
     if migrate:
         configure_endpoints(db, settings)
@@ -125,14 +128,40 @@ def delivery_sender(ctx: AppContext) -> Sender:
 def start_up_once(ctx: AppContext) -> None:
     """Start-up work that one process does before any serves (``serve --workers N``: the
     parent, before the app processes start): comments left unscreened by a crash are
-    screened, rejections from before statements were issued at rejection get theirs."""
-    waiting = ctx.intake.screen_waiting()
-    if waiting:
-        log.warning("screened %d comments left over from an interrupted run", waiting)
+    screened (or, in workers mode, queued for the workers), rejections from before statements
+    were issued at rejection get theirs."""
+    if ctx.settings.screening_queue == "workers":
+        # Comments an inline process stored and never screened get a job; the rest have one.
+        queued = enqueue_orphans(ctx.db)
+        if queued:
+            log.warning("queued %d comments left unscreened by an interrupted run", queued)
+    else:
+        waiting = ctx.intake.screen_waiting()
+        if waiting:
+            log.warning("screened %d comments left over from an interrupted run", waiting)
     with ctx.db.session() as session:
         late = issue_missing_statements(session, ctx.intake.accountability)
     if late:
         log.warning("issued %d statements of reasons for earlier rejections", late)
+
+
+def screening_worker(
+    ctx: AppContext, concurrency: int | None = None, *, delivery: bool = True
+) -> Worker:
+    """A worker for the queued screening jobs (and the webhook rounds), as settings say."""
+    loop = (
+        DeliveryLoop(ctx.db, delivery_sender(ctx), max_attempts=ctx.settings.webhook_max_attempts)
+        if delivery
+        else None
+    )
+    return Worker(
+        ctx.db,
+        ctx.intake,
+        concurrency=concurrency or ctx.settings.screening_workers,
+        lease_s=ctx.settings.screening_job_lease_seconds,
+        max_attempts=ctx.settings.screening_job_attempts,
+        delivery=loop,
+    )
 
 
 def create_app(
@@ -158,6 +187,12 @@ def create_app(
         app.state.mail = worker
         if worker is not None:
             worker.start()
+        # SQLite in workers mode: the worker runs here, so one command stays one command.
+        screening: Worker | None = None
+        if ctx.settings.screening_queue == "workers" and ctx.db.backend == "sqlite":
+            screening = screening_worker(ctx, delivery=False)
+            screening.start()
+            app.state.screening_worker = screening
         loop: DeliveryLoop | None = None
         if ctx.settings.delivery_loop:
             loop = DeliveryLoop(
@@ -168,6 +203,8 @@ def create_app(
         try:
             yield
         finally:
+            if screening is not None:
+                screening.stop(ctx.settings.shutdown_grace_seconds)
             if loop is not None:
                 loop.stop(ctx.settings.shutdown_grace_seconds)
             if worker is not None:

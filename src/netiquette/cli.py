@@ -142,6 +142,47 @@ def demo(
 
 
 @app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(help="Screening threads (default: the screening_workers setting)."),
+    ] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Screen queued comments and deliver webhooks until SIGTERM or Ctrl-C (the job in hand
+    is finished first)."""
+    import signal
+
+    from netiquette.app import build_context, screening_worker
+    from netiquette.logs import configure_logging
+
+    if concurrency is not None and concurrency < 1:
+        raise NetiquetteError("--concurrency must be at least 1", field="--concurrency")
+    settings = _settings(config, db=db)
+    configure_logging(settings.log_format)
+    ctx = build_context(settings)
+    ctx.intake.warm_up()
+    runner = screening_worker(ctx, concurrency)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: runner.request_stop())
+    if settings.screening_queue != "workers":
+        logging.getLogger("netiquette.worker").warning(
+            "screening_queue is %r: the app servers screen in the request; this worker "
+            "delivers webhooks and runs rescreen jobs",
+            settings.screening_queue,
+        )
+    runner.start()
+    err.print(
+        f"worker {runner.name}: {runner.concurrency} screening threads on "
+        f"{redact_url(settings.database_url)}; stop with Ctrl-C or SIGTERM"
+    )
+    runner.wait()
+    runner.stop(settings.shutdown_grace_seconds)
+    err.print(f"worker {runner.name} stopped after {runner.processed} jobs")
+
+
+@app.command()
 def migrate(db: DbOpt = None, config: ConfigOpt = None) -> None:
     """Create or upgrade the database schema."""
     from netiquette.store.db import Database
@@ -533,6 +574,11 @@ def rescreen(
 
     database, settings = _database(config, db)
     pipeline = site_pipeline(settings)
+    start = since.replace(tzinfo=UTC) if since.tzinfo is None else since
+    if settings.screening_queue == "workers":
+        report = _rescreen_by_workers(database, pipeline.versions, start, progress)
+        out.print(report.to_text(), highlight=False, soft_wrap=True)
+        return
     with Progress(
         "re-screening",
         BarColumn(),
@@ -545,11 +591,39 @@ def rescreen(
         report = run(
             database,
             pipeline,
-            since.replace(tzinfo=UTC) if since.tzinfo is None else since,
+            start,
             total=lambda n: bar.update(task, total=n),
             advance=lambda n: bar.advance(task, n),
         )
     out.print(report.to_text(), highlight=False, soft_wrap=True)
+
+
+def _rescreen_by_workers(
+    database: Any, versions: dict[str, str], since: datetime, progress: bool
+) -> Any:
+    """Queue the run for the workers, show its progress, then sum it up (workers mode)."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from netiquette.review.rescreen import collect_run, queue_rescreen, run_outstanding
+
+    run, queued, skipped = queue_rescreen(database, since)
+    err.print(f"queued {queued} comments for the workers (run {run}); waiting for them")
+    with Progress(
+        "re-screening by the workers",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not progress,
+    ) as bar:
+        task = bar.add_task("rescreen", total=queued)
+        while (left := run_outstanding(database, run)) > 0:
+            bar.update(task, completed=queued - left)
+            time.sleep(1.0)
+        bar.update(task, completed=queued)
+    return collect_run(database, run, since, versions, skipped=skipped)
 
 
 def _database(config: Path | None, db: str | None) -> tuple[Any, Settings]:

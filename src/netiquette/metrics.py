@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from netiquette.store.db import Database
 from netiquette.store.models import Comment, WebhookDelivery
+from netiquette.work.jobs import backlog as job_backlog
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -52,6 +53,13 @@ DECISIONS = Counter(
     "netiquette_decisions",
     "Decisions committed, by event and actor kind (policy or moderator)",
     ["event", "actor"],
+    registry=REGISTRY,
+)
+SCREENING_JOBS = Counter(
+    "netiquette_screening_jobs",
+    "Screening jobs handled by workers, by kind (screen, rescreen) and result "
+    "(done, retry, failed = sent to the human queue)",
+    ["kind", "result"],
     registry=REGISTRY,
 )
 WEBHOOK_ATTEMPTS = Counter(
@@ -91,7 +99,15 @@ class DatabaseGauges(Collector):
             oldest = session.scalar(
                 select(func.min(Comment.received_at)).where(Comment.state == "received")
             )
+            queued = GaugeMetricFamily(
+                "netiquette_screening_jobs_queued",
+                "Screening jobs waiting for a worker or in a worker's hands, by kind",
+                labels=["kind"],
+            )
+            for kind in ("screen", "rescreen"):
+                queued.add_metric([kind], float(job_backlog(session, kind).waiting))
         yield states
+        yield queued
         yield deliveries
         yield GaugeMetricFamily(
             "netiquette_screening_backlog",
@@ -123,6 +139,7 @@ __all__ = [
     "REGISTRY",
     "REQUESTS",
     "SCREENED",
+    "SCREENING_JOBS",
     "SCREENING_SECONDS",
     "WEBHOOK_ATTEMPTS",
     "DatabaseGauges",

@@ -54,6 +54,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("screening_workers", 2, "Threads that screen comments (bounds screening's CPU share)"),
     Setting(
+        "screening_queue",
+        "inline",
+        "Where comments are screened: inline (in the request; the answer carries the decision) "
+        "| workers (answer 202 at once; `netiquette worker` screens; SQLite: a thread of serve)",
+        choices=("inline", "workers"),
+    ),
+    Setting(
+        "screening_job_attempts",
+        5,
+        "Attempts per screening job before the comment goes to the human queue",
+    ),
+    Setting(
+        "screening_job_lease_seconds",
+        60,
+        "How long a worker holds a screening job; a dead worker's job is taken again after it",
+    ),
+    Setting(
         "auto_approve",
         "",
         "Override [policy] auto_approve of the screening file: on | off; empty = as the file says",
@@ -232,6 +249,9 @@ class Settings:
     screening_budget_ms: int
     trusted_proxies: str
     screening_workers: int
+    screening_queue: str
+    screening_job_attempts: int
+    screening_job_lease_seconds: int
     auto_approve: str
     auto_reject: str
     token_ttl_seconds: int

@@ -26,6 +26,18 @@ from netiquette.store.models import AuditEvent, AuditHead, utcnow
 
 GENESIS = "0" * 64
 DEFAULT_SITE = "default"
+#: With ``screening_queue = workers`` the receipt of a comment is chained on one of this many
+#: intake chains (``default/intake-00`` …, chosen by the comment id), not on the site's main
+#: chain: every acceptance appends to a chain, and with one head row for all of them the
+#: acceptances of every app process would queue behind that row's lock (benchmarks/load.py).
+#: Decisions stay on the main chain. Each chain verifies on its own (``audit verify``).
+INTAKE_CHAINS = 16
+
+
+def intake_chain(comment_id: str, site: str = DEFAULT_SITE) -> str:
+    """The intake chain that records the receipt of ``comment_id`` (workers mode)."""
+    lane = int(hashlib.sha256(comment_id.encode("utf-8")).hexdigest()[:8], 16) % INTAKE_CHAINS
+    return f"{site}/intake-{lane:02d}"
 
 
 def _canonical(event: AuditEvent) -> bytes:

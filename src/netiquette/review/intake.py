@@ -2,6 +2,10 @@
 
 A comment is written in its own transaction in state ``received`` before it is screened, so a
 crash during screening loses nothing: :func:`screen_waiting` picks such comments up at start.
+
+With ``screening_queue = workers`` the same transaction also writes a screening job
+(:mod:`netiquette.work.jobs`) and the answer comes at once, in state ``received``; a worker
+process screens and decides it later through :meth:`Intake.screen_and_decide`.
 """
 
 from __future__ import annotations
@@ -9,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -19,14 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
-from netiquette.accountability.pseudonyms import author_hmac
+from netiquette.accountability.pseudonyms import installation_key, keyed_digest
 from netiquette.accountability.tokens import new_status_token, token_digest
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.i18n import DEFAULT
 from netiquette.metrics import SCREENED, SCREENING_SECONDS
 from netiquette.notifications.mails import check_address
 from netiquette.notifications.outbox import remember_address
-from netiquette.review.audit import record_event
+from netiquette.review.audit import DEFAULT_SITE, intake_chain, record_event
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
 from netiquette.review.screener import (
@@ -40,6 +48,7 @@ from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
 from netiquette.store.models import Article, AuditEvent, Comment, Screening, utcnow
+from netiquette.work.jobs import SCREEN, Waker, backlog, drop_jobs, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +59,10 @@ FIELD_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _ID = re.compile(r"^[A-Za-z0-9._:@-]{1,200}$")
 
 _POLICY_ACTION = {"approve": "auto_approve", "reject": "auto_reject", "review": "queue"}
+#: How long one process reuses its acceptance wait estimate (workers mode), in seconds.
+ESTIMATE_TTL_S = 2.0
+#: Runs in the transaction that applies a screening (a worker deletes its job there).
+Finish = Callable[[Session], None]
 
 
 def validate_text(text: str, max_chars: int, field: str = "text") -> str:
@@ -125,8 +138,19 @@ class Intake:
         budget_seconds: float = DEFAULT_BUDGET_SECONDS,
         workers: int = DEFAULT_WORKERS,
         team_size: int = 2,
+        queue: str = "inline",
     ) -> None:
         self.db = db
+        #: ``inline``: screened in the request; ``workers``: a job for the workers.
+        self.queue = queue
+        self._estimate: tuple[float, int] = (0.0, 0)
+        self._estimate_lock = threading.Lock()
+        #: Wakes the workers after an accepted comment's job is committed (workers mode).
+        self.waker = Waker(db)
+        # Cached per process: round trips saved on every acceptance. Articles are never
+        # deleted, and the pseudonym key never changes once created.
+        self._articles: set[str] = set()
+        self._pseudonym_key: bytes | None = None
         self.screener = BudgetedScreener(pipeline, budget_seconds, workers)
         self.max_chars = max_chars
         self.default_wait = default_wait
@@ -164,6 +188,8 @@ class Intake:
         digest = text_hash(text)
         token, token_sha256 = new_status_token()
         repeat: Accepted | None = None
+        # Before the transaction: on SQLite a second session would wait for this one's lock.
+        wait = self.acceptance_wait() if self.queue == "workers" else None
         try:
             with self.db.session() as session:
                 # Locked (PostgreSQL): concurrent retries of one comment take turns.
@@ -171,7 +197,9 @@ class Intake:
                 if existing is not None:
                     repeat = self._same_again(session, existing, new, digest, token, submitter)
                 else:
-                    self._store(session, comment_id, new, text, digest, token_sha256, submitter)
+                    self._store(
+                        session, comment_id, new, text, digest, token_sha256, submitter, wait
+                    )
                     if address:
                         session.flush()
                         remember_address(session, comment_id, address, new.notify_lang)
@@ -185,10 +213,15 @@ class Intake:
         if repeat is not None:
             if repeat.state != RECEIVED:
                 return repeat
+            if wait is not None:  # its job was committed with it: the workers have it
+                return Accepted(comment_id, RECEIVED, wait, False, repeat.status_token)
             # The first attempt is still screening it, or stored it and never screened it
             # (its process died): screen now; whichever attempt decides first, all answer that.
             state, wait = self.screen_and_decide(comment_id)
             return Accepted(comment_id, state, wait, False, status_token=repeat.status_token)
+        if wait is not None:
+            self.waker.poke()
+            return Accepted(comment_id, RECEIVED, wait, created=True, status_token=token)
         state, wait = self.screen_and_decide(comment_id)
         return Accepted(comment_id, state, wait, created=True, status_token=token)
 
@@ -201,10 +234,17 @@ class Intake:
         digest: str,
         token_sha256: str,
         submitter: str,
+        wait: int | None = None,
     ) -> None:
-        """Insert the comment in state ``received`` with its audit event (caller commits)."""
-        if session.get(Article, new.article_id) is None:
-            raise NotFoundError(f"article {new.article_id!r} is unknown", field="article_id")
+        """Insert the comment in state ``received`` with its audit event (caller commits).
+
+        ``wait`` given (workers mode): the estimate promised in the answer, and the job.
+        """
+        if new.article_id not in self._articles:
+            if session.get(Article, new.article_id) is None:
+                raise NotFoundError(f"article {new.article_id!r} is unknown", field="article_id")
+            if len(self._articles) < 100_000:
+                self._articles.add(new.article_id)
         if new.parent_id is not None:
             parent = session.get(Comment, new.parent_id)
             if parent is None:
@@ -229,8 +269,14 @@ class Intake:
                 received_at=now,
                 state=RECEIVED,
                 status_token_sha256=token_sha256,
+                estimated_wait_seconds=wait,
             )
         )
+        if wait is not None:
+            session.flush()  # the comment row before the job that refers to it
+            enqueue(session, comment_id, at=now, wake=False)  # the waker, after the commit
+        # Last: appending locks a chain head until this transaction commits. Queued receipts
+        # spread over the intake chains, so acceptances do not queue behind one lock.
         record_event(
             session,
             "received",
@@ -238,9 +284,18 @@ class Intake:
             comment_id=comment_id,
             article_id=new.article_id,
             to_state=RECEIVED,
-            details={"text_sha256": digest, "author_hmac": author_hmac(session, new.author_id)},
+            details={
+                "text_sha256": digest,
+                "author_hmac": self._author_hmac(session, new.author_id),
+            },
             at=now,
+            site=intake_chain(comment_id) if wait is not None else DEFAULT_SITE,
         )
+
+    def _author_hmac(self, session: Session, author_id: str) -> str:
+        if self._pseudonym_key is None:
+            self._pseudonym_key = installation_key(session)
+        return keyed_digest(self._pseudonym_key, author_id)
 
     def _same_again(
         self,
@@ -277,14 +332,16 @@ class Intake:
             status_token=fresh,
         )
 
-    def screen_and_decide(self, comment_id: str) -> tuple[str, int]:
+    def screen_and_decide(self, comment_id: str, finish: Finish | None = None) -> tuple[str, int]:
         """Screen a received comment and apply the policy's decision (see ``_screen``).
 
         Another process may screen the same comment at the same moment (two servers starting
         after a crash): the loser's version check fails, and it reports the winner's result.
+        ``finish`` runs in the transaction that applies the decision, or that finds the comment
+        decided already (a worker deletes its job there).
         """
         try:
-            return self._screen(comment_id)
+            return self._screen(comment_id, finish)
         except ConflictError:
             with self.db.session() as session:
                 comment = session.get(Comment, comment_id)
@@ -292,7 +349,7 @@ class Intake:
                     raise
                 return comment.state, comment.estimated_wait_seconds or 0
 
-    def _screen(self, comment_id: str) -> tuple[str, int]:
+    def _screen(self, comment_id: str, finish: Finish | None = None) -> tuple[str, int]:
         """Screen a received comment, then apply the policy's decision in a short transaction.
 
         Screening runs outside any transaction (on SQLite a transaction holds the database's
@@ -302,6 +359,8 @@ class Intake:
         with self.db.session() as session:
             comment = session.get(Comment, comment_id)
             if comment is None or comment.state != RECEIVED:
+                if finish is not None:
+                    finish(session)
                 return (comment.state if comment else "unknown"), 0
             parent = session.get(Comment, comment.parent_id) if comment.parent_id else None
             article = comment.article
@@ -327,29 +386,78 @@ class Intake:
         with self.db.session() as session:
             # Locked (PostgreSQL) and re-read: another attempt may have decided it meanwhile.
             comment = session.get(Comment, comment_id, with_for_update=True)
+            if finish is not None:
+                finish(session)
             if comment is None or comment.state != RECEIVED:
                 if comment is None:
                     return "unknown", 0
                 return comment.state, comment.estimated_wait_seconds or 0
             if result is None:
-                decide(
-                    session,
-                    comment,
-                    Actor("policy", "fallback"),
-                    "queue",
-                    config=self.accountability,
-                    source="policy",
-                    priority=SCREENING_FAILED,  # the top of the queue: could be anything
-                    screening_error=error,
-                )
-                comment.estimated_wait_seconds = self.wait.estimate(session, comment)
-                return comment.state, comment.estimated_wait_seconds
+                return self._to_humans(session, comment, error)
+            promised = comment.estimated_wait_seconds
             self._apply(session, comment, result)
-            wait = 0
-            if comment.state == "pending":
-                wait = self.wait.estimate(session, comment)
+            if promised is not None and comment.state == "pending":
+                # Workers mode promised an estimate at acceptance: it stays (the figure
+                # estimate_accuracy compares with the wait that followed), and no queue
+                # arithmetic runs while this transaction holds the audit chain's lock.
+                return comment.state, promised
+            wait = self.wait.estimate(session, comment) if comment.state == "pending" else 0
             comment.estimated_wait_seconds = wait
             return comment.state, wait
+
+    def _to_humans(self, session: Session, comment: Comment, error: str) -> tuple[str, int]:
+        """Queue a comment that could not be screened at the top, with the reason."""
+        decide(
+            session,
+            comment,
+            Actor("policy", "fallback"),
+            "queue",
+            config=self.accountability,
+            source="policy",
+            priority=SCREENING_FAILED,  # the top of the queue: could be anything
+            screening_error=error,
+        )
+        comment.estimated_wait_seconds = self.wait.estimate(session, comment)
+        return comment.state, comment.estimated_wait_seconds
+
+    def give_up(self, comment_id: str, error: str, finish: Finish | None = None) -> str:
+        """A screening job failed too often: the comment goes to the human queue with the
+        reason (never published, never lost); returns its state afterwards."""
+        with self.db.session() as session:
+            comment = session.get(Comment, comment_id, with_for_update=True)
+            if finish is not None:
+                finish(session)
+            if comment is None:
+                return "unknown"
+            if comment.state == RECEIVED:
+                self._to_humans(session, comment, error)
+            return comment.state
+
+    def acceptance_wait(self) -> int:
+        """The wait promised to a comment accepted for the workers, in seconds.
+
+        Before screening nobody knows whether the policy will decide it, so the promise is
+        the honest upper bound: the screening backlog's delay (how long the oldest waiting job
+        has waited) plus the wait of a new comment in the human queue. Computed at most every
+        :data:`ESTIMATE_TTL_S` per process, so acceptance costs no queue arithmetic.
+        """
+        now = time.monotonic()
+        at, value = self._estimate
+        if now - at < ESTIMATE_TTL_S and at:
+            return value
+        with self._estimate_lock:
+            at, value = self._estimate
+            if now - at < ESTIMATE_TTL_S and at:
+                return value
+            with self.db.session() as session:
+                delay = backlog(session, SCREEN).oldest_age_s
+                fresh = Comment(
+                    id="", state=RECEIVED, priority=0, received_at=utcnow(), article_id=""
+                )
+                human = self.wait.estimate(session, fresh)
+            value = max(1, round(delay) + human)
+            self._estimate = (time.monotonic(), value)
+            return value
 
     def _apply(self, session: Session, comment: Comment, result: ScreeningResult) -> None:
         """Store one screening row per rule and perform the policy's outcome."""
@@ -382,7 +490,8 @@ class Intake:
         with self.db.session() as session:
             ids = list(session.scalars(select(Comment.id).where(Comment.state == RECEIVED)))
         for comment_id in ids:
-            self.screen_and_decide(comment_id)
+            # Jobs left from a time in workers mode go with the screening.
+            self.screen_and_decide(comment_id, partial(drop_jobs, comment_id=comment_id))
         return len(ids)
 
 

@@ -10,22 +10,30 @@ newsroom whether the queue or the policy needs a look. Comments not screened yet
 are left to the normal intake; comments whose text was erased cannot be screened again.
 
 One audit event ``rescreened`` per run records the range, the count and the model versions.
+
+With ``screening_queue = workers`` the command queues one re-screening job per comment
+(:func:`queue_rescreen`), the workers screen them (:func:`rescreen_one`, the same step) and the
+command waits, then sums the jobs' results into the same report (:func:`collect_run`). The
+workers must run the new models (restart them after the model change).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from netiquette.review.audit import record_event
 from netiquette.review.intake import store_screenings
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.store.db import Database
-from netiquette.store.models import Comment, Screening, utcnow
+from netiquette.store.models import Comment, Screening, ScreeningJob, utcnow
+from netiquette.work.jobs import DONE, QUEUED, RESCREEN, enqueue, notify
 
 #: Comments screened per batch (one transaction each; the models score a batch at once).
 BATCH = 64
@@ -82,6 +90,18 @@ def _flags(rows: Sequence[Screening]) -> dict[str, bool]:
     return newest
 
 
+def rescreen_one(
+    session: Session, comment: Comment, result: ScreeningResult, at: datetime | None = None
+) -> tuple[bool, bool]:
+    """Store a new screening of ``comment``; (flags changed?, would the policy now decide
+    differently?). The comment's state and decisions stay as they are."""
+    before = _flags(comment.screenings)
+    store_screenings(session, comment.id, result, at or utcnow())
+    after = {r.rule: bool(r.flag) for r in result.results.values()}
+    expected = _STATE_OF_OUTCOME.get(result.decision.outcome)
+    return before != after, expected != comment.state
+
+
 def rescreen(
     db: Database,
     pipeline: BatchScreener,
@@ -115,12 +135,9 @@ def rescreen(
             results = pipeline.screen_batch(items)
             now = utcnow()
             for comment, result in zip(comments, results, strict=True):
-                before = _flags(comment.screenings)
-                store_screenings(session, comment.id, result, now)
-                after = {r.rule: bool(r.flag) for r in result.results.values()}
-                report.flags_changed += int(before != after)
-                expected = _STATE_OF_OUTCOME.get(result.decision.outcome)
-                report.policy_differs += int(expected != comment.state)
+                changed, differs = rescreen_one(session, comment, result, now)
+                report.flags_changed += int(changed)
+                report.policy_differs += int(differs)
                 report.screened += 1
         if advance is not None:
             advance(len(chunk))
@@ -139,4 +156,74 @@ def rescreen(
     return report
 
 
-__all__ = ["BATCH", "RescreenReport", "comments_since", "rescreen"]
+def queue_rescreen(db: Database, since: datetime) -> tuple[str, int, int]:
+    """Workers mode: one re-screening job per comment since ``since`` (see the module doc);
+    returns (the run's id, jobs queued, comments skipped)."""
+    ids, skipped = comments_since(db, since)
+    run = str(uuid.uuid4())
+    for start in range(0, len(ids), 1000):
+        with db.session() as session:
+            for comment_id in ids[start : start + 1000]:
+                enqueue(session, comment_id, kind=RESCREEN, run=run, wake=False)
+            notify(session)
+    return run, len(ids), skipped
+
+
+def run_outstanding(db: Database, run: str) -> int:
+    """Jobs of a re-screening run the workers have not finished yet."""
+    with db.session() as session:
+        count = session.scalar(
+            select(func.count()).where(ScreeningJob.run == run, ScreeningJob.state == QUEUED)
+        )
+    return int(count or 0)
+
+
+def collect_run(
+    db: Database,
+    run: str,
+    since: datetime,
+    model_versions: dict[str, str],
+    *,
+    skipped: int = 0,
+    actor: str = "cli:rescreen",
+) -> RescreenReport:
+    """Sum up a finished run's jobs into a report, record it, and remove the jobs."""
+    report = RescreenReport(skipped=skipped, model_versions=dict(model_versions))
+    with db.session() as session:
+        rows = session.scalars(
+            select(ScreeningJob.result).where(ScreeningJob.run == run, ScreeningJob.state == DONE)
+        )
+        for result in rows:
+            if result.get("skipped"):
+                report.skipped += 1
+                continue
+            report.screened += 1
+            report.flags_changed += int(bool(result.get("flags_changed")))
+            report.policy_differs += int(bool(result.get("policy_differs")))
+        session.execute(delete(ScreeningJob).where(ScreeningJob.run == run))
+        record_event(
+            session,
+            "rescreened",
+            actor,
+            details={
+                "since": since.isoformat(),
+                "comments": report.screened,
+                "flags_changed": report.flags_changed,
+                "model_versions": report.model_versions,
+                "run": run,
+                "by": "workers",
+            },
+        )
+    return report
+
+
+__all__ = [
+    "BATCH",
+    "RescreenReport",
+    "collect_run",
+    "comments_since",
+    "queue_rescreen",
+    "rescreen",
+    "rescreen_one",
+    "run_outstanding",
+]

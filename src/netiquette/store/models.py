@@ -645,3 +645,32 @@ class RateLimitWindow(Base):
     hits: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (Index("ix_rate_limit_windows_start", "window_start"),)
+
+
+class ScreeningJob(Base):
+    """A comment waiting to be screened by a worker (``screening_queue = workers``).
+
+    Written in the comment's own transaction, so an accepted comment always has its job. A row
+    is outstanding work: the worker that applies a screening deletes its job in the same
+    transaction. ``locked_until`` is the claim (a lease): a worker that dies holding a job loses
+    it when the lease ends and another takes it up. ``attempts`` counts claims; past the limit
+    the comment goes to the human queue with ``last_error`` as the reason. Re-screening jobs
+    (``kind = rescreen``) stay as ``done`` with their ``result`` until ``rescreen`` sums them.
+    """
+
+    __tablename__ = "screening_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="screen")  # screen | rescreen
+    state: Mapped[str] = mapped_column(String(20), default="queued")  # queued | done
+    run: Mapped[str | None] = mapped_column(String(36), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_by: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_screening_jobs_due", "state", "run_after"),)

@@ -1,0 +1,363 @@
+"""Load on the acceptance path: app servers and workers on PostgreSQL, bounded, loopback only.
+
+    .venv/bin/python benchmarks/load.py --db postgresql://postgres@127.0.0.1:55500/postgres \\
+        [--seconds 60] [--concurrency 32] [--apps 2] [--workers 2] [--png load.png]
+
+Creates a fresh database on the given server (dropped at the end unless ``--keep``), migrates
+it, starts ``--apps`` ``netiquette serve`` processes (each on its own loopback port; the client
+spreads the load over them, as a load balancer would — ``serve --workers N`` is another
+branch's work) and ``--workers`` ``netiquette worker`` processes, all with
+``screening_queue = workers``. Then it drives ``POST /api/v1/comments`` from ``--concurrency``
+asyncio tasks (httpx) for ``--seconds``, stops by itself, waits (bounded) until the workers have
+screened everything, and prints: accepted comments per second, p50/p90/p99 latency, the
+screening backlog over time (a terminal chart; ``--png`` also writes one), accepted vs stored vs
+screened, lost, and how often PostgreSQL backends waited on a lock (the audit chain's head row
+is locked by every acceptance: are they queueing behind it?).
+
+Only loopback: the database host must be 127.0.0.0/8, ::1 or localhost, and the servers it
+starts listen on 127.0.0.1.
+The load generator runs on the same cores as the servers; the load average is printed with the
+figures, because other work on the machine changes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+import psycopg
+
+API_KEY = "nq_loadbench_" + secrets.token_hex(16)
+TEXTS = (
+    "Die Linie 7 kommt spät, aber sie kommt: gut für Nordheim.",
+    "Wer für diese Stadtbahn gestimmt hat, ist ein Vollidiot.",
+    "Warum nicht gleich eine Seilbahn? Die wäre billiger und schneller gebaut.",
+    "118 Millionen für 4,2 Kilometer, das sind 28 Millionen pro Kilometer. Stolzer Preis.",
+    "Verdiene 5000 Euro im Monat von zu Hause! Jetzt anmelden: www.schnell-reich-werden.biz",
+)
+
+
+def loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost."""
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Results:
+    latencies: list[float] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+    started: float = 0.0
+    ended: float = 0.0
+
+
+async def drive(bases: list[str], seconds: float, concurrency: int, results: Results) -> None:
+    """``concurrency`` tasks post comments until ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=headers) as client:
+
+        async def one_task(task: int) -> None:
+            n = 0
+            while time.monotonic() < deadline:
+                n += 1
+                comment_id = f"L{task}-{n}"
+                body = {
+                    "id": comment_id,
+                    "article_id": "bench",
+                    "author": {"id": f"u{(task * 7 + n) % 500}", "name": "Leser"},
+                    "text": f"{TEXTS[n % len(TEXTS)]} ({comment_id})",
+                }
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post(
+                        f"{bases[(task + n) % len(bases)]}/api/v1/comments", json=body
+                    )
+                except httpx.HTTPError as exc:
+                    results.statuses[type(exc).__name__] += 1
+                    continue
+                results.latencies.append(time.perf_counter() - t0)
+                results.statuses[str(r.status_code)] += 1
+                if r.status_code == 202:
+                    results.accepted.append(comment_id)
+
+        results.started = time.monotonic()
+        await asyncio.gather(*(one_task(i) for i in range(concurrency)))
+        results.ended = time.monotonic()
+
+
+class Sampler(threading.Thread):
+    """Every ``every_s``: backlog, stored and screened counts; and backends waiting on locks."""
+
+    def __init__(self, url: str, every_s: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.every_s = every_s
+        self.samples: list[tuple[float, int, int, int]] = []  # (t, backlog, stored, screened)
+        self.waits: Counter[str] = Counter()
+        self.blocked: Counter[str] = Counter()  # statements waiting on a lock
+        self.active = 0
+        self.stop = threading.Event()
+        self.t0 = time.monotonic()
+
+    def run(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            name = conn.info.dbname
+            next_count = 0.0
+            while not self.stop.is_set():
+                now = time.monotonic() - self.t0
+                # Lock waits: sampled five times a second, counts every second.
+                for state, wait_type, wait, query in conn.execute(
+                    "SELECT state, wait_event_type, wait_event, left(query, 60) "
+                    "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                ):
+                    if state == "active":
+                        self.active += 1
+                        self.waits[f"{wait_type}:{wait}" if wait_type else "running"] += 1
+                        if wait_type == "Lock":
+                            self.blocked[" ".join(query.split())] += 1
+                if now >= next_count:
+                    backlog, stored, waiting = conn.execute(
+                        "SELECT (SELECT count(*) FROM screening_jobs WHERE state = 'queued'),"
+                        " (SELECT count(*) FROM comments),"
+                        " (SELECT count(*) FROM comments WHERE state = 'received')"
+                    ).fetchone() or (0, 0, 0)
+                    self.samples.append((now, backlog, stored, stored - waiting))
+                    next_count = now + self.every_s
+                self.stop.wait(0.2)
+
+
+def chart(samples: list[tuple[float, int, int, int]], load_s: float, rows: int = 24) -> str:
+    """The backlog over time as horizontal bars, one row per time slice."""
+    if not samples:
+        return "(no samples)"
+    end = samples[-1][0]
+    step = max(end / rows, 1.0)
+    peak = max(s[1] for s in samples) or 1
+    lines = []
+    t = 0.0
+    while t <= end:
+        in_slice = [s for s in samples if t <= s[0] < t + step] or [
+            min(samples, key=lambda s: abs(s[0] - t))
+        ]
+        backlog = max(s[1] for s in in_slice)
+        bar = "█" * round(50 * backlog / peak)
+        phase = "load " if t < load_s else "drain"
+        lines.append(f"{t:6.0f} s {phase} {bar} {backlog}")
+        t += step
+    return "\n".join(lines)
+
+
+def png(samples: list[tuple[float, int, int, int]], load_s: float, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.plot([s[0] for s in samples], [s[1] for s in samples], label="screening backlog")
+    ax.plot([s[0] for s in samples], [s[2] for s in samples], label="stored", alpha=0.6)
+    ax.axvline(load_s, color="grey", linestyle="--", label="load stops")
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("comments")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def spawn(args: list[str], env: dict[str, str], log: str) -> subprocess.Popen[bytes]:
+    sink = open(log, "ab")  # noqa: SIM115 - the child owns it
+    return subprocess.Popen(
+        [sys.executable, "-m", "netiquette", *args], env=env, stdout=sink, stderr=sink
+    )
+
+
+def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"{base} exited with {proc.returncode} before answering")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    sys.exit(f"{base} did not become ready in {timeout_s:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="PostgreSQL server URL (loopback)")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--apps", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--drain-seconds", type=float, default=600.0, help="longest wait after")
+    parser.add_argument("--png", default="", help="also write the backlog chart as PNG")
+    parser.add_argument("--logs", default="", help="folder for the processes' logs")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+    if not 0 < args.seconds <= 600:
+        sys.exit("--seconds must be between 0 and 600")
+    server = urlsplit(args.db)
+    if not server.scheme.startswith("postgres") or not loopback(server.hostname or ""):
+        sys.exit("--db must be a PostgreSQL URL on loopback (127.0.0.1, ::1, localhost)")
+
+    name = "nq_load_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(args.db, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = args.db.rsplit("/", 1)[0] + "/" + name
+    logs = args.logs or os.path.join("/tmp", name)
+    os.makedirs(logs, exist_ok=True)
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        from netiquette.store.db import Database
+
+        Database(url).migrate()  # once, before the processes start
+        env = {
+            **os.environ,
+            "NETIQUETTE_DATABASE_URL": url,
+            "NETIQUETTE_API_KEY": API_KEY,
+            "NETIQUETTE_ADMIN_PASSWORD": secrets.token_hex(12),
+            "NETIQUETTE_SCREENING_QUEUE": "workers",
+            "NETIQUETTE_DELIVERY_LOOP": "false",  # the workers deliver
+        }
+        ports = [free_port() for _ in range(args.apps)]
+        bases = [f"http://127.0.0.1:{p}" for p in ports]
+        for i, port in enumerate(ports):
+            procs.append(spawn(["serve", "--port", str(port)], env, f"{logs}/app{i}.log"))
+        for i in range(args.workers):
+            cmd = ["worker", "--concurrency", str(args.worker_concurrency)]
+            procs.append(spawn(cmd, env, f"{logs}/worker{i}.log"))
+        for base, proc in zip(bases, procs, strict=False):
+            wait_healthy(base, proc)
+        article = {"id": "bench", "title": "Stadtbahn", "text": "Die Linie 7 ist beschlossen."}
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        httpx.post(f"{bases[0]}/api/v1/articles", json=article, headers=headers).raise_for_status()
+        time.sleep(3)  # let the workers finish loading their models
+
+        load_before = os.getloadavg()
+        sampler = Sampler(url)
+        sampler.start()
+        results = Results()
+        print(
+            f"driving {args.seconds:.0f} s at concurrency {args.concurrency} over {len(bases)} "
+            f"app servers, {args.workers} workers × {args.worker_concurrency} threads "
+            f"(load average before: {load_before[0]:.2f})",
+            flush=True,
+        )
+        asyncio.run(drive(bases, args.seconds, args.concurrency, results))
+        load_during = os.getloadavg()
+        load_s = time.monotonic() - sampler.t0
+        print(
+            f"load stopped; waiting for the backlog to drain (at most {args.drain_seconds:.0f} s)"
+        )
+        drain_deadline = time.monotonic() + args.drain_seconds
+        while time.monotonic() < drain_deadline:
+            time.sleep(1)
+            if sampler.samples and sampler.samples[-1][1] == 0:
+                break
+        time.sleep(1.2)
+        sampler.stop.set()
+        sampler.join(5)
+        drained_at = sampler.samples[-1][0] if sampler.samples else 0.0
+
+        with psycopg.connect(url) as conn:
+            rows = conn.execute("SELECT id, state FROM comments").fetchall()
+        states = dict(rows)
+        accepted = set(results.accepted)
+        stored = accepted & set(states)
+        screened = {c for c in stored if states[c] != "received"}
+        lost = accepted - stored
+        duration = results.ended - results.started
+        lat = sorted(results.latencies)
+        q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [0.0] * 99
+        print()
+        print(
+            f"accepted        {len(accepted)} comments in {duration:.1f} s = "
+            f"{len(accepted) / duration:.0f} accepted/s"
+        )
+        print(
+            f"latency         p50 {q[49] * 1000:.1f} ms   p90 {q[89] * 1000:.1f} ms   "
+            f"p99 {q[98] * 1000:.1f} ms   max {lat[-1] * 1000:.1f} ms"
+            if lat
+            else "no answers"
+        )
+        print(f"answers         {dict(results.statuses)}")
+        print(
+            f"accepted {len(accepted)}  stored {len(stored)}  screened {len(screened)}  "
+            f"lost {len(lost)}"
+        )
+        print(
+            f"backlog         peak {max((s[1] for s in sampler.samples), default=0)}, "
+            + (
+                f"drained {drained_at - load_s:.0f} s after the load stopped"
+                if sampler.samples and sampler.samples[-1][1] == 0
+                else "NOT drained within --drain-seconds"
+            )
+            + f"; screening rate {len(screened) / max(drained_at, 1):.0f} comments/s overall"
+        )
+        active = max(sampler.active, 1)
+        top = ", ".join(f"{k} {100 * v / active:.0f}%" for k, v in sampler.waits.most_common(6))
+        print(f"postgres        active backends sampled {sampler.active}: {top}")
+        for query, n in sampler.blocked.most_common(3):
+            print(f"  waiting on a lock {100 * n / active:3.0f}%: {query}")
+        print(
+            f"load average    before {load_before[0]:.2f}, at the end of the load "
+            f"{load_during[0]:.2f} (1 min), {os.cpu_count()} cores"
+        )
+        print()
+        print("screening backlog over time")
+        print(chart(sampler.samples, load_s))
+        if args.png:
+            png(sampler.samples, load_s, args.png)
+            print(f"chart written to {args.png}")
+        if lost:
+            sys.exit(f"LOST {len(lost)} accepted comments, e.g. {sorted(lost)[:5]}")
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if not args.keep:
+            with psycopg.connect(args.db, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,244 @@
+"""Crash test: two app servers and two workers on one PostgreSQL; one of each is SIGKILLed
+mid-load and restarted. Every accepted comment is stored and screened exactly once, every
+decision reaches the CMS's webhook receiver (duplicates carry the same idempotency id), and
+nothing is public without an approve decision in the audit log, whose chain verifies.
+
+PostgreSQL only (NETIQUETTE_TEST_POSTGRES_URL); about a minute of wall time on a quiet machine.
+``pytest tests/operations -s`` prints what the run exercised (comments accepted, decision events,
+deliveries and duplicates, jobs the killed worker held).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from netiquette.delivery.endpoints import add_endpoint
+from netiquette.delivery.signing import ID_HEADER
+from netiquette.review.audit import sites, verify_chain
+from netiquette.store.db import Database
+from netiquette.store.models import (
+    AuditEvent,
+    Comment,
+    Decision,
+    DecisionEvent,
+    Screening,
+    ScreeningJob,
+    WebhookDelivery,
+)
+from tests.conftest import API_KEY
+from tests.servers import free_port, start_server, start_worker, wait_healthy
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+CMS = {"Authorization": f"Bearer {API_KEY}"}
+TEXTS = (
+    "Wer für diese Stadtbahn gestimmt hat, ist ein Vollidiot.",  # rejected by the policy
+    "Die Linie 7 kommt spät, aber sie kommt: gut für Nordheim.",  # a human decides
+    "Verdiene 5000 Euro im Monat von zu Hause! Jetzt anmelden: www.schnell-reich-werden.biz",
+)
+#: Every process of the test: queued screening, short leases so a dead worker's jobs and
+#: deliveries come back within seconds, webhooks sent by the workers only.
+ENV = {
+    "NETIQUETTE_SCREENING_QUEUE": "workers",
+    "NETIQUETTE_SCREENING_JOB_LEASE_SECONDS": "5",
+    "NETIQUETTE_WEBHOOK_TIMEOUT_MS": "2000",
+    "NETIQUETTE_AUTO_REJECT": "on",
+    "NETIQUETTE_DELIVERY_LOOP": "false",
+}
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """The CMS's webhook endpoint: records (idempotency id, payload) of every delivery."""
+
+    seen: ClassVar[list[tuple[str, dict[str, Any]]]] = []
+    lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with self.lock:
+            self.seen.append((self.headers.get(ID_HEADER, ""), json.loads(body)))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _load(bases: list[str], stop: threading.Event, accepted: list[str], worker: int) -> None:
+    """One client: posts comments round-robin over the app servers until ``stop``."""
+    n = 0
+    with httpx.Client(timeout=10) as client:
+        while not stop.is_set():
+            n += 1
+            comment_id = f"k{worker}-{n}"
+            body = {
+                "id": comment_id,
+                "article_id": "a1",
+                "author": {"id": f"u{n % 11}", "name": "Leser"},
+                "text": f"{TEXTS[n % len(TEXTS)]} ({comment_id})",
+            }
+            try:
+                r = client.post(f"{bases[n % len(bases)]}/api/v1/comments", json=body, headers=CMS)
+            except httpx.HTTPError:
+                time.sleep(0.05)  # that server is down: no 202, nothing promised
+                continue
+            if r.status_code == 202:
+                assert r.json()["status"] == "received"
+                accepted.append(comment_id)
+
+
+def _drained(db: Database) -> bool:
+    with db.session() as session:
+        received = session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.state == "received")
+        )
+        jobs = session.scalar(select(func.count()).select_from(ScreeningJob))
+        events = session.scalar(
+            select(func.count())
+            .select_from(DecisionEvent)
+            .where(DecisionEvent.delivered_at.is_(None))
+        )
+        undelivered = session.scalar(
+            select(func.count())
+            .select_from(WebhookDelivery)
+            .where(WebhookDelivery.state != "delivered")
+        )
+    return received == jobs == events == undelivered == 0
+
+
+def test_killing_an_app_and_a_worker_mid_load_loses_and_doubles_nothing(
+    pg_url: str, tmp_path: Path
+) -> None:
+    db = Database(pg_url)
+    db.migrate()
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    Receiver.seen = []
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    hook = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
+    with db.session() as session:
+        add_endpoint(session, hook, ["whsec-crash-test-0123456789"], allow_internal=True)
+
+    ports = [free_port(), free_port()]
+    bases = [f"http://127.0.0.1:{p}" for p in ports]
+    logs = [tmp_path / f"worker{i}.log" for i in range(3)]
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        apps = [start_server(pg_url, p, wait=False, **ENV) for p in ports]
+        workers = [start_worker(pg_url, log=str(logs[i]), **ENV) for i in range(2)]
+        procs += apps + workers
+        for app, port in zip(apps, ports, strict=True):
+            wait_healthy(app, port)
+        article = {"id": "a1", "title": "Stadtbahn", "text": "Die Linie 7 ist beschlossen."}
+        httpx.post(f"{bases[0]}/api/v1/articles", json=article, headers=CMS).raise_for_status()
+
+        accepted: list[str] = []
+        stop = threading.Event()
+        clients = [
+            threading.Thread(target=_load, args=(bases, stop, accepted, i)) for i in range(4)
+        ]
+        for c in clients:
+            c.start()
+        time.sleep(3)
+        with db.session() as session:  # what the doomed worker holds (for the summary line)
+            in_hand = session.scalar(
+                select(func.count())
+                .select_from(ScreeningJob)
+                .where(ScreeningJob.locked_by == f"{socket.gethostname()}:{workers[0].pid}")
+            )
+        apps[0].send_signal(signal.SIGKILL)  # mid-request, mid-transaction: no goodbye
+        workers[0].send_signal(signal.SIGKILL)  # with jobs and deliveries in its hands
+        apps[0].wait(10)
+        workers[0].wait(10)
+        time.sleep(1)  # the survivors carry the load alone for a while
+        workers.append(start_worker(pg_url, log=str(logs[2]), **ENV))
+        apps.append(start_server(pg_url, ports[0], wait=False, **ENV))
+        procs += [workers[-1], apps[-1]]
+        wait_healthy(apps[-1], ports[0])
+        time.sleep(1)  # the restarted server takes its share again
+        stop.set()
+        for c in clients:
+            c.join(30)
+        assert len(accepted) > 50, "too little load to tell anything"
+
+        deadline = time.monotonic() + 60
+        while not _drained(db) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _drained(db), "the backlog did not drain within 60 s"
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        receiver.shutdown()
+
+    with db.session() as session:
+        states = dict(session.execute(select(Comment.id, Comment.state)).all())
+        # Every 202 was kept, and none is left unscreened.
+        assert set(accepted) <= set(states)
+        assert "received" not in states.values()
+        # Screened exactly once: one way out of "received" and one set of screening rows.
+        exits = dict(
+            session.execute(
+                select(AuditEvent.comment_id, func.count())
+                .where(AuditEvent.from_state == "received")
+                .group_by(AuditEvent.comment_id)
+            ).all()
+        )
+        assert all(exits.get(c) == 1 for c in states), "a comment was decided twice or never"
+        rows = dict(
+            session.execute(
+                select(Screening.comment_id, func.count()).group_by(Screening.comment_id)
+            ).all()
+        )
+        rules = max(rows.values())
+        fell_back = {
+            e.comment_id
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.event == "queued"))
+            if e.details.get("screening_error")
+        }
+        for comment_id in states:
+            assert rows.get(comment_id, 0) == (0 if comment_id in fell_back else rules)
+        # Nothing public without an approve decision in the audit log.
+        approved_in_log = set(
+            session.scalars(select(AuditEvent.comment_id).where(AuditEvent.to_state == "approved"))
+        )
+        assert {c for c, s in states.items() if s == "approved"} <= approved_in_log
+        # One decision per decided comment (nobody reversed anything here).
+        per_comment = session.execute(
+            select(Decision.comment_id, func.count()).group_by(Decision.comment_id)
+        ).all()
+        assert all(n == 1 for _, n in per_comment)
+        events = {e.key: e for e in session.scalars(select(DecisionEvent))}
+        assert events, "no decision events: the policy decided nothing"
+        assert all(verify_chain(session, site).ok for site in sites(session))
+
+    # Every decision event reached the CMS; every copy carried the event's own id.
+    ids_by_key: dict[str, set[str]] = defaultdict(set)
+    for header_id, payload in Receiver.seen:
+        ids_by_key[payload["id"]].add(header_id)
+    assert set(events) <= set(ids_by_key)
+    assert all(ids == {key} for key, ids in ids_by_key.items())
+    print(  # what the run exercised, for whoever reads the log (-s)
+        f"accepted {len(accepted)}, stored {len(states)}, decision events {len(events)}, "
+        f"deliveries received {len(Receiver.seen)} (duplicates "
+        f"{len(Receiver.seen) - len(ids_by_key)}), screening fell back on {len(fell_back)}, "
+        f"jobs in the killed worker's hands {in_hand}"
+    )
+    db.dispose()
