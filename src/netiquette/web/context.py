@@ -29,6 +29,8 @@ class AppContext:
     #: The site's house rules, built with the pipeline at start-up (the one object every
     #: part that speaks about rules is handed).
     house_rules: HouseRules = field(default_factory=shipped_house_rules)
+    #: The site's live and shadow models beside the shipped pipeline (learning.site_screening).
+    site_models: Any = None
     # Per-client request counts of the rate limits (netiquette.web.ratelimit), per instance.
     rate_windows: dict[str, Any] = field(default_factory=dict)
 
