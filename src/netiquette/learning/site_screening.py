@@ -108,6 +108,7 @@ class SiteScreener:
         """Look for promotions and rollbacks every ``every_seconds`` in a background thread."""
         if self._thread is not None or every_seconds <= 0:
             return
+        self._stop = threading.Event()  # a fresh one: the app may be started again
 
         def run() -> None:
             while not self._stop.wait(every_seconds):
