@@ -7,14 +7,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from netiquette.app import create_app
+from netiquette.errors import ConfigError
 from netiquette.learning.agreement import agreement
 from netiquette.learning.artifact import candidate_versions
 from netiquette.screening import ScreeningInput
-from netiquette.store.models import SiteModelScore
+from netiquette.store.models import AuditEvent, SiteModelScore
 from tests.conftest import CMS, make_context, post_article, post_comment
 from tests.learning.simsite import decisions
 from tests.learning.sitehelpers import SITE, TrainedSite, flipped_candidate, invoke
@@ -151,3 +153,52 @@ def test_a_site_without_a_promoted_model_is_screened_as_by_the_shipped_model(
     with ctx.db.session() as session:
         assert session.scalars(select(SiteModelScore)).all() == []
     ctx.db.dispose()
+
+
+def test_a_running_server_takes_up_a_promotion_once_and_keeps_the_loaded_model(
+    trained: TrainedSite, tmp_path: Path
+) -> None:
+    url, models = trained.copy(tmp_path)
+    good = candidate_versions(models, SITE)[-1]
+    meta_file = models / SITE / good / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["thresholds"] = {"approve_below": 0.3, "reject_above": 0.7}
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    ctx = make_context(url, site=SITE, models_dir=str(models))
+    with TestClient(create_app(context=ctx)) as client:
+        post_article(client)
+        post_comment(client, VIDEO, id="before")
+        code, output = invoke(["models", "promote", "--site", SITE, good, "--db", url], models)
+        assert code == 0, output
+        # What the server's watcher thread does every site_model_check_seconds.
+        assert ctx.site_models.refresh(ctx.db) is True
+        loaded = ctx.site_models.loaded.live
+        assert ctx.site_models.refresh(ctx.db) is False
+        assert ctx.site_models.loaded.live is loaded  # loaded once, not per check
+        post_comment(client, VIDEO, id="after")
+        before, after = status(client, "before"), status(client, "after")
+        code, output = invoke(["models", "rollback", "--site", SITE, "--db", url], models)
+        assert code == 0, output
+        assert ctx.site_models.refresh(ctx.db) is True and ctx.site_models.loaded.live is None
+    assert (
+        before["status"] != "rejected" or "site_model" not in before["decision"]["model_versions"]
+    )  # type: ignore[index]
+    assert after["status"] == "rejected"
+    assert after["decision"]["model_versions"]["site_model"] == good  # type: ignore[index]
+    with ctx.db.session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.comment_id == "after", AuditEvent.to_state == "rejected"
+            )
+        ).all()
+        assert [e.details["model_versions"]["site_model"] for e in events] == [good]
+    ctx.db.dispose()
+
+
+def test_a_live_model_that_cannot_be_loaded_stops_the_start_with_one_line(
+    trained: TrainedSite, tmp_path: Path
+) -> None:
+    url, models, good = promoted(trained, tmp_path)
+    (models / SITE / good / "model.joblib").unlink()
+    with pytest.raises(ConfigError, match=f"no model.joblib.*models rollback --site {SITE}"):
+        make_context(url, site=SITE, models_dir=str(models))
