@@ -53,7 +53,7 @@ def cli(args: list[str], models: Path) -> tuple[int, str]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "COLUMNS": "250", "NETIQUETTE_MODELS_DIR": str(models)},
+        env={**os.environ, "COLUMNS": "1000", "NETIQUETTE_MODELS_DIR": str(models)},
     )
     return done.returncode, done.stderr
 

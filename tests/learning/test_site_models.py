@@ -72,8 +72,9 @@ def test_the_guard_refuses_a_worse_candidate_unless_forced_and_rollback_walks_ba
     assert code != 0
     [line] = [ln for ln in output.splitlines() if ln.strip()]
     assert line.startswith("error: candidate " + bad)
-    assert f"worse than the live model {good} on reject F1" in line
-    assert "against" in line and "--force" in line and "Traceback" not in output
+    assert f"worse than the live model {good} by more than 0.02 on reject F1 0.000 against" in line
+    assert "rule ad_link 0.000 against 1.000" in line
+    assert "--force" in line and "Traceback" not in output
     code, output = invoke(
         ["models", "promote", "--site", SITE, bad, "--force", "--db", url], models
     )
@@ -130,3 +131,51 @@ def test_shipped_output_is_unchanged_by_site_training_and_promotion(
     after = [json.loads(x) for x in (tmp_path / "after.jsonl").read_text().splitlines()]
     assert json.dumps(after) == trained.shipped_before_training
     assert not any("site_model" in row for row in after)
+
+
+def test_the_guard_names_every_rule_the_candidate_is_worse_on() -> None:
+    from datetime import UTC, datetime
+
+    from netiquette.learning.guard import compare
+    from netiquette.learning.train_site import Example
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    examples = (
+        [Example(f"link {n}", 1, ("ad_link",), "import", at) for n in range(6)]
+        + [Example(f"insult {n}", 1, ("insult",), "import", at) for n in range(6)]
+        + [Example(f"fine {n}", 0, (), "import", at) for n in range(20)]
+    )
+
+    def live(texts: object) -> list[bool]:
+        return [not t.startswith("fine") for t in texts]  # type: ignore[attr-defined]
+
+    def misses_insults(texts: object) -> list[bool]:
+        return [t.startswith("link") or t == "insult 0" for t in texts]  # type: ignore[attr-defined]
+
+    same = compare(examples, ("cand", live), ("live", live), margin=0.02)
+    assert same.refusal() is None
+    worse = compare(examples, ("cand", misses_insults), ("live", live), margin=0.02)
+    line = worse.refusal()
+    assert line is not None and "\n" not in line
+    assert "rule insult 0.167 against 1.000 (n=6)" in line
+    assert "reject F1 0.737 against 1.000 (n=32)" in line
+    assert "rule ad_link" not in line  # as good as the live model there
+    slack = compare(examples, ("cand", misses_insults), ("live", live), margin=0.9)
+    assert slack.refusal() is None
+
+
+def test_a_candidate_without_a_held_back_split_needs_force(
+    trained: TrainedSite, tmp_path: Path
+) -> None:
+    url, models = trained.copy(tmp_path)
+    version = candidate_versions(models, SITE)[-1]
+    meta_file = models / SITE / version / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    del meta["examples"]["split_at"]
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    code, output = cli(["models", "promote", "--site", SITE, version, "--db", url], models)
+    assert code != 0 and "names no examples.split_at" in output and "Traceback" not in output
+    code, output = invoke(
+        ["models", "promote", "--site", SITE, version, "--force", "--db", url], models
+    )
+    assert code == 0 and "forced" in output, output

@@ -4,7 +4,8 @@ The examples are the site's own, decided from the candidate's ``split_at`` on (t
 the candidate never trained on them). Both models answer "reject or not" for each; the
 figures compared are the reject F1 overall and, per house rule the site's people cited at
 least :data:`MIN_RULE_SUPPORT` times there, the share of those rejections the model also
-rejects. A candidate below the live model by more than the margin on any of them is refused.
+rejects (figure ``rule <name>``; ``n`` = the rejections citing it). A candidate below the
+live model by more than the margin on any of them is refused.
 
 The live model is the promoted site model, or the shipped screening when none is promoted
 (its answer is the batch contract's ``reject``: any house rule flags). A live site model
@@ -52,15 +53,15 @@ class Comparison:
         return [f for f in self.figures if f.candidate < f.live - self.margin - 1e-9]
 
     def refusal(self) -> str | None:
-        """One readable line naming the first worse figure, or None when the guard passes."""
+        """One readable line naming every worse figure, or None when the guard passes."""
         if not self.worse:
             return None
-        f = self.worse[0]
-        more = f" (and {len(self.worse) - 1} more)" if len(self.worse) > 1 else ""
+        figures = "; ".join(
+            f"{f.name} {f.candidate:.3f} against {f.live:.3f} (n={f.support})" for f in self.worse
+        )
         return (
-            f"candidate {self.candidate} is worse than the live model {self.live} on {f.name}: "
-            f"{f.candidate:.3f} against {f.live:.3f} on {f.support} held-back examples "
-            f"(margin {self.margin:g}){more}; promote with --force to switch anyway"
+            f"candidate {self.candidate} is worse than the live model {self.live} by more than "
+            f"{self.margin:g} on {figures}; promote with --force to switch anyway"
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -79,10 +80,8 @@ class Comparison:
         }
 
 
-def held_back(examples: Sequence[Example], split_at: str | None) -> list[Example]:
-    """The examples decided from ``split_at`` on (all of them when it is unknown)."""
-    if split_at is None:
-        return list(examples)
+def held_back(examples: Sequence[Example], split_at: str) -> list[Example]:
+    """The examples decided from ``split_at`` (ISO time) on."""
     cut = datetime.fromisoformat(split_at)
     return [e for e in examples if e.decided_at >= cut]
 
@@ -116,14 +115,14 @@ def compare(
     truth = [e.reject for e in examples]
     mine, theirs = candidate[1](texts), live[1](texts)
     out = Comparison(candidate[0], live[0], len(examples), margin)
-    out.figures.append(Figure("reject F1", f1(truth, mine), f1(truth, theirs), sum(truth)))
+    out.figures.append(Figure("reject F1", f1(truth, mine), f1(truth, theirs), len(examples)))
     for rule in sorted({r for e in examples for r in e.rules}):
         idx = [i for i, e in enumerate(examples) if e.reject and rule in e.rules]
         if len(idx) < MIN_RULE_SUPPORT:
             continue
         out.figures.append(
             Figure(
-                f"rule {rule} (share of its rejections caught)",
+                f"rule {rule}",
                 sum(mine[i] for i in idx) / len(idx),
                 sum(theirs[i] for i in idx) / len(idx),
                 len(idx),

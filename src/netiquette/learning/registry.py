@@ -118,7 +118,20 @@ def guard(
     margin: float,
 ) -> Comparison:
     """The candidate against the live model on the candidate's held-back examples."""
-    examples = held_back(load_examples(session, site), candidate.split_at)
+    if candidate.split_at is None:
+        raise ConflictError(
+            f"model {candidate.version}: meta.json names no examples.split_at, so the guard "
+            "cannot tell which examples it never saw; promote with --force to switch anyway",
+            field="version",
+        )
+    try:
+        examples = held_back(load_examples(session, site), candidate.split_at)
+    except (TypeError, ValueError):  # not an ISO time, or one without its zone
+        raise ConflictError(
+            f"model {candidate.version}: examples.split_at {candidate.split_at!r} is not an ISO "
+            "time with zone; promote with --force to switch anyway",
+            field="version",
+        ) from None
     if not examples:
         raise ConflictError(
             f"site {site!r} has no example decided since {candidate.split_at} to compare "
