@@ -5,6 +5,7 @@ screened exactly as by the shipped model."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,15 @@ def test_a_running_server_takes_up_a_promotion_once_and_keeps_the_loaded_model(
         assert ctx.site_models.refresh(ctx.db) is False
         assert ctx.site_models.loaded.live is loaded  # loaded once, not per check
         post_comment(client, VIDEO, id="after")
+        # A recalibration rewrites meta.json in place: taken up like a promotion.
+        meta["thresholds"] = {"approve_below": 0.3, "reject_above": None}
+        meta_file.write_text(json.dumps(meta), encoding="utf-8")
+        later = meta_file.stat().st_mtime_ns + 1_000_000_000
+        os.utime(meta_file, ns=(later, later))
+        assert ctx.site_models.refresh(ctx.db) is True
+        post_comment(client, VIDEO, id="recalibrated")
         before, after = status(client, "before"), status(client, "after")
+        assert status(client, "recalibrated")["status"] == "pending"  # never rejects alone now
         code, output = invoke(["models", "rollback", "--site", SITE, "--db", url], models)
         assert code == 0, output
         assert ctx.site_models.refresh(ctx.db) is True and ctx.site_models.loaded.live is None

@@ -44,6 +44,8 @@ class SiteModel:
     path: Path
     meta: dict[str, Any]
     estimator: Any = field(repr=False)
+    #: meta.json's modification time when it was read (a recalibration rewrites it).
+    meta_mtime: int = 0
 
     @property
     def reject_at(self) -> float:
@@ -83,6 +85,14 @@ def model_dir(models_dir: Path, site: str, version: str) -> Path:
     return models_dir / site / version
 
 
+def meta_mtime(path: Path) -> int:
+    """Modification time of ``path``/meta.json in nanoseconds (0 when it is gone)."""
+    try:
+        return (path / "meta.json").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def read_meta(path: Path) -> dict[str, Any]:
     """A candidate's meta.json; InputError naming the version when it is missing or broken."""
     try:
@@ -105,6 +115,7 @@ def load_model(models_dir: Path, site: str, version: str) -> SiteModel:
     path = model_dir(models_dir, site, version)
     if not path.is_dir():
         raise InputError(f"site {site!r} has no model {version!r} in {models_dir}", field="version")
+    mtime = meta_mtime(path)
     meta = read_meta(path)
     file = path / "model.joblib"
     if not file.is_file():
@@ -112,7 +123,7 @@ def load_model(models_dir: Path, site: str, version: str) -> SiteModel:
     estimator = joblib.load(file)
     if not callable(getattr(estimator, "predict_proba", None)):
         raise InputError(f"model {version}: model.joblib has no predict_proba", field="version")
-    return SiteModel(version=version, path=path, meta=meta, estimator=estimator)
+    return SiteModel(version=version, path=path, meta=meta, estimator=estimator, meta_mtime=mtime)
 
 
 def candidate_versions(models_dir: Path, site: str) -> list[str]:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from netiquette.learning.artifact import SHIPPED, SiteModel, load_model
+from netiquette.learning.artifact import SHIPPED, SiteModel, load_model, meta_mtime
 from netiquette.learning.combine import (
     ModelScore,
     RuleAttribution,
@@ -46,6 +46,17 @@ class Loaded:
     live: SiteModel | None = None
     shadow: SiteModel | None = None
     attribution: RuleAttribution | None = None
+
+
+def _current(model: SiteModel | None, version: str | None) -> bool:
+    """Is ``model`` the loaded form of ``version`` as it is on disk now?
+
+    A recalibration rewrites a model's meta.json (its thresholds) in place: a changed file is
+    loaded again, like a promotion.
+    """
+    if model is None or version is None:
+        return model is None and version is None
+    return model.version == version and model.meta_mtime == meta_mtime(model.path)
 
 
 def rejected_references(session: Session, site: str) -> list[tuple[str, list[str]]]:
@@ -88,15 +99,14 @@ class SiteScreener:
         with db.session() as session:
             live, shadow = live_versions(session, self.site)
             old = self.loaded
-            if (old.live and old.live.version) == live and (
-                old.shadow and old.shadow.version
-            ) == shadow:
+            keep_live, keep_shadow = _current(old.live, live), _current(old.shadow, shadow)
+            if keep_live and keep_shadow:
                 return False
             references = rejected_references(session, self.site) if live is not None else []
-        new_live = old.live if old.live is not None and old.live.version == live else None
+        new_live = old.live if keep_live else None
         if live is not None and new_live is None:
             new_live = load_model(self.models_dir, self.site, live)
-        new_shadow = old.shadow if old.shadow is not None and old.shadow.version == shadow else None
+        new_shadow = old.shadow if keep_shadow else None
         if shadow is not None and new_shadow is None:
             new_shadow = load_model(self.models_dir, self.site, shadow)
         attribution = RuleAttribution(references) if live is not None else None
