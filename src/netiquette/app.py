@@ -18,6 +18,7 @@ from netiquette.compat.fetch import parse_hosts
 from netiquette.delivery import DeliveryLoop, Sender
 from netiquette.delivery.endpoints import sync_settings_endpoint
 from netiquette.errors import ConfigError, InputError
+from netiquette.learning.site_screening import SiteScreener
 from netiquette.notifications.sender import MailWorker, SmtpConfig
 from netiquette.plugins import pm
 from netiquette.review.intake import Intake
@@ -83,10 +84,21 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     if migrate:
         db.migrate()
     pipeline = site_pipeline(settings)
+    # The site's promoted model decides beside the shipped rules; loaded now, swapped later.
+    site_models = SiteScreener(pipeline, settings.site, Path(settings.models_dir))
+    if migrate:
+        try:
+            site_models.refresh(db)
+        except InputError as exc:
+            raise ConfigError(
+                f"site {settings.site}: {exc.message} (roll back with: netiquette models "
+                f"rollback --site {settings.site})",
+                field="models_dir",
+            ) from None
     staffing = Staffing.parse(settings.staffing_hours, settings.timezone)
     intake = Intake(
         db,
-        pipeline,
+        site_models,
         settings.max_comment_chars,
         settings.default_wait_seconds,
         staffing,
@@ -99,7 +111,12 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     if migrate:
         configure_endpoints(db, settings)
     return AppContext(
-        settings=settings, db=db, pipeline=pipeline, intake=intake, house_rules=pipeline.house_rules
+        settings=settings,
+        db=db,
+        pipeline=pipeline,
+        intake=intake,
+        house_rules=pipeline.house_rules,
+        site_models=site_models,
     )
 
 
@@ -200,11 +217,15 @@ def create_app(
             )
             loop.start()
             app.state.delivery_loop = loop
+        if ctx.site_models is not None:
+            ctx.site_models.start(ctx.db, ctx.settings.site_model_check_seconds)
         try:
             yield
         finally:
             if screening is not None:
                 screening.stop(ctx.settings.shutdown_grace_seconds)
+            if ctx.site_models is not None:
+                ctx.site_models.stop()
             if loop is not None:
                 loop.stop(ctx.settings.shutdown_grace_seconds)
             if worker is not None:

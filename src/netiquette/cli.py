@@ -36,6 +36,11 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
 app.add_typer(webhooks_app, name="webhooks")
+models_app = typer.Typer(
+    help="Site models: candidates, the live model, shadow, promote and roll back.",
+    no_args_is_help=True,
+)
+app.add_typer(models_app, name="models")
 
 out = Console()
 err = Console(stderr=True)
@@ -231,13 +236,33 @@ def screen(
     ] = None,
     config: ConfigOpt = None,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Decide with this site's promoted model (as the server)."),
+    ] = None,
+    db: DbOpt = None,
 ) -> None:
     """Screen a JSONL file of comments: one result line per input line, same order."""
     from netiquette.app import site_pipeline
     from netiquette.screening.batch import screen_file
 
-    settings = _settings(config)
-    pipeline = site_pipeline(settings)
+    settings = _settings(config, db=db)
+    pipeline: Any = site_pipeline(settings)
+    if site is not None:
+        from netiquette.learning.history import check_site
+        from netiquette.learning.site_screening import SiteScreener
+        from netiquette.store.db import Database
+
+        check_site(site)
+        database = Database(settings.database_url)
+        database.migrate()
+        pipeline = SiteScreener(pipeline, site, Path(settings.models_dir))
+        pipeline.refresh(database)
+        live = pipeline.loaded.live
+        err.print(
+            f"site {site}: deciding with "
+            + (f"site model {live.version}" if live else "the shipped model (none promoted)")
+        )
     if output is None or str(output) == "-":
         screen_file(input, sys.stdout, pipeline, progress=progress)
     else:
@@ -253,7 +278,8 @@ def train(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Model directory; default: the shipped model (with --site: var/models)."
+            "--out",
+            help="Model directory; default: the shipped model (with --site: models_dir).",
         ),
     ] = None,
     site: Annotated[
@@ -282,7 +308,7 @@ def train(
         start = since.replace(tzinfo=UTC) if since is not None else None
         with database.session() as session:
             target = train_site(
-                session, site, out or Path("var/models"), since=start, progress=progress
+                session, site, out or Path(settings.models_dir), since=start, progress=progress
             )
         err.print(f"candidate written to {target} (model card: {target / 'model_card.md'})")
         return
@@ -800,6 +826,131 @@ def webhooks_deliver(db: DbOpt = None, config: ConfigOpt = None) -> None:
         if not result.delivered and not result.created:
             break  # only retries left: they come due later
     out.print(f"delivered {totals[0]}, to retry {totals[1]}, failed {totals[2]}")
+
+
+SiteOpt = Annotated[str, typer.Option("--site", help="The site (as in train --site).")]
+
+
+def _registry(config: Path | None, db: str | None, site: str) -> tuple[Any, Settings, Path]:
+    from netiquette.learning.history import check_site
+
+    check_site(site)
+    database, settings = _database(config, db)
+    return database, settings, Path(settings.models_dir)
+
+
+@models_app.command("list")
+def models_list(site: SiteOpt, db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """The site's candidates (live and shadow marked) and the history of switches."""
+    from netiquette.learning.registry import candidates, state
+
+    database, _, models_dir = _registry(config, db, site)
+    with database.session() as session:
+        rows = candidates(session, site, models_dir)
+        current = state(session, site)
+        table = Table(title=f"site {site}: live {current.live or 'shipped'}")
+        for column in ("version", "role", "trained", "examples", "held-back reject F1"):
+            table.add_column(column, no_wrap=column in ("version", "trained"))
+        for c in rows:
+            f1 = "" if c.reject_f1 is None else f"{c.reject_f1:.3f}"
+            table.add_row(c.version, c.role, c.trained_at[:16], str(c.examples), f1)
+        out.print(table)
+        for change in current.changes:
+            out.print(
+                f"{change.created_at:%Y-%m-%d %H:%M} {change.action} "
+                f"{change.version or 'shipped'} by {change.actor}"
+                + (" (forced)" if change.forced else ""),
+                highlight=False,
+            )
+    if not rows:
+        err.print(f"no candidate in {models_dir / site}; train one: netiquette train --site {site}")
+
+
+@models_app.command("promote")
+def models_promote(
+    site: SiteOpt,
+    version: Annotated[str | None, typer.Argument(help="The version (models list).")] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="The newest candidate.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Promote even when the guard finds it worse.")
+    ] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Make a candidate the site's live model; the guard compares it with the live one first."""
+    from netiquette.learning.registry import LATEST, promote
+
+    if (version is None) == (not latest):
+        raise NetiquetteError("give a VERSION or --latest (one of them)", field="version")
+    database, settings, models_dir = _registry(config, db, site)
+
+    def shipped() -> Any:
+        from netiquette.app import site_pipeline
+
+        return _shipped_scorer(site_pipeline(settings))
+
+    with database.session() as session:
+        done = promote(
+            session,
+            site,
+            models_dir,
+            version or LATEST,
+            actor="cli:models",
+            margin=settings.site_model_margin,
+            shipped=shipped,
+            force=force,
+        )
+    if done.comparison is not None:
+        for f in done.comparison.figures:
+            out.print(
+                f"{f.name}: candidate {f.candidate:.3f}, live {f.live:.3f} (n={f.support})",
+                highlight=False,
+            )
+    forced = " (forced past the guard)" if done.forced else ""
+    err.print(f"site {site}: {done.version} is live{forced}; before: {done.previous or 'shipped'}")
+
+
+def _shipped_scorer(pipeline: Any) -> Any:
+    from netiquette.screening import ScreeningInput
+
+    def score(texts: list[str]) -> list[bool]:
+        results = pipeline.screen_batch([ScreeningInput(text=t) for t in texts])
+        return [any(r.flags.values()) for r in results]
+
+    return score
+
+
+@models_app.command("rollback")
+def models_rollback(site: SiteOpt, db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Back to the model live before the current one, or to the shipped model."""
+    from netiquette.learning.registry import rollback
+
+    database, _, _ = _registry(config, db, site)
+    with database.session() as session:
+        left, now = rollback(session, site, actor="cli:models")
+    err.print(f"site {site}: {left} rolled back; live now: {now or 'shipped'}")
+
+
+@models_app.command("shadow")
+def models_shadow(
+    site: SiteOpt,
+    version: Annotated[str | None, typer.Argument(help="The version (models list).")] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="The newest candidate.")] = False,
+    off: Annotated[bool, typer.Option("--off", help="Stop the shadow run.")] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run a candidate beside the live model on new comments, deciding nothing."""
+    from netiquette.learning.registry import LATEST, set_shadow
+
+    if sum((version is not None, latest, off)) != 1:
+        raise NetiquetteError("give a VERSION, --latest or --off (one of them)", field="version")
+    database, _, models_dir = _registry(config, db, site)
+    with database.session() as session:
+        chosen = set_shadow(
+            session, site, models_dir, None if off else (version or LATEST), actor="cli:models"
+        )
+    err.print(f"site {site}: " + (f"{chosen} runs in the shadow" if chosen else "shadow off"))
 
 
 @app.command("settings")

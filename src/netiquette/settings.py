@@ -168,6 +168,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("coral_webhook_secret", "", "Signing secret of Coral's webhooks to netiquette", True),
     Setting("log_format", "text", "Log lines as 'text' or 'json' (one JSON object per line)"),
     Setting("shutdown_grace_seconds", 30, "Time in-flight work gets to finish on shutdown"),
+    Setting("site", "default", "This installation's site: its promoted model screens comments"),
+    Setting("models_dir", "var/models", "Directory of the site models (<site>/<version>/)"),
+    Setting(
+        "site_model_margin",
+        0.02,
+        "Promotion guard: refuse a candidate worse than the live model by more than this",
+    ),
+    Setting(
+        "site_model_check_seconds",
+        10,
+        "How often a server looks for a promotion or rollback (then loads the model aside)",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -190,6 +202,8 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
     kind = type(setting.default)
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
     if isinstance(value, str):
         text = value.strip()
         if kind is bool:
@@ -200,6 +214,11 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
         elif kind is int:
             try:
                 return int(text)
+            except ValueError:
+                pass
+        elif kind is float:
+            try:
+                return float(text)
             except ValueError:
                 pass
     raise ConfigError(
@@ -297,9 +316,13 @@ class Settings:
     coral_webhook_secret: str
     log_format: str
     shutdown_grace_seconds: int
+    site: str
+    models_dir: str
+    site_model_margin: float
+    site_model_check_seconds: int
 
     def __init__(self, values: Mapping[str, Any], origins: Mapping[str, str] | None = None) -> None:
-        self._values: dict[str, str | int | bool] = dict(values)
+        self._values: dict[str, str | int | float | bool] = dict(values)
         self._origins: dict[str, str] = dict(origins or {})
         for name, value in self._values.items():
             setattr(self, name, value)
@@ -308,7 +331,7 @@ class Settings:
         """Where the value of ``name`` came from: ``default``, a file, a variable, the CLI."""
         return self._origins.get(name, "default")
 
-    def get(self, name: str) -> str | int | bool:
+    def get(self, name: str) -> str | int | float | bool:
         """Value of one setting by name."""
         return self._values[name]
 

@@ -31,6 +31,7 @@ from netiquette.accountability.pseudonyms import installation_key, keyed_digest
 from netiquette.accountability.tokens import new_status_token, token_digest
 from netiquette.errors import ConflictError, InputError, NotFoundError, TooLongError
 from netiquette.i18n import DEFAULT
+from netiquette.learning.site_screening import store_model_scores
 from netiquette.metrics import SCREENED, SCREENING_SECONDS
 from netiquette.notifications.mails import check_address
 from netiquette.notifications.outbox import remember_address
@@ -463,6 +464,7 @@ class Intake:
         """Store one screening row per rule and perform the policy's outcome."""
         SCREENED.labels(outcome=result.decision.outcome).inc()
         store_screenings(session, comment.id, result, utcnow())
+        store_model_scores(session, comment.id, result)  # the site models' scores, if any
         decision = result.decision
         decide(
             session,

@@ -15,6 +15,8 @@ Output, in input order::
      "evidence": [{"rule", "start", "end", "text"}]}
 
 ``reject`` is true when any house rule flags, whatever the site's policy switches decide.
+With ``netiquette screen --site`` and a promoted site model, ``reject`` is that model's answer
+and each line also carries ``site_model`` (its version) and ``reject_probability``.
 A bad line raises :class:`InputError` naming the line number; lines before it have been written.
 """
 
@@ -80,7 +82,7 @@ def result_to_json(comment_id: str | int, result: ScreeningResult) -> dict[str, 
     flags = result.flags
     scores = result.scores
     # Every house rule of the site's pipeline, in its order.
-    return {
+    record: dict[str, Any] = {
         "id": comment_id,
         "decision": result.decision.outcome,
         "reject": any(flags.values()),
@@ -91,6 +93,13 @@ def result_to_json(comment_id: str | int, result: ScreeningResult) -> dict[str, 
             for s in result.evidence
         ],
     }
+    # With --site and a promoted model: its answer is the line's "reject" (see site-models.md).
+    for score in getattr(result, "model_scores", ()):
+        if score.role == "live" and score.reject_probability is not None:
+            record["reject"] = bool(score.reject)
+            record["site_model"] = score.model_version
+            record["reject_probability"] = round(float(score.reject_probability), 4)
+    return record
 
 
 def parse_line(line: str, number: int) -> tuple[str | int, ScreeningInput] | None:

@@ -674,3 +674,50 @@ class ScreeningJob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_screening_jobs_due", "state", "run_after"),)
+# --- Per-site models: promotions and shadow scores (migration 0010) ---------------------------
+
+
+class SiteModelChange(Base):
+    """One switch of a site's models, append-only: the registry's history.
+
+    ``action`` is ``promote`` or ``rollback`` (the live model) or ``shadow`` / ``unshadow``.
+    ``version`` is the model the action made live or shadow (None = the shipped model);
+    ``previous`` the one it replaced. Replaying the rows in order gives the live and shadow
+    model of every moment (:mod:`netiquette.learning.registry`).
+    """
+
+    __tablename__ = "site_model_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str | None] = mapped_column(String(200))
+    previous: Mapped[str | None] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(200))
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_site_model_changes_site_id", "site", "id"),)
+
+
+class SiteModelScore(Base):
+    """What one model said about one comment at intake: the live one and the shadow beside it.
+
+    ``model_version`` is a site model's version or ``shipped``; ``role`` is ``live`` (it
+    decided) or ``shadow`` (it only watched). ``reject_probability`` is None for the shipped
+    model, whose ``reject`` is "any house rule flags".
+    """
+
+    __tablename__ = "site_model_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), index=True)
+    site: Mapped[str] = mapped_column(String(100))
+    model_version: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    reject_probability: Mapped[float | None] = mapped_column(Float)
+    reject: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_site_model_scores_site_version", "site", "model_version"),)

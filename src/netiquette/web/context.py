@@ -32,6 +32,8 @@ class AppContext:
     house_rules: HouseRules = field(default_factory=shipped_house_rules)
     #: Where the rate limits count (setting ``rate_limit_store``); built on first use.
     rate_counter: RateCounter | None = None
+    #: The site's live and shadow models beside the shipped pipeline (learning.site_screening).
+    site_models: Any = None
 
 
 def get_context(request: Request) -> AppContext:

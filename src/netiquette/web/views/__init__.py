@@ -16,7 +16,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
 from netiquette.errors import NetiquetteError
-from netiquette.web.views import admin, audit, auth, decide, demo, queue, spot, stats, webhooks
+from netiquette.web.views import (
+    admin,
+    audit,
+    auth,
+    decide,
+    demo,
+    models,
+    queue,
+    spot,
+    stats,
+    webhooks,
+)
 from netiquette.web.views.rendering import render
 from netiquette.web.views.security import LoginRequired, login_redirect, security_headers
 
@@ -30,7 +41,7 @@ def install_views(app: FastAPI) -> None:
     """Mount the workspace, demo pages, static files and security headers on ``app``."""
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, queue, decide, spot, stats, audit, admin, webhooks, demo):
+    for module in (auth, queue, decide, spot, stats, audit, admin, webhooks, models, demo):
         app.include_router(module.router)
 
     async def _login(request: Request, exc: Exception) -> Response:
