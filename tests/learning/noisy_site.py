@@ -38,7 +38,7 @@ def comments(count: int, rng: random.Random, harsh_share: float = 0.3) -> list[t
         harsh = sum(rng.random() < harsh_share for _ in range(3))
         parts += [rng.choice(HARSH) for _ in range(harsh)]
         rng.shuffle(parts)
-        chance = (0.03, 0.45, 0.9, 0.99)[harsh]
+        chance = (0.01, 0.3, 0.99, 1.0)[harsh]
         out.append((", ".join(parts).capitalize() + ".", int(rng.random() < chance)))
     return out
 

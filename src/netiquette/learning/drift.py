@@ -8,9 +8,12 @@ Per period (default a week) of the site's decisions the model never trained on, 
 - the **rejection rate** of the moderators and of the model (share at or above the model's
   reject threshold), against the training period's moderator rate.
 
-A period is flagged when its PSI exceeds the bound or either rate moves by more than
-``site_drift_rate`` (absolute): time to look, recalibrate (:mod:`.recalibrate`) or retrain.
-Periods with fewer than :data:`MIN_PERIOD` decisions are shown but never flagged.
+A period is flagged when its PSI exceeds the bound (plus the PSI that sampling alone gives a
+period of its size, :func:`psi_noise`) or when the moderators' rate moved from the training
+period's, or differs from the model's, by more than ``site_drift_rate`` (absolute) with 95 %
+confidence (:func:`beyond`): time to look, recalibrate (:mod:`.recalibrate`) or retrain. The
+allowances keep a small week's chance wobble from crying wolf. Periods with fewer than
+:data:`MIN_PERIOD` decisions are shown but never flagged.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import numpy as np
 
 from netiquette.errors import ConfigError, InputError
 from netiquette.learning.recalibrate import load_model, read_meta, unseen_examples
-from netiquette.learning.scoring import histogram, psi
+from netiquette.evaluation.intervals import wilson
+from netiquette.learning.scoring import BINS, histogram, psi
 from netiquette.learning.train_site import Example
 
 MIN_PERIOD = 30
@@ -60,17 +64,29 @@ class DriftReport:
         return [p for p in self.periods if p.flags]
 
 
+def psi_noise(n: int) -> float:
+    """PSI that sampling alone gives a period of ``n`` scores, roughly (bins − 1) / n."""
+    return (BINS - 1) / max(n, 1)
+
+
+def beyond(rate: float, n: int, reference: float, bound: float) -> bool:
+    """Whether ``rate`` (of ``n``) moved more than ``bound`` from ``reference``, with 95 %
+    confidence: its Wilson interval lies wholly outside ``reference ± bound``."""
+    low, high = wilson(round(rate * n), n)
+    return low > reference + bound or high < reference - bound
+
+
 def _flags(
     n: int, moderator: float, model: float, index: float, ref: float, psi_bound: float, rb: float
 ) -> tuple[str, ...]:
     if n < MIN_PERIOD:
         return ()
     out = []
-    if index > psi_bound:
-        out.append(f"scores moved (PSI {index:.2f} > {psi_bound})")
-    if abs(moderator - ref) > rb:
+    if index > psi_bound + psi_noise(n):
+        out.append(f"scores moved (PSI {index:.2f} > {psi_bound} + {psi_noise(n):.2f} noise)")
+    if beyond(moderator, n, ref, rb):
         out.append(f"moderators reject {moderator:.0%} (training {ref:.0%})")
-    if abs(model - moderator) > rb:
+    if beyond(moderator, n, model, rb):
         out.append(f"model rejects {model:.0%}, moderators {moderator:.0%}")
     return tuple(out)
 
