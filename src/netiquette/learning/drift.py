@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from netiquette.errors import ConfigError, InputError
-from netiquette.learning.recalibrate import load_model, read_meta, unseen_examples
 from netiquette.evaluation.intervals import wilson
+from netiquette.learning.recalibrate import load_model, read_meta, unseen_examples
 from netiquette.learning.scoring import BINS, histogram, psi
 from netiquette.learning.train_site import Example
 
