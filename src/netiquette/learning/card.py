@@ -80,9 +80,9 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "## Model",
         "",
-        "TF-IDF (word 1–2-grams, character 2–5-grams) and logistic regression with balanced "
-        "class weights, predicting `reject`; probabilities Platt-calibrated on out-of-fold "
-        "scores of the training part.",
+        "TF-IDF of character 2–5-grams (within word bounds) and logistic regression (C = 1) "
+        "with balanced class weights, predicting `reject`; probabilities Platt-calibrated on "
+        "out-of-fold scores of the training part.",
         "",
     ]
     lines += _thresholds_section(meta)
