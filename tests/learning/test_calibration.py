@@ -50,6 +50,18 @@ def test_auto_thresholds_meet_the_target_on_both_sides() -> None:
     assert y[scores >= np.sort(scores[scores < auto.reject_above])[-1]].mean() < 0.95
 
 
+def test_nothing_the_model_reads_as_reject_is_approved_alone() -> None:
+    # Rejections are rare: approving everything below 0.9 would still agree 95 % overall,
+    # but the comments between 0.3 and 0.9 are rejected more often than not.
+    scores = np.r_[np.full(900, 0.05), np.linspace(0.3, 0.9, 60)]
+    y = np.r_[np.zeros(900, np.int64), np.ones(45, np.int64), np.zeros(15, np.int64)]
+    auto = auto_thresholds(scores, y, target=0.95, reads_reject_at=0.25)
+    assert auto.approve_below is not None and auto.approve_below <= 0.25
+    assert auto.approve_share == pytest.approx(900 / 960)
+    unlimited = auto_thresholds(scores, y, target=0.95, reads_reject_at=1.0)
+    assert unlimited.approve_below == 0.5  # the limit of 0.5 still holds
+
+
 def test_a_side_without_enough_agreement_never_decides_alone() -> None:
     rng = np.random.default_rng(2)
     scores = rng.random(500)
@@ -79,9 +91,10 @@ def test_whatever_the_scores_an_automatic_side_meets_the_target(
     if auto.reject_above is not None:
         rejected = scores >= auto.reject_above
         assert rejected.sum() >= 5 and y[rejected].mean() >= target
+        assert auto.reject_above >= 0.5
     if auto.approve_below is not None:
         approved = scores < auto.approve_below
-        assert (1 - y[approved]).mean() >= target
+        assert (1 - y[approved]).mean() >= target and auto.approve_below <= 0.5
         if auto.reject_above is not None:
             assert not (approved & (scores >= auto.reject_above)).any()
 

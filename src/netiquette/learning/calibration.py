@@ -177,13 +177,12 @@ class AutoThresholds:
         return {"approve_below": self.approve_below, "reject_above": self.reject_above}
 
 
-def _reject_cut(scores: FloatArray, agree: IntArray, target: float, min_auto: int) -> int:
-    """How many of the highest scores (whole ties) form the largest set agreeing ≥ target."""
-    order = np.argsort(-scores, kind="stable")
-    s, a = scores[order], agree[order]
-    n = np.arange(1, len(s) + 1)
-    precision = np.cumsum(a) / n
-    last_of_tie = np.r_[s[1:] != s[:-1], True]
+def _largest_cut(ranked: FloatArray, agree: IntArray, target: float, min_auto: int) -> int:
+    """How many of the first ``ranked`` (whole ties, already ordered) form the largest set
+    agreeing ≥ ``target``, with at least ``min_auto`` members; 0 if none."""
+    n = np.arange(1, len(ranked) + 1)
+    precision = np.cumsum(agree) / n
+    last_of_tie = np.r_[ranked[1:] != ranked[:-1], True]
     ok = (precision >= target) & (n >= min_auto) & last_of_tie
     return int(n[ok].max()) if ok.any() else 0
 
@@ -193,6 +192,7 @@ def auto_thresholds(
     y: IntArray,
     target: float = DEFAULT_TARGET,
     min_auto: int = MIN_AUTO,
+    reads_reject_at: float = 0.5,
 ) -> AutoThresholds:
     """``reject_above`` and ``approve_below`` whose automatic decisions agree ≥ ``target``.
 
@@ -200,21 +200,28 @@ def auto_thresholds(
     rejected by the moderators at least ``target`` of the time (and there are ``min_auto`` of
     them); approve side likewise for score < ``t``. None where no such set exists: then the
     model never decides that way alone. The two sides never overlap.
+
+    The agreement is of the whole set, so its edge agrees less than the target; two limits
+    keep the edge sensible: nothing is approved alone at or above ``reads_reject_at`` (where
+    the model's answer reads "reject") or at a probability ≥ 0.5, and nothing is rejected alone
+    below either of them.
     """
     if not 0.5 < target < 1.0:
         raise ValueError("target must lie between 0.5 and 1")
     n = len(scores)
-    reject_n = _reject_cut(scores, y, target, min_auto)
-    approve_n = _reject_cut(-scores, 1 - y, target, min_auto)
-    order = np.sort(scores)
-    reject_above = float(order[n - reject_n]) if reject_n else None
+    reject_floor, approve_cap = max(reads_reject_at, 0.5), min(reads_reject_at, 0.5)
+    down = np.argsort(-scores, kind="stable")
+    eligible = scores[down] >= reject_floor
+    reject_n = _largest_cut(scores[down][eligible], y[down][eligible], target, min_auto)
+    reject_above = float(scores[down][reject_n - 1]) if reject_n else None
+    up = np.argsort(scores, kind="stable")
+    eligible = scores[up] < approve_cap
+    approve_n = _largest_cut(scores[up][eligible], 1 - y[up][eligible], target, min_auto)
     approve_below = None
     if approve_n:
-        # The smallest score above the approved set (or just above the top score).
-        approve_below = float(order[approve_n]) if approve_n < n else float(order[-1]) + 1e-9
-        if reject_above is not None and approve_below > reject_above:
-            approve_below = reject_above
-            approve_n = int((scores < approve_below).sum())
+        # Just above the approved set: the next score, or the cap when no score follows.
+        rest = scores[up][approve_n:]
+        approve_below = float(min(rest[0], approve_cap)) if len(rest) else approve_cap
     approved = scores < approve_below if approve_below is not None else np.zeros(n, bool)
     rejected = scores >= reject_above if reject_above is not None else np.zeros(n, bool)
     return AutoThresholds(

@@ -129,7 +129,8 @@ def recalibrate(
     scores = np.asarray(
         load_model(path).predict_proba([e.text for e in recent])[:, 1], dtype=np.float64
     )
-    after = auto_thresholds(scores, y, target)
+    reads_reject_at = float((meta.get("metrics") or {}).get("threshold", 0.5))
+    after = auto_thresholds(scores, y, target, reads_reject_at=reads_reject_at)
     before = dict(meta.get("thresholds") or {"approve_below": None, "reject_above": None})
     meta["thresholds"] = after.as_meta()
     meta.setdefault("recalibrations", []).append(

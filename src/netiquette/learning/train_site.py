@@ -119,7 +119,7 @@ def choose_thresholds(
 ) -> tuple[float, float, AutoThresholds]:
     """Reject threshold (best F1), its F1, and the auto thresholds, from out-of-fold scores."""
     reject_at, f1 = best_f1_threshold(scores, y)
-    return reject_at, f1, auto_thresholds(scores, y, target)
+    return reject_at, f1, auto_thresholds(scores, y, target, reads_reject_at=reject_at)
 
 
 def train_site(
