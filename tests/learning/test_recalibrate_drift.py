@@ -16,6 +16,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from netiquette.cli import app
+from netiquette.errors import InputError, ModelError
 from netiquette.learning.drift import drift_report, periods_of
 from netiquette.learning.recalibrate import load_model
 from netiquette.learning.train_site import Example
@@ -159,3 +160,20 @@ def test_periods_with_few_decisions_are_never_flagged() -> None:
     many = [Example(f"t{n}", 1, (), "import", START) for n in range(40)]
     [flagged] = periods_of(many, [0.99] * 40, reference, 0.5)
     assert len(flagged.flags) == 2  # scores moved, moderators reject far more
+
+
+def test_broken_models_and_bad_options_end_with_one_readable_error(tmp_path: Path) -> None:
+    url, models, version = _trained(tmp_path)
+    base = ["--site", SITE, "--db", url, "--models-dir", str(models)]
+    zero = _run("drift", *base, "--days", "0")
+    assert isinstance(zero.exception, InputError) and "--days" in zero.exception.message
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", encoding="utf-8")
+    plot = _run("drift", *base, "--plot", str(blocked / "drift.png"))
+    assert isinstance(plot.exception, InputError) and plot.exception.field == "plot"
+    (version / "model.joblib").write_bytes(b"not a model")
+    broken = _run("drift", *base)
+    assert isinstance(broken.exception, ModelError) and "model.joblib" in broken.exception.message
+    (version / "meta.json").write_text("{", encoding="utf-8")
+    meta = _run("recalibrate", *base)
+    assert isinstance(meta.exception, ModelError) and "meta.json" in meta.exception.message

@@ -202,9 +202,13 @@ def plot_drift(report: DriftReport, out: Path) -> Path:
     bottom.legend(fontsize=8)
     fig.autofmt_xdate()
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(out, dpi=100)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--plot: cannot write {out} ({exc})", field="plot") from None
+    finally:
+        plt.close(fig)
     return out
 
 

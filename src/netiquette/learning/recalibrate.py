@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from netiquette.errors import InputError, NotFoundError
+from netiquette.errors import InputError, ModelError, NotFoundError
 from netiquette.learning.calibration import DEFAULT_TARGET, AutoThresholds, auto_thresholds
 from netiquette.learning.card import model_card
 from netiquette.learning.train_site import Example, load_examples
@@ -68,8 +68,16 @@ def version_dir(models_dir: Path, site: str, version: str | None = None) -> Path
 
 
 def read_meta(path: Path) -> dict[str, Any]:
-    """The meta.json of a model directory."""
-    data: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    """The meta.json of a model directory; ModelError naming it when missing or broken."""
+    try:
+        data: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        datetime.fromisoformat(data["examples"]["split_at"])
+        str(data["model_version"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(
+            f"{path / 'meta.json'} is missing or broken ({type(exc).__name__}: {exc})",
+            field="version",
+        ) from None
     return data
 
 
@@ -88,7 +96,13 @@ def load_model(path: Path) -> Any:
     """The fitted model of a directory (``predict_proba(texts)[:, 1]`` = P(reject))."""
     import joblib
 
-    return joblib.load(path / "model.joblib")
+    try:
+        return joblib.load(path / "model.joblib")
+    except Exception as exc:  # unpickling can fail in many ways; all mean "unusable"
+        raise ModelError(
+            f"{path / 'model.joblib'} cannot be loaded ({type(exc).__name__}: {exc})",
+            field="version",
+        ) from None
 
 
 def unseen_examples(session: Any, site: str, meta: dict[str, Any]) -> list[Example]:
