@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from netiquette.cli import app
 from netiquette.errors import InputError, ModelError
+from netiquette.learning.card import model_card
 from netiquette.learning.drift import drift_report, periods_of
 from netiquette.learning.recalibrate import load_model
 from netiquette.learning.train_site import Example
@@ -65,6 +66,8 @@ def test_training_writes_thresholds_and_the_card_states_them(tmp_path: Path) -> 
     share = meta["metrics"]["out_of_fold"]["auto_share"]
     assert f"| all automatic | | {100 * share:.1f} %" in card
     assert "Target agreement of automatic decisions with the moderators: 95.0 %" in card
+    agreement = meta["metrics"]["auto"]["auto_agreement"]
+    assert (f"agreed only {100 * agreement:.1f} %" in card) == (agreement < 0.95)
 
 
 def test_recalibration_keeps_the_target_when_the_mix_changes(tmp_path: Path) -> None:
@@ -177,3 +180,13 @@ def test_broken_models_and_bad_options_end_with_one_readable_error(tmp_path: Pat
     (version / "meta.json").write_text("{", encoding="utf-8")
     meta = _run("recalibrate", *base)
     assert isinstance(meta.exception, ModelError) and "meta.json" in meta.exception.message
+
+
+def test_the_card_warns_when_held_back_agreement_misses_the_target(tmp_path: Path) -> None:
+    _, _, version = _trained(tmp_path)
+    meta = _meta(version)
+    meta["metrics"]["auto"]["auto_agreement"] = 0.803
+    card = model_card(meta)
+    assert "**Warning:** on the held-back part the automatic decisions agreed only 80.3 %" in card
+    meta["metrics"]["auto"]["auto_agreement"] = 0.97
+    assert "Warning" not in model_card(meta)

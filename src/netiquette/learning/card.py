@@ -34,9 +34,11 @@ def _thresholds_section(meta: dict[str, Any]) -> list[str]:
         "held-back agreement |",
         "|---|---:|---:|---:|---:|",
         f"| reject alone at p ≥ | {_threshold(t.get('reject_above'), 'never')} | "
-        f"{_pct(oof.get('reject_share'))} | {_pct(auto.get('auto_reject_share'))} | |",
+        f"{_pct(oof.get('reject_share'))} | {_pct(auto.get('auto_reject_share'))} | "
+        f"{_pct(auto.get('reject_agreement'))} |",
         f"| approve alone at p < | {_threshold(t.get('approve_below'), 'never')} | "
-        f"{_pct(oof.get('approve_share'))} | {_pct(auto.get('auto_approve_share'))} | |",
+        f"{_pct(oof.get('approve_share'))} | {_pct(auto.get('auto_approve_share'))} | "
+        f"{_pct(auto.get('approve_agreement'))} |",
         f"| all automatic | | {_pct(oof.get('auto_share'))} | {_pct(auto.get('auto_share'))} | "
         f"{_pct(auto.get('auto_agreement'))} |",
         "",
@@ -44,6 +46,15 @@ def _thresholds_section(meta: dict[str, Any]) -> list[str]:
         "held no score range that met the target with at least 20 examples.",
         "",
     ]
+    agreement = auto.get("auto_agreement")
+    if target is not None and agreement is not None and agreement < target:
+        lines += [
+            f"**Warning:** on the held-back part the automatic decisions agreed only "
+            f"{_pct(agreement)}, below the target: the newest decisions differ from the training "
+            "part. Check `netiquette drift` and `netiquette recalibrate` before this model "
+            "decides alone.",
+            "",
+        ]
     for r in meta.get("recalibrations") or []:
         lines.append(
             f"- Recalibrated {r['at']} on {r['examples']} decisions from {r['from']} to "

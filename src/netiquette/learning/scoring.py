@@ -44,6 +44,8 @@ def auto_figures(
         "auto_reject_share": round(float(rejected.mean()), 4) if n else 0.0,
         "auto_decisions": decided,
         "auto_agreement": round(agreed / decided, 4) if decided else None,
+        "approve_agreement": round(float((y[approved] == 0).mean()), 4) if approved.any() else None,
+        "reject_agreement": round(float((y[rejected] == 1).mean()), 4) if rejected.any() else None,
     }
 
 
