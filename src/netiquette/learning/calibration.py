@@ -142,7 +142,7 @@ def fit_calibrated(
 
 
 def best_f1_threshold(scores: FloatArray, y: IntArray) -> tuple[float, float]:
-    """The score from which "reject" maximises reject F1 on these examples, and that F1."""
+    """A score from which "reject" maximises reject F1 on these examples, and that F1."""
     order = np.argsort(-scores, kind="stable")
     s, t = scores[order], y[order]
     caught = np.cumsum(t)
@@ -151,7 +151,11 @@ def best_f1_threshold(scores: FloatArray, y: IntArray) -> tuple[float, float]:
     last_of_tie = np.r_[s[1:] != s[:-1], True]  # a threshold takes all equal scores
     f1 = np.where(last_of_tie, f1, -1.0)
     best = int(np.argmax(f1))
-    return float(s[best]), float(f1[best])
+    # Halfway to the next lower score: the same answers on these examples, but a new comment
+    # just below the last rejected one is not read as "reject" by a hair's breadth (on
+    # well-separated scores the point lands in the gap, not at its upper edge).
+    threshold = (s[best] + s[best + 1]) / 2 if best + 1 < len(s) else s[best]
+    return float(threshold), float(f1[best])
 
 
 @dataclass(frozen=True, slots=True)
