@@ -308,7 +308,12 @@ def train(
         start = since.replace(tzinfo=UTC) if since is not None else None
         with database.session() as session:
             target = train_site(
-                session, site, out or Path(settings.models_dir), since=start, progress=progress
+                session,
+                site,
+                out or Path(settings.models_dir),
+                since=start,
+                progress=progress,
+                auto_precision=settings.site_auto_precision,
             )
         err.print(f"candidate written to {target} (model card: {target / 'model_card.md'})")
         return
@@ -415,6 +420,97 @@ def import_decisions(
         f"site {site}: {len(lines)} decisions read; "
         + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.as_dict().items())
     )
+
+
+def _site_model(
+    config: Path | None, db: str | None, site: str, models_dir: Path, version: str | None
+) -> tuple[Any, Settings, Path]:
+    from netiquette.learning.history import check_site
+    from netiquette.learning.recalibrate import version_dir
+
+    check_site(site)
+    database, settings = _database(config, db)
+    return database, settings, version_dir(models_dir, site, version)
+
+
+ModelsDirOpt = Annotated[
+    Path, typer.Option("--models-dir", help="Directory of the site models (train --site --out).")
+]
+VersionOpt = Annotated[
+    str | None, typer.Option("--version", help="Model version; default: the newest.")
+]
+
+
+@app.command("recalibrate")
+def recalibrate_cmd(
+    site: Annotated[str, typer.Option("--site", help="The site whose model to recalibrate.")],
+    version: VersionOpt = None,
+    models_dir: ModelsDirOpt = Path("var/models"),
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Choose a site model's auto-decision thresholds again from the site's recent decisions."""
+    from netiquette.learning.recalibrate import recalibrate
+
+    database, settings, path = _site_model(config, db, site, models_dir, version)
+    with database.session() as session:
+        done = recalibrate(
+            session,
+            site,
+            path,
+            target=settings.site_auto_precision,
+            window=settings.site_recalibration_window,
+        )
+
+    def show(value: float | None) -> str:
+        return "never" if value is None else f"{value:.4f}"
+
+    a = done.after
+    out.print(
+        f"{done.version}: {done.examples} recent decisions ({done.rejections} rejections); "
+        f"reject at ≥ {show(a.reject_above)} (was {show(done.before.get('reject_above'))}), "
+        f"approve at < {show(a.approve_below)} (was {show(done.before.get('approve_below'))}); "
+        f"{a.auto_share:.1%} decided automatically at target {a.target:.0%}",
+        highlight=False,
+    )
+
+
+@app.command("drift")
+def drift_cmd(
+    site: Annotated[str, typer.Option("--site", help="The site whose model to watch.")],
+    version: VersionOpt = None,
+    models_dir: ModelsDirOpt = Path("var/models"),
+    days: Annotated[int, typer.Option("--days", help="Length of a period in days.")] = 7,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also write the chart as this PNG file.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when a period is flagged (for cron).")
+    ] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Per week: score distribution (PSI) and rejection rates of moderators vs the model."""
+    from netiquette.learning.drift import drift_report, drift_table, plot_drift
+
+    database, settings, path = _site_model(config, db, site, models_dir, version)
+    with database.session() as session:
+        report = drift_report(
+            session,
+            site,
+            path,
+            days=days,
+            psi_bound=settings.site_drift_psi,
+            rate_bound=settings.site_drift_rate,
+        )
+    if not report.periods:
+        err.print(f"site {site}: no decisions since {report.version} was trained")
+    out.print(drift_table(report))
+    if plot is not None:
+        err.print(f"chart written to {plot_drift(report, plot)}")
+    if check and report.flagged:
+        err.print(f"[red]{len(report.flagged)} period(s) moved beyond a bound[/]")
+        raise typer.Exit(1)
 
 
 @users_app.command("add")

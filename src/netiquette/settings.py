@@ -111,6 +111,22 @@ SETTINGS: tuple[Setting, ...] = (
         "retention_rejected_days", 190, "Days after which texts of rejected comments are deleted"
     ),
     Setting("appeal_days", 183, "Days after a rejection in which the commenter may appeal"),
+    Setting(
+        "site_auto_precision",
+        0.95,
+        "Site models: agreement with the moderators their automatic decisions must reach",
+    ),
+    Setting(
+        "site_recalibration_window",
+        2000,
+        "Site models: recalibrate thresholds on the site's latest this many decisions",
+    ),
+    Setting("site_drift_psi", 0.2, "Drift report: flag a week whose score PSI exceeds this"),
+    Setting(
+        "site_drift_rate",
+        0.1,
+        "Drift report: flag a week whose rejection rate moves by more than this (absolute)",
+    ),
     Setting("house_rules_url", "", "Published house rules; cited in statements of reasons"),
     Setting(
         "sor_puid_prefix", "netiquette", "Prefix of statement ids (puid) sent to the EU database"
@@ -290,6 +306,10 @@ class Settings:
     timezone: str
     retention_rejected_days: int
     appeal_days: int
+    site_auto_precision: float
+    site_recalibration_window: int
+    site_drift_psi: float
+    site_drift_rate: float
     house_rules_url: str
     sor_puid_prefix: str
     sor_territorial_scope: str
