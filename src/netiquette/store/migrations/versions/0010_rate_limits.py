@@ -1,7 +1,7 @@
 """rate limits: request counts per fixed window, shared by every server process
 
 Revision ID: 0010_rate_limits
-Revises: 0009_webhooks
+Revises: 0010_screening_jobs
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rate_limits"
-down_revision = "0009_webhooks"
+down_revision = "0010_screening_jobs"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """site models: the registry's history of promotions and the shadow scores per comment
 
 Revision ID: 0010_site_models
-Revises: 0009_webhooks
+Revises: 0010_rate_limits
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_site_models"
-down_revision = "0009_webhooks"
+down_revision = "0010_rate_limits"
 branch_labels = None
 depends_on = None
 
