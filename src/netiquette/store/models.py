@@ -674,6 +674,8 @@ class ScreeningJob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_screening_jobs_due", "state", "run_after"),)
+
+
 # --- Per-site models: promotions and shadow scores (migration 0010) ---------------------------
 
 
