@@ -65,7 +65,7 @@ def install_access_log_redaction() -> None:
 _NOT_IN_ENVIRONMENT = ("the command line", "code")
 
 
-def _env_text(value: str | int | bool) -> str:
+def _env_text(value: str | int | float | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
