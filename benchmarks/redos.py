@@ -10,7 +10,8 @@ every matcher's gate) and prints, per input class, the best of ``--repeat`` runs
   quadratic: 6-14 s per comment before issue 11, 70 s for one pattern on ``"--"``);
 * **pipeline**: the whole shipped pipeline, classifiers included,
 
-against ordinary German text of the same length. Target: worst matcher time ≤ 50 ms.
+against ordinary German text of the same length. Target (issue 11): ≤ 50 ms per comment, for
+the matchers and for the whole pipeline.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def main() -> None:
     rows = []
     for label, text in track(list(adversarial_texts(args.length)), description="screening"):
         m = best_of(args.repeat, lambda text=text: matchers(text))  # type: ignore[misc]
-        p = best_of(1, lambda text=text: screen(text))  # type: ignore[misc]
+        p = best_of(args.repeat, lambda text=text: screen(text))  # type: ignore[misc]
         rows.append((m, p, label))
     rows.sort(reverse=True)
     table = Table(title=f"Slowest adversarial inputs ({args.length:,} characters)")
@@ -88,11 +89,13 @@ def main() -> None:
     console = Console()
     console.print(table)
     worst_m, worst_p = max(r[0] for r in rows), max(r[1] for r in rows)
-    verdict = "meets" if worst_m <= 0.05 else "misses"
+    def verdict(seconds: float) -> str:
+        return "meets" if seconds <= 0.05 else "misses"
+
     console.print(
-        f"{len(rows)} inputs: worst matcher time {worst_m * 1000:.1f} ms ({verdict} the 50 ms "
-        f"target), worst whole-pipeline time {worst_p * 1000:.1f} ms "
-        f"(ordinary text: {base_p * 1000:.1f} ms)"
+        f"{len(rows)} inputs: worst matcher time {worst_m * 1000:.1f} ms ({verdict(worst_m)} the "
+        f"50 ms target), worst whole-pipeline time {worst_p * 1000:.1f} ms "
+        f"({verdict(worst_p)} it; ordinary text: {base_p * 1000:.1f} ms)"
     )
 
 
