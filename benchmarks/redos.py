@@ -89,6 +89,7 @@ def main() -> None:
     console = Console()
     console.print(table)
     worst_m, worst_p = max(r[0] for r in rows), max(r[1] for r in rows)
+
     def verdict(seconds: float) -> str:
         return "meets" if seconds <= 0.05 else "misses"
 
