@@ -6,8 +6,9 @@ import csv
 import io
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -151,6 +152,22 @@ def test_workspace_pages_for_appeals_and_the_report(database_url: str) -> None:
         data = client.get("/moderate/transparency.json").json()
         assert data["appeals"]["upheld"] == 1
         assert client.get("/moderate/transparency.csv").text.startswith("figure,value")
+    ctx.db.dispose()
+
+
+def test_the_default_period_ends_today_in_the_sites_time_zone(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 22:30 UTC on 1 June is 00:30 on 2 June in Berlin: the last 30 days end on 2 June there,
+    # or a report opened after midnight would leave out the newest decisions and appeals.
+    late = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)
+    monkeypatch.setattr("netiquette.web.views.accountability.utcnow", lambda: late)
+    ctx = make_context(database_url)
+    with TestClient(create_app(context=ctx)) as client:
+        _browser(ctx, client, "admin")
+        period = client.get("/moderate/transparency.json").json()["period"]
+        assert (period["from"], period["to"]) == ("2026-05-04", "2026-06-02")
+        assert period["timezone"] == "Europe/Berlin"
     ctx.db.dispose()
 
 

@@ -29,7 +29,14 @@ OPINIONS = {"APPROVED", "REJECTED", "SYSTEM_WITHHELD"}
 
 @pytest.fixture
 def coral(database_url: str) -> Iterator[tuple[TestClient, AppContext]]:
-    ctx = make_context(database_url, coral_signing_secret=SECRET, max_comment_chars=2000)
+    # What the comment carries is under test here, not speed: a generous budget, so that a loaded
+    # CI machine does not turn an answer into SYSTEM_WITHHELD (test_coral_phase.py: the budget).
+    ctx = make_context(
+        database_url,
+        coral_signing_secret=SECRET,
+        max_comment_chars=2000,
+        coral_time_budget_ms=15000,
+    )
     with TestClient(create_app(context=ctx)) as client:
         yield client, ctx
     ctx.db.dispose()

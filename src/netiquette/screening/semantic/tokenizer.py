@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 META = "\u2581"
+#: Words longer than this are tokenised in pieces of this many characters. No German word comes
+#: near it; a 10,000-character run of one letter then costs a few cached Viterbi passes instead
+#: of one pass over the whole run (Viterbi is linear, but with a large constant in Python).
+WORD_CAP = 100
 
 
 @dataclass
@@ -76,8 +80,8 @@ class UnigramTokenizer:
         ids.reverse()
         return tuple(ids)
 
-    def content_ids(self, text: str) -> list[int]:
-        """Token ids of ``text`` without ``<s>``/``</s>``."""
+    def content_ids(self, text: str, limit: int | None = None) -> list[int]:
+        """Token ids of ``text`` without ``<s>``/``</s>``; stops once ``limit`` ids are found."""
         norm = self.normalise(text)
         if not norm.startswith(" "):
             norm = " " + norm
@@ -89,13 +93,16 @@ class UnigramTokenizer:
             nxt = spaced.find(META, start + 1)
             if nxt < 0:
                 nxt = len(spaced)
-            ids.extend(self._word(spaced[start:nxt]))
+            for cut in range(start, nxt, WORD_CAP):
+                ids.extend(self._word(spaced[cut : min(cut + WORD_CAP, nxt)]))
             start = nxt
+            if limit is not None and len(ids) >= limit:
+                return ids[:limit]
         return ids
 
     def encode(self, text: str, max_tokens: int = 512, prefix: str = "query: ") -> list[int]:
         """``<s> ids(prefix + text) </s>``, the content cut to ``max_tokens - 2``."""
-        ids = self.content_ids(prefix + text)[: max_tokens - 2]
+        ids = self.content_ids(prefix + text, max_tokens - 2)
         return [self.bos, *ids, self.eos]
 
     def encode_batch(

@@ -78,8 +78,9 @@ async def decide_appeal_form(
     return RedirectResponse("/moderate/appeals", status_code=303)
 
 
-def _days(request: Request) -> tuple[date, date]:
-    today = utcnow().date()
+def _days(request: Request, config: AccountabilityConfig) -> tuple[date, date]:
+    # "Today" in the report's own time zone: a day in Berlin begins at 22:00 or 23:00 UTC.
+    today = utcnow().astimezone(config.zone).date()
 
     def day(name: str, default: date) -> date:
         value = request.query_params.get(name)
@@ -94,19 +95,21 @@ def _days(request: Request) -> tuple[date, date]:
 @router.get("/moderate/transparency")
 def transparency_page(request: Request, user: User, ctx: Ctx) -> Response:
     """The transparency report for the chosen days (default: the last 30), with charts."""
-    first, last = _days(request)
+    config = _config(ctx)
+    first, last = _days(request, config)
     lang = pick_language(request)
     with ctx.db.session() as session:
-        report = build_report(session, first, last, _config(ctx))
+        report = build_report(session, first, last, config)
     return render(request, "accountability/report.html", user=user, **template_values(report, lang))
 
 
 @router.get("/moderate/transparency.json")
 def transparency_json(request: Request, user: User, ctx: Ctx) -> Response:
     """The same report as JSON."""
-    first, last = _days(request)
+    config = _config(ctx)
+    first, last = _days(request, config)
     with ctx.db.session() as session:
-        report = build_report(session, first, last, _config(ctx))
+        report = build_report(session, first, last, config)
     body = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json")
 
@@ -114,9 +117,10 @@ def transparency_json(request: Request, user: User, ctx: Ctx) -> Response:
 @router.get("/moderate/transparency.csv")
 def transparency_csv(request: Request, user: User, ctx: Ctx) -> Response:
     """The same report as CSV."""
-    first, last = _days(request)
+    config = _config(ctx)
+    first, last = _days(request, config)
     with ctx.db.session() as session:
-        report = build_report(session, first, last, _config(ctx))
+        report = build_report(session, first, last, config)
     name = f"transparency-{first}-{last}.csv"
     return Response(
         to_csv(report),
