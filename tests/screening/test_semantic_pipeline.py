@@ -68,3 +68,29 @@ def test_shipped_model_stacks_the_semantic_encoder() -> None:
 def test_an_aggression_signal_never_approves_automatically(pipeline: Pipeline, text: str) -> None:
     result = pipeline.screen(ScreeningInput(text))
     assert result.decision.outcome != "approve"
+
+
+def test_one_comment_runs_the_encoder_once(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four rules read the classifier (the off-topic rule for its offensiveness input): the
+    # encoder, the most expensive step of screening, runs once per comment, not once per rule.
+    from netiquette.screening.semantic.encoder import SemanticModel
+
+    article = "Der Stadtrat hat die neue Buslinie 7 beschlossen."
+    pipeline.screen(ScreeningInput("Guten Morgen.", article_text=article))  # loads the models
+    calls: list[list[str]] = []
+    run = SemanticModel.logits
+
+    def counted(self: SemanticModel, texts: list[str]) -> object:
+        calls.append(list(texts))
+        return run(self, texts)
+
+    monkeypatch.setattr(SemanticModel, "logits", counted)
+    result = pipeline.screen(
+        ScreeningInput("Die Linie 7 kommt viel zu spät, typisch Stadtrat.", article_text=article)
+    )
+    assert len(calls) == 1
+    assert {"insult", "aggression", "insinuation", "off_topic"} <= {
+        name for name, r in result.results.items() if r.evaluated
+    }

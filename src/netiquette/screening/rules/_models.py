@@ -13,6 +13,7 @@ sentence-level evidence for a classifier score with no pattern to point at
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,9 @@ from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.classifier import HouseRuleModels, load_default_models, load_models
 from netiquette.screening.models import DEFAULT_MODEL_DIR
 
-_MEMO_SIZE = 4
+_MEMO_SIZE = 8
+_MEMO: OrderedDict[tuple[Any, ...], dict[str, NDArray[np.float64]]] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
 #: A sentence: up to and including its end punctuation (or the end of the comment).
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?…]+|$)")
 
@@ -43,23 +46,35 @@ class Zones:
 
 
 class SharedScores:
-    """The models plus a small memo of recent batch predictions."""
+    """The models plus a small memo of recent batch predictions.
 
-    def __init__(self, models: HouseRuleModels) -> None:
+    The memo is shared by every :class:`SharedScores` of one model directory whose text scores
+    are the same: with the fine-tuned e5 encoder they do not depend on ``use_encoder`` (that
+    only picks the off-topic rule's sentence encoder), so the off-topic rule's offensiveness
+    input reuses the text rules' prediction instead of running the encoder a second time.
+    """
+
+    def __init__(self, models: HouseRuleModels, model_dir: str = "", use_encoder: bool = True):
         self.models = models
-        self._memo: OrderedDict[tuple[str, ...], dict[str, NDArray[np.float64]]] = OrderedDict()
+        self._key: tuple[str, str, bool | None] = (
+            model_dir,
+            models.version,
+            None if models.semantic is not None else use_encoder,
+        )
 
     def text_scores(self, texts: Sequence[str]) -> dict[str, NDArray[np.float64]]:
         """``predict(texts)``, computed once per distinct batch."""
-        key = tuple(texts)
-        hit = self._memo.get(key)
-        if hit is not None:
-            self._memo.move_to_end(key)
-            return hit
+        key = (self._key, tuple(texts))
+        with _MEMO_LOCK:
+            hit = _MEMO.get(key)
+            if hit is not None:
+                _MEMO.move_to_end(key)
+                return hit
         scores = self.models.predict(list(texts))
-        self._memo[key] = scores
-        while len(self._memo) > _MEMO_SIZE:
-            self._memo.popitem(last=False)
+        with _MEMO_LOCK:
+            _MEMO[key] = scores
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
         return scores
 
     def off_topic(self, items: Sequence[ScreeningInput]) -> list[float | None]:
@@ -91,9 +106,9 @@ def shared_scores(model_dir: str = "", use_encoder: bool = True) -> SharedScores
     lexical off-topic model: about twice as fast on one core, somewhat less accurate.
     """
     if not model_dir and use_encoder:
-        return SharedScores(load_default_models())
+        return SharedScores(load_default_models(), model_dir, use_encoder)
     path = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
-    return SharedScores(load_models(path, use_encoder=use_encoder))
+    return SharedScores(load_models(path, use_encoder=use_encoder), model_dir, use_encoder)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
