@@ -1,12 +1,11 @@
 """Load on the acceptance path: app servers and workers on PostgreSQL, bounded, loopback only.
 
     .venv/bin/python benchmarks/load.py --db postgresql://postgres@127.0.0.1:55500/postgres \\
-        [--seconds 60] [--concurrency 32] [--apps 2] [--workers 2] [--png load.png]
+        [--seconds 60] [--concurrency 32] [--app-workers 2] [--workers 2] [--png load.png]
 
 Creates a fresh database on the given server (dropped at the end unless ``--keep``), migrates
-it, starts ``--apps`` ``netiquette serve`` processes (each on its own loopback port; the client
-spreads the load over them, as a load balancer would — ``serve --workers N`` is another
-branch's work) and ``--workers`` ``netiquette worker`` processes, all with
+it, starts ``netiquette serve --workers N`` (``--app-workers``, default 2: N app processes
+sharing one loopback port) and ``--workers`` ``netiquette worker`` processes, all with
 ``screening_queue = workers``. Then it drives ``POST /api/v1/comments`` from ``--concurrency``
 asyncio tasks (httpx) for ``--seconds``, stops by itself, waits (bounded) until the workers have
 screened everything, and prints: accepted comments per second, p50/p90/p99 latency, the
@@ -220,7 +219,7 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="PostgreSQL server URL (loopback)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--apps", type=int, default=2)
+    parser.add_argument("--app-workers", type=int, default=2, help="serve --workers N")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--drain-seconds", type=float, default=600.0, help="longest wait after")
@@ -253,10 +252,10 @@ def main() -> None:
             "NETIQUETTE_SCREENING_QUEUE": "workers",
             "NETIQUETTE_DELIVERY_LOOP": "false",  # the workers deliver
         }
-        ports = [free_port() for _ in range(args.apps)]
-        bases = [f"http://127.0.0.1:{p}" for p in ports]
-        for i, port in enumerate(ports):
-            procs.append(spawn(["serve", "--port", str(port)], env, f"{logs}/app{i}.log"))
+        port = free_port()
+        bases = [f"http://127.0.0.1:{port}"]
+        serve = ["serve", "--port", str(port), "--workers", str(args.app_workers)]
+        procs.append(spawn(serve, env, f"{logs}/app.log"))
         for i in range(args.workers):
             cmd = ["worker", "--concurrency", str(args.worker_concurrency)]
             procs.append(spawn(cmd, env, f"{logs}/worker{i}.log"))
@@ -272,8 +271,9 @@ def main() -> None:
         sampler.start()
         results = Results()
         print(
-            f"driving {args.seconds:.0f} s at concurrency {args.concurrency} over {len(bases)} "
-            f"app servers, {args.workers} workers × {args.worker_concurrency} threads "
+            f"driving {args.seconds:.0f} s at concurrency {args.concurrency} against serve "
+            f"--workers {args.app_workers}, {args.workers} workers × {args.worker_concurrency} "
+            "threads "
             f"(load average before: {load_before[0]:.2f})",
             flush=True,
         )

@@ -95,6 +95,10 @@ class Lexicon:
         pool = sorted(set(self.forms) | set(self.heads) | intensified)
         self._masked_pool = "\n".join(pool)
         self._longest_form = max((len(form) for form in pool), default=0)
+        # Longest harmless word and head: only slices up to these lengths can be found, so a
+        # 10,000-letter "word" costs as much as a word of that length, not 10,000² (ReDoS).
+        self._longest_harmless = max((len(w) for w in self.harmless), default=0)
+        self._longest_head = max((len(w) for w in self.heads), default=0)
 
     def _add(self, entry: Entry) -> None:
         norm = normalize_word(entry.term)
@@ -127,7 +131,8 @@ class Lexicon:
         """Does the word start or end with a known harmless word?"""
         harmless = self.harmless
         n = len(word)
-        return any(word[:i] in harmless or word[n - i :] in harmless for i in range(4, n + 1))
+        longest = min(n, self._longest_harmless)
+        return any(word[:i] in harmless or word[n - i :] in harmless for i in range(4, longest + 1))
 
     def match(self, word: str) -> WordMatch | None:
         """Match one normalised word (cached)."""
@@ -150,7 +155,8 @@ class Lexicon:
         if entry is not None:
             return WordMatch(entry, entry.score, "word")
         n = len(word)
-        for i in range(_MIN_COMPOUND_PART, n - _MIN_COMPOUND_PART + 1):
+        first = max(_MIN_COMPOUND_PART, n - self._longest_head)  # longer tails are no head
+        for i in range(first, n - _MIN_COMPOUND_PART + 1):
             head = self.heads.get(word[i:])
             if head is not None:
                 return WordMatch(head, head.score, "compound")
@@ -162,7 +168,7 @@ class Lexicon:
                         Entry(prefix, "prefix", INTENSIFIER_SCORE), INTENSIFIER_SCORE, "intensifier"
                     )
         # "Idiotenverein": an inflected insult noun (with linking "-en", "-s" ...) as first part
-        for i in range(n - _MIN_MODIFIER_REST, _MIN_MODIFIER_HEAD - 1, -1):
+        for i in range(min(n - _MIN_MODIFIER_REST, self._longest_head), _MIN_MODIFIER_HEAD - 1, -1):
             head = self.heads.get(word[:i])
             if (
                 head is not None
