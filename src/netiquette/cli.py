@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -165,7 +166,13 @@ def worker(
     if concurrency is not None and concurrency < 1:
         raise NetiquetteError("--concurrency must be at least 1", field="--concurrency")
     settings = _settings(config, db=db)
+    if not 0 <= settings.worker_nice <= 19:
+        raise NetiquetteError("worker_nice must be between 0 and 19", field="worker_nice")
     configure_logging(settings.log_format)
+    if settings.worker_nice and hasattr(os, "nice"):
+        # Screening is the work that may wait (the backlog drains after a peak); answering a
+        # CMS is not: on shared cores the app servers get the CPU first.
+        os.nice(settings.worker_nice)
     ctx = build_context(settings)
     ctx.intake.warm_up()
     runner = screening_worker(ctx, concurrency)

@@ -71,6 +71,12 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a worker holds a screening job; a dead worker's job is taken again after it",
     ),
     Setting(
+        "worker_nice",
+        10,
+        "Scheduling niceness `netiquette worker` adds to itself (0-19): on a machine shared "
+        "with app servers, accepting comments comes before screening them",
+    ),
+    Setting(
         "auto_approve",
         "",
         "Override [policy] auto_approve of the screening file: on | off; empty = as the file says",
@@ -287,6 +293,7 @@ class Settings:
     screening_queue: str
     screening_job_attempts: int
     screening_job_lease_seconds: int
+    worker_nice: int
     auto_approve: str
     auto_reject: str
     token_ttl_seconds: int
