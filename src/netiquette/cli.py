@@ -430,21 +430,33 @@ def import_decisions(
 
 
 def _site_model(
-    config: Path | None, db: str | None, site: str, models_dir: Path, version: str | None
+    config: Path | None, db: str | None, site: str, models_dir: Path | None, version: str | None
 ) -> tuple[Any, Settings, Path]:
+    """The model to work on: ``--version``, else the site's live model, else the newest."""
     from netiquette.learning.history import check_site
     from netiquette.learning.recalibrate import version_dir
+    from netiquette.learning.registry import live_versions
 
     check_site(site)
     database, settings = _database(config, db)
-    return database, settings, version_dir(models_dir, site, version)
+    root = models_dir if models_dir is not None else Path(settings.models_dir)
+    if version is None:
+        with database.session() as session:
+            version = live_versions(session, site)[0]
+    return database, settings, version_dir(root, site, version)
 
 
 ModelsDirOpt = Annotated[
-    Path, typer.Option("--models-dir", help="Directory of the site models (train --site --out).")
+    Path | None,
+    typer.Option(
+        "--models-dir", help="Directory of the site models; default: the models_dir setting."
+    ),
 ]
 VersionOpt = Annotated[
-    str | None, typer.Option("--version", help="Model version; default: the newest.")
+    str | None,
+    typer.Option(
+        "--version", help="Model version; default: the site's live model, else the newest."
+    ),
 ]
 
 
@@ -452,7 +464,7 @@ VersionOpt = Annotated[
 def recalibrate_cmd(
     site: Annotated[str, typer.Option("--site", help="The site whose model to recalibrate.")],
     version: VersionOpt = None,
-    models_dir: ModelsDirOpt = Path("var/models"),
+    models_dir: ModelsDirOpt = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -486,7 +498,7 @@ def recalibrate_cmd(
 def drift_cmd(
     site: Annotated[str, typer.Option("--site", help="The site whose model to watch.")],
     version: VersionOpt = None,
-    models_dir: ModelsDirOpt = Path("var/models"),
+    models_dir: ModelsDirOpt = None,
     days: Annotated[int, typer.Option("--days", help="Length of a period in days.")] = 7,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also write the chart as this PNG file.")

@@ -190,3 +190,29 @@ def test_the_card_warns_when_held_back_agreement_misses_the_target(tmp_path: Pat
     assert "**Warning:** on the held-back part the automatic decisions agreed only 80.3 %" in card
     meta["metrics"]["auto"]["auto_agreement"] = 0.97
     assert "Warning" not in model_card(meta)
+
+
+def test_recalibration_and_drift_default_to_the_live_model(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    url, models, live = _trained(tmp_path)
+    monkeypatch.setenv("NETIQUETTE_MODELS_DIR", str(models))
+    promoted = _run("models", "promote", "--site", SITE, live.name, "--force", "--db", url)
+    assert promoted.exit_code == 0, promoted.output
+    # A newer candidate, trained after the promotion and not promoted: not the one to touch.
+    newer = _run("train", "--site", SITE, "--db", url, "--out", str(models), "--no-progress")
+    assert newer.exit_code == 0, newer.output
+    assert len(list((models / SITE).iterdir())) == 2
+    db = Database(url)
+    later = comments(600, random.Random(6), harsh_share=0.5)
+    add_examples(db, SITE, later, first=1000, start=START + timedelta(days=60))
+    db.dispose()
+    # Neither --version nor --models-dir: the live model, found through the models_dir setting.
+    result = _run("recalibrate", "--site", SITE, "--db", url)
+    assert result.exit_code == 0, result.output
+    assert live.name in result.output
+    recalibrated = [v.name for v in (models / SITE).iterdir() if _meta(v).get("recalibrations")]
+    assert recalibrated == [live.name]
+    drift = _run("drift", "--site", SITE, "--db", url, "--days", "30")
+    assert drift.exit_code == 0, drift.output
+    assert live.name in drift.output
