@@ -18,6 +18,7 @@ from netiquette.compat.fetch import parse_hosts
 from netiquette.delivery import DeliveryLoop, Sender
 from netiquette.delivery.endpoints import sync_settings_endpoint
 from netiquette.errors import ConfigError, InputError
+from netiquette.learning.examples import set_live_site
 from netiquette.learning.site_screening import SiteScreener
 from netiquette.notifications.sender import MailWorker, SmtpConfig
 from netiquette.plugins import pm
@@ -84,6 +85,7 @@ def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:
     if migrate:
         db.migrate()
     pipeline = site_pipeline(settings)
+    set_live_site(settings.site)  # this installation's decisions are examples of its site
     # The site's promoted model decides beside the shipped rules; loaded now, swapped later.
     site_models = SiteScreener(pipeline, settings.site, Path(settings.models_dir))
     if migrate:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.accountability.privacy import erase_author, run_retention
 from netiquette.app import create_app
+from netiquette.learning.examples import LIVE_SITE, set_live_site
 from netiquette.review.decide import decide as decide_directly
 from netiquette.review.machine import Actor
 from netiquette.review.spotchecks import record_check
@@ -194,3 +195,18 @@ def test_retention_removes_examples_with_the_rejected_texts(database_url: str) -
         assert removal.comments == 1 and removal.site_examples == 1
         assert [e["example_id"] for e in _examples(ctx)] == [published["id"]]
     ctx.db.dispose()
+
+
+def test_a_named_site_learns_from_its_own_decisions(database_url: str) -> None:
+    # An installation with site = "lokal" screens with lokal's promoted model; its moderators'
+    # decisions must be lokal's examples too, or `train --site lokal` would never see them.
+    ctx = make_context(database_url, auto_approve=False, site="lokal")
+    try:
+        with TestClient(create_app(context=ctx)) as client:
+            mod = admin(client)
+            held = submit(client, CLEAN)
+            decide(client, mod, held["id"], "reject", "off_topic")
+            assert [(e["site"], e["label"]) for e in _examples(ctx)] == [("lokal", "reject")]
+    finally:
+        ctx.db.dispose()
+        set_live_site(LIVE_SITE)  # as a context with the default settings would set it

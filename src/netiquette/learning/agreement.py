@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from netiquette.evaluation.intervals import wilson
-from netiquette.learning.examples import LIVE_SITE
+from netiquette.learning.examples import live_site
 from netiquette.store.models import SiteExample, SiteModelScore
 
 
@@ -74,7 +74,7 @@ def agreement(session: Session, site: str) -> list[ModelAgreement]:
             SiteExample.rules,
         )
         .join(SiteExample, SiteExample.comment_id == SiteModelScore.comment_id)
-        .where(SiteModelScore.site == site, SiteExample.site == LIVE_SITE)
+        .where(SiteModelScore.site == site, SiteExample.site == live_site())
     ).all()
     tallies: dict[str, dict[str, list[int]]] = {}
     for version, reject, label, rules in rows:

@@ -39,8 +39,22 @@ from netiquette.store.models import (
     utcnow,
 )
 
-#: The site of live decisions (one installation serves one site, as its audit chain does).
+#: The site of live decisions when the installation names none (setting ``site``).
 LIVE_SITE = "default"
+_live_site = LIVE_SITE
+
+
+def set_live_site(site: str) -> None:
+    """Name the site this process's live decisions label (the ``site`` setting; set when the
+    app context is built). One installation serves one site, as its audit chain does: its
+    moderators' decisions are examples of the site whose promoted model screens for it."""
+    global _live_site
+    _live_site = site
+
+
+def live_site() -> str:
+    """The site live decisions label (see :func:`set_live_site`)."""
+    return _live_site
 LABELS = ("approve", "reject")
 SOURCES = ("moderator", "spot_check", "appeal", "reversal", "suggestscore", "import")
 #: A suggestscore attribute at or above this value reads as "the client would reject it".
@@ -142,13 +156,13 @@ def learn_from_event(session: Session, event: DecisionEvent, comment: Comment) -
         # Undone (pending again) or a text that is gone: no label stands for this comment.
         session.execute(
             delete(SiteExample).where(
-                SiteExample.site == LIVE_SITE, SiteExample.example_id == comment.id
+                SiteExample.site == live_site(), SiteExample.example_id == comment.id
             )
         )
         return
     upsert_example(
         session,
-        site=LIVE_SITE,
+        site=live_site(),
         example_id=comment.id,
         comment_id=comment.id,
         text=comment.text,
@@ -171,7 +185,7 @@ def learn_from_spot_check(
         return
     upsert_example(
         session,
-        site=LIVE_SITE,
+        site=live_site(),
         example_id=comment.id,
         comment_id=comment.id,
         text=comment.text,
@@ -197,7 +211,7 @@ def learn_from_feedback(session: Session, row: FeedbackExample) -> SiteExample |
     reject = bool(cited) or labels.get("reject", 0.0) >= FEEDBACK_REJECT_AT
     return upsert_example(
         session,
-        site=LIVE_SITE,
+        site=live_site(),
         example_id=f"suggestscore:{row.id}",
         comment_id=row.external_comment_id,
         text=row.text,

@@ -30,7 +30,7 @@ from netiquette.learning.combine import (
     SiteScreeningResult,
     decide_with_site_model,
 )
-from netiquette.learning.examples import LIVE_SITE
+from netiquette.learning.examples import live_site
 from netiquette.learning.registry import live_versions
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.store.db import Database
@@ -63,7 +63,7 @@ def rejected_references(session: Session, site: str) -> list[tuple[str, list[str
     """The site's rejected examples that cite rules, oldest first (for :class:`RuleAttribution`)."""
     rows = session.execute(
         select(SiteExample.text, SiteExample.rules)
-        .where(SiteExample.site.in_({site, LIVE_SITE}), SiteExample.label == "reject")
+        .where(SiteExample.site.in_({site, live_site()}), SiteExample.label == "reject")
         .order_by(SiteExample.decided_at)
     ).all()
     return [(text, list(rules)) for text, rules in rows if rules]
