@@ -34,7 +34,7 @@ def _spans(matches: object) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in matches]  # type: ignore[attr-defined]
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
 def test_same_spans_as_the_left_to_right_pattern(pieces: list[str]) -> None:
     text = "".join(pieces)
