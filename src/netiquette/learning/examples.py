@@ -55,6 +55,8 @@ def set_live_site(site: str) -> None:
 def live_site() -> str:
     """The site live decisions label (see :func:`set_live_site`)."""
     return _live_site
+
+
 LABELS = ("approve", "reject")
 SOURCES = ("moderator", "spot_check", "appeal", "reversal", "suggestscore", "import")
 #: A suggestscore attribute at or above this value reads as "the client would reject it".
