@@ -1,7 +1,9 @@
-"""Crash test: two app servers and two workers on one PostgreSQL; one of each is SIGKILLed
-mid-load and restarted. Every accepted comment is stored and screened exactly once, every
-decision reaches the CMS's webhook receiver (duplicates carry the same idempotency id), and
-nothing is public without an approve decision in the audit log, whose chain verifies.
+"""Crash test: ``serve --workers 2`` and two ``netiquette worker`` processes on one PostgreSQL.
+Mid-load one app process (a child of ``serve``) and one worker are SIGKILLed; ``serve`` starts a
+new app process by itself, the worker is restarted as systemd would. Every accepted comment is
+stored and screened exactly once, every decision reaches the CMS's webhook receiver (duplicates
+carry the same idempotency id), and nothing is public without an approve decision in the audit
+log, whose chain verifies.
 
 PostgreSQL only (NETIQUETTE_TEST_POSTGRES_URL); about a minute of wall time on a quiet machine.
 ``pytest tests/operations -s`` prints what the run exercised (comments accepted, decision events,
@@ -11,6 +13,7 @@ deliveries and duplicates, jobs the killed worker held).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -39,7 +42,7 @@ from netiquette.store.models import (
     WebhookDelivery,
 )
 from tests.conftest import API_KEY
-from tests.servers import free_port, start_server, start_worker, wait_healthy
+from tests.servers import free_port, spawn_server, start_worker, wait_healthy
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -77,8 +80,34 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
+def _app_processes(serve: subprocess.Popen[bytes]) -> set[int]:
+    """The app processes ``serve --workers N`` runs: its children started by multiprocessing's
+    spawn (not its resource tracker)."""
+    children = Path(f"/proc/{serve.pid}/task/{serve.pid}/children").read_text().split()
+    apps = set()
+    for pid in children:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:  # gone meanwhile
+            continue
+        if b"spawn_main" in cmdline:
+            apps.add(int(pid))
+    return apps
+
+
+def _wait_for_apps(serve: subprocess.Popen[bytes], n: int, gone: int | None = None) -> set[int]:
+    """Wait (up to 60 s) until ``serve`` runs ``n`` app processes, ``gone`` not among them."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        apps = _app_processes(serve)
+        if len(apps) == n and gone not in apps:
+            return apps
+        time.sleep(0.2)
+    raise AssertionError(f"serve did not run {n} app processes (it runs {apps})")
+
+
 def _load(bases: list[str], stop: threading.Event, accepted: list[str], worker: int) -> None:
-    """One client: posts comments round-robin over the app servers until ``stop``."""
+    """One client: posts comments round-robin over ``bases`` until ``stop``."""
     n = 0
     with httpx.Client(timeout=10) as client:
         while not stop.is_set():
@@ -131,16 +160,16 @@ def test_killing_an_app_and_a_worker_mid_load_loses_and_doubles_nothing(
     with db.session() as session:
         add_endpoint(session, hook, ["whsec-crash-test-0123456789"], allow_internal=True)
 
-    ports = [free_port(), free_port()]
-    bases = [f"http://127.0.0.1:{p}" for p in ports]
+    port = free_port()
+    bases = [f"http://127.0.0.1:{port}"]
     logs = [tmp_path / f"worker{i}.log" for i in range(3)]
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        apps = [start_server(pg_url, p, wait=False, **ENV) for p in ports]
+        serve = spawn_server(pg_url, port, "--workers", "2", **ENV)
         workers = [start_worker(pg_url, log=str(logs[i]), **ENV) for i in range(2)]
-        procs += apps + workers
-        for app, port in zip(apps, ports, strict=True):
-            wait_healthy(app, port)
+        procs += [serve, *workers]
+        wait_healthy(serve, port)
+        first_apps = _wait_for_apps(serve, 2)
         article = {"id": "a1", "title": "Stadtbahn", "text": "Die Linie 7 ist beschlossen."}
         httpx.post(f"{bases[0]}/api/v1/articles", json=article, headers=CMS).raise_for_status()
 
@@ -158,19 +187,21 @@ def test_killing_an_app_and_a_worker_mid_load_loses_and_doubles_nothing(
                 .select_from(ScreeningJob)
                 .where(ScreeningJob.locked_by == f"{socket.gethostname()}:{workers[0].pid}")
             )
-        apps[0].send_signal(signal.SIGKILL)  # mid-request, mid-transaction: no goodbye
+        killed_app = min(first_apps)
+        before_kill = len(accepted)
+        os.kill(killed_app, signal.SIGKILL)  # mid-request, mid-transaction: no goodbye
         workers[0].send_signal(signal.SIGKILL)  # with jobs and deliveries in its hands
-        apps[0].wait(10)
         workers[0].wait(10)
         time.sleep(1)  # the survivors carry the load alone for a while
         workers.append(start_worker(pg_url, log=str(logs[2]), **ENV))
-        apps.append(start_server(pg_url, ports[0], wait=False, **ENV))
-        procs += [workers[-1], apps[-1]]
-        wait_healthy(apps[-1], ports[0])
-        time.sleep(1)  # the restarted server takes its share again
+        procs.append(workers[-1])
+        new_apps = _wait_for_apps(serve, 2, gone=killed_app)  # serve replaced it by itself
+        time.sleep(1)  # the new app process takes its share
         stop.set()
         for c in clients:
             c.join(30)
+        assert serve.poll() is None, "serve died with its app process"
+        assert len(accepted) > before_kill, "nothing was accepted after the kill"
         assert len(accepted) > 50, "too little load to tell anything"
 
         deadline = time.monotonic() + 60
@@ -239,6 +270,7 @@ def test_killing_an_app_and_a_worker_mid_load_loses_and_doubles_nothing(
         f"accepted {len(accepted)}, stored {len(states)}, decision events {len(events)}, "
         f"deliveries received {len(Receiver.seen)} (duplicates "
         f"{len(Receiver.seen) - len(ids_by_key)}), screening fell back on {len(fell_back)}, "
-        f"jobs in the killed worker's hands {in_hand}"
+        f"jobs in the killed worker's hands {in_hand}, app processes {sorted(first_apps)} -> "
+        f"{sorted(new_apps)}"
     )
     db.dispose()
