@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +23,27 @@ ADMIN_PASSWORD = "test-admin-password"
 API_KEY = "nq_testkey_0123456789abcdefghijklmnop"
 PG_ENV = "NETIQUETTE_TEST_POSTGRES_URL"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id at its lowest cost for this process's tests.
+
+    The shipped parameters cost about 0.4 s per hash on a 2-core CI machine, and every test
+    instance hashes an admin password and a key and logs in: about a second per test, minutes
+    per run. Tests check who may do what, not the hash's cost; servers the tests start as
+    subprocesses keep the shipped parameters.
+    """
+    from argon2 import PasswordHasher
+
+    from netiquette import accounts
+
+    saved = accounts._hasher, accounts._DUMMY_HASH
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    accounts._hasher = cheap
+    accounts._DUMMY_HASH = cheap.hash("an unknown user's password is checked against this")
+    yield
+    accounts._hasher, accounts._DUMMY_HASH = saved
 
 
 def postgres_admin_url() -> str | None:
@@ -59,8 +83,73 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
     return load_settings(None, values, environ=env)
 
 
+#: Per backend, a database migrated once in this process (sqlite: its file; postgresql: its
+#: name), for :func:`make_context` to copy into a new test database.
+_TEMPLATES: dict[str, str] = {}
+
+
+def _template(backend: str, admin_url: str | None = None) -> str:
+    if backend not in _TEMPLATES:
+        from netiquette.store.db import Database
+
+        if backend == "sqlite":
+            folder = Path(tempfile.mkdtemp(prefix="netiquette-template-"))
+            atexit.register(shutil.rmtree, folder, True)
+            url = f"sqlite:///{folder / 'migrated.db'}"
+            name = str(folder / "migrated.db")
+        else:
+            import psycopg
+
+            assert admin_url is not None
+            name = "nq_template_" + uuid.uuid4().hex[:12]
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            url = f"{admin_url.rpartition('/')[0]}/{name}"
+            atexit.register(_drop_database, admin_url, name)
+        db = Database(url)
+        db.migrate()
+        db.dispose()
+        _TEMPLATES[backend] = name
+    return _TEMPLATES[backend]
+
+
+def _drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def copy_migrated(database_url: str) -> None:
+    """Make a new, empty test database a copy of one migrated once per process.
+
+    Running every migration costs about 0.7 s per test on the CI machine, copying a tenth of
+    that. A database that already has a file or tables is left as it is. Migrations themselves
+    are tested on fresh databases (``tests/store``, servers starting at once on an empty one).
+    """
+    if database_url.startswith("sqlite:///"):
+        target = Path(database_url.removeprefix("sqlite:///"))
+        if not target.exists():
+            shutil.copyfile(_template("sqlite"), target)
+        return
+    admin_url = os.environ.get(PG_ENV)
+    name = database_url.rpartition("/")[2]
+    if not admin_url or not database_url.startswith("postgresql") or "?" in name:
+        return
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_tables WHERE schemaname = 'public'").fetchone():
+            return
+    template = _template("postgresql", admin_url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
 def make_context(database_url: str, **overrides: Any) -> AppContext:
     """A migrated instance with admin and CMS key in place."""
+    copy_migrated(database_url)
     settings = make_settings(database_url, **overrides)
     ctx = build_context(settings)
     ensure_credentials(ctx.db, settings, generate=False)
