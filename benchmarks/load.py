@@ -73,6 +73,7 @@ class Results:
     latencies: list[float] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)  # client-side errors, by message
     started: float = 0.0
     ended: float = 0.0
 
@@ -102,6 +103,7 @@ async def drive(bases: list[str], seconds: float, concurrency: int, results: Res
                     )
                 except httpx.HTTPError as exc:
                     results.statuses[type(exc).__name__] += 1
+                    results.errors[f"{type(exc).__name__}: {exc!r}"[:160]] += 1
                     continue
                 results.latencies.append(time.perf_counter() - t0)
                 results.statuses[str(r.status_code)] += 1
@@ -111,6 +113,33 @@ async def drive(bases: list[str], seconds: float, concurrency: int, results: Res
         results.started = time.monotonic()
         await asyncio.gather(*(one_task(i) for i in range(concurrency)))
         results.ended = time.monotonic()
+
+
+async def ceiling(bases: list[str], seconds: float, concurrency: int) -> Results:
+    """The same clients on ``GET /healthz`` (one ``SELECT 1``, no write, no validation): what
+    the HTTP stack and one database round trip manage here, the most acceptance could reach."""
+    results = Results()
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+
+        async def one_task(task: int) -> None:
+            n = 0
+            while time.monotonic() < deadline:
+                n += 1
+                t0 = time.perf_counter()
+                try:
+                    r = await client.get(f"{bases[(task + n) % len(bases)]}/healthz")
+                except httpx.HTTPError as exc:
+                    results.statuses[type(exc).__name__] += 1
+                    continue
+                results.latencies.append(time.perf_counter() - t0)
+                results.statuses[str(r.status_code)] += 1
+
+        results.started = time.monotonic()
+        await asyncio.gather(*(one_task(i) for i in range(concurrency)))
+        results.ended = time.monotonic()
+    return results
 
 
 class Sampler(threading.Thread):
@@ -226,6 +255,12 @@ def main() -> None:
     parser.add_argument("--png", default="", help="also write the backlog chart as PNG")
     parser.add_argument("--logs", default="", help="folder for the processes' logs")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--ceiling-seconds",
+        type=float,
+        default=15.0,
+        help="first drive GET /healthz this long (0: skip) for the stack's own ceiling",
+    )
     args = parser.parse_args()
     if not 0 < args.seconds <= 600:
         sys.exit("--seconds must be between 0 and 600")
@@ -266,6 +301,18 @@ def main() -> None:
         httpx.post(f"{bases[0]}/api/v1/articles", json=article, headers=headers).raise_for_status()
         time.sleep(3)  # let the workers finish loading their models
 
+        if args.ceiling_seconds > 0:
+            stack = asyncio.run(ceiling(bases, args.ceiling_seconds, args.concurrency))
+            top_lat = sorted(stack.latencies)
+            top_q = statistics.quantiles(top_lat, n=100) if len(top_lat) >= 2 else [0.0] * 99
+            print(
+                f"ceiling         GET /healthz: {len(top_lat) / (stack.ended - stack.started):.0f} "
+                f"answers/s, p50 {top_q[49] * 1000:.1f} ms, p99 {top_q[98] * 1000:.1f} ms "
+                f"({dict(stack.statuses)})",
+                flush=True,
+            )
+            time.sleep(2)
+
         load_before = os.getloadavg()
         sampler = Sampler(url)
         sampler.start()
@@ -295,7 +342,7 @@ def main() -> None:
 
         with psycopg.connect(url) as conn:
             rows = conn.execute("SELECT id, state FROM comments").fetchall()
-        states = dict(rows)
+        states: dict[str, str] = dict(rows)
         accepted = set(results.accepted)
         stored = accepted & set(states)
         screened = {c for c in stored if states[c] != "received"}
@@ -315,6 +362,8 @@ def main() -> None:
             else "no answers"
         )
         print(f"answers         {dict(results.statuses)}")
+        for message, count in results.errors.most_common(3):
+            print(f"client error    {count} × {message}")
         print(
             f"accepted {len(accepted)}  stored {len(stored)}  screened {len(screened)}  "
             f"lost {len(lost)}"
