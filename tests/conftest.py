@@ -23,6 +23,7 @@ ADMIN_PASSWORD = "test-admin-password"
 API_KEY = "nq_testkey_0123456789abcdefghijklmnop"
 PG_ENV = "NETIQUETTE_TEST_POSTGRES_URL"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
+TEST_DB = "nq_test_"  # prefix of the databases pg_url creates (and drops)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -62,7 +63,7 @@ def pg_url() -> Iterator[str]:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://user@127.0.0.1/postgres)")
     import psycopg
 
-    name = "nq_test_" + uuid.uuid4().hex[:12]
+    name = TEST_DB + uuid.uuid4().hex[:12]
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base, _, _ = admin_url.rpartition("/")
@@ -134,7 +135,8 @@ def copy_migrated(database_url: str) -> None:
         return
     admin_url = os.environ.get(PG_ENV)
     name = database_url.rpartition("/")[2]
-    if not admin_url or not database_url.startswith("postgresql") or "?" in name:
+    # Only the throwaway databases of the pg_url fixture: never drop anything else.
+    if not admin_url or not database_url.startswith("postgresql") or not name.startswith(TEST_DB):
         return
     import psycopg
 
