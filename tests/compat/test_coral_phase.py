@@ -34,6 +34,10 @@ APPROVE = "[approve] Gute Sache, aber die Parkplätze am Wallring werden fehlen.
 
 
 def coral_client(database_url: str, **settings: Any) -> Iterator[tuple[TestClient, AppContext]]:
+    # These tests are about the answer, not the clock: a loaded CI machine may take more than
+    # the default 1 s to accept and screen, which would turn every answer into SYSTEM_WITHHELD.
+    # The budget itself is tested below with its own small setting.
+    settings.setdefault("coral_time_budget_ms", 15_000)
     ctx = make_context(database_url, coral_signing_secret=SECRET, **settings)
     with TestClient(create_app(context=ctx)) as client:
         yield client, ctx
