@@ -13,14 +13,18 @@ import pytest
 from numpy.typing import NDArray
 
 from netiquette.screening import ScreeningInput, load_pipeline
+from netiquette.screening.registry import get_component
 from netiquette.screening.rules.off_topic_context import (
+    NAME_V2,
     OffTopicContextConfig,
     OffTopicContextRule,
 )
 from netiquette.screening.topicality import (
     TOPIC_FEATURES,
+    TOPIC_FEATURES_V2,
     TopicalityModel,
     article_actors,
+    article_places,
     article_roles,
     mentions_actor,
 )
@@ -116,10 +120,74 @@ def test_any_sentence_embedding_function_fits() -> None:
 
 def test_shipped_pipeline_never_rejects_on_off_topic_alone() -> None:
     pipeline = load_pipeline(auto_reject=True)
-    assert pipeline.rules["off_topic"].version == "context-v2"
+    assert pipeline.rules["off_topic"].version == "context-v3"
     result = pipeline.screen(
         ScreeningInput("Heute Abend gibt es Linsensuppe mit Würstchen.", article_text=PENSIONS)
     )
     assert result.results["off_topic"].flag
     assert result.decision.outcome == "review"
     assert "off_topic" not in result.decision.rules or result.decision.outcome != "reject"
+
+
+LOCAL = (
+    "Talstadt streicht Zuschuss für das Hallenbad\n\n"
+    "Der Stadtrat in Talstadt hat am Montag beschlossen, den Zuschuss für das Hallenbad ab 2027 "
+    "zu streichen. Bürgermeisterin Petra Lindqvist verwies auf ein Defizit von 1,2 Millionen "
+    "Euro. Der Schwimmverein Talstadt kündigte Protest an; Eltern sammeln in der Sitzung "
+    "Unterschriften für den Erhalt des Bades. Nach Angaben der Verwaltung wird nun ein privater "
+    "Betreiber gesucht."
+)
+
+
+def _features(texts: list[str], generation: int = 3) -> dict[str, list[float]]:
+    names = TOPIC_FEATURES if generation >= 3 else TOPIC_FEATURES_V2
+    model = TopicalityModel(np.zeros(len(names)), 0.0, generation=generation)
+    rows = model.features_many(texts, LOCAL)
+    return {name: [float(v) for v in rows[:, i]] for i, name in enumerate(names)}
+
+
+def test_places_of_a_local_article() -> None:
+    places = article_places(LOCAL, article_actors(LOCAL))
+    # "in Talstadt" is a place; "in der Sitzung" and "nach Angaben" are not.
+    assert places == {"talstadt"}
+
+
+def test_the_town_alone_is_no_reference_to_a_local_article() -> None:
+    texts = [
+        "Kennt jemand einen guten Schlüsseldienst in Talstadt?",  # only the town
+        "Frau Lindqvist in Talstadt hat das Bad auf dem Gewissen.",  # an actor besides the town
+        "Das Hallenbad in Talstadt muss bleiben.",  # the subject besides the town
+    ]
+    v3, v2 = _features(texts), _features(texts, generation=2)
+    assert v3["actor"][:2] == [0.0, 1.0]
+    assert v3["long_shared_stems"][0] == 0.0 and v3["long_shared_stems"][2] >= 1.0
+    # v2 counted the town as an actor and a shared stem, and has no aside feature.
+    assert v2["actor"][0] == 1.0 and v2["long_shared_stems"][0] >= 1.0
+    assert "aside" not in v2
+
+
+@pytest.mark.parametrize(
+    ("text", "aside"),
+    [
+        ("Kennt jemand einen guten Schlüsseldienst?", True),
+        ("Wer verkauft ein gebrauchtes Lastenrad?", True),
+        ("Und was ist eigentlich mit dem Funkloch an der B 27?", True),
+        ("Über den Fluglärm schreibt ihr nie, dazu schreibt ihr nix!", True),
+        ("Warum wird über die Wahl in Italien nicht berichtet?", True),
+        ("OT: Der Sperrmüll kam heute wieder nicht.", True),
+        ("Das Bad muss bleiben, die Kinder brauchen Schwimmunterricht.", False),
+        ("Typisch Verwaltung, erst streichen und dann einen Betreiber suchen.", False),
+    ],
+)
+def test_an_aside_is_a_feature(text: str, aside: bool) -> None:
+    assert _features([text])["aside"] == [float(aside)]
+
+
+def test_a_site_file_naming_v2_keeps_v2() -> None:
+    rule = get_component(NAME_V2, "rule").build({}, section="rules.off_topic")
+    assert isinstance(rule, OffTopicContextRule)
+    assert rule.version == "context-v2"
+    (result,) = rule.evaluate_many(
+        [ScreeningInput("Heute Abend gibt es Linsensuppe mit Würstchen.", article_text=PENSIONS)]
+    )
+    assert result.score is not None and result.flag

@@ -61,7 +61,7 @@ def test_versions(pipeline: Pipeline) -> None:
         "insult": "model-v1",
         "aggression": "model-v1",
         "ad_link": "patterns-v1",
-        "off_topic": "context-v2",
+        "off_topic": "context-v3",
         "policy": "thresholds-v2",
     }
     result = pipeline.screen(ScreeningInput("Hallo"))
@@ -109,7 +109,7 @@ def test_shipped_config_matches_component_defaults() -> None:
     policy = config["policy"]
     defaults = ThresholdPolicyConfig()
     # Model-backed rules take their thresholds from the model; ad_link (no model) and off_topic
-    # v2 (its own calibration file, off_topic_context.json) are set here.
+    # (its own calibration file, off_topic_context_v3.json) are set here.
     assert policy["reject_thresholds"] == {
         "ad_link": defaults.reject_threshold("ad_link"),
         "off_topic": 1.0,

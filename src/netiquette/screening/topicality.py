@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from netiquette.screening.relevance import RelevanceModel
+from netiquette.screening.relevance import RelevanceModel, content_stems
 
 #: Any sentence-embedding function: texts -> L2-normalised row vectors.
 Embed = Callable[[Sequence[str]], NDArray[np.float32]]
@@ -54,7 +54,10 @@ TOPIC_FEATURES: tuple[str, ...] = (
     "actor",
     "discussion",
     "article_reference",
+    "aside",
 )
+#: The features of the first context model (``context.v2``): no ``aside``, no place rule.
+TOPIC_FEATURES_V2: tuple[str, ...] = TOPIC_FEATURES[:9]
 
 # Generic prototypes of subject areas, written for this purpose (not taken from any data set).
 AREAS: dict[str, tuple[str, ...]] = {
@@ -95,6 +98,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     ),
 }
 _AREA_TEMPERATURE = 0.05
+_LONG_SHARED = TOPIC_FEATURES.index("long_shared_stems")
 
 _DISCUSSION = re.compile(
     r"(?:^|\s)@\w"
@@ -106,6 +110,44 @@ _DISCUSSION = re.compile(
     r"|\bda (?:stimme|gebe) ich (?:Ihnen|dir|euch)\b",
     re.IGNORECASE,
 )
+#: Openers of an aside: a question to the community ("Kennt jemand einen Schlüsseldienst?"),
+#: a change of subject ("Was ist eigentlich mit dem Glasfaserausbau?", "Off topic:") or the
+#: complaint that another subject goes unreported ("Darüber schreibt keiner"). Off topic only
+#: where nothing else in the comment refers to the article: a feature, not a verdict.
+_ASIDE = re.compile(
+    r"^\W{0,5}(?:off[ -]?topic|OT\b|(?:ganz |mal )?(?:was )?(?:ganz )?anderes(?: thema)?\b"
+    r"|anderes thema|apropos|nebenbei bemerkt|übrigens)"
+    r"|\b(?:weiß|weiss|kennt|hat|hätte|kann|könnte) (?:hier )?(?:jemand|einer|wer|irgendwer)\b"
+    r"|\b(?:wer|jemand) (?:verkauft|verschenkt|vermietet|verleiht|sucht)\b"
+    r"|\bsuche (?:eine?[nm]?|gebraucht\w*|dringend)\b"
+    r"|\bwas ist (?:eigentlich |denn |übrigens |nun |jetzt )*mit\b"
+    r"|\b(?:darüber|dazu|davon) (?:schreibt|berichtet|liest|hört|redet) (?:man |ihr |hier )?"
+    r"(?:keiner|niemand|nix|nichts|nie)\b"
+    r"|\b(?:darüber|dazu) (?:sollte|müsste|könnte|solltet|müsstet) (?:mal |man |ihr )*"
+    r"(?:berichte|schreibe)\w*"
+    r"|\b(?:warum|wieso|weshalb) (?:wird|werden|schreibt|berichtet)\b[^.?!\n]{0,60}?"
+    r"\b(?:nicht|nie|keiner|niemand|nix|nichts)\b",
+    re.IGNORECASE,
+)
+#: Endings of institutions an article names after "im"/"vom" ("im Kreistag"): actors, not places.
+_INSTITUTION = (
+    "tag", "rat", "amt", "gericht", "ministerium", "verwaltung", "ausschuss", "haus", "klinik",
+    "klinikum", "schule", "verein", "partei", "verband", "kammer", "behörde", "senat",
+)  # fmt: skip
+#: A place name: after a preposition without an article ("in Kernbach", "aus Hollfeld"; a noun
+#: takes one: "in der Sitzung", "im Sommer") or after a word for a place ("im Raum Wendlingen").
+_PLACE = re.compile(
+    r"\b(?:in|aus|nach|zwischen|Raum|Landkreis|Kreis|Gemeinde|Stadt|Ortsteil|Stadtteil"
+    r"|Dorf|Ort)\s+([A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)?)"
+)
+#: Nouns that follow those prepositions without an article ("nach Angaben", "in Zukunft").
+_NOT_PLACES = frozenset((
+    "angaben", "zukunft", "höhe", "gericht", "ende", "anfang", "hinblick", "bezug", "zeiten",
+    "jahren", "monaten", "wochen", "tagen", "stunden", "folge", "kraft", "betrieb", "frage",
+    "gefahr", "not", "sicht", "summe", "zusammenarbeit", "teilen", "januar", "februar", "märz",
+    "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember",
+    "sommer", "winter", "frühjahr", "herbst", "deutschland", "europa",
+))  # fmt: skip
 _ARTICLE_REFERENCE = re.compile(
     r"\b(?:(?:de[nmrs]|dies\w*|im|ihr\w*|eur\w*|zum|vom) (?:Artikel|Bericht|Text)"
     r"|Artikels?|Autor(?:in|en)?|Überschrift|Schlagzeile|Journalist\w*|Reporter\w*)\b",
@@ -176,6 +218,45 @@ def article_roles(article_text: str) -> tuple[re.Pattern[str], ...]:
     return tuple(role for role in _ROLES if role.search(article_text))
 
 
+def article_places(article_text: str, actors: frozenset[str]) -> frozenset[str]:
+    """The article's actors that it names as places ("in Kernbach", "im Raum Wendlingen").
+
+    A local paper names its town in every article, so a comment that shares nothing with the
+    article but the town ("Kennt jemand einen Schlüsseldienst in Wendlingen?") is not about it.
+    """
+    return frozenset(
+        name
+        for m in _PLACE.finditer(article_text)
+        if (name := m.group(1).lower()) in actors
+        and name not in _NOT_PLACES
+        and not name.endswith(_INSTITUTION)
+        and not any(role.search(name) for role in _ROLES)
+    )
+
+
+def place_only(
+    comment: str,
+    actors: frozenset[str],
+    roles: tuple[re.Pattern[str], ...],
+    places: frozenset[str],
+    article_stems: frozenset[str],
+) -> bool:
+    """Does the comment refer to the article only by one of its places?
+
+    True when it names a place of the article and, without those place names, names no actor,
+    refers to no role and shares no long word stem (7 letters, as ``long_shared_stems``) with
+    the article.
+    """
+    words = {w.lower() for w in re.findall(r"[\wäöüßÄÖÜ-]+", comment)}
+    named = words & places
+    if not named:
+        return False
+    rest = " ".join(w for w in re.findall(r"[\wäöüßÄÖÜ-]+", comment) if w.lower() not in named)
+    if mentions_actor(rest, actors - named, roles):
+        return False
+    return not any(len(s) >= 7 and s in article_stems for s in content_stems(rest))
+
+
 def mentions_actor(
     comment: str, actors: frozenset[str], roles: tuple[re.Pattern[str], ...]
 ) -> bool:
@@ -198,6 +279,8 @@ class TopicalityModel:
     coef: NDArray[np.float64]
     bias: float
     embed: Embed | None = None
+    #: 3: all of :data:`TOPIC_FEATURES` and the place rule; 2: :data:`TOPIC_FEATURES_V2`.
+    generation: int = 3
     _overlap: RelevanceModel = field(init=False, repr=False)
     _areas: NDArray[np.float32] | None = field(init=False, repr=False, default=None)
     _area_of: list[int] = field(init=False, repr=False, default_factory=list)
@@ -242,16 +325,29 @@ class TopicalityModel:
             com_dist = self.area_distribution(vectors)
             same = (com_dist @ ctx_dist.T).max(axis=1)
         actors, roles = article_actors(article_text), article_roles(article_text)
-        extra = [
-            [
-                float(same[i]),
-                float(mentions_actor(c, actors, roles)),
-                float(bool(_DISCUSSION.search(c))),
-                float(bool(_ARTICLE_REFERENCE.search(c))),
-            ]
-            for i, c in enumerate(comments)
-        ]
-        return np.hstack([np.vstack(rows), np.asarray(extra, dtype=np.float64)])
+        places = article_places(article_text, actors)
+        article_stems = frozenset(content_stems(article_text))
+        overlap = np.vstack(rows)
+        extra = []
+        v3 = self.generation >= 3
+        for i, c in enumerate(comments):
+            actor = mentions_actor(c, actors, roles)
+            if v3 and places and place_only(c, actors, roles, places, article_stems):
+                # Only the town every local article names: no actor, no long shared stem.
+                actor = False
+                if parent_text is None:
+                    overlap[i, _LONG_SHARED] = 0.0
+            extra.append(
+                [
+                    float(same[i]),
+                    float(actor),
+                    float(bool(_DISCUSSION.search(c))),
+                    float(bool(_ARTICLE_REFERENCE.search(c))),
+                    float(bool(_ASIDE.search(c))),
+                ]
+            )
+        columns = np.hstack([overlap, np.asarray(extra, dtype=np.float64)])
+        return columns if v3 else columns[:, : len(TOPIC_FEATURES_V2)]
 
     def off_topic_many(
         self, comments: Sequence[str], article_text: str | None, parent_text: str | None = None
@@ -279,10 +375,13 @@ class _Adapter:
 __all__ = [
     "AREAS",
     "TOPIC_FEATURES",
+    "TOPIC_FEATURES_V2",
     "Embed",
     "TopicalityModel",
     "article_actors",
+    "article_places",
     "article_roles",
     "mentions_actor",
+    "place_only",
     "talks_about_discussion_or_article",
 ]

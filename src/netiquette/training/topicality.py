@@ -2,18 +2,21 @@
 
 ``python -m netiquette.training.topicality [--examples ../shared/examples] [--write]``
 
-Pairs: our own invented articles (``relevance_pairs.jsonl``, ``relevance_more.jsonl``) and the
-shared development articles (read at run time, never copied), each comment under its own
-article with its ``off_topic`` label, plus every on-topic comment placed under one *other*
-article (off topic there, weight 0.25: plentiful and easy). Everything is in-sample for the
-rule as shipped: the patterns and prototypes were written after reading these comments.
+Pairs: our own invented articles (``relevance_pairs.jsonl``, ``relevance_more.jsonl``,
+``relevance_third.jsonl``), the shared development articles (read at run time, never copied)
+and the first blind set, retired to development data after its one scoring
+(``datasets/blind``), each comment under its own article with its ``off_topic`` label, plus
+every on-topic comment placed under one *other* article (off topic there, weight 0.25:
+plentiful and easy). Everything is in-sample for the rule as shipped: the patterns and
+prototypes were written after reading these comments.
 
 Figures are leave-one-article-out cross-validation: the probabilities of an article's pairs come
 from a fit that never saw that article. Printed for the overlap-only features (the v1 rule's
 features, refitted on the same pairs) and for all features, on the real pairs (no cross pairs):
-ROC-AUC, and at the chosen flag threshold precision, recall, F1 and the share of on-topic
-comments flagged. ``--write`` stores coefficients and thresholds in
-``screening/models/off_topic_context.json`` under the encoder's id.
+ROC-AUC, and at the chosen flag threshold (best cross-validated F1) precision, recall, F1 and
+the share of on-topic comments flagged. ``--write`` stores coefficients and thresholds in
+``screening/models/off_topic_context_v3.json`` under the encoder's id (v2's file,
+``off_topic_context.json``, stays as shipped for sites that name ``context.v2``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
 from netiquette.screening.models.text import prepare_text
 from netiquette.screening.topicality import (
     TOPIC_FEATURES,
+    TOPIC_FEATURES_V2,
     Embed,
     TopicalityModel,
     talks_about_discussion_or_article,
@@ -43,35 +47,66 @@ from netiquette.screening.topicality import (
 from netiquette.training.relevance_pairs import Pair, build_pairs
 
 DATA = Path(__file__).resolve().parent / "data"
-OUT = Path(__file__).resolve().parents[1] / "screening" / "models" / "off_topic_context.json"
+OUT = Path(__file__).resolve().parents[1] / "screening" / "models" / "off_topic_context_v3.json"
+#: The first blind set, scored once for the release of 2026-12-04 and then retired to
+#: development data (its datasheet says so); read from a source checkout, absent from a wheel.
+RETIRED_BLIND = Path(__file__).resolve().parents[3] / "datasets" / "blind"
 CROSS_WEIGHT = 0.25
-#: Flag only where the cross-validated precision reaches this (a flag costs a reader a wait).
-MIN_FLAG_PRECISION = 0.7
 #: Approve zone: the negative predictive value the comments below the threshold must keep.
 MIN_APPROVE_NPV = 0.97
 #: The rule's factor for comments about the discussion or the article (applied before zones).
 REFERENCE_FACTOR = 0.5
 
 
-def more_pairs(rng: random.Random) -> tuple[list[Pair], dict[str, str]]:
-    """Pairs from ``relevance_more.jsonl`` (articles repeated per line), with cross pairs."""
+def more_pairs(
+    rng: random.Random, file: str = "relevance_more.jsonl", source: str = "more"
+) -> tuple[list[Pair], dict[str, str]]:
+    """Pairs from one of our sets with the article repeated per line (``relevance_more``,
+    ``relevance_third``), with cross pairs."""
     articles: dict[str, str] = {}
     own: list[Pair] = []
-    with (DATA / "relevance_more.jsonl").open(encoding="utf-8") as fh:
+    if not (DATA / file).is_file():
+        return [], {}
+    with (DATA / file).open(encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             row = json.loads(line)
-            art = f"more-{row['article_id']}"
+            art = f"{source}-{row['article_id']}"
             articles[art] = f"{row['article_title']}\n\n{row['article_text']}"
-            own.append(Pair(row["text"], art, int(row["labels"]["off_topic"]), "more"))
+            own.append(Pair(row["text"], art, int(row["labels"]["off_topic"]), source))
+    return _cross(own, articles, rng, source), articles
+
+
+def retired_blind_pairs(rng: random.Random) -> tuple[list[Pair], dict[str, str]]:
+    """Pairs from the first blind set, retired to development data after its one scoring
+    (``datasets/blind/DATASHEET.md``); every rule's comments, labelled for ``off_topic``."""
+    articles: dict[str, str] = {}
+    own: list[Pair] = []
+    if not (RETIRED_BLIND / "comments.jsonl").is_file():
+        return [], {}
+    with (RETIRED_BLIND / "comments.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            art = f"blind1-{row['article']}"
+            if art not in articles:
+                articles[art] = (RETIRED_BLIND / row["article_file"]).read_text(encoding="utf-8")
+            own.append(Pair(row["text"], art, int(row["labels"]["off_topic"]), "blind1"))
+    return _cross(own, articles, rng, "blind1"), articles
+
+
+def _cross(
+    own: list[Pair], articles: dict[str, str], rng: random.Random, source: str
+) -> list[Pair]:
     pairs = list(own)
     names = sorted(articles)
     for p in own:
         if p.off_topic == 0:
             other = rng.choice([a for a in names if a != p.article_id])
-            pairs.append(Pair(p.comment, other, 1, "more-cross"))
-    return pairs, articles
+            pairs.append(Pair(p.comment, other, 1, f"{source}-cross"))
+    return pairs
 
 
 def all_pairs(examples: Path | None, seed: int = 7) -> tuple[list[Pair], dict[str, str]]:
@@ -81,18 +116,24 @@ def all_pairs(examples: Path | None, seed: int = 7) -> tuple[list[Pair], dict[st
     "Danke für den Artikel") is on topic under any article, so it makes no cross pair.
     """
     pairs, articles = build_pairs(examples, seed=seed)
-    extra, extra_articles = more_pairs(random.Random(seed))
+    for extra, extra_articles in (
+        more_pairs(random.Random(seed)),
+        more_pairs(random.Random(seed), "relevance_third.jsonl", "third"),
+        retired_blind_pairs(random.Random(seed)),
+    ):
+        pairs += extra
+        articles.update(extra_articles)
     kept = [
         p
-        for p in pairs + extra
+        for p in pairs
         if not (p.source.endswith("-cross") and talks_about_discussion_or_article(p.comment))
     ]
-    return kept, {**articles, **extra_articles}
+    return kept, articles
 
 
 def feature_matrix(model: TopicalityModel, pairs: list[Pair], articles: dict[str, str]) -> Any:
     """Feature rows of all pairs, computed per article (one embedding batch each)."""
-    x = np.zeros((len(pairs), len(TOPIC_FEATURES)))
+    x = np.zeros((len(pairs), len(TOPIC_FEATURES if model.generation >= 3 else TOPIC_FEATURES_V2)))
     by_article: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):
         by_article.setdefault(p.article_id, []).append(i)
@@ -117,12 +158,23 @@ def _oof(x: NDArray[np.float64], y: NDArray[np.int_], groups: list[str], w: Any)
 
 
 def flag_threshold(y: NDArray[np.int_], p: NDArray[np.float64]) -> float:
-    """The lowest threshold whose flagged zone has at least MIN_FLAG_PRECISION precision."""
+    """The threshold with the best cross-validated F1 (at least 5 comments flagged).
+
+    Until v2 the flag needed 70 % precision. It decides nothing: off_topic never rejects
+    (``review_only_rules``) and every comment above ``approve_below`` goes to a person
+    anyway; the flag names the reason and orders the queue, so F1 is the fair aim.
+    """
+    best, best_f1 = 1.01, -1.0
+    positives = int(y.sum())
     for t in np.unique(np.round(p, 4)):
         flagged = p >= t
-        if flagged.sum() >= 5 and y[flagged].mean() >= MIN_FLAG_PRECISION:
-            return float(t)
-    return 1.01
+        if flagged.sum() < 5:
+            continue
+        tp = int((flagged & (y == 1)).sum())
+        f1 = 2 * tp / (int(flagged.sum()) + positives)
+        if f1 > best_f1:
+            best, best_f1 = float(t), f1
+    return best
 
 
 def approve_threshold(y: NDArray[np.int_], p: NDArray[np.float64]) -> float:

@@ -1,17 +1,21 @@
-"""House rule ``off_topic``, version 2: knows what the article is about.
+"""House rule ``off_topic``, version 3: knows what the article is about.
 
 A comment is on topic when it refers to the article's subject area, its actors (people,
-parties, places, organisations named there, or their roles), the site's discussion (other
-commenters, the comment section, moderation, the newsroom) or, for a reply, the parent comment.
+parties, organisations named there, or their roles), the site's discussion (other commenters,
+the comment section, moderation, the newsroom) or, for a reply, the parent comment.
 :class:`netiquette.screening.topicality.TopicalityModel` turns these signals and the word/embedding
 overlap of v1 into ``P(off_topic)``; a comment about the discussion or the article counts
 ``reference_factor``; an abusive one ``offensive_factor`` (moderators cite it for the abuse).
+v3 adds the ``aside`` feature (a question to the community, a change of subject) and does not
+count the article's place names alone as a reference (a local paper names its town in every
+article); ``context.v2`` stays registered with its own calibration.
 
-Conservative by design: the policy never rejects on ``off_topic`` alone (``review_only_rules``),
-and the flag threshold was chosen for ≥ 70 % cross-validated precision, so a flag sends a comment
-to a person rather than costing it its publication. Calibration (coefficients, ``flag_at``,
-``approve_below``) lives in ``screening/models/off_topic_context.json`` per encoder; without the
-encoder the lexical calibration (``none``) is used. Not evaluated without an article.
+Conservative by design: the policy never rejects on ``off_topic`` alone (``review_only_rules``)
+and everything above ``approve_below`` goes to a person; the flag (best cross-validated F1)
+names the reason and puts the comment last in the queue. Calibration (coefficients,
+``flag_at``, ``approve_below``) lives in ``screening/models/off_topic_context_v3.json`` per
+encoder; without the encoder the lexical calibration (``none``) is used. Not evaluated without
+an article.
 """
 
 from __future__ import annotations
@@ -33,12 +37,17 @@ from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules._models import ModelBackedRule
 from netiquette.screening.topicality import (
     TOPIC_FEATURES,
+    TOPIC_FEATURES_V2,
     TopicalityModel,
     talks_about_discussion_or_article,
 )
 
-NAME = "netiquette.off_topic.context.v2"
-SHIPPED = Path(__file__).resolve().parents[1] / "models" / "off_topic_context.json"
+NAME = "netiquette.off_topic.context.v3"
+NAME_V2 = "netiquette.off_topic.context.v2"
+_MODELS = Path(__file__).resolve().parents[1] / "models"
+SHIPPED = _MODELS / "off_topic_context_v3.json"
+#: v2's calibration, kept so that a site file naming ``context.v2`` scores as it did.
+SHIPPED_V2 = _MODELS / "off_topic_context.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ class OffTopicContextConfig:
 
     model_dir: str = ""  # the text classifier (for the abuse factor) and the encoder
     use_encoder: bool = True
-    calibration: str = ""  # "" = the shipped off_topic_context.json
+    calibration: str = ""  # "" = the shipped calibration of this version
     reference_factor: float = 0.5  # a comment about the discussion or the article
     offensive_at: float = 0.6  # classifier P(reject) from which the comment counts as abuse
     offensive_factor: float = 0.5
@@ -69,9 +78,12 @@ class OffTopicContextRule(ModelBackedRule):
 
     name = "off_topic"
 
-    def __init__(self, config: OffTopicContextConfig) -> None:
+    def __init__(self, config: OffTopicContextConfig, generation: int = 3) -> None:
         self.config = config
-        self.version = version_from_name(NAME)
+        self.generation = generation
+        self.version = version_from_name(NAME if generation >= 3 else NAME_V2)
+        self._features = list(TOPIC_FEATURES if generation >= 3 else TOPIC_FEATURES_V2)
+        self._shipped = SHIPPED if generation >= 3 else SHIPPED_V2
         self._model: TopicalityModel | None = None
         self._record: dict[str, Any] = {}
 
@@ -80,17 +92,20 @@ class OffTopicContextRule(ModelBackedRule):
         """The topicality model for the loaded encoder (built on first use)."""
         if self._model is None:
             encoder = self.scores.models.encoder if self.config.use_encoder else None
-            records = _calibration(self.config.calibration)
+            records = _calibration(self.config.calibration or str(self._shipped))
             key = ENCODER_ID if encoder is not None else "none"
             record = records.get(key)
-            if record is None or record.get("features") != list(TOPIC_FEATURES):
+            if record is None or record.get("features") != self._features:
                 raise ModelError(
                     f"no off-topic calibration for encoder {key!r}", code="model_incomplete"
                 )
             self._record = record
             embed = encoder.encode if encoder is not None else None
             self._model = TopicalityModel(
-                np.asarray(record["coef"], dtype=np.float64), float(record["bias"]), embed=embed
+                np.asarray(record["coef"], dtype=np.float64),
+                float(record["bias"]),
+                embed=embed,
+                generation=self.generation,
             )
         return self._model
 
@@ -146,5 +161,11 @@ class OffTopicContextRule(ModelBackedRule):
 
 @register_rule(NAME)
 def make_off_topic_context_rule(config: OffTopicContextConfig) -> OffTopicContextRule:
-    """Factory for the context-aware off-topic rule."""
+    """Factory for the context-aware off-topic rule (v3: asides, place names)."""
     return OffTopicContextRule(config)
+
+
+@register_rule(NAME_V2)
+def make_off_topic_context_v2_rule(config: OffTopicContextConfig) -> OffTopicContextRule:
+    """Factory for v2 of the context-aware off-topic rule, as shipped on 2026-12-04."""
+    return OffTopicContextRule(config, generation=2)
