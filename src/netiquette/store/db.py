@@ -25,11 +25,16 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # First, so that every statement below waits for a lock instead of failing at once.
+    cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL is stored in the file: switching needs an exclusive lock, so only the first
+    # connection to a new file does it (servers starting together on a fresh database: the
+    # others found it locked by the one migrating and failed, "database is locked").
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
     # NORMAL in WAL mode survives a killed process; only a power loss may drop the last commit.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     # Erased means erased: deleted and overwritten content is zeroed in the file, not just
     # unlinked (many SQLite builds default to off). The WAL is checkpointed by scrub().
     cursor.execute("PRAGMA secure_delete=ON")
