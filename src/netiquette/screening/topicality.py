@@ -247,11 +247,11 @@ def place_only(
     refers to no role and shares no long word stem (7 letters, as ``long_shared_stems``) with
     the article.
     """
-    words = {w.lower() for w in re.findall(r"[\wäöüßÄÖÜ-]+", comment)}
-    named = words & places
+    words = re.findall(r"[\wäöüßÄÖÜ-]+", comment)
+    named = {w.lower() for w in words} & places
     if not named:
         return False
-    rest = " ".join(w for w in re.findall(r"[\wäöüßÄÖÜ-]+", comment) if w.lower() not in named)
+    rest = " ".join(w for w in words if w.lower() not in named)
     if mentions_actor(rest, actors - named, roles):
         return False
     return not any(len(s) >= 7 and s in article_stems for s in content_stems(rest))
@@ -284,6 +284,11 @@ class TopicalityModel:
     _overlap: RelevanceModel = field(init=False, repr=False)
     _areas: NDArray[np.float32] | None = field(init=False, repr=False, default=None)
     _area_of: list[int] = field(init=False, repr=False, default_factory=list)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The feature columns of this generation (what ``coef`` weighs)."""
+        return TOPIC_FEATURES if self.generation >= 3 else TOPIC_FEATURES_V2
 
     def __post_init__(self) -> None:
         encoder = _Adapter(self.embed) if self.embed is not None else None
@@ -347,7 +352,7 @@ class TopicalityModel:
                 ]
             )
         columns = np.hstack([overlap, np.asarray(extra, dtype=np.float64)])
-        return columns if v3 else columns[:, : len(TOPIC_FEATURES_V2)]
+        return columns[:, : len(self.features)]
 
     def off_topic_many(
         self, comments: Sequence[str], article_text: str | None, parent_text: str | None = None

@@ -45,7 +45,7 @@ def _jsonl(path: Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _with_cross_pairs(
+def with_cross_pairs(
     own: list[Pair], articles: list[str], rng: random.Random, source: str
 ) -> list[Pair]:
     pairs = list(own)
@@ -70,7 +70,7 @@ def build_pairs(examples_dir: Path | None, seed: int = 7) -> tuple[list[Pair], d
             own.append(
                 Pair(str(row["text"]), f"own-{row['article']}", int(str(row["off_topic"])), "own")
             )
-    pairs += _with_cross_pairs(own, [a for a in articles if a.startswith("own-")], rng, "own")
+    pairs += with_cross_pairs(own, [a for a in articles if a.startswith("own-")], rng, "own")
 
     if examples_dir is not None and (examples_dir / "comments-dev.jsonl").is_file():
         shared: list[Pair] = []
@@ -92,7 +92,7 @@ def build_pairs(examples_dir: Path | None, seed: int = 7) -> tuple[list[Pair], d
                 assert isinstance(labels, dict)
                 shared.append(Pair(str(row["text"]), art, int(labels["off_topic"]), "dev"))
         dev_articles = [a for a in articles if a.startswith("dev-")]
-        pairs += _with_cross_pairs(shared, dev_articles, rng, "dev")
+        pairs += with_cross_pairs(shared, dev_articles, rng, "dev")
     return pairs, articles
 
 

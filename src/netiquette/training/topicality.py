@@ -39,12 +39,11 @@ from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
 from netiquette.screening.models.text import prepare_text
 from netiquette.screening.topicality import (
     TOPIC_FEATURES,
-    TOPIC_FEATURES_V2,
     Embed,
     TopicalityModel,
     talks_about_discussion_or_article,
 )
-from netiquette.training.relevance_pairs import Pair, build_pairs
+from netiquette.training.relevance_pairs import Pair, build_pairs, with_cross_pairs
 
 DATA = Path(__file__).resolve().parent / "data"
 OUT = Path(__file__).resolve().parents[1] / "screening" / "models" / "off_topic_context_v3.json"
@@ -75,7 +74,7 @@ def more_pairs(
             art = f"{source}-{row['article_id']}"
             articles[art] = f"{row['article_title']}\n\n{row['article_text']}"
             own.append(Pair(row["text"], art, int(row["labels"]["off_topic"]), source))
-    return _cross(own, articles, rng, source), articles
+    return with_cross_pairs(own, sorted(articles), rng, source), articles
 
 
 def retired_blind_pairs(rng: random.Random) -> tuple[list[Pair], dict[str, str]]:
@@ -94,19 +93,7 @@ def retired_blind_pairs(rng: random.Random) -> tuple[list[Pair], dict[str, str]]
             if art not in articles:
                 articles[art] = (RETIRED_BLIND / row["article_file"]).read_text(encoding="utf-8")
             own.append(Pair(row["text"], art, int(row["labels"]["off_topic"]), "blind1"))
-    return _cross(own, articles, rng, "blind1"), articles
-
-
-def _cross(
-    own: list[Pair], articles: dict[str, str], rng: random.Random, source: str
-) -> list[Pair]:
-    pairs = list(own)
-    names = sorted(articles)
-    for p in own:
-        if p.off_topic == 0:
-            other = rng.choice([a for a in names if a != p.article_id])
-            pairs.append(Pair(p.comment, other, 1, f"{source}-cross"))
-    return pairs
+    return with_cross_pairs(own, sorted(articles), rng, "blind1"), articles
 
 
 def all_pairs(examples: Path | None, seed: int = 7) -> tuple[list[Pair], dict[str, str]]:
@@ -133,7 +120,7 @@ def all_pairs(examples: Path | None, seed: int = 7) -> tuple[list[Pair], dict[st
 
 def feature_matrix(model: TopicalityModel, pairs: list[Pair], articles: dict[str, str]) -> Any:
     """Feature rows of all pairs, computed per article (one embedding batch each)."""
-    x = np.zeros((len(pairs), len(TOPIC_FEATURES if model.generation >= 3 else TOPIC_FEATURES_V2)))
+    x = np.zeros((len(pairs), len(model.features)))
     by_article: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):
         by_article.setdefault(p.article_id, []).append(i)

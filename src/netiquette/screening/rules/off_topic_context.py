@@ -82,7 +82,6 @@ class OffTopicContextRule(ModelBackedRule):
         self.config = config
         self.generation = generation
         self.version = version_from_name(NAME if generation >= 3 else NAME_V2)
-        self._features = list(TOPIC_FEATURES if generation >= 3 else TOPIC_FEATURES_V2)
         self._shipped = SHIPPED if generation >= 3 else SHIPPED_V2
         self._model: TopicalityModel | None = None
         self._record: dict[str, Any] = {}
@@ -95,7 +94,8 @@ class OffTopicContextRule(ModelBackedRule):
             records = _calibration(self.config.calibration or str(self._shipped))
             key = ENCODER_ID if encoder is not None else "none"
             record = records.get(key)
-            if record is None or record.get("features") != self._features:
+            features = TOPIC_FEATURES if self.generation >= 3 else TOPIC_FEATURES_V2
+            if record is None or record.get("features") != list(features):
                 raise ModelError(
                     f"no off-topic calibration for encoder {key!r}", code="model_incomplete"
                 )
