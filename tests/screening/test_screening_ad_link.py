@@ -160,3 +160,46 @@ def test_wildcard_and_subdomain_allow_entries() -> None:
     assert is_allowed("news.dpa.de", allowed)
     assert not is_allowed("notdpa.de", allowed)
     assert not is_allowed("gov.example.com", allowed)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Solarmodule zum Bestpreis: w w w . sonnendach-profi . de", "obfuscated link"),
+        ("Alle Folgen auf meinem Kanal: videoportal . com/@Stadtgeflüster", "obfuscated link"),
+        ("Gartenmöbel bis Sonntag: gartentraum-outlet · de", "obfuscated link"),
+        ("Nachhilfe in Mathe, bestellen unter lernbox-shop(.)de", "obfuscated link"),
+        (
+            "Umzugshelfer gesucht? Zwei Mann mit Transporter zu fairen Preisen. "
+            "Anruf genügt, Nummer im Profil.",
+            "contact in profile",
+        ),
+        (
+            "Fahrer gesucht! Wir zahlen 18 €/h plus Zuschläge. Bewerbung per WhatsApp, "
+            "Kontakt im Profil.",
+            "job offer",
+        ),
+        (
+            "Ich repariere Heizungen im ganzen Landkreis, günstig und schnell, "
+            "schreib mir einfach eine Nachricht, erste Beratung gratis.",
+            "asks for a message",
+        ),
+    ],
+)
+def test_ads_without_a_plain_link_are_flagged(rule: AdLinkRule, text: str, reason: str) -> None:
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert result.score >= 0.7, result
+    assert reason in result.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das war das Ende . De facto hat der Rat nichts beschlossen.",
+        "Wer beim Antrag nicht weiterkommt: schreibt mir eine Nachricht, ich helfe gern.",
+        "Die Gebühr steigt auf 3 Euro pro Stunde, das ist zu viel für Pendler.",
+        "Pflegekräfte gesucht! Das steht seit Jahren an jeder Klinik, passiert ist nichts.",
+    ],
+)
+def test_neighbourly_offers_and_fees_are_not_flagged(rule: AdLinkRule, text: str) -> None:
+    assert rule.evaluate(ScreeningInput(text=text)).score < 0.7

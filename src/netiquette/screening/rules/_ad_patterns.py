@@ -112,6 +112,19 @@ def _ends_a_word(text: str, end: int) -> bool:
 
 
 OBFUSCATED_DOMAIN = ObfuscatedDomains()
+#: A domain with its dot spaced out or replaced by a symbol: "shop . de", "shop · de",
+#: "shop(.)de", "w w w . shop . de". A label starts only where no label character precedes it
+#: and is bounded and possessive, separators are possessive: linear on any input. A plain
+#: sentence end ("… Ende. De facto") has no space before its dot, and after a spaced-out dot
+#: the top-level domain must be lower case ("Ende . De facto" is a typo, not a domain).
+SPACED_DOMAIN = re.compile(
+    r"(?:(?<![\w.\-])w\s?+w\s?+w\s*+[.·•]\s*+)?"
+    r"(?<![\w.\-])[a-z0-9][a-z0-9\-]{0,62}+"
+    rf"(?:\s*+(?:\(\.\)|\[\.\]|\{{\.\}}|[·•])\s*+(?:{TLDS})|\s++\.\s*+(?-i:{TLDS}))"
+    r"\b(?![\w\-])(?:/[^\s<>\"'`]{0,200}+)?",
+    _I,
+)
+SPACED_DOMAIN_GATE = re.compile(r"\s\.|[·•]|\(\.\)|\[\.\]|\{\.\}")
 #: The local part (at most 64 characters, possessive) starts where no local-part character
 #: precedes it, so a run like "a.a.a.…" is not rescanned from every position (ReDoS).
 _LOCAL = r"(?<![\w.+\-])[\w.+\-]{1,64}+"
@@ -170,6 +183,45 @@ PHRASES: tuple[Phrase, ...] = (
         0.8,
         "asks for private messages",
         "pn|dm|nachricht",
+    ),
+    _p(
+        r"\b(?:schreib(?:t|en\s+sie)?|schick(?:t|en\s+sie)?)\s+(?:mir|uns)\s+"
+        r"(?:doch\s+|gern[e]?\s+|einfach\s+|kurz\s+)*(?:eine\s+|ne\s+|'ne\s+)?"
+        r"(?:nachricht|mail|e-mail|sms)\b",
+        0.5,
+        "asks for a message",
+        "nachricht|mail|sms",
+    ),
+    _p(
+        r"\b(?:nummer|telefonnummer|handynummer|kontakt(?:daten)?|whatsapp|infos?)\s+"
+        r"(?:steht\s+|stehen\s+)?(?:im|in\s+meinem|in\s+unserem)\s+profil\b",
+        0.8,
+        "contact in profile",
+        "profil",
+    ),
+    _p(
+        r"\b(?:kontakt|bewerb\w*|anfrage\w*|schreib\w*(?:\s+mir)?|meld\w*(?:\s+dich|\s+euch)?)"
+        r"\s+(?:gern[e]?\s+|einfach\s+|direkt\s+)*(?:per|über|auf|via|bei)\s+(?:die\s+app\s+)?"
+        r"(?:whats\s?app|telegram|signal|threema|insta(?:gram)?|tiktok|facebook|messenger)\b"
+        r"|\bschreib\w*\s+(?:mir|uns)\s+(?:über|in|auf)\s+(?:die|der)\s+app\b",
+        0.6,
+        "contact through a messenger",
+        "whats|telegram|signal|threema|insta|tiktok|facebook|messenger|app",
+    ),
+    _p(r"\banruf\s+genügt\b", 0.5, "asks for a call", "anruf"),
+    _p(
+        r"\b(?:wir|ich)\s+(?:vermittel\w*|vermittl\w*|installier\w*|repariere\w*|liefer[en]?)\b"
+        r"|\bgünstig\s+und\s+schnell\b|\bschnell\s+und\s+(?:günstig|unkompliziert)\b",
+        0.35,
+        "service offer",
+        "wir|ich|günstig|schnell",
+    ),
+    _p(
+        r"\bverdien(?:e|t)\s+(?:jetzt\s+|schnell\s+|einfach\s+|auch\s+du\s+)*"
+        r"(?:geld|nebenbei|bis\s+zu)\b",
+        0.5,
+        "income promise",
+        "verdien",
     ),
     _p(
         r"\b(?:pn|dm)\s+(?:me|mir|an\s+mich)\b|\bper\s+(?:pn|dm)\b",
@@ -247,10 +299,40 @@ PHRASES: tuple[Phrase, ...] = (
         _MONEY,
     ),
     _p(
-        r"\bjetzt\s+(?:\w+\s+)?(?:bestellen|kaufen|zugreifen|registrieren|sichern|gratis\s+testen)\b",
+        r"\bjetzt\s+(?:\w+\s+)?(?:bestellen|vorbestellen|kaufen|zugreifen|registrieren|sichern"
+        r"|buchen|anfragen|bewerben|handeln|gratis\s+testen)\b",
         0.5,
         "call to buy",
         "jetzt",
+    ),
+    _p(
+        r"(?<![\d.,])\d{1,3}+\s?%\s+(?:rabatt|reduziert|günstiger|nachlass|finanzierung)\b"
+        r"|\b(?:zum\s+)?(?:tiefpreis|tiefstpreis|bestpreis|höchstpreis)(?:en|e)?\b"
+        r"|\bzu\s+(?:fairen|günstigen|kleinen|top)[\s\-]?preisen\b|\bsofort\s+bargeld\b",
+        0.55,
+        "price promise",
+        "%|preis|bargeld",
+    ),
+    _p(
+        r"\b(?:kostenlose|unverbindliche|gratis)\s+(?:erst)?beratung\b"
+        r"|\b(?:erste|erstes)\s+(?:beratung|gespräch)\s+(?:gratis|kostenlos)\b",
+        0.45,
+        "free consultation",
+        "beratung|gespräch",
+    ),
+    _p(
+        r"\b[\wäöüß\-]{3,40}+\s+gesucht\s*!"
+        r"|\bwir\s+(?:suchen|stellen\s+ein)\b[^.!?\n]{0,60}?\b(?:m/w/d|w/m/d|ab\s+sofort)"
+        r"|(?<![\w.,])\d[\d.,]{0,6}+\s?(?:€|euro)\s?/\s?(?:h|std)\b",
+        0.45,
+        "job offer",
+        "gesucht|suchen|stellen|€|euro",
+    ),
+    _p(
+        r"\bnur\s+(?:noch\s+)?(?:diesen\s+monat|diese\s+woche|heute|bis\s+sonntag)\b",
+        0.35,
+        "limited offer",
+        "nur",
     ),
     _p(
         r"\b(?:rabatt|gutschein|promo|aktions)[\s\-]?codes?\b",
@@ -285,10 +367,10 @@ PHRASES: tuple[Phrase, ...] = (
         "gilt nur|vorrat",
     ),
     _p(
-        r"\b(?:rabatt|gutschein|sonderangebot)\w*|\bversandkostenfrei\b",
+        r"\b(?:rabatt|gutschein|sonderangebot|startguthaben|neukunden)\w*|\bversandkostenfrei\b",
         0.3,
         "sales word",
-        "rabatt|gutschein|sonderangebot|versandkosten",
+        "rabatt|gutschein|sonderangebot|versandkosten|startguthaben|neukunden",
     ),
     # prices
     _p(

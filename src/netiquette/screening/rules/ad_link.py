@@ -202,6 +202,11 @@ class AdLinkRule:
                 pat.OBFUSCATION_GATE.search(text) is not None,
             ),
             (pat.BARE_DOMAIN, "link", pat.TLD_HINT.search(text) is not None),
+            (
+                pat.SPACED_DOMAIN,
+                "obfuscated link",
+                pat.SPACED_DOMAIN_GATE.search(text) is not None,
+            ),
         )
         for pattern, kind, gate in link_patterns:
             if not gate:
@@ -261,6 +266,7 @@ _PROMO = re.compile(
     r"|hier (?:klicken|kaufen|bestellen|anmelden)|anmelden|registrier\w*|buchen|testen"
     r"|investier\w*|infos? (?:unter|auf|bei)|biete\w*|find(?:est du|en sie) (?:mich )?unter"
     r"|zu finden unter|mein(?:e|em)? (?:profil|kanal|seite|blog|shop)"
+    r"|vermittl\w*|provision\w*|ankauf\w*|reduziert|tiefpreis\w*|höchstpreis\w*"
     r"|free|buy|cheap|offer|click|visit|subscribe)\b"
     r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)="
     # A price next to a link: only searched for, so one digit before the currency says as
