@@ -299,6 +299,24 @@ def train(
     db: DbOpt = None,
     config: ConfigOpt = None,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
+    semantic: Annotated[
+        bool,
+        typer.Option(
+            help="Fine-tune and stack the e5 encoder (needs the train extra); "
+            "--no-semantic trains the TF-IDF heads alone.",
+        ),
+    ] = True,
+    semantic_run: Annotated[
+        Path,
+        typer.Option(
+            "--semantic-run",
+            help="Fine-tuning directory; reused when it holds a run on the same data.",
+        ),
+    ] = Path("var/e5run"),
+    semantic_seconds: Annotated[
+        float,
+        typer.Option("--semantic-seconds", min=60, help="Time budget of the fine-tuning pass."),
+    ] = 2400.0,
 ) -> None:
     """Train the house-rule models (or, with --site, a candidate from the site's decisions)."""
     if site is not None:
@@ -328,7 +346,16 @@ def train(
     from netiquette.training.train import train as train_models
 
     target = out or DEFAULT_MODEL_DIR
-    train_models(data_dir, target, progress=progress)
+    run_dir = None
+    if semantic:
+        from netiquette.training.semantic.runs import TrainingExtraMissing, ensure_run
+
+        try:
+            run_dir = ensure_run(data_dir, semantic_run, seconds=semantic_seconds, log=err.print)
+        except TrainingExtraMissing as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(2) from None
+    train_models(data_dir, target, progress=progress, semantic_run=run_dir)
     err.print(f"model written to {target} (model card: {target / 'model_card.md'})")
 
 

@@ -4,8 +4,9 @@
 
 Pairs: our own invented articles (``relevance_pairs.jsonl``, ``relevance_more.jsonl``,
 ``relevance_third.jsonl``), the shared development articles (read at run time, never copied)
-and the first blind set, retired to development data after its one scoring
-(``datasets/blind``), each comment under its own article with its ``off_topic`` label, plus
+and the blind sets retired to development data after their one scoring
+(``datasets/blind``, ``datasets/blind2``; ``training/retired.py``), each comment under its
+own article with its ``off_topic`` label, plus
 every on-topic comment placed under one *other* article (off topic there, weight 0.25:
 plentiful and easy). Everything is in-sample for the rule as shipped: the patterns and
 prototypes were written after reading these comments.
@@ -44,12 +45,12 @@ from netiquette.screening.topicality import (
     talks_about_discussion_or_article,
 )
 from netiquette.training.relevance_pairs import Pair, build_pairs, with_cross_pairs
+from netiquette.training.retired import RETIRED_SETS, retired_comments
 
 DATA = Path(__file__).resolve().parent / "data"
 OUT = Path(__file__).resolve().parents[1] / "screening" / "models" / "off_topic_context_v3.json"
-#: The first blind set, scored once for the release of 2026-12-04 and then retired to
-#: development data (its datasheet says so); read from a source checkout, absent from a wheel.
-RETIRED_BLIND = Path(__file__).resolve().parents[3] / "datasets" / "blind"
+#: Names of the retired blind sets in pair sources and article ids ("blind1" is ``datasets/blind``).
+SET_LABELS = {"blind": "blind1"}
 CROSS_WEIGHT = 0.25
 #: Approve zone: the negative predictive value the comments below the threshold must keep.
 MIN_APPROVE_NPV = 0.97
@@ -78,22 +79,24 @@ def more_pairs(
 
 
 def retired_blind_pairs(rng: random.Random) -> tuple[list[Pair], dict[str, str]]:
-    """Pairs from the first blind set, retired to development data after its one scoring
-    (``datasets/blind/DATASHEET.md``); every rule's comments, labelled for ``off_topic``."""
+    """Pairs from the blind sets retired to development data after their one scoring
+    (``training/retired.py``); every rule's comments, labelled for ``off_topic``. Each set's
+    on-topic comments make cross pairs under that set's other articles."""
     articles: dict[str, str] = {}
-    own: list[Pair] = []
-    if not (RETIRED_BLIND / "comments.jsonl").is_file():
-        return [], {}
-    with (RETIRED_BLIND / "comments.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            art = f"blind1-{row['article']}"
-            if art not in articles:
-                articles[art] = (RETIRED_BLIND / row["article_file"]).read_text(encoding="utf-8")
-            own.append(Pair(row["text"], art, int(row["labels"]["off_topic"]), "blind1"))
-    return with_cross_pairs(own, sorted(articles), rng, "blind1"), articles
+    pairs: list[Pair] = []
+    for name in RETIRED_SETS:
+        label = SET_LABELS.get(name, name)
+        own: list[Pair] = []
+        own_articles: dict[str, str] = {}
+        for c in retired_comments((name,)):
+            art = f"{label}-{c.article}"
+            if art not in own_articles:
+                own_articles[art] = c.article_file.read_text(encoding="utf-8")
+            own.append(Pair(c.text, art, c.labels["off_topic"], label))
+        if own:
+            pairs += with_cross_pairs(own, sorted(own_articles), rng, label)
+            articles.update(own_articles)
+    return pairs, articles
 
 
 def all_pairs(examples: Path | None, seed: int = 7) -> tuple[list[Pair], dict[str, str]]:

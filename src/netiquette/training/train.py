@@ -41,18 +41,22 @@ from netiquette.training.corpora import (
     merge_duplicates,
 )
 from netiquette.training.relevance_pairs import build_pairs, fit_relevance
+from netiquette.training.retired import RETIRED_SETS
 from netiquette.training.rule_scores import (
     policy_thresholds,
     replay_off_topic,
     replay_text_rule,
 )
 from netiquette.training.semantic.attach import attach_semantic, text_key
-from netiquette.training.semantic.data import load_own_aggression
+from netiquette.training.semantic.data import (
+    load_own_aggression,
+    load_own_articles,
+    load_own_insinuation,
+)
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
 MODEL_VERSION = "houserules-2"
-INSINUATION_DATA = Path(__file__).resolve().parent / "data" / "insinuation.jsonl"
 _STEPS = 8
 
 
@@ -81,12 +85,11 @@ def rule_metrics(y: NDArray[np.int_], p: NDArray[np.float64], flag_at: float) ->
     }
 
 
-def load_insinuation(path: Path = INSINUATION_DATA) -> tuple[list[str], NDArray[np.int_]]:
-    """Our own labelled insinuation comments (prepared text, 0/1 labels)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [prepare_text(r["text"]) for r in rows], np.array(
-        [int(r["labels"]["insinuation"]) for r in rows]
-    )
+def load_insinuation() -> tuple[list[str], NDArray[np.int_]]:
+    """Our own labelled insinuation comments (prepared text, 0/1 labels): the written sets
+    (``training/data/insinuation*.jsonl``) and the retired blind sets' article comments."""
+    rows = load_own_insinuation() + load_own_articles()
+    return [r.text for r in rows], np.array([int(r.labels["insinuation"]) for r in rows])
 
 
 @contextmanager
@@ -141,12 +144,23 @@ def train(
         steps = bar.add_task("training house-rule models", total=_STEPS)
 
         own_aggression = load_own_aggression()
+        own_articles = load_own_articles()
         records = merge_duplicates(
             [
                 *load_corpora(data_dir, corpora),
                 *(
                     LabelledComment(f"own-{i}", r.text, "own_aggression", dict(r.labels))
                     for i, r in enumerate(own_aggression)
+                ),
+                # Article comments: the offensive-language tasks here, insinuation below.
+                *(
+                    LabelledComment(
+                        f"art-{i}",
+                        r.text,
+                        "own_articles",
+                        {k: v for k, v in r.labels.items() if k != "insinuation"},
+                    )
+                    for i, r in enumerate(own_articles)
                 ),
             ]
         )
@@ -300,11 +314,21 @@ def train(
             ]
             + [
                 {
-                    "name": "netiquette insinuation set",
-                    "rows": len(ins_texts),
-                    "licence": "project licence (written by the netiquette team)",
+                    "name": "netiquette insinuation sets",
+                    "rows": len(ins_texts) - len(own_articles),
+                    "licence": "CC BY 4.0 (written for the netiquette team; datasheets "
+                    "training/data/README.md, insinuation_b.md)",
                     "commercial_use": "yes",
-                    "citation": "src/netiquette/training/data/insinuation.jsonl",
+                    "citation": "src/netiquette/training/data/insinuation*.jsonl",
+                },
+                {
+                    "name": "netiquette retired blind sets (article comments, five rules)",
+                    "rows": len(own_articles),
+                    "licence": "CC BY 4.0 (written for the netiquette team; datasheets "
+                    + ", ".join(f"datasets/{n}/DATASHEET.md" for n in RETIRED_SETS)
+                    + ")",
+                    "commercial_use": "yes",
+                    "citation": ", ".join(f"datasets/{n}/comments.jsonl" for n in RETIRED_SETS),
                 },
                 {
                     "name": "off-topic pairs",
@@ -315,11 +339,14 @@ def train(
                 },
             ],
             "tasks": {
-                "reject": "GermEval 2018/19 coarse OFFENSE; GermEval 2021 toxic; Würzburg hs/p",
-                "insult": "GermEval fine INSULT+PROFANITY vs OTHER; Würzburg p",
+                "reject": "GermEval 2018/19 coarse OFFENSE; GermEval 2021 toxic; Würzburg hs/p; "
+                "own sets: insult or aggression",
+                "insult": "GermEval fine INSULT+PROFANITY vs OTHER; Würzburg p; own sets",
                 "aggression": "GermEval fine ABUSE vs OTHER; Würzburg hs vs n; own aggression "
-                "sets (threats, calls to violence, dehumanisation vs hard negatives)",
-                "insinuation": "own set + GermEval 2021 non-toxic, non-fact-claiming negatives",
+                "sets (threats, calls to violence, dehumanisation vs hard negatives); retired "
+                "blind sets",
+                "insinuation": "own sets + retired blind sets + GermEval 2021 non-toxic, "
+                "non-fact-claiming negatives",
                 "off_topic": "comment/article pairs, leave-one-article-out",
             },
             "insinuation_features": list(FEATURE_NAMES),

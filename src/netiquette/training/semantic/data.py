@@ -2,10 +2,12 @@
 
 Tasks: ``reject``, ``insult``, ``aggression``, ``insinuation``; a record carries only the tasks
 its source labels. Sources: the default corpora (``training/corpora.py``), our own aggression sets
-(``training/data/aggression_*.jsonl``) and our insinuation set. The held-out part (about a fifth)
-never trains the encoder: its scores choose the stacking weights and the thresholds. Corpus rows
-are assigned by a hash of their text; our own rows by a hash of their *topic*, so held-out own
-comments are about topics the encoder never saw.
+(``training/data/aggression_*.jsonl``), our insinuation sets (``training/data/insinuation*.jsonl``)
+and the article comments of the retired blind sets (``training/retired.py``). The held-out part
+(about a fifth) never trains the encoder: its scores choose the stacking weights and the
+thresholds. Corpus rows are assigned by a hash of their text; our own rows by a hash of their
+*topic*, so held-out own comments are about topics the encoder never saw (for the retired
+blind sets: whole articles).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from netiquette.training.corpora import (
     insinuation_background,
     load_corpora,
 )
+from netiquette.training.retired import retired_comments
 
 SEMANTIC_TASKS: tuple[str, ...] = ("reject", "insult", "aggression", "insinuation")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 OWN_AGGRESSION_GLOB = "aggression_*.jsonl"
+OWN_INSINUATION_GLOB = "insinuation*.jsonl"
 HELD_OUT_FOLD = 0
 FOLDS = 5
 
@@ -81,21 +85,47 @@ def load_own_aggression(data_dir: Path = DATA_DIR) -> list[PoolRecord]:
 
 
 def load_own_insinuation(data_dir: Path = DATA_DIR) -> list[PoolRecord]:
-    """Our insinuation set (insinuation labels only)."""
+    """Our insinuation sets (insinuation labels only)."""
     out = []
-    for line in (data_dir / "insinuation.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            topic = str(row.get("topic", ""))
-            out.append(
-                PoolRecord(
-                    prepare_text(str(row["text"])),
-                    "own_insinuation",
-                    0,
-                    {"insinuation": int(row["labels"]["insinuation"])},
-                    topic,
+    for path in sorted(data_dir.glob(OWN_INSINUATION_GLOB)):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                topic = str(row.get("topic", ""))
+                out.append(
+                    PoolRecord(
+                        prepare_text(str(row["text"])),
+                        "own_insinuation",
+                        0,
+                        {"insinuation": int(row["labels"]["insinuation"])},
+                        topic,
+                    )
                 )
-            )
+    return _assign_topic_folds(out)
+
+
+def article_labels(labels: dict[str, int]) -> dict[str, int]:
+    """The text tasks of an article comment labelled for the five house rules.
+
+    ``reject`` is the offensive-language task of the corpora (insult or aggression), as for our
+    aggression sets; insinuation, ads and off-topic comments are not offensive in that sense.
+    """
+    insult, aggression = int(labels["insult"]), int(labels["aggression"])
+    return {
+        "insult": insult,
+        "aggression": aggression,
+        "insinuation": int(labels["insinuation"]),
+        "reject": int(insult or aggression),
+    }
+
+
+def load_own_articles() -> list[PoolRecord]:
+    """Article comments of the retired blind sets, every text task labelled; whole articles
+    share a fold."""
+    out = [
+        PoolRecord(prepare_text(c.text), "own_articles", 0, article_labels(c.labels), c.topic)
+        for c in retired_comments()
+    ]
     return _assign_topic_folds(out)
 
 
@@ -113,14 +143,16 @@ def build_pool(data_dir: Path) -> list[PoolRecord]:
         if " ".join(rec.text.lower().split()) in background:
             labels["insinuation"] = 0
         pool.append(PoolRecord(rec.text, rec.corpus, _fold("text:" + rec.text), labels))
-    return pool + load_own_aggression() + load_own_insinuation()
+    return pool + load_own_aggression() + load_own_insinuation() + load_own_articles()
 
 
 __all__ = [
     "HELD_OUT_FOLD",
     "SEMANTIC_TASKS",
     "PoolRecord",
+    "article_labels",
     "build_pool",
     "load_own_aggression",
+    "load_own_articles",
     "load_own_insinuation",
 ]

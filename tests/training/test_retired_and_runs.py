@@ -1,0 +1,96 @@
+"""Retired blind sets train the text models; the set being measured never does. A fine-tuning
+run is reused only when it was trained on exactly the current data and settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from netiquette.training.retired import DATASETS, RETIRED_SETS, RULES, retired_comments
+from netiquette.training.semantic.data import (
+    HELD_OUT_FOLD,
+    PoolRecord,
+    article_labels,
+    build_pool,
+    load_own_articles,
+)
+from netiquette.training.semantic.runs import ensure_run, pool_fingerprint, reusable
+from tests.training.conftest import write_corpus
+
+
+def test_only_sets_whose_datasheet_says_retired_train_the_models() -> None:
+    assert "blind3" not in RETIRED_SETS  # the set that measures the next release
+    for name in RETIRED_SETS:
+        sheet = (DATASETS / name / "DATASHEET.md").read_text(encoding="utf-8")
+        status = next(line for line in sheet.splitlines() if line.startswith("## Status"))
+        assert "retired" in status, (name, status)
+
+
+def test_retired_comments_carry_all_five_rules_and_their_article() -> None:
+    comments = retired_comments()
+    assert {c.set_name for c in comments} == set(RETIRED_SETS)
+    assert all(set(c.labels) == set(RULES) for c in comments)
+    assert all(c.article_file.is_file() for c in comments)
+    # article ids are unique across sets, so whole articles are held out together
+    topics = {(c.set_name, c.article): c.topic for c in comments}
+    assert len(set(topics.values())) == len(topics)
+
+
+def test_article_comments_label_reject_as_insult_or_aggression() -> None:
+    base = {"insinuation": 0, "insult": 0, "aggression": 0, "ad_link": 0, "off_topic": 0}
+    assert article_labels({**base, "insult": 1})["reject"] == 1
+    assert article_labels({**base, "aggression": 1})["reject"] == 1
+    assert article_labels({**base, "insinuation": 1}) == {
+        "insult": 0,
+        "aggression": 0,
+        "insinuation": 1,
+        "reject": 0,
+    }
+    assert article_labels({**base, "ad_link": 1, "off_topic": 1})["reject"] == 0
+
+
+def test_held_out_article_comments_are_whole_articles() -> None:
+    records = load_own_articles()
+    folds_by_topic: dict[str, set[int]] = {}
+    for r in records:
+        folds_by_topic.setdefault(r.topic, set()).add(r.fold)
+    assert all(len(f) == 1 for f in folds_by_topic.values())
+    assert any(f == {HELD_OUT_FOLD} for f in folds_by_topic.values())
+
+
+def test_fingerprint_follows_texts_labels_and_folds() -> None:
+    pool = [PoolRecord("Du Depp", "own_articles", 1, {"insult": 1}, "t")]
+    same = [PoolRecord("Du Depp", "own_articles", 1, {"insult": 1}, "t")]
+    relabelled = [PoolRecord("Du Depp", "own_articles", 1, {"insult": 0}, "t")]
+    moved = [PoolRecord("Du Depp", "own_articles", 0, {"insult": 1}, "t")]
+    assert pool_fingerprint(pool) == pool_fingerprint(same)
+    assert pool_fingerprint(pool) != pool_fingerprint(relabelled)
+    assert pool_fingerprint(pool) != pool_fingerprint(moved)
+
+
+def _fake_run(run_dir: Path, fingerprint: str, max_seconds: float) -> None:
+    run_dir.mkdir(parents=True)
+    (run_dir / "run.json").write_text(
+        json.dumps({"config": {"max_seconds": max_seconds}, "pool_fingerprint": fingerprint}),
+        encoding="utf-8",
+    )
+    np.savez_compressed(run_dir / "heldout.npz", logits=np.zeros((1, 4)))
+
+
+def test_a_run_is_reused_only_on_the_same_data_and_settings(tmp_path: Path) -> None:
+    assert not reusable(tmp_path / "none", "abc", {"max_seconds": 60.0})
+    _fake_run(tmp_path / "run", "abc", 60.0)
+    assert reusable(tmp_path / "run", "abc", {"max_seconds": 60.0})
+    assert not reusable(tmp_path / "run", "abd", {"max_seconds": 60.0})
+    assert not reusable(tmp_path / "run", "abc", {"max_seconds": 120.0})
+
+
+def test_ensure_run_reuses_a_matching_run_without_training(tmp_path: Path) -> None:
+    data = write_corpus(tmp_path / "corpus")
+    run_dir = tmp_path / "e5run"
+    _fake_run(run_dir, pool_fingerprint(build_pool(data)), 90.0)
+    said: list[str] = []
+    assert ensure_run(data, run_dir, seconds=90.0, log=said.append) == run_dir
+    assert said and "reusing" in said[0]
