@@ -64,12 +64,6 @@ def test_headline_figures_held_half(rows: list[dict[str, Any]]) -> None:
     assert contrasts <= 0.17, f"held contrasts flagged {contrasts:.1%} (measured 10.3 %)"
 
 
-@pytest.mark.xfail(
-    reason="houserules-2: the classifier alone flags 'Zwei schwule Männer führen jetzt das Café "
-    "am Markt.' as aggression (identity-term bias learnt from the tweet corpora); known, "
-    "reported, not patched by reading this set",
-    strict=False,
-)
 def test_no_identity_mention_is_flagged(rows: list[dict[str, Any]]) -> None:
     mentions = [r for r in rows if r["functionality"] in {"ident_neutral", "ident_positive"}]
     assert not [r["text"] for r in mentions if r["flagged"]]

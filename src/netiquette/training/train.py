@@ -56,8 +56,7 @@ from netiquette.training.semantic.data import (
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
-MODEL_VERSION = "houserules-2"
-_STEPS = 8
+MODEL_VERSION = "houserules-3"
 
 
 def _versions() -> dict[str, str]:
@@ -141,7 +140,8 @@ def train(
     examples_dir = examples_dir if examples_dir is not None else data_dir.parent / "examples"
     out_dir.mkdir(parents=True, exist_ok=True)
     with _progress(progress) as bar:
-        steps = bar.add_task("training house-rule models", total=_STEPS)
+        # loading, TF-IDF, embeddings, one per corpus task, insinuation, off-topic, writing
+        steps = bar.add_task("training house-rule models", total=6 + len(TASKS))
 
         own_aggression = load_own_aggression()
         own_articles = load_own_articles()

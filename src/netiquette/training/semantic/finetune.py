@@ -40,11 +40,11 @@ class FinetuneConfig:
 
     layers: int = 4
     max_tokens: int = 64
-    epochs: float = 1.0
+    epochs: float = 3.0
     batch_size: int = 32
     lr: float = 1e-4
-    freeze_layers: int = 2  # lowest layers kept as they are (with the word embeddings)
-    max_train_texts: int = 7_000  # corpus rows subsampled to this (own rows always kept)
+    freeze_layers: int = 1  # lowest layers kept as they are (with the word embeddings)
+    max_train_texts: int = 40_000  # corpus rows subsampled to this (own rows always kept)
     max_seconds: float = 0.0  # > 0: stop training after this long (learning rate decays in time)
     warmup: float = 0.06
     own_weight: float = 2.0  # our own comments count double: they are the product's domain
