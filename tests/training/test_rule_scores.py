@@ -9,9 +9,11 @@ ZONES = {"reject_at": 0.9, "approve_below": 0.1, "flag_at": 0.4}
 
 def test_insult_replay_lifts_lexicon_hits_and_caps_the_rest() -> None:
     texts = ["Du Vollidiot!", "Der Haushalt wurde gestern beschlossen."]
-    scores = replay_text_rule("insult", texts, np.array([0.2, 0.6]), ZONES)
+    # the classifier alone flags from flag_at + 0.3 * (reject_at - flag_at) = 0.55
+    scores = replay_text_rule("insult", texts + texts[1:], np.array([0.2, 0.5, 0.6]), ZONES)
     assert scores[0] >= 0.9  # clear lexicon hit: reject zone
-    assert scores[1] < 0.4  # no insult word: held below flag_at
+    assert scores[1] < 0.4  # no insult word, classifier below its own point: held below flag_at
+    assert scores[2] == 0.6  # no insult word, classifier past its point: its probability
 
 
 def test_off_topic_replay_halves_article_references() -> None:
