@@ -10,6 +10,7 @@ The comments are generated here (templates, fillers, some insults, links and obf
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -282,10 +283,15 @@ def bench_http(n: int = 1_000) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Print the pipeline, command and HTTP figures."""
-    args = sys.argv[1:] if argv is None else argv
-    command_only = "--command-only" in args  # only the `netiquette screen` figures
-    args = [a for a in args if a != "--command-only"]
-    n = int(args[0]) if args else 10_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=10_000, help="comments to screen")
+    parser.add_argument(
+        "--command-only", action="store_true", help="only the `netiquette screen` figures"
+    )
+    ns = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if ns.n < 1:
+        parser.error("n must be at least 1")
+    n, command_only = ns.n, ns.command_only
     if not command_only:
         figures = bench_pipeline(n)
         print(f"pipeline: {figures['comments']} comments, ~{figures['mean_chars']} chars each")
