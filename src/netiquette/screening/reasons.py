@@ -83,6 +83,15 @@ ATOMS: tuple[str, ...] = (
     N_("sales word"),
     N_("side income"),
     N_("work-from-home offer"),
+    N_("asks for a message"),
+    N_("contact in profile"),
+    N_("contact through a messenger"),
+    N_("asks for a call"),
+    N_("service offer"),
+    N_("price promise"),
+    N_("free consultation"),
+    N_("job offer"),
+    N_("limited offer"),
 )
 
 
