@@ -94,3 +94,30 @@ def test_one_comment_runs_the_encoder_once(
     assert {"insult", "aggression", "insinuation", "off_topic"} <= {
         name for name, r in result.results.items() if r.evaluated
     }
+
+
+def test_a_long_comment_is_read_to_its_end() -> None:
+    semantic = load_default_models().semantic
+    assert semantic is not None
+    opening = "Die Sanierung der Brücke dauert länger als geplant, der Umweg kostet Zeit. " * 12
+    threat = "Dem Bauamtsleiter hau ich die Fresse ein, der weiß schon warum."
+    windows = semantic.windows(opening + threat)
+    assert 1 < len(windows) <= 8
+    assert all(len(w) == semantic.max_tokens for w in windows)
+    aggression = semantic.tasks.index("aggression")
+    alone, ending = semantic.logits([opening, opening + threat])[:, aggression]
+    assert ending > alone  # the last sentence counts
+
+
+def test_a_short_comment_is_one_window_as_before() -> None:
+    semantic = load_default_models().semantic
+    assert semantic is not None
+    text = "Danke für den Bericht über die Brücke."
+    (window,) = semantic.windows(text)
+    assert window == semantic.tokenizer.encode(text, semantic.max_tokens)
+
+
+def test_a_huge_comment_reads_a_bounded_number_of_windows() -> None:
+    semantic = load_default_models().semantic
+    assert semantic is not None
+    assert len(semantic.windows("Wort " * 20_000)) == 8

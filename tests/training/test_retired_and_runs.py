@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from netiquette.screening.semantic.encoder import LOGITS_VERSION
 from netiquette.training.retired import DATASETS, RETIRED_SETS, RULES, retired_comments
 from netiquette.training.semantic.data import (
     HELD_OUT_FOLD,
@@ -73,7 +74,13 @@ def test_fingerprint_follows_texts_labels_and_folds() -> None:
 def _fake_run(run_dir: Path, fingerprint: str, max_seconds: float) -> None:
     run_dir.mkdir(parents=True)
     (run_dir / "run.json").write_text(
-        json.dumps({"config": {"max_seconds": max_seconds}, "pool_fingerprint": fingerprint}),
+        json.dumps(
+            {
+                "config": {"max_seconds": max_seconds},
+                "pool_fingerprint": fingerprint,
+                "logits_version": LOGITS_VERSION,
+            }
+        ),
         encoding="utf-8",
     )
     np.savez_compressed(run_dir / "heldout.npz", logits=np.zeros((1, 4)))

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from netiquette.screening.semantic.encoder import LOGITS_VERSION
 from netiquette.screening.semantic.tokenizer import UnigramTokenizer
 from netiquette.training.semantic.data import HELD_OUT_FOLD, SEMANTIC_TASKS, PoolRecord, build_pool
 from netiquette.training.semantic.model import E5Encoder, build_encoder
@@ -290,6 +291,7 @@ def finetune(
         "stopped_by_time_budget": stopped_early,
         "pos_weight": [round(p, 3) for p in pos_weight],
         "pool_fingerprint": pool_fingerprint(pool),
+        "logits_version": LOGITS_VERSION,
     }
     torch.save(model.state_dict(), work_dir / "model.pt")
     tok.save(work_dir / "vocab.json")

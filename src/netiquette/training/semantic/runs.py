@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from netiquette.screening.semantic.encoder import LOGITS_VERSION
 from netiquette.training.semantic.data import PoolRecord, build_pool
 
 DEFAULT_RUN_DIR = Path("var/e5run")
@@ -52,6 +53,38 @@ def reusable(run_dir: Path, fingerprint: str, settings: dict[str, Any]) -> bool:
     )
 
 
+def logits_version(run_dir: Path) -> int:
+    """How the run's held-out logits were read (1 for runs from before versions were kept)."""
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    return int(run.get("logits_version", 1))
+
+
+def rescore_heldout(run_dir: Path) -> None:
+    """Score the run's held-out texts with the serving code as it reads logits now (no torch).
+
+    The same as the end of a fine-tuning run: the exported graph, the current
+    :meth:`~netiquette.screening.semantic.encoder.SemanticModel.logits`.
+    """
+    import numpy as np
+
+    from netiquette.screening.semantic.encoder import ONNX_FILE, VOCAB_FILE, load_semantic
+
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    with np.load(run_dir / "heldout.npz", allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copyfile(run_dir / "encoder.onnx", Path(tmp) / ONNX_FILE)
+        shutil.copyfile(run_dir / "vocab.json", Path(tmp) / VOCAB_FILE)
+        model = load_semantic(Path(tmp), run["tasks"], int(run["config"]["max_tokens"]), threads=2)
+        arrays["logits"] = model.logits([str(t) for t in arrays["texts"]])
+    np.savez_compressed(run_dir / "heldout.npz", **arrays)
+    run["logits_version"] = LOGITS_VERSION
+    (run_dir / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
+
+
 def ensure_run(
     data_dir: Path,
     run_dir: Path = DEFAULT_RUN_DIR,
@@ -64,6 +97,9 @@ def ensure_run(
     fingerprint = pool_fingerprint(pool)
     if reusable(run_dir, fingerprint, {"max_seconds": seconds}):
         log(f"reusing the fine-tuned encoder in {run_dir} (same data and settings)")
+        if logits_version(run_dir) != LOGITS_VERSION:
+            log("scoring its held-out texts again: logits are read differently since it ran")
+            rescore_heldout(run_dir)
         return run_dir
     try:
         from netiquette.training.semantic.finetune import FinetuneConfig, finetune
@@ -82,6 +118,8 @@ __all__ = [
     "DEFAULT_SECONDS",
     "TrainingExtraMissing",
     "ensure_run",
+    "logits_version",
     "pool_fingerprint",
+    "rescore_heldout",
     "reusable",
 ]
