@@ -108,3 +108,24 @@ def test_too_few_examples_or_one_sided_history_is_refused(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["train", "--site", "Bad Site", "--db", url])
     assert result.exit_code != 0
     assert not (tmp_path / "m").exists()
+
+
+def test_two_candidates_in_the_same_second_both_get_a_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import netiquette.learning.train_site as train_site_module
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    _site(url).dispose()
+    frozen = datetime(2026, 12, 6, 3, 0, 0, tzinfo=UTC)
+    monkeypatch.setattr(train_site_module, "utcnow", lambda: frozen)
+    args = ["train", "--site", "lokal", "--db", url, "--out", str(tmp_path / "m"), "--no-progress"]
+    first, second = CliRunner().invoke(app, args), CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    versions = sorted(p.name for p in (tmp_path / "m" / "lokal").iterdir())
+    assert versions == ["lokal-20261206-030000", "lokal-20261206-030000-2"]
+    meta = json.loads(
+        (tmp_path / "m" / "lokal" / versions[1] / "meta.json").read_text(encoding="utf-8")
+    )
+    assert meta["model_version"] == versions[1]

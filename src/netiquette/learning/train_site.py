@@ -182,9 +182,18 @@ def train_site(
         trained_at = utcnow()
         version = f"{site}-{trained_at:%Y%m%d-%H%M%S}"
         target = models_dir / site / version
-        if target.exists():
+        # Two candidates trained within one second: number the later one (it sorts after).
+        (models_dir / site).mkdir(parents=True, exist_ok=True)
+        for n in range(1, 100):
+            target = models_dir / site / (version if n == 1 else f"{version}-{n}")
+            try:
+                target.mkdir()
+                break
+            except FileExistsError:
+                continue
+        else:
             raise InputError(f"model directory {target} exists already", field="out")
-        target.mkdir(parents=True)
+        version = target.name
         joblib.dump(model, target / "model.joblib")
         meta: dict[str, Any] = {
             "model_version": version,
