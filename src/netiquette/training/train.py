@@ -84,6 +84,11 @@ def rule_metrics(y: NDArray[np.int_], p: NDArray[np.float64], flag_at: float) ->
     }
 
 
+def _datasheets(pattern: str) -> list[str]:
+    """Names of our data sets' datasheets in ``training/data`` matching ``pattern``."""
+    return sorted(p.name for p in (Path(__file__).resolve().parent / "data").glob(pattern))
+
+
 def load_insinuation() -> tuple[list[str], NDArray[np.int_]]:
     """Our own labelled insinuation comments (prepared text, 0/1 labels): the written sets
     (``training/data/insinuation*.jsonl``) and the retired blind sets' article comments."""
@@ -307,7 +312,8 @@ def train(
                     "name": "netiquette aggression sets",
                     "rows": len(own_aggression),
                     "licence": "CC BY 4.0 (written by the netiquette team; datasheets "
-                    "training/data/aggression.md, aggression_b.md)",
+                    + ", ".join(f"training/data/{n}" for n in _datasheets("aggression*.md"))
+                    + ")",
                     "commercial_use": "yes",
                     "citation": "src/netiquette/training/data/aggression_*.jsonl",
                 },
