@@ -15,21 +15,32 @@ from typer.testing import CliRunner
 
 from netiquette.cli import app
 from netiquette.evaluation.evasion import evaluate_evasion, load_cases
+from netiquette.screening.base import ScreeningInput
 from netiquette.screening.normalize import normalize
 from netiquette.screening.pipeline import default_pipeline
 
 FIXTURE = Path(__file__).with_name("data") / "evasion_fixture.jsonl"
 
 
-def test_normalisation_catches_what_plain_lowercasing_misses() -> None:
+def test_every_obfuscation_is_caught_and_normalisation_never_loses_a_catch() -> None:
     cases = load_cases(FIXTURE)
     report = evaluate_evasion(cases, default_pipeline())
     lines, before, after, plain = report.total()
+    assert before <= after
     assert lines == 7
     assert plain == 7  # written plainly, every line is caught
-    assert after > before  # the normaliser is what catches the obfuscations
+    assert after == 7  # and every obfuscated spelling of it
+    # Since houserules-4 the classifier alone catches these seven without the normaliser too
+    # (before == 7); the normaliser's own work is checked on the lexicon's evidence below.
     assert report.rows["spacing"][2] == 2  # "I d i o t" is read once joined
     assert all(row[2] >= row[1] for row in report.rows.values())
+
+
+def test_the_normaliser_turns_obfuscations_into_lexicon_evidence() -> None:
+    result = default_pipeline().screen(ScreeningInput(text="Du bist ein I d i o t"))
+    insult = result.results["insult"]
+    assert insult.flag
+    assert any(span.text == "I d i o t" for span in insult.evidence)
 
 
 def test_normalisation_is_back_on_after_the_evaluation() -> None:
@@ -45,7 +56,20 @@ def test_cli_prints_the_shares_per_technique_and_overall() -> None:
     as_json = CliRunner().invoke(app, ["eval", "--evasion", str(FIXTURE), "--json"])
     figures = json.loads(as_json.output)
     assert figures["overall"]["lines"] == 7
-    assert figures["overall"]["caught_after"] > figures["overall"]["caught_before"]
+    assert figures["overall"]["caught_after"] == 1.0  # a share: all seven
+    assert figures["overall"]["caught_after"] >= figures["overall"]["caught_before"]
+
+
+def test_a_missing_file_is_one_readable_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "netiquette", "eval", "--evasion", str(tmp_path / "none.jsonl")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "does not exist" in " ".join(result.stderr.split())
 
 
 def test_a_broken_line_is_one_readable_error(tmp_path: Path) -> None:

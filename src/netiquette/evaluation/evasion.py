@@ -80,7 +80,13 @@ class EvasionReport:
 def load_cases(path: Path) -> list[EvasionCase]:
     """Read and check the evasion file; :class:`InputError` names the line and field."""
     cases = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    if not path.is_file():
+        raise InputError(f"file {path} does not exist", field="evasion")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read as UTF-8 text ({exc})", field="evasion") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -56,7 +56,7 @@ from netiquette.training.semantic.data import (
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
-MODEL_VERSION = "houserules-3"
+MODEL_VERSION = "houserules-4"
 
 
 def _versions() -> dict[str, str]:
