@@ -101,3 +101,36 @@ def test_ensure_run_reuses_a_matching_run_without_training(tmp_path: Path) -> No
     said: list[str] = []
     assert ensure_run(data, run_dir, seconds=90.0, log=said.append) == run_dir
     assert said and "reusing" in said[0]
+
+
+def test_a_run_read_the_old_way_is_rescored_not_retrained(tmp_path: Path) -> None:
+    import shutil
+
+    from netiquette.screening.classifier import load_default_models
+    from netiquette.screening.models import DEFAULT_MODEL_DIR
+    from netiquette.screening.semantic.encoder import ONNX_FILE, VOCAB_FILE
+
+    data = write_corpus(tmp_path / "corpus")
+    run_dir = tmp_path / "e5run"
+    _fake_run(run_dir, pool_fingerprint(build_pool(data)), 90.0)
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    semantic = load_default_models().semantic
+    assert semantic is not None
+    run.update(
+        logits_version=1,
+        tasks=list(semantic.tasks),
+        config={"max_seconds": 90.0, "max_tokens": semantic.max_tokens},
+    )
+    (run_dir / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    shutil.copyfile(DEFAULT_MODEL_DIR / ONNX_FILE, run_dir / "encoder.onnx")
+    shutil.copyfile(DEFAULT_MODEL_DIR / VOCAB_FILE, run_dir / "vocab.json")
+    texts = ["Danke für den Bericht.", "Die Brücke ist seit Montag gesperrt. " * 15]
+    np.savez_compressed(run_dir / "heldout.npz", logits=np.zeros((2, 4)), texts=np.array(texts))
+    said: list[str] = []
+    ensure_run(data, run_dir, seconds=90.0, log=said.append)
+    assert any("again" in line for line in said)
+    assert json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["logits_version"] == (
+        LOGITS_VERSION
+    )
+    with np.load(run_dir / "heldout.npz") as rescored:
+        assert np.allclose(rescored["logits"], semantic.logits(texts))

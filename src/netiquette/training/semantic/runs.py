@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -72,9 +74,6 @@ def rescore_heldout(run_dir: Path) -> None:
     run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     with np.load(run_dir / "heldout.npz", allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
-    import shutil
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copyfile(run_dir / "encoder.onnx", Path(tmp) / ONNX_FILE)
         shutil.copyfile(run_dir / "vocab.json", Path(tmp) / VOCAB_FILE)
