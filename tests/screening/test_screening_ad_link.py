@@ -203,3 +203,35 @@ def test_ads_without_a_plain_link_are_flagged(rule: AdLinkRule, text: str, reaso
 )
 def test_neighbourly_offers_and_fees_are_not_flagged(rule: AdLinkRule, text: str) -> None:
     assert rule.evaluate(ScreeningInput(text=text)).score < 0.7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gartenhäuser zum Sonderpreis, schaut bei holzhaus-direkt punkt de vorbei",
+        "Billige Ersatzteile gibt's bei teile-lager,de, Versand morgen",
+        "Das Buch dazu: amzn.to/3kQxY7z",
+        "Mehr Infos und Preise zur Badsanierung in meinem Profil, Beratung gratis",
+        "Meine Trading-Gruppe auf Telegram: Telegram-Gruppe „Börsenfuchs“, noch 5 Plätze frei",
+        "Zweites Einkommen? Einfach INFO kommentieren, ich schreibe euch an. Code: START25",
+    ],
+)
+def test_profile_pointers_codes_and_spelled_domains_are_flagged(
+    rule: AdLinkRule, text: str
+) -> None:
+    assert rule.evaluate(ScreeningInput(text=text)).score >= 0.7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sein Name steht ja im Profil, also kann man ihn auch ansprechen.",
+        "Das ist der Punkt. De facto hat niemand gefragt.",
+        "Die Stadt baut ein Team für die Sanierung auf, steht im Artikel.",
+        "Der Code für die Anmeldung kam per Post, nicht per Mail.",
+    ],
+)
+def test_ordinary_mentions_of_profiles_teams_and_codes_are_not_flagged(
+    rule: AdLinkRule, text: str
+) -> None:
+    assert rule.evaluate(ScreeningInput(text=text)).score < 0.7

@@ -92,6 +92,9 @@ ATOMS: tuple[str, ...] = (
     N_("free consultation"),
     N_("job offer"),
     N_("limited offer"),
+    N_("messenger group"),
+    N_("team or seat pitch"),
+    N_("code or keyword"),
 )
 
 

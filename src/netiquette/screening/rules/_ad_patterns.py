@@ -15,7 +15,7 @@ _I = re.IGNORECASE
 #: Top-level domains recognised without ``http://`` or ``www.``. Two-letter codes that are also
 #: common German words ("es", "in", "so", "am", "um") are left out on purpose.
 TLDS = (
-    "com|de|net|org|info|biz|eu|at|ch|io|co|uk|us|fr|it|nl|pl|ru|ua|cn|jp|be|dk|se|fi|pt|cz|tr|"
+    "com|de|net|org|info|biz|eu|at|ch|io|co|uk|us|fr|it|nl|pl|ru|ua|cn|jp|be|dk|se|fi|pt|cz|tr|to|"
     "gr|hu|ro|li|lu|me|tv|cc|ws|xyz|top|online|shop|store|site|website|app|dev|link|club|live|"
     "news|blog|gov|edu|int|ly|gl|gg|ai|gd|su|nu|tk|ml|ga|cf|gq|email|finance|money|win|bid|vip|"
     "pro|world|today|media|click|agency|berlin|hamburg|bayern|koeln|wien|swiss"
@@ -116,15 +116,18 @@ OBFUSCATED_DOMAIN = ObfuscatedDomains()
 #: "shop(.)de", "w w w . shop . de". A label starts only where no label character precedes it
 #: and is bounded and possessive, separators are possessive: linear on any input. A plain
 #: sentence end ("… Ende. De facto") has no space before its dot, and after a spaced-out dot
-#: the top-level domain must be lower case ("Ende . De facto" is a typo, not a domain).
+#: the top-level domain must be lower case ("Ende . De facto" is a typo, not a domain). So must
+#: it after a spelled-out "punkt" ("shop punkt de") and after a comma with no space after it
+#: ("shop,de": ordinary text puts a space after a comma).
 SPACED_DOMAIN = re.compile(
     r"(?:(?<![\w.\-])w\s?+w\s?+w\s*+[.·•]\s*+)?"
     r"(?<![\w.\-])[a-z0-9][a-z0-9\-]{0,62}+"
-    rf"(?:\s*+(?:\(\.\)|\[\.\]|\{{\.\}}|[·•])\s*+(?:{TLDS})|\s++\.\s*+(?-i:{TLDS}))"
+    rf"(?:\s*+(?:\(\.\)|\[\.\]|\{{\.\}}|[·•])\s*+(?:{TLDS})|\s++\.\s*+(?-i:{TLDS})"
+    rf"|\s++(?-i:punkt)\s++(?-i:{TLDS})|\s*+,(?-i:{TLDS}))"
     r"\b(?![\w\-])(?:/[^\s<>\"'`]{0,200}+)?",
     _I,
 )
-SPACED_DOMAIN_GATE = re.compile(r"\s\.|[·•]|\(\.\)|\[\.\]|\{\.\}")
+SPACED_DOMAIN_GATE = re.compile(r"\s\.|[·•]|\(\.\)|\[\.\]|\{\.\}|\spunkt\s|,[a-z]")
 #: The local part (at most 64 characters, possessive) starts where no local-part character
 #: precedes it, so a run like "a.a.a.…" is not rescanned from every position (ReDoS).
 _LOCAL = r"(?<![\w.+\-])[\w.+\-]{1,64}+"
@@ -202,13 +205,57 @@ PHRASES: tuple[Phrase, ...] = (
     _p(
         r"\b(?:kontakt|bewerb\w*|anfrage\w*|schreib\w*(?:\s+mir)?|meld\w*(?:\s+dich|\s+euch)?)"
         r"\s+(?:gern[e]?\s+|einfach\s+|direkt\s+)*(?:per|über|auf|via|bei)\s+(?:die\s+app\s+)?"
-        r"(?:whats\s?app|telegram|signal|threema|insta(?:gram)?|tiktok|facebook|messenger)\b"
+        r"(?:whats\s?app|telegram|signal|threema|wickr|snapchat|discord|insta(?:gram)?|tiktok"
+        r"|facebook|messenger)\b"
         r"|\bschreib\w*\s+(?:mir|uns)\s+(?:über|in|auf)\s+(?:die|der)\s+app\b",
         0.6,
         "contact through a messenger",
-        "whats|telegram|signal|threema|insta|tiktok|facebook|messenger|app",
+        "whats|telegram|signal|threema|wickr|snap|discord|insta|tiktok|facebook|messenger|app",
     ),
     _p(r"\banruf\s+genügt\b", 0.5, "asks for a call", "anruf"),
+    _p(
+        r"\b(?:infos?|preise|details|angebote?|weitere|termine|bilder|tipps|beratung)\b"
+        r"[^.!?\n]{0,30}?\b(?:im|in\s+meinem|auf\s+meinem|über\s+mein(?:e|en)?)\s+(?:profil|bio)\b"
+        r"|\b(?:in|über)\s+meine[rn]?\s+bio\b|\bprofil\s+(?:checken|anschauen|ansehen)\b"
+        r"|\bklick\w*\s+auf\s+meinen\s+namen\b",
+        0.75,
+        "points to profile",
+        "profil|bio|namen",
+    ),
+    _p(
+        r"\b(?:per|via|über)\s+(?:direktnachricht|privatnachricht)\b"
+        r"|\bmeldet\s+euch\s+(?:privat|per\s+nachricht)\b|\bbei\s+interesse\s+(?:dm|pn)\b",
+        0.55,
+        "asks for a message",
+        "nachricht|privat|interesse",
+    ),
+    _p(
+        r"\b(?:telegram|whats\s?app|signal)[\s\-]?(?:gruppe|kanal|channel)\b"
+        r"|\bauf\s+(?:telegram|insta(?:gram)?|tiktok)\s+nach\b",
+        0.6,
+        "messenger group",
+        "telegram|whats|signal|insta|tiktok",
+    ),
+    _p(
+        r"\b(?:baue|suche)\b[^.!?\n]{0,40}?\bteam\b|\bplatz\s+für\s+\d{1,3}+\s+neue\b"
+        r"|\bnoch\s+\d{1,3}+\s+(?:plätze|freie\s+plätze)\b",
+        0.45,
+        "team or seat pitch",
+        "team|platz|plätze",
+    ),
+    _p(
+        r"\b(?:werbe|empfehlungs|einladungs|referral)[\s\-]?(?:code|link)s?\b"
+        r"|\bfreispiele\b|\bohne\s+einzahlung\b",
+        0.55,
+        "discount code",
+        "code|link|freispiel|einzahlung",
+    ),
+    Phrase(
+        re.compile(r"\b[Cc]ode:?\s+[A-Z][A-Z0-9\-]{3,15}+\b|\b[A-Z]{2,8}\s+kommentieren\b"),
+        0.6,
+        "code or keyword",
+        ("code", "kommentieren"),
+    ),
     _p(
         r"\b(?:wir|ich)\s+(?:vermittel\w*|vermittl\w*|installier\w*|repariere\w*|liefer[en]?)\b"
         r"|\bgünstig\s+und\s+schnell\b|\bschnell\s+und\s+(?:günstig|unkompliziert)\b",

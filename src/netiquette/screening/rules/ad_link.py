@@ -253,7 +253,9 @@ _CITATION = re.compile(
     r"|gutachten|statistik|pressemitteilung)\b",
     re.IGNORECASE,
 )
-_SHORTENER = re.compile(r"\b(?:bit\.ly|t\.me|tinyurl|goo\.gl|ow\.ly|is\.gd|t\.co|wa\.me)\b", re.I)
+_SHORTENER = re.compile(
+    r"\b(?:bit\.ly|t\.me|tinyurl|goo\.gl|ow\.ly|is\.gd|t\.co|wa\.me|amzn\.to|amzn\.eu)\b", re.I
+)
 
 
 # Words that turn a link into promotion: an invitation to visit, buy or profit, or commerce in
