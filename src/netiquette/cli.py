@@ -307,16 +307,21 @@ def train(
         ),
     ] = True,
     semantic_run: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--semantic-run",
-            help="Fine-tuning directory; reused when it holds a run on the same data.",
+            help="Fine-tuning directory (default var/e5run); reused when it holds a run on "
+            "the same data and settings.",
         ),
-    ] = Path("var/e5run"),
+    ] = None,
     semantic_seconds: Annotated[
-        float,
-        typer.Option("--semantic-seconds", min=60, help="Time budget of the fine-tuning pass."),
-    ] = 2400.0,
+        float | None,
+        typer.Option(
+            "--semantic-seconds",
+            min=60,
+            help="Time budget of the fine-tuning pass in seconds (default 2400).",
+        ),
+    ] = None,
 ) -> None:
     """Train the house-rule models (or, with --site, a candidate from the site's decisions)."""
     if site is not None:
@@ -348,10 +353,20 @@ def train(
     target = out or DEFAULT_MODEL_DIR
     run_dir = None
     if semantic:
-        from netiquette.training.semantic.runs import TrainingExtraMissing, ensure_run
+        from netiquette.training.semantic.runs import (
+            DEFAULT_RUN_DIR,
+            DEFAULT_SECONDS,
+            TrainingExtraMissing,
+            ensure_run,
+        )
 
         try:
-            run_dir = ensure_run(data_dir, semantic_run, seconds=semantic_seconds, log=err.print)
+            run_dir = ensure_run(
+                data_dir,
+                semantic_run or DEFAULT_RUN_DIR,
+                seconds=DEFAULT_SECONDS if semantic_seconds is None else semantic_seconds,
+                log=err.print,
+            )
         except TrainingExtraMissing as exc:
             err.print(f"error: {exc}")
             raise typer.Exit(2) from None

@@ -49,6 +49,7 @@ from netiquette.training.rule_scores import (
 )
 from netiquette.training.semantic.attach import attach_semantic, text_key
 from netiquette.training.semantic.data import (
+    PoolRecord,
     load_own_aggression,
     load_own_articles,
     load_own_insinuation,
@@ -89,10 +90,13 @@ def _datasheets(pattern: str) -> list[str]:
     return sorted(p.name for p in (Path(__file__).resolve().parent / "data").glob(pattern))
 
 
-def load_insinuation() -> tuple[list[str], NDArray[np.int_]]:
+def load_insinuation(
+    articles: list[PoolRecord] | None = None,
+) -> tuple[list[str], NDArray[np.int_]]:
     """Our own labelled insinuation comments (prepared text, 0/1 labels): the written sets
-    (``training/data/insinuation*.jsonl``) and the retired blind sets' article comments."""
-    rows = load_own_insinuation() + load_own_articles()
+    (``training/data/insinuation*.jsonl``) and the retired blind sets' article comments
+    (``articles``, when the caller has loaded them already)."""
+    rows = load_own_insinuation() + (load_own_articles() if articles is None else articles)
     return [r.text for r in rows], np.array([int(r.labels["insinuation"]) for r in rows])
 
 
@@ -169,7 +173,7 @@ def train(
                 ),
             ]
         )
-        ins_texts, ins_y = load_insinuation()
+        ins_texts, ins_y = load_insinuation(own_articles)
         background = insinuation_background(data_dir) if "germeval2021" in corpora else []
         bar.advance(steps)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,14 +48,18 @@ class SemanticModel:
     tasks: tuple[str, ...]
     max_tokens: int
     load_seconds: float = 0.0
+    #: The ids of the "query:" prefix every window starts with (tokenised once).
+    prefix: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.prefix = self.tokenizer.content_ids(PREFIX.rstrip())
 
     def windows(self, text: str) -> list[list[int]]:
         """The id sequences the graph reads for ``text``: one, or overlapping windows."""
-        tok = self.tokenizer
-        prefix = tok.content_ids(PREFIX.rstrip())
+        tok, prefix = self.tokenizer, self.prefix
         span = self.max_tokens - 2 - len(prefix)
         ids = tok.content_ids(PREFIX + text, MAX_IDS)
-        body = ids[len(prefix) :] if ids[: len(prefix)] == prefix else ids
+        body = ids[len(prefix) :]
         if ids[: len(prefix)] != prefix or len(body) <= span:
             return [[tok.bos, *ids[: self.max_tokens - 2], tok.eos]]
         last = len(body) - span

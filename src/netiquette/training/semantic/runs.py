@@ -18,7 +18,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from netiquette.screening.semantic.encoder import LOGITS_VERSION
+import numpy as np
+from numpy.typing import NDArray
+
+from netiquette.screening.semantic.encoder import (
+    LOGITS_VERSION,
+    ONNX_FILE,
+    VOCAB_FILE,
+    load_semantic,
+)
 from netiquette.training.semantic.data import PoolRecord, build_pool
 
 DEFAULT_RUN_DIR = Path("var/e5run")
@@ -82,24 +90,25 @@ def logits_version(run_dir: Path) -> int:
     return int(run.get("logits_version", 1))
 
 
-def rescore_heldout(run_dir: Path) -> None:
-    """Score the run's held-out texts with the serving code as it reads logits now (no torch).
-
-    The same as the end of a fine-tuning run: the exported graph, the current
-    :meth:`~netiquette.screening.semantic.encoder.SemanticModel.logits`.
-    """
-    import numpy as np
-
-    from netiquette.screening.semantic.encoder import ONNX_FILE, VOCAB_FILE, load_semantic
-
-    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    with np.load(run_dir / "heldout.npz", allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files}
+def onnx_logits(
+    run_dir: Path, texts: Sequence[str], tasks: Sequence[str], max_tokens: int, threads: int = 2
+) -> NDArray[np.float32]:
+    """Logits of the run's exported graph, read the way the server reads them (no torch)."""
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copyfile(run_dir / "encoder.onnx", Path(tmp) / ONNX_FILE)
         shutil.copyfile(run_dir / "vocab.json", Path(tmp) / VOCAB_FILE)
-        model = load_semantic(Path(tmp), run["tasks"], int(run["config"]["max_tokens"]), threads=2)
-        arrays["logits"] = model.logits([str(t) for t in arrays["texts"]])
+        model = load_semantic(Path(tmp), tasks, max_tokens, threads=threads)
+        return model.logits(texts)
+
+
+def rescore_heldout(run_dir: Path) -> None:
+    """Score the run's held-out texts again with :func:`onnx_logits`, as the end of a
+    fine-tuning run does, and record the current :data:`LOGITS_VERSION`."""
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    with np.load(run_dir / "heldout.npz", allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    texts = [str(t) for t in arrays["texts"]]
+    arrays["logits"] = onnx_logits(run_dir, texts, run["tasks"], int(run["config"]["max_tokens"]))
     np.savez_compressed(run_dir / "heldout.npz", **arrays)
     run["logits_version"] = LOGITS_VERSION
     (run_dir / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
@@ -141,6 +150,7 @@ __all__ = [
     "TrainingExtraMissing",
     "ensure_run",
     "logits_version",
+    "onnx_logits",
     "pool_fingerprint",
     "rescore_heldout",
     "reusable",
