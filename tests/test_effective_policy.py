@@ -89,7 +89,10 @@ def test_thresholds_per_rule_and_their_source_are_shown() -> None:
         "reject_at_or_above": 0.7,
         "source": "[policy] thresholds",
     }
-    assert thresholds["insult"]["source"].startswith("model meta.json")
+    # insult: approve zone calibrated on article comments, reject zone the model's own
+    assert thresholds["insult"]["source"] == (
+        "approve: model policy_calibration.json (shipped); reject: model meta.json (shipped)"
+    )
     # The off-topic reject zone is closed: no score reaches it.
     assert thresholds["off_topic"]["reject_at_or_above"] >= 1.0
     assert policy["version"] == "thresholds-v2"

@@ -202,13 +202,17 @@ def test_lexicon_and_placeholder_components_stay_registered() -> None:
 
 def test_policy_thresholds_come_from_the_model(pipeline: Pipeline) -> None:
     from netiquette.screening.classifier import load_default_models
+    from netiquette.screening.policy import policy_calibration
 
     thresholds = load_default_models().thresholds
     config = pipeline.policy.config  # type: ignore[attr-defined]
+    # insult's reject zone is the model's: the rule places clear lexicon evidence exactly there.
     assert config.reject_threshold("insult") == thresholds["insult"]["reject_at"]
-    # Approve side: chosen on the rule scores (TF-IDF variant, the shipped text rules).
-    on_rules = load_default_models().meta["policy_thresholds"]["tfidf"]
-    assert config.approve_threshold("aggression") == on_rules["aggression"]["approve_below"]
+    # Approve side: calibrated on article comments for this model version.
+    calibration = policy_calibration()
+    assert calibration is not None
+    assert config.approve_threshold("aggression") == calibration["approve_thresholds"]["aggression"]
+    assert config.reject_threshold("insinuation") == calibration["reject_thresholds"]["insinuation"]
     assert config.reject_threshold("ad_link") == 0.7
 
 

@@ -28,8 +28,11 @@ higher (recorded in ``policy_thresholds``, not enforced: see docs/screening.md).
 one per score variant: ``tfidf`` (rules with ``use_encoder = false``) and ``encoder``;
 ``encoder_rules`` names the rules that run with the encoder (shipped: ``off_topic``). A model
 without ``policy_thresholds`` (older ``meta.json``) falls back to the classifier-scale
-``thresholds``. Values written in the TOML override them per rule; rules the model does not cover
-(``ad_link``) use the TOML or the defaults. A rejection cites only the rules in their reject zone
+``thresholds``. A model may carry ``policy_calibration.json`` (its version, thresholds chosen on
+article comments it never trained on, ``training/policy_calibration.py``): its approve
+thresholds replace the model's and its reject thresholds raise them. Values written in the TOML
+override them per rule; rules the model does not cover (``ad_link``) use the TOML or the
+defaults. A rejection cites only the rules in their reject zone
 (the statement of reasons names what broke the house rules, not what merely looked doubtful).
 
 The queue priority of a comment sent to a human is its *harm level*
@@ -45,6 +48,7 @@ legitimate comment.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -256,14 +260,38 @@ def make_threshold_policy(config: ThresholdPolicyConfig) -> ThresholdPolicy:
     return ThresholdPolicy(config)
 
 
+#: Thresholds calibrated on article comments for one model version (training/policy_calibration).
+CALIBRATION_FILE = "policy_calibration.json"
+
+
+def policy_calibration(model_dir: str = "") -> dict[str, Any] | None:
+    """The model's article-comment calibration (``policy_calibration.json``), if it has one
+    for exactly this model version; a stale file (another version) is ignored."""
+    from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
+
+    directory = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
+    path = directory / CALIBRATION_FILE
+    if not path.is_file():
+        return None
+    record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if record.get("model_version") != artifacts.read_meta(directory).get("model_version"):
+        return None
+    return record
+
+
 def model_thresholds(
-    model_dir: str = "", encoder_rules: tuple[str, ...] = ("off_topic",)
+    model_dir: str = "",
+    encoder_rules: tuple[str, ...] = ("off_topic",),
+    *,
+    calibrated: bool = True,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """``(reject_at, approve_below)`` per rule from a model's ``meta.json`` ("" = shipped).
 
     ``approve_below`` from ``policy_thresholds`` (chosen on the rule scores), the ``encoder`` set
     for the rules in ``encoder_rules`` and the ``tfidf`` set for the others (classifier-scale
-    ``thresholds`` when the model predates them); ``reject_at`` from ``thresholds``.
+    ``thresholds`` when the model predates them); ``reject_at`` from ``thresholds``. With
+    ``calibrated`` (default), the values of the model's ``policy_calibration.json`` replace them
+    for the rules it calibrated (chosen on article comments; reject thresholds only ever higher).
     """
     from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
 
@@ -286,6 +314,12 @@ def model_thresholds(
         # stored as 1.01; 1.0 keeps it closed for calibrated scores.
         reject[rule] = min(float(cls["reject_at"]), 1.0)
         approve[rule] = min(float(on_rule["approve_below"]), reject[rule])
+    record = policy_calibration(model_dir) if calibrated else None
+    if record is not None:
+        for rule, value in record.get("reject_thresholds", {}).items():
+            reject[rule] = max(float(value), reject.get(rule, 0.0))
+        for rule, value in record.get("approve_thresholds", {}).items():
+            approve[rule] = min(float(value), reject.get(rule, 1.0))
     return reject, approve
 
 
@@ -293,17 +327,33 @@ def model_thresholds(
 def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> ThresholdPolicy:
     """Factory for the threshold policy with thresholds from the model metadata."""
     named = config.rules_named()
-    in_file = {*config.reject_thresholds, *config.approve_thresholds}
-    from_model: set[str] = set()
+    file_reject, file_approve = set(config.reject_thresholds), set(config.approve_thresholds)
+    reject: dict[str, float] = {}
+    approve: dict[str, float] = {}
+    record = None
     if config.thresholds_from_model:
         reject, approve = model_thresholds(config.model_dir, config.encoder_rules)
-        from_model = {*reject, *approve}
+        record = policy_calibration(config.model_dir)
         config = replace(
             config,
             reject_thresholds={**reject, **config.reject_thresholds},
             approve_thresholds={**approve, **config.approve_thresholds},
         )
     policy = ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True, named=named)
-    for rule in from_model - in_file:
-        policy.threshold_sources[rule] = f"model meta.json ({config.model_dir or 'shipped'})"
+    model = f"({config.model_dir or 'shipped'})"
+
+    def source(rule: str, side: str, in_file: set[str], from_model: dict[str, float]) -> str:
+        if rule in in_file:
+            return "[policy] thresholds"
+        if rule in from_model:
+            calibrated = record is not None and rule in record.get(f"{side}_thresholds", {})
+            return f"model {CALIBRATION_FILE if calibrated else 'meta.json'} {model}"
+        return "default"
+
+    for rule in {*reject, *approve, *file_reject, *file_approve}:
+        on_approve = source(rule, "approve", file_approve, approve)
+        on_reject = source(rule, "reject", file_reject, reject)
+        policy.threshold_sources[rule] = (
+            on_approve if on_approve == on_reject else f"approve: {on_approve}; reject: {on_reject}"
+        )
     return policy
