@@ -1,4 +1,5 @@
-"""Blind test sets retired to training data after their one scoring.
+"""Article-comment sets the text models train on: blind test sets retired after their one
+scoring, and sets written as training data in the same format.
 
 A blind set (``datasets/blind*/``) is written by a helper who never saw the training data and is
 scored once, for one release (issue 9). After that its figures are published and its rows are
@@ -18,6 +19,12 @@ from pathlib import Path
 DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 #: Retired sets, oldest first: scored once for the releases of 2026-12-04 and 2026-12-05.
 RETIRED_SETS: tuple[str, ...] = ("blind", "blind2")
+#: Sets written as training data in the same format (article comments, five rules); never scored.
+#: ``train_a`` (written 2026-12-06) joins with the next model release: listing it here changes the
+#: training pool, and ``netiquette train`` must keep reproducing the shipped model until then.
+WRITTEN_SETS: tuple[str, ...] = ()
+#: Every article-comment set the text models train on.
+TRAINING_SETS: tuple[str, ...] = RETIRED_SETS + WRITTEN_SETS
 RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")
 
 
@@ -39,9 +46,10 @@ class RetiredComment:
 
 
 def retired_comments(
-    names: tuple[str, ...] = RETIRED_SETS, root: Path = DATASETS
+    names: tuple[str, ...] = TRAINING_SETS, root: Path = DATASETS
 ) -> list[RetiredComment]:
-    """Every comment of the named retired sets (an absent set contributes nothing)."""
+    """Every comment of the named sets (default: all training sets; an absent set contributes
+    nothing)."""
     out: list[RetiredComment] = []
     for name in names:
         path = root / name / "comments.jsonl"
@@ -65,4 +73,12 @@ def retired_comments(
     return out
 
 
-__all__ = ["DATASETS", "RETIRED_SETS", "RULES", "RetiredComment", "retired_comments"]
+__all__ = [
+    "DATASETS",
+    "RETIRED_SETS",
+    "RULES",
+    "TRAINING_SETS",
+    "WRITTEN_SETS",
+    "RetiredComment",
+    "retired_comments",
+]

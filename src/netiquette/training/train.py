@@ -41,7 +41,7 @@ from netiquette.training.corpora import (
     merge_duplicates,
 )
 from netiquette.training.relevance_pairs import build_pairs, fit_relevance
-from netiquette.training.retired import RETIRED_SETS
+from netiquette.training.retired import TRAINING_SETS
 from netiquette.training.rule_scores import (
     policy_thresholds,
     replay_off_topic,
@@ -94,7 +94,7 @@ def load_insinuation(
     articles: list[PoolRecord] | None = None,
 ) -> tuple[list[str], NDArray[np.int_]]:
     """Our own labelled insinuation comments (prepared text, 0/1 labels): the written sets
-    (``training/data/insinuation*.jsonl``) and the retired blind sets' article comments
+    (``training/data/insinuation*.jsonl``) and the article comment sets (``training/retired.py``)
     (``articles``, when the caller has loaded them already)."""
     rows = load_own_insinuation() + (load_own_articles() if articles is None else articles)
     return [r.text for r in rows], np.array([int(r.labels["insinuation"]) for r in rows])
@@ -332,13 +332,14 @@ def train(
                     "citation": "src/netiquette/training/data/insinuation*.jsonl",
                 },
                 {
-                    "name": "netiquette retired blind sets (article comments, five rules)",
+                    "name": "netiquette article comments (retired blind sets and written "
+                    "training sets, five rules)",
                     "rows": len(own_articles),
                     "licence": "CC BY 4.0 (written for the netiquette team; datasheets "
-                    + ", ".join(f"datasets/{n}/DATASHEET.md" for n in RETIRED_SETS)
+                    + ", ".join(f"datasets/{n}/DATASHEET.md" for n in TRAINING_SETS)
                     + ")",
                     "commercial_use": "yes",
-                    "citation": ", ".join(f"datasets/{n}/comments.jsonl" for n in RETIRED_SETS),
+                    "citation": ", ".join(f"datasets/{n}/comments.jsonl" for n in TRAINING_SETS),
                 },
                 {
                     "name": "off-topic pairs",
@@ -353,9 +354,9 @@ def train(
                 "own sets: insult or aggression",
                 "insult": "GermEval fine INSULT+PROFANITY vs OTHER; Würzburg p; own sets",
                 "aggression": "GermEval fine ABUSE vs OTHER; Würzburg hs vs n; own aggression "
-                "sets (threats, calls to violence, dehumanisation vs hard negatives); retired "
-                "blind sets",
-                "insinuation": "own sets + retired blind sets + GermEval 2021 non-toxic, "
+                "sets (threats, calls to violence, dehumanisation vs hard negatives); article "
+                "comment sets",
+                "insinuation": "own sets + article comment sets + GermEval 2021 non-toxic, "
                 "non-fact-claiming negatives",
                 "off_topic": "comment/article pairs, leave-one-article-out",
             },
