@@ -464,6 +464,6 @@ WEIGHTS = {
 
 def phone_like(candidate: str) -> bool:
     """A German/international phone number rather than a count, date or code."""
-    digits = sum(c.isdigit() for c in candidate)
+    digits = sum(map(str.isdigit, candidate))
     stripped = candidate.lstrip("(")
     return 9 <= digits <= 15 and stripped[:1] in ("+", "0")
