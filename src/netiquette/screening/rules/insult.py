@@ -103,13 +103,12 @@ class InsultRule:
         """All insult hits in ``text``, in order."""
         normalized = normalize_shared(text)
         tokens = normalized.tokens
-        norms = [t.norm for t in tokens]
+        norms = [t.reading.norm for t in tokens]
         skip = self.idiom_tokens(norms)
         hits: list[_Hit] = []
-        i = 0
-        while i < len(tokens):
-            if i in skip:
-                i += 1
+        free = 0  # tokens before this one belong to a phrase already found
+        for i in self._candidates(tokens, norms):
+            if i < free or i in skip:
                 continue
             phrase = self._phrase_at(norms, i, skip)
             if phrase is not None:
@@ -118,17 +117,33 @@ class InsultRule:
                 last = tokens[i + length - 1]
                 end = last.span(0, len(last.norm))[1]
                 hits.append(self._hit(normalized, start, end, entry.score, f"phrase: {entry.term}"))
-                i += length
+                free = i + length
                 continue
             token = tokens[i]
             if text[token.start] == "@":  # an @handle names another commenter's account
-                i += 1
                 continue
             hit = self._word_hit(normalized, token)
             if hit is not None:
                 hits.append(hit)
-            i += 1
         return hits
+
+    def _candidates(self, tokens: tuple[Token, ...], norms: list[str]) -> list[int]:
+        """Indices of the tokens that start a phrase or match the lexicon in some reading.
+
+        Every other token yields nothing; a long comment repeats the same few words, so each
+        distinct spelling is looked up once instead of once per token.
+        """
+        lexicon = self.lexicon
+        hot = {
+            norm
+            for norm in set(norms)
+            if norm in lexicon.phrases_by_first or lexicon.match(norm) is not None
+        }
+        return [
+            i
+            for i, token in enumerate(tokens)
+            if norms[i] in hot or (token.alt is not None and lexicon.match(token.alt.norm))
+        ]
 
     def idiom_tokens(self, norms: list[str]) -> set[int]:
         skip: set[int] = set()
