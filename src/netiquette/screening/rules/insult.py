@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.normalize import Normalized, Token, normalize_shared
+from netiquette.screening.prefilter import Haystack, Prefilter
 from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules._lexicon import (
     Entry,
@@ -201,6 +202,7 @@ _REPORTED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?]\s")
+_CLAUSE_END = re.compile(r"[,.;:!?]")
 
 
 # "X sind keine …", "du bist kein …", "ist doch kein …": the label is denied, not given.
@@ -212,10 +214,17 @@ _NEGATED = re.compile(
 )
 
 
+# Each hit asks these of the words around it; most windows lack their words ("sei", "nicht"),
+# and the prefilter answers those without running the pattern (same answers).
+_REPORTED_WORDS = Prefilter(_REPORTED)
+_REPORTED_AFTER_WORDS = Prefilter(_REPORTED_AFTER)
+_NEGATED_WORDS = Prefilter(_NEGATED)
+
+
 def negated(text: str, start: int) -> bool:
     """Is the word at ``start`` the object of a denial in the same clause ("sind keine …")?"""
-    before = re.split(r"[,.;:!?]", text[max(0, start - 60) : start])[-1]
-    return _NEGATED.search(before) is not None
+    before = _CLAUSE_END.split(text[max(0, start - 60) : start])[-1]
+    return _NEGATED_WORDS.search(Haystack(before)) is not None
 
 
 def reported(text: str, start: int, end: int | None = None) -> bool:
@@ -224,12 +233,12 @@ def reported(text: str, start: int, end: int | None = None) -> bool:
     ends = list(_SENTENCE_END.finditer(before))
     if ends:
         before = before[ends[-1].end() :]
-    if _REPORTED.search(before):
+    if _REPORTED_WORDS.search(Haystack(before)) is not None:
         return True
     if end is None:
         return False
-    after = re.split(r"[,.;:!?]", text[end : end + 60], maxsplit=1)[0]
-    return _REPORTED_AFTER.search(after) is not None
+    after = _CLAUSE_END.split(text[end : end + 60], maxsplit=1)[0]
+    return _REPORTED_AFTER_WORDS.search(Haystack(after)) is not None
 
 
 @register_rule(NAME)
