@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netiquette.errors import ConfigError
 from netiquette.screening.base import ScreeningInput
+from netiquette.screening.normalize import normalize_shared
 from netiquette.screening.registry import get_component
 from netiquette.screening.rules.insult import InsultConfig, InsultRule, make_insult_rule
 
@@ -197,3 +200,52 @@ def test_a_denied_label_is_not_an_insult(text: str) -> None:
 def test_not_only_an_insult_is_still_one() -> None:
     text = "Der ist nicht nur ein Idiot, sondern auch gefährlich."
     assert make_insult_rule(InsultConfig()).evaluate(ScreeningInput(text)).flag
+
+
+def _find_token_by_token(rule: InsultRule, text: str) -> list[object]:
+    """The lexicon walk as written before it looked up each distinct spelling once: every
+    token in turn (the reference for the faster one)."""
+    normalized = normalize_shared(text)
+    tokens = normalized.tokens
+    norms = [t.norm for t in tokens]
+    skip = rule.idiom_tokens(norms)
+    hits: list[object] = []
+    i = 0
+    while i < len(tokens):
+        if i in skip:
+            i += 1
+            continue
+        phrase = rule._phrase_at(norms, i, skip)
+        if phrase is not None:
+            length, entry = phrase
+            start = tokens[i].span(0, len(norms[i]))[0]
+            last = tokens[i + length - 1]
+            end = last.span(0, len(last.norm))[1]
+            hits.append(rule._hit(normalized, start, end, entry.score, f"phrase: {entry.term}"))
+            i += length
+            continue
+        token = tokens[i]
+        if text[token.start] == "@":
+            i += 1
+            continue
+        hit = rule._word_hit(normalized, token)
+        if hit is not None:
+            hits.append(hit)
+        i += 1
+    return hits
+
+
+WORDS = [
+    "du", "Opfer", "dumme", "Kuh", "kein", "Schwein", "gehabt", "Idiot", "Idi0t", "1d10t",
+    "@Idiot", "„Idiot“", "A****loch", "Drecksregierung", "idiotensicher", "Vollpfosten",
+    "Sch**ßblatt", "I d i o t", "sind keine", "nannte ihn", "Stadtrat", "1", "!", ".", ",",
+    "Trotte1", "Arsch|och",
+]  # fmt: skip
+LEXICON_RULE = make_insult_rule(InsultConfig())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=25), st.sampled_from([" ", "  ", ", ", "\n"]))
+def test_hits_as_found_token_by_token(words: list[str], separator: str) -> None:
+    text = separator.join(words)
+    assert LEXICON_RULE.find(text) == _find_token_by_token(LEXICON_RULE, text)

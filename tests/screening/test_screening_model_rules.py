@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netiquette.screening import Pipeline, ScreeningInput, load_pipeline
 from netiquette.screening.base import RuleResult
 from netiquette.screening.registry import get_component
+from netiquette.screening.rules.insult_model import _SELF, _self_mockery
 
 ARTICLE = (
     "Stadtrat beschließt neue Stadtbahnlinie 7\n\n"
@@ -222,3 +227,24 @@ def test_policy_threshold_override_in_toml() -> None:
     )
     assert policy.config.reject_threshold("insult") == 0.99
     assert policy.config.reject_threshold("aggression") < 1.0  # still from the model
+
+
+SELF_PIECES = [
+    "ich", "Mich", "MIR", "mir", "dumme", "Blöder", "alter", "alte", "Idiot", " ", "  ", "\n",
+    "\u00a0", "\u2003", "(", "„", "x", "ıch", "İCH", ".", "dummerer",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(SELF_PIECES), max_size=14))
+def test_self_mockery_reads_only_the_words_before_a_hit(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for start in range(len(text) + 1):
+        assert _self_mockery(text, start) == (_SELF.search(text[:start]) is not None), start
+
+
+def test_white_space_is_what_the_pattern_calls_white_space() -> None:
+    # _self_mockery walks back over str.isspace(); the pattern's \s must be the same set.
+    for code in range(0x110000):
+        char = chr(code)
+        assert (re.fullmatch(r"\s", char) is not None) == char.isspace(), hex(code)

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from netiquette.screening.normalize import normalize, normalize_word
+from netiquette.screening.normalize import (
+    _SPACING,
+    TOKEN_RE,
+    _is_spaced_letter,
+    _join_spaced,
+    normalize,
+    normalize_word,
+)
 
 
 @pytest.mark.parametrize(
@@ -124,3 +133,37 @@ def test_empty_text() -> None:
 
 def test_normalize_word_matches_comment_normalisation() -> None:
     assert normalize_word("Dummköpfe") == normalize("DUMMKOEPFE").text
+
+
+def _join_spaced_pair_by_pair(
+    text: str, raws: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """The joining as written before it skipped stretches without two letters: each pair of
+    neighbours checked character by character (the reference for the faster one)."""
+    merged: list[tuple[int, int, str]] = []
+    i, n = 0, len(raws)
+    while i < n:
+        j = i
+        if _is_spaced_letter(raws[i][2]):
+            while (
+                j + 1 < n
+                and _is_spaced_letter(raws[j + 1][2])
+                and 1 <= raws[j + 1][0] - raws[j][1] <= 3
+                and all(c in _SPACING for c in text[raws[j][1] : raws[j + 1][0]])
+            ):
+                j += 1
+        run = raws[i : j + 1]
+        if len(run) >= 3 and sum(r[2][0].isalpha() for r in run) >= 2:
+            merged.append((run[0][0], run[-1][0] + 1, "".join(r[2][0] for r in run)))
+        else:
+            merged.extend(run)
+        i = j + 1
+    return merged
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*"aB1$!.-_ /,:x", "  ", "   ", "    ", "ab", "t!!", "\n", "ä"])))
+def test_spaced_letters_join_as_checked_pair_by_pair(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    raws = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    assert _join_spaced(text, raws) == _join_spaced_pair_by_pair(text, raws)

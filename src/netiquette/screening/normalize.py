@@ -311,23 +311,53 @@ def _is_spaced_letter(raw: str) -> bool:
     return len(core) == 1 and (core.isalpha() or core in LEET)
 
 
+#: The gap between two spaced-out letters: one to three spacing characters, nothing else.
+_SPACING_GAP = re.compile(_SPACING_CLASS)
+
+
 def _join_spaced(text: str, raws: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Merge runs of single letters separated by spacing (``I d i o t``) into one raw token.
 
     The merged raw token keeps only the letters; positions are restored in :func:`normalize`.
     """
+    spaced: dict[str, bool] = {}
+    flags = []
+    for raw in (r[2] for r in raws):
+        flag = spaced.get(raw)
+        if flag is None:
+            flag = spaced[raw] = _is_spaced_letter(raw)
+        flags.append(flag)
     merged: list[tuple[int, int, str]] = []
     i, n = 0, len(raws)
     while i < n:
-        j = i
-        if _is_spaced_letter(raws[i][2]):
-            while (
-                j + 1 < n
-                and _is_spaced_letter(raws[j + 1][2])
-                and 1 <= raws[j + 1][0] - raws[j][1] <= 3
-                and all(c in _SPACING for c in text[raws[j][1] : raws[j + 1][0]])
-            ):
+        if not flags[i]:
+            j = i + 1  # copy the stretch up to the next spaced-out letter as it is
+            while j < n and not flags[j]:
                 j += 1
+            merged.extend(raws[i:j])
+            i = j
+            continue
+        k = i + 1  # the stretch of consecutive single letters, whatever separates them
+        while k < n and flags[k]:
+            k += 1
+        if sum(r[2][0].isalpha() for r in raws[i:k]) < 2:
+            # No run inside it has the two letters a word needs ("1 2 3 4 …"): all stay.
+            merged.extend(raws[i:k])
+        else:
+            _join_stretch(text, raws, i, k, merged)
+        i = k
+    return merged
+
+
+def _join_stretch(
+    text: str, raws: list[tuple[int, int, str]], i: int, k: int, merged: list[tuple[int, int, str]]
+) -> None:
+    """Merge the runs of ``raws[i:k]`` (all single letters) whose gaps are spacing."""
+    gap = _SPACING_GAP.fullmatch
+    while i < k:
+        j = i
+        while j + 1 < k and gap(text, raws[j][1], raws[j + 1][0]) is not None:
+            j += 1
         run = raws[i : j + 1]
         if len(run) >= _MIN_SPACED_RUN and sum(r[2][0].isalpha() for r in run) >= 2:
             merged.append((run[0][0], run[-1][0] + 1, "".join(r[2][0] for r in run)))
@@ -336,7 +366,6 @@ def _join_spaced(text: str, raws: list[tuple[int, int, str]]) -> list[tuple[int,
             # either: skip the whole run (rescanning it from each letter was quadratic, ReDoS).
             merged.extend(run)
         i = j + 1
-    return merged
 
 
 def _spread(reading: Reading, positions: list[int]) -> Reading:
@@ -354,8 +383,11 @@ def normalize(text: str) -> Normalized:
     if len(raws) >= _MIN_SPACED_RUN and not _LOWERCASE_ONLY and _SPACED_HINT.search(text):
         raws = _join_spaced(text, raws)
     tokens: list[Token] = []
+    cache = _TOKEN_CACHE
     for start, end, raw in raws:
-        main, other = read_token(raw)
+        # The cache lookup inlined: a long comment has thousands of tokens, most seen before.
+        cached = cache.get(raw)
+        main, other = cached if cached is not None else read_token(raw)
         if len(raw) != end - start:  # a joined run of spaced letters
             positions = [i - start for i in range(start, end) if text[i] not in _SPACING]
             main = _spread(main, positions)

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from netiquette.screening.prefilter import Haystack, Prefilter
+
 #: (name, pattern) — grouped by the kind of hidden motive or control the comment imputes.
 INSINUATION_CUES: tuple[tuple[str, str], ...] = (
     (
@@ -84,14 +86,18 @@ COUNTER_CUES: tuple[tuple[str, str], ...] = (
 
 _COMPILED = tuple((n, re.compile(p, re.IGNORECASE)) for n, p in INSINUATION_CUES + COUNTER_CUES)
 FEATURE_NAMES: tuple[str, ...] = tuple(n for n, _ in _COMPILED)
+#: The literals every match of a cue contains (most texts lack them: the cue is not run) and
+#: where a match can start.
+_PREFILTERS = tuple(Prefilter(rx) for _, rx in _COMPILED)
 
 
 def cue_features(texts: Sequence[str]) -> NDArray[np.float64]:
     """Presence (0/1) of each cue per text, shape ``(len(texts), len(FEATURE_NAMES))``."""
     out = np.zeros((len(texts), len(_COMPILED)), dtype=np.float64)
     for i, text in enumerate(texts):
-        for j, (_, rx) in enumerate(_COMPILED):
-            if rx.search(text):
+        haystack = Haystack(text)
+        for j, prefilter in enumerate(_PREFILTERS):
+            if prefilter.search(haystack) is not None:
                 out[i, j] = 1.0
     return out
 
@@ -99,8 +105,9 @@ def cue_features(texts: Sequence[str]) -> NDArray[np.float64]:
 def cue_spans(text: str) -> list[tuple[str, int, int]]:
     """``(cue name, start, end)`` for every insinuation cue in ``text``."""
     spans: list[tuple[str, int, int]] = []
-    for name, rx in _COMPILED[: len(INSINUATION_CUES)]:
-        spans.extend((name, m.start(), m.end()) for m in rx.finditer(text))
+    haystack = Haystack(text)
+    for (name, _), prefilter in zip(_COMPILED[: len(INSINUATION_CUES)], _PREFILTERS, strict=False):
+        spans.extend((name, m.start(), m.end()) for m in prefilter.finditer(haystack))
     return sorted(spans, key=lambda s: (s[1], s[2]))
 
 

@@ -8,7 +8,9 @@ phone number, a messenger contact) flag on their own; sales words like "Rabatt" 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from netiquette.screening.prefilter import Haystack, Prefilter
 
 _I = re.IGNORECASE
 
@@ -160,11 +162,23 @@ class Phrase:
     #: Lower-case substrings of which one must occur before the regex is tried: a cheap gate
     #: that keeps the regexes off the vast majority of comments.
     triggers: tuple[str, ...]
+    #: The literals every match contains (read from the pattern): a finer gate behind those,
+    #: and where a match can start.
+    gate: Prefilter = field(init=False, repr=False, compare=False)
 
-    def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
-        """All matches; no regex work when no trigger occurs in ``lowered``."""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gate", Prefilter(self.pattern))
+
+    def finditer(
+        self, text: str, lowered: str, haystack: Haystack | None = None
+    ) -> list[re.Match[str]]:
+        """All matches; no regex work when no trigger occurs in ``lowered``. Given
+        ``haystack`` (the same text), the pattern is tried only where a match can start, and
+        not at all when a literal that every match contains is missing."""
         for trigger in self.triggers:
             if trigger in lowered:
+                if haystack is not None:
+                    return list(self.gate.finditer(haystack))
                 return list(self.pattern.finditer(text))
         return []
 
@@ -450,6 +464,6 @@ WEIGHTS = {
 
 def phone_like(candidate: str) -> bool:
     """A German/international phone number rather than a count, date or code."""
-    digits = sum(c.isdigit() for c in candidate)
+    digits = sum(map(str.isdigit, candidate))
     stripped = candidate.lstrip("(")
     return 9 <= digits <= 15 and stripped[:1] in ("+", "0")

@@ -22,11 +22,13 @@ automatic rejections wrong. Allow-list entries match the domain and its subdomai
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
+from netiquette.screening.prefilter import Haystack, Prefilter
 from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules import _ad_patterns as pat
 
@@ -65,6 +67,29 @@ _TRAILING = ".,;:!?\"'»«“”‘’)]}>"
 # Starts only at the first space of a run (look-behind) and never gives spaces back
 # (possessive): linear on long runs of spaces, where ``\s*…`` tried every start to the end.
 _DOT_WORDS = re.compile(r"(?<!\s)\s*+[\[({]?\s*+(?:dot|punkt)\s*+[\])}]?\s*+", re.IGNORECASE)
+
+
+#: What every match of a link pattern contains ("@", "www", a top-level domain) and where
+#: it can start: the same matches, without trying the pattern at every character.
+_LINK_PREFILTERS = {
+    rx: Prefilter(rx)
+    for rx in (
+        pat.OBFUSCATED_EMAIL,
+        pat.EMAIL,
+        pat.URL,
+        pat.WWW,
+        pat.BARE_DOMAIN,
+        pat.SPACED_DOMAIN,
+    )
+}
+
+_MESSENGER = Prefilter(pat.MESSENGER)
+
+
+def _matches(pattern: Any, text: str, haystack: Haystack) -> Iterable[Any]:
+    """``pattern.finditer(text)``, through the pattern's prefilter where it has one."""
+    prefilter = _LINK_PREFILTERS.get(pattern) if isinstance(pattern, re.Pattern) else None
+    return pattern.finditer(text) if prefilter is None else prefilter.finditer(haystack)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +216,7 @@ class AdLinkRule:
             return True
 
         lowered = text.lower()
+        haystack = Haystack(text)
         link_patterns = (
             (pat.OBFUSCATED_EMAIL, "e-mail address", pat.AT_GATE.search(text) is not None),
             (pat.EMAIL, "e-mail address", "@" in text),
@@ -211,7 +237,7 @@ class AdLinkRule:
         for pattern, kind, gate in link_patterns:
             if not gate:
                 continue
-            for m in pattern.finditer(text):
+            for m in _matches(pattern, text, haystack):
                 if len(taken) >= MAX_SIGNALS:
                     break
                 start, end = m.start(), _trim(text, m.start(), m.end())
@@ -230,16 +256,16 @@ class AdLinkRule:
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), pat.WEIGHTS["phone number"], "phone number")
         if pat.MESSENGER_GATE.search(lowered):
-            self._messengers(text, phones, add)
+            self._messengers(text, haystack, phones, add)
         for phrase in pat.PHRASES:
-            for m in phrase.finditer(text, lowered)[:MAX_SIGNALS]:
+            for m in phrase.finditer(text, lowered, haystack)[:MAX_SIGNALS]:
                 if new_phrase(m.start(), m.end()):
                     found.append(Signal(m.start(), m.end(), phrase.weight, phrase.reason))
         return sorted(found, key=lambda s: (s.start, s.end))
 
     @staticmethod
-    def _messengers(text: str, phones: list[re.Match[str]], add: _Add) -> None:
-        for m in islice(pat.MESSENGER.finditer(text), MAX_SIGNALS):
+    def _messengers(text: str, haystack: Haystack, phones: list[re.Match[str]], add: _Add) -> None:
+        for m in islice(_MESSENGER.finditer(haystack), MAX_SIGNALS):
             window_end = m.end() + pat._MESSENGER_REACH
             contact = next((p for p in phones if m.end() <= p.start() < window_end), None)
             handle = pat.HANDLE.search(text, m.end(), window_end)

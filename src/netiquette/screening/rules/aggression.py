@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.normalize import normalize_shared
+from netiquette.screening.prefilter import Haystack, Prefilter
 from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules._aggression_patterns import (
     CONDEMNATION,
@@ -51,6 +52,7 @@ _MAX_CUES = 20
 # A segment starts only after a sentence end (or at the start): without the look-behind a
 # long segment without "!!" was rescanned from every one of its characters (ReDoS).
 _SHOUT_SEGMENT = re.compile(r"(?<![^.!?\n])[^.!?\n]++!{2,}")
+_CONDEMNATION = Prefilter(CONDEMNATION)
 _ADDRESS = re.compile(r"\b(?:IHR|EUCH|EUER|EURE|DU|DICH|DIR|DEIN|DEINE)\b")
 
 
@@ -93,6 +95,11 @@ class AggressionRule(ModelBackedRule):
         self._medium = MEDIUM_RX + tuple(
             ("site pattern", re.compile(p)) for p in config.extra_medium
         )
+        # Most comments hold none of a pattern's words: skip the pattern then (same cues).
+        self._tiers = tuple(
+            (tier, tuple((reason, Prefilter(rx)) for reason, rx in patterns))
+            for tier, patterns in ((_STRONG, self._strong), (_MEDIUM, self._medium))
+        )
 
     def evaluate_many(self, items: Sequence[ScreeningInput]) -> list[RuleResult]:
         """Score a batch of comments with one classifier call."""
@@ -125,12 +132,13 @@ class AggressionRule(ModelBackedRule):
         """All aggression cues in ``text`` with spans into the original, in order."""
         normalized = normalize_shared(text)
         skeleton = normalized.text
-        condemned = bool(CONDEMNATION.search(skeleton))
+        haystack = Haystack(skeleton)
+        condemned = _CONDEMNATION.search(haystack) is not None
         found: list[Cue] = []
         taken: list[tuple[int, int]] = []
-        for tier, patterns in ((_STRONG, self._strong), (_MEDIUM, self._medium)):
-            for reason, rx in patterns:
-                for n, m in enumerate(rx.finditer(skeleton)):
+        for tier, patterns in self._tiers:
+            for reason, pattern in patterns:
+                for n, m in enumerate(pattern.finditer(haystack)):
                     if n >= _MAX_CUES:
                         break
                     if any(m.start() < e and s < m.end() for s, e in taken):

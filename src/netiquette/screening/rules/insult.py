@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.normalize import Normalized, Token, normalize_shared
+from netiquette.screening.prefilter import Haystack, Prefilter
 from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules._lexicon import (
     Entry,
@@ -103,13 +104,12 @@ class InsultRule:
         """All insult hits in ``text``, in order."""
         normalized = normalize_shared(text)
         tokens = normalized.tokens
-        norms = [t.norm for t in tokens]
+        norms = [t.reading.norm for t in tokens]
         skip = self.idiom_tokens(norms)
         hits: list[_Hit] = []
-        i = 0
-        while i < len(tokens):
-            if i in skip:
-                i += 1
+        free = 0  # tokens before this one belong to a phrase already found
+        for i in self._candidates(tokens, norms):
+            if i < free or i in skip:
                 continue
             phrase = self._phrase_at(norms, i, skip)
             if phrase is not None:
@@ -118,17 +118,33 @@ class InsultRule:
                 last = tokens[i + length - 1]
                 end = last.span(0, len(last.norm))[1]
                 hits.append(self._hit(normalized, start, end, entry.score, f"phrase: {entry.term}"))
-                i += length
+                free = i + length
                 continue
             token = tokens[i]
             if text[token.start] == "@":  # an @handle names another commenter's account
-                i += 1
                 continue
             hit = self._word_hit(normalized, token)
             if hit is not None:
                 hits.append(hit)
-            i += 1
         return hits
+
+    def _candidates(self, tokens: tuple[Token, ...], norms: list[str]) -> list[int]:
+        """Indices of the tokens that start a phrase or match the lexicon in some reading.
+
+        Every other token yields nothing; a long comment repeats the same few words, so each
+        distinct spelling is looked up once instead of once per token.
+        """
+        lexicon = self.lexicon
+        hot = {
+            norm
+            for norm in set(norms)
+            if norm in lexicon.phrases_by_first or lexicon.match(norm) is not None
+        }
+        return [
+            i
+            for i, token in enumerate(tokens)
+            if norms[i] in hot or (token.alt is not None and lexicon.match(token.alt.norm))
+        ]
 
     def idiom_tokens(self, norms: list[str]) -> set[int]:
         skip: set[int] = set()
@@ -186,6 +202,7 @@ _REPORTED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?]\s")
+_CLAUSE_END = re.compile(r"[,.;:!?]")
 
 
 # "X sind keine …", "du bist kein …", "ist doch kein …": the label is denied, not given.
@@ -197,10 +214,17 @@ _NEGATED = re.compile(
 )
 
 
+# Each hit asks these of the words around it; most windows lack their words ("sei", "nicht"),
+# and the prefilter answers those without running the pattern (same answers).
+_REPORTED_WORDS = Prefilter(_REPORTED)
+_REPORTED_AFTER_WORDS = Prefilter(_REPORTED_AFTER)
+_NEGATED_WORDS = Prefilter(_NEGATED)
+
+
 def negated(text: str, start: int) -> bool:
     """Is the word at ``start`` the object of a denial in the same clause ("sind keine …")?"""
-    before = re.split(r"[,.;:!?]", text[max(0, start - 60) : start])[-1]
-    return _NEGATED.search(before) is not None
+    before = _CLAUSE_END.split(text[max(0, start - 60) : start])[-1]
+    return _NEGATED_WORDS.search(Haystack(before)) is not None
 
 
 def reported(text: str, start: int, end: int | None = None) -> bool:
@@ -209,12 +233,12 @@ def reported(text: str, start: int, end: int | None = None) -> bool:
     ends = list(_SENTENCE_END.finditer(before))
     if ends:
         before = before[ends[-1].end() :]
-    if _REPORTED.search(before):
+    if _REPORTED_WORDS.search(Haystack(before)) is not None:
         return True
     if end is None:
         return False
-    after = re.split(r"[,.;:!?]", text[end : end + 60], maxsplit=1)[0]
-    return _REPORTED_AFTER.search(after) is not None
+    after = _CLAUSE_END.split(text[end : end + 60], maxsplit=1)[0]
+    return _REPORTED_AFTER_WORDS.search(Haystack(after)) is not None
 
 
 @register_rule(NAME)
