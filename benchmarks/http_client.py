@@ -9,9 +9,9 @@ connections and reads only the status line and ``Content-Length``; it prints req
 p50/p90/p99 latency, the statuses, and its own CPU time as a share of the machine's cores, so a
 figure says how much of the machine the load itself took.
 
-``--comments KEY`` posts a new comment per request to ``/api/v1/comments`` (unique ids, 500
-authors, article ``bench``, which must exist) with the CMS key ``KEY``. Only loopback targets;
-every run is bounded by ``--seconds``.
+``--comments KEY`` posts a new comment per request (unique ids, 5,000 authors in turn,
+article ``bench``, which must exist) with the CMS key ``KEY``. Only loopback targets; every run
+is bounded by ``--seconds``. ``benchmarks/load.py`` drives its load through :func:`drive`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import itertools
 import json
 import multiprocessing
 import os
@@ -27,6 +28,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 TEXTS = (
@@ -36,6 +38,33 @@ TEXTS = (
     "118 Millionen für 4,2 Kilometer, das sind 28 Millionen pro Kilometer. Stolzer Preis.",
     "Verdiene 5000 Euro im Monat von zu Hause! Jetzt anmelden: www.schnell-reich-werden.biz",
 )
+
+#: Builds the next request of one connection: (bytes to send, comment id or "").
+Builder = Callable[[], tuple[bytes, str]]
+
+
+@dataclass
+class Report:
+    """What a run measured, added up over its processes."""
+
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+    accepted: list[str] = field(default_factory=list)  # comment ids answered 202
+    wall_s: float = 0.0
+    cpu_s: float = 0.0  # the client's own CPU time, all processes
+
+    def summary(self) -> str:
+        """One line: rate, latency percentiles, statuses, client CPU share."""
+        lat = self.latencies
+        q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0.0] * 99
+        cores = os.cpu_count() or 1
+        wall = max(self.wall_s, 1e-9)
+        return (
+            f"{len(lat) / wall:.0f} requests/s, p50 {q[49] * 1000:.1f} ms, "
+            f"p90 {q[89] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms ({dict(self.statuses)}); "
+            f"client CPU {self.cpu_s:.1f} s in {wall:.1f} s = "
+            f"{100 * self.cpu_s / wall / cores:.0f} % of {cores} cores"
+        )
 
 
 def loopback(host: str) -> bool:
@@ -48,19 +77,25 @@ def loopback(host: str) -> bool:
         return False
 
 
-def get_request(host: str, path: str) -> Callable[[str], bytes]:
+def get_request(host: str, path: str, _tag: str) -> Builder:
     """The same GET every time."""
     raw = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-    return lambda _tag: raw
+    return lambda: (raw, "")
 
 
-def comment_request(host: str, path: str, key: str) -> Callable[[str], bytes]:
-    """A new comment per call (``tag`` makes its id unique)."""
+#: Authors the comments are spread over, in turn across connections, so that no author meets
+#: ``author_comments_per_minute`` (30) below 2,500 comments/s.
+AUTHORS = 5000
+_author_turn = itertools.count()
+
+
+def comment_request(host: str, path: str, tag: str, key: str) -> Builder:
+    """A new comment per call; ``tag`` (one per connection) keeps the ids unique."""
     head = f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\n"
     head += "Content-Type: application/json\r\nContent-Length: "
     count = 0
 
-    def build(tag: str) -> bytes:
+    def build() -> tuple[bytes, str]:
         nonlocal count
         count += 1
         comment_id = f"H{tag}-{count}"
@@ -68,29 +103,25 @@ def comment_request(host: str, path: str, key: str) -> Callable[[str], bytes]:
             {
                 "id": comment_id,
                 "article_id": "bench",
-                "author": {"id": f"u{count % 500}", "name": "Leser"},
+                "author": {"id": f"u{next(_author_turn) % AUTHORS}", "name": "Leser"},
                 "text": f"{TEXTS[count % len(TEXTS)]} ({comment_id})",
             }
         ).encode()
-        return f"{head}{len(body)}\r\n\r\n".encode() + body
+        return f"{head}{len(body)}\r\n\r\n".encode() + body, comment_id
 
     return build
 
 
-async def connection(
-    host: str,
-    port: int,
-    build: Callable[[str], bytes],
-    tag: str,
-    deadline: float,
-    latencies: list[float],
-    statuses: Counter[str],
-) -> None:
+async def connection(host: str, port: int, build: Builder, deadline: float, report: Report) -> None:
     """One keep-alive connection sending requests one after the other until ``deadline``."""
-    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+    except OSError as exc:
+        report.statuses[type(exc).__name__] += 1
+        return
     try:
         while time.monotonic() < deadline:
-            request = build(tag)
+            request, comment_id = build()
             started = time.perf_counter()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
@@ -101,37 +132,68 @@ async def connection(
                     break
             if length:
                 await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
-            statuses[head[9:12].decode()] += 1
-    except (OSError, asyncio.IncompleteReadError) as exc:
-        statuses[type(exc).__name__] += 1
+            report.latencies.append(time.perf_counter() - started)
+            status = head[9:12].decode()
+            report.statuses[status] += 1
+            if status == "202" and comment_id:
+                report.accepted.append(comment_id)
+            if b"\r\nconnection: close" in head.lower():
+                break
+    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+        report.statuses[type(exc).__name__] += 1
     finally:
         writer.close()
 
 
-def run_process(args: argparse.Namespace, index: int, out: multiprocessing.Queue[object]) -> None:
-    """One client process: ``concurrency`` connections; reports its latencies and CPU."""
-    url = urlsplit(args.url)
-    host, port = url.hostname or "127.0.0.1", url.port or 80
-    path = (url.path or "/") + (f"?{url.query}" if url.query else "")
-    build = comment_request(host, path, args.comments) if args.comments else get_request(host, path)
-    latencies: list[float] = []
-    statuses: Counter[str] = Counter()
+def _one_process(
+    url: str, seconds: float, concurrency: int, key: str, index: int, out: multiprocessing.Queue
+) -> None:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    report = Report()
 
-    async def main() -> float:
-        deadline = time.monotonic() + args.seconds
-        started = time.monotonic()
-        await asyncio.gather(
-            *(
-                connection(host, port, build, f"{index}.{c}", deadline, latencies, statuses)
-                for c in range(args.concurrency)
-            )
-        )
-        return time.monotonic() - started
+    async def main() -> None:
+        deadline = time.monotonic() + seconds
+        builders = [
+            comment_request(host, path, f"{index}.{c}", key)
+            if key
+            else get_request(host, path, f"{index}.{c}")
+            for c in range(concurrency)
+        ]
+        await asyncio.gather(*(connection(host, port, b, deadline, report) for b in builders))
 
-    cpu0 = time.process_time()
-    wall = asyncio.run(main())
-    out.put((latencies, dict(statuses), wall, time.process_time() - cpu0))
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    asyncio.run(main())
+    report.wall_s, report.cpu_s = time.monotonic() - wall0, time.process_time() - cpu0
+    out.put(report)
+
+
+def drive(
+    url: str, seconds: float, concurrency: int = 32, processes: int = 1, comments_key: str = ""
+) -> Report:
+    """``concurrency`` connections in each of ``processes`` processes, for ``seconds``."""
+    if not loopback(urlsplit(url).hostname or ""):
+        raise ValueError("the URL must be on loopback (127.0.0.1, ::1, localhost)")
+    spawn = multiprocessing.get_context("spawn")  # the caller may run threads (load.py does)
+    out: multiprocessing.Queue[Report] = spawn.Queue()
+    procs = [
+        spawn.Process(target=_one_process, args=(url, seconds, concurrency, comments_key, i, out))
+        for i in range(processes)
+    ]
+    for proc in procs:
+        proc.start()
+    parts = [out.get(timeout=seconds + 120) for _ in procs]
+    for proc in procs:
+        proc.join()
+    total = Report()
+    for part in parts:
+        total.latencies.extend(part.latencies)
+        total.statuses.update(part.statuses)
+        total.accepted.extend(part.accepted)
+        total.wall_s = max(total.wall_s, part.wall_s)
+        total.cpu_s += part.cpu_s
+    return total
 
 
 def main() -> None:
@@ -142,36 +204,14 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--comments", default="", metavar="KEY", help="POST comments with KEY")
     args = parser.parse_args()
-    if not loopback(urlsplit(args.url).hostname or ""):
-        sys.exit("the URL must be on loopback (127.0.0.1, ::1, localhost)")
     if not 0 < args.seconds <= 600:
         sys.exit("--seconds must be between 0 and 600")
-    out: multiprocessing.Queue[object] = multiprocessing.Queue()
-    load0 = os.getloadavg()[0]
-    procs = [
-        multiprocessing.Process(target=run_process, args=(args, i, out))
-        for i in range(args.processes)
-    ]
-    for proc in procs:
-        proc.start()
-    reports = [out.get() for _ in procs]
-    for proc in procs:
-        proc.join()
-    latencies: list[float] = []
-    statuses: Counter[str] = Counter()
-    wall = cpu = 0.0
-    for lat, stat, w, c in reports:  # type: ignore[misc]
-        latencies.extend(lat)
-        statuses.update(stat)
-        wall, cpu = max(wall, w), cpu + c
-    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
-    cores = os.cpu_count() or 1
-    print(
-        f"{len(latencies) / wall:.0f} requests/s, p50 {q[49] * 1000:.1f} ms, "
-        f"p90 {q[89] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms ({dict(statuses)}); "
-        f"client CPU {cpu:.1f} s of {wall:.1f} s = {100 * cpu / wall / cores:.0f} % of "
-        f"{cores} cores; load average before {load0:.2f}"
-    )
+    load = os.getloadavg()[0]
+    try:
+        report = drive(args.url, args.seconds, args.concurrency, args.processes, args.comments)
+    except ValueError as exc:
+        sys.exit(str(exc))
+    print(f"{report.summary()}; load average before {load:.2f}")
 
 
 if __name__ == "__main__":

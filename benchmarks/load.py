@@ -6,8 +6,12 @@
 Creates a fresh database on the given server (dropped at the end unless ``--keep``), migrates
 it, starts ``netiquette serve --workers N`` (``--app-workers``, default 2: N app processes
 sharing one loopback port) and ``--workers`` ``netiquette worker`` processes, all with
-``screening_queue = workers``. Then it drives ``POST /api/v1/comments`` from ``--concurrency``
-asyncio tasks (httpx) for ``--seconds``, stops by itself, waits (bounded) until the workers have
+``screening_queue = workers``. First it drives ``GET /healthz`` and ``GET`` of an unknown path
+(a 404) for ``--ceiling-seconds`` each: what the HTTP stack alone answers here. Then it drives
+``POST /api/v1/comments`` from ``--concurrency`` keep-alive connections for ``--seconds``
+(``--client raw``, the default: :mod:`http_client`, a few per cent of one core; ``--client
+httpx``: asyncio tasks on httpx, which took as much CPU as the server and so about halved the
+figures on two cores), stops by itself, waits (bounded) until the workers have
 screened everything, and prints: accepted comments per second, p50/p90/p99 latency, the
 screening backlog over time (a terminal chart; ``--png`` also writes one), accepted vs stored vs
 screened, lost, and how often PostgreSQL backends waited on a lock (the audit chain's head row
@@ -39,6 +43,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import psycopg
+from http_client import Report
+from http_client import drive as drive_raw
 
 API_KEY = "nq_loadbench_" + secrets.token_hex(16)
 TEXTS = (
@@ -139,6 +145,14 @@ async def ceiling(bases: list[str], seconds: float, concurrency: int) -> Results
         results.started = time.monotonic()
         await asyncio.gather(*(one_task(i) for i in range(concurrency)))
         results.ended = time.monotonic()
+    return results
+
+
+def from_report(report: Report) -> Results:
+    """The raw client's report as :class:`Results` (its wall time measured from its start)."""
+    results = Results(latencies=report.latencies, accepted=report.accepted)
+    results.statuses.update(report.statuses)
+    results.started, results.ended = 0.0, report.wall_s
     return results
 
 
@@ -256,6 +270,12 @@ def main() -> None:
     parser.add_argument("--logs", default="", help="folder for the processes' logs")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="raw: benchmarks/http_client.py (little CPU); httpx: the earlier asyncio client",
+    )
+    parser.add_argument(
         "--ceiling-seconds",
         type=float,
         default=15.0,
@@ -301,7 +321,13 @@ def main() -> None:
         httpx.post(f"{bases[0]}/api/v1/articles", json=article, headers=headers).raise_for_status()
         time.sleep(3)  # let the workers finish loading their models
 
-        if args.ceiling_seconds > 0:
+        if args.ceiling_seconds > 0 and args.client == "raw":
+            for path in ("/healthz", "/no-such-page"):
+                load = os.getloadavg()[0]
+                report = drive_raw(bases[0] + path, args.ceiling_seconds, args.concurrency)
+                print(f"ceiling         GET {path}: {report.summary()}; load {load:.2f} before")
+                time.sleep(2)
+        elif args.ceiling_seconds > 0:
             stack = asyncio.run(ceiling(bases, args.ceiling_seconds, args.concurrency))
             top_lat = sorted(stack.latencies)
             top_q = statistics.quantiles(top_lat, n=100) if len(top_lat) >= 2 else [0.0] * 99
@@ -324,7 +350,14 @@ def main() -> None:
             f"(load average before: {load_before[0]:.2f})",
             flush=True,
         )
-        asyncio.run(drive(bases, args.seconds, args.concurrency, results))
+        if args.client == "raw":
+            report = drive_raw(
+                f"{bases[0]}/api/v1/comments", args.seconds, args.concurrency, 1, API_KEY
+            )
+            results = from_report(report)
+            print(f"client          {report.summary()}")
+        else:
+            asyncio.run(drive(bases, args.seconds, args.concurrency, results))
         load_during = os.getloadavg()
         load_s = time.monotonic() - sampler.t0
         print(
