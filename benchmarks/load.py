@@ -156,6 +156,51 @@ def from_report(report: Report) -> Results:
     return results
 
 
+def cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process (Linux ``/proc``; gone processes left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds: dict[int, float] = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def process_tree(pid: int) -> set[int]:
+    """``pid`` and all its descendants (serve --workers N: the app processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rpartition(")")[2].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        tree.add(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def backends(url: str, exclude: int) -> set[int]:
+    """PostgreSQL backend pids serving the benchmark's database (not ``exclude``, the
+    sampler's; not this query's)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND pid <> %s",
+            (exclude,),
+        ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
 class Sampler(threading.Thread):
     """Every ``every_s``: backlog, stored and screened counts; and backends waiting on locks."""
 
@@ -169,10 +214,14 @@ class Sampler(threading.Thread):
         self.active = 0
         self.stop = threading.Event()
         self.t0 = time.monotonic()
+        self.backend_pid = 0
+        self.connected = threading.Event()
 
     def run(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as conn:
             name = conn.info.dbname
+            self.backend_pid = conn.info.backend_pid
+            self.connected.set()
             next_count = 0.0
             while not self.stop.is_set():
                 now = time.monotonic() - self.t0
@@ -342,6 +391,15 @@ def main() -> None:
         load_before = os.getloadavg()
         sampler = Sampler(url)
         sampler.start()
+        sampler.connected.wait(10)
+        # CPU spent during the load, per accepted comment, by the app processes, the workers
+        # and PostgreSQL's backends: a figure other work on the machine changes less than rates.
+        groups = {
+            "app processes": process_tree(procs[0].pid),
+            "workers": {p.pid for p in procs[1:]},
+            "PostgreSQL": backends(url, sampler.backend_pid),
+        }
+        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         results = Results()
         print(
             f"driving {args.seconds:.0f} s at concurrency {args.concurrency} against serve "
@@ -359,6 +417,13 @@ def main() -> None:
         else:
             asyncio.run(drive(bases, args.seconds, args.concurrency, results))
         load_during = os.getloadavg()
+        groups["PostgreSQL"] |= backends(url, sampler.backend_pid)
+        cpu_used = {
+            name: sum(
+                after - cpu_before[name].get(pid, 0.0) for pid, after in cpu_seconds(pids).items()
+            )
+            for name, pids in groups.items()
+        }
         load_s = time.monotonic() - sampler.t0
         print(
             f"load stopped; waiting for the backlog to drain (at most {args.drain_seconds:.0f} s)"
@@ -395,6 +460,12 @@ def main() -> None:
             else "no answers"
         )
         print(f"answers         {dict(results.statuses)}")
+        per, cores = max(len(accepted), 1), os.cpu_count() or 1
+        print(
+            "CPU per accepted comment during the load: "
+            + ", ".join(f"{name} {1000 * used / per:.1f} ms" for name, used in cpu_used.items())
+            + f" (core time there was: {cores * duration * 1000 / per:.1f} ms per comment)"
+        )
         for message, count in results.errors.most_common(3):
             print(f"client error    {count} × {message}")
         print(
