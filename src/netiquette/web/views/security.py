@@ -129,14 +129,14 @@ async def checked_user(request: Request, user: Annotated[WebUser, Depends(web_us
     return user
 
 
-def admin_user(user: Annotated[WebUser, Depends(checked_user)]) -> WebUser:
+async def admin_user(user: Annotated[WebUser, Depends(checked_user)]) -> WebUser:
     """A CSRF-checked admin."""
     if not user.is_admin:
         raise ForbiddenError("this needs an admin login", field="role")
     return user
 
 
-def admin_viewer(user: Annotated[WebUser, Depends(web_user)]) -> WebUser:
+async def admin_viewer(user: Annotated[WebUser, Depends(web_user)]) -> WebUser:
     """An admin reading a page."""
     if not user.is_admin:
         raise ForbiddenError("this needs an admin login", field="role")
