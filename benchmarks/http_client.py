@@ -50,6 +50,7 @@ class Report:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
     accepted: list[str] = field(default_factory=list)  # comment ids answered 202
+    refusals: dict[str, str] = field(default_factory=dict)  # a 4xx/5xx status -> its first body
     wall_s: float = 0.0
     cpu_s: float = 0.0  # the client's own CPU time, all processes
 
@@ -130,10 +131,11 @@ async def connection(host: str, port: int, build: Builder, deadline: float, repo
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
                     break
-            if length:
-                await reader.readexactly(length)
+            body = await reader.readexactly(length) if length else b""
             report.latencies.append(time.perf_counter() - started)
             status = head[9:12].decode()
+            if status[0] in "45" and status not in report.refusals:
+                report.refusals[status] = body[:300].decode("utf-8", "replace")
             report.statuses[status] += 1
             if status == "202" and comment_id:
                 report.accepted.append(comment_id)
@@ -191,6 +193,7 @@ def drive(
         total.latencies.extend(part.latencies)
         total.statuses.update(part.statuses)
         total.accepted.extend(part.accepted)
+        total.refusals = {**part.refusals, **total.refusals}
         total.wall_s = max(total.wall_s, part.wall_s)
         total.cpu_s += part.cpu_s
     return total
@@ -212,6 +215,8 @@ def main() -> None:
     except ValueError as exc:
         sys.exit(str(exc))
     print(f"{report.summary()}; load average before {load:.2f}")
+    for status, body in sorted(report.refusals.items()):
+        print(f"first {status}: {body}")
 
 
 if __name__ == "__main__":

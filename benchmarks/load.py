@@ -414,6 +414,8 @@ def main() -> None:
             )
             results = from_report(report)
             print(f"client          {report.summary()}")
+            for status, body in sorted(report.refusals.items()):
+                print(f"first {status}       {body}")
         else:
             asyncio.run(drive(bases, args.seconds, args.concurrency, results))
         load_during = os.getloadavg()
