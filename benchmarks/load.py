@@ -6,8 +6,12 @@
 Creates a fresh database on the given server (dropped at the end unless ``--keep``), migrates
 it, starts ``netiquette serve --workers N`` (``--app-workers``, default 2: N app processes
 sharing one loopback port) and ``--workers`` ``netiquette worker`` processes, all with
-``screening_queue = workers``. Then it drives ``POST /api/v1/comments`` from ``--concurrency``
-asyncio tasks (httpx) for ``--seconds``, stops by itself, waits (bounded) until the workers have
+``screening_queue = workers``. First it drives ``GET /healthz`` and ``GET`` of an unknown path
+(a 404) for ``--ceiling-seconds`` each: what the HTTP stack alone answers here. Then it drives
+``POST /api/v1/comments`` from ``--concurrency`` keep-alive connections for ``--seconds``
+(``--client raw``, the default: :mod:`http_client`, a few per cent of one core; ``--client
+httpx``: asyncio tasks on httpx, which took as much CPU as the server and so about halved the
+figures on two cores), stops by itself, waits (bounded) until the workers have
 screened everything, and prints: accepted comments per second, p50/p90/p99 latency, the
 screening backlog over time (a terminal chart; ``--png`` also writes one), accepted vs stored vs
 screened, lost, and how often PostgreSQL backends waited on a lock (the audit chain's head row
@@ -39,6 +43,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import psycopg
+from http_client import Report
+from http_client import drive as drive_raw
 
 API_KEY = "nq_loadbench_" + secrets.token_hex(16)
 TEXTS = (
@@ -142,6 +148,59 @@ async def ceiling(bases: list[str], seconds: float, concurrency: int) -> Results
     return results
 
 
+def from_report(report: Report) -> Results:
+    """The raw client's report as :class:`Results` (its wall time measured from its start)."""
+    results = Results(latencies=report.latencies, accepted=report.accepted)
+    results.statuses.update(report.statuses)
+    results.started, results.ended = 0.0, report.wall_s
+    return results
+
+
+def cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process (Linux ``/proc``; gone processes left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds: dict[int, float] = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def process_tree(pid: int) -> set[int]:
+    """``pid`` and all its descendants (serve --workers N: the app processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rpartition(")")[2].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        tree.add(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def backends(url: str, exclude: int) -> set[int]:
+    """PostgreSQL backend pids serving the benchmark's database (not ``exclude``, the
+    sampler's; not this query's)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND pid <> %s",
+            (exclude,),
+        ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
 class Sampler(threading.Thread):
     """Every ``every_s``: backlog, stored and screened counts; and backends waiting on locks."""
 
@@ -155,10 +214,14 @@ class Sampler(threading.Thread):
         self.active = 0
         self.stop = threading.Event()
         self.t0 = time.monotonic()
+        self.backend_pid = 0
+        self.connected = threading.Event()
 
     def run(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as conn:
             name = conn.info.dbname
+            self.backend_pid = conn.info.backend_pid
+            self.connected.set()
             next_count = 0.0
             while not self.stop.is_set():
                 now = time.monotonic() - self.t0
@@ -256,6 +319,12 @@ def main() -> None:
     parser.add_argument("--logs", default="", help="folder for the processes' logs")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="raw: benchmarks/http_client.py (little CPU); httpx: the earlier asyncio client",
+    )
+    parser.add_argument(
         "--ceiling-seconds",
         type=float,
         default=15.0,
@@ -301,7 +370,13 @@ def main() -> None:
         httpx.post(f"{bases[0]}/api/v1/articles", json=article, headers=headers).raise_for_status()
         time.sleep(3)  # let the workers finish loading their models
 
-        if args.ceiling_seconds > 0:
+        if args.ceiling_seconds > 0 and args.client == "raw":
+            for path in ("/healthz", "/no-such-page"):
+                load = os.getloadavg()[0]
+                report = drive_raw(bases[0] + path, args.ceiling_seconds, args.concurrency)
+                print(f"ceiling         GET {path}: {report.summary()}; load {load:.2f} before")
+                time.sleep(2)
+        elif args.ceiling_seconds > 0:
             stack = asyncio.run(ceiling(bases, args.ceiling_seconds, args.concurrency))
             top_lat = sorted(stack.latencies)
             top_q = statistics.quantiles(top_lat, n=100) if len(top_lat) >= 2 else [0.0] * 99
@@ -316,6 +391,15 @@ def main() -> None:
         load_before = os.getloadavg()
         sampler = Sampler(url)
         sampler.start()
+        sampler.connected.wait(10)
+        # CPU spent during the load, per accepted comment, by the app processes, the workers
+        # and PostgreSQL's backends: a figure other work on the machine changes less than rates.
+        groups = {
+            "app processes": process_tree(procs[0].pid),
+            "workers": {p.pid for p in procs[1:]},
+            "PostgreSQL": backends(url, sampler.backend_pid),
+        }
+        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         results = Results()
         print(
             f"driving {args.seconds:.0f} s at concurrency {args.concurrency} against serve "
@@ -324,8 +408,24 @@ def main() -> None:
             f"(load average before: {load_before[0]:.2f})",
             flush=True,
         )
-        asyncio.run(drive(bases, args.seconds, args.concurrency, results))
+        if args.client == "raw":
+            report = drive_raw(
+                f"{bases[0]}/api/v1/comments", args.seconds, args.concurrency, 1, API_KEY
+            )
+            results = from_report(report)
+            print(f"client          {report.summary()}")
+            for status, body in sorted(report.refusals.items()):
+                print(f"first {status}       {body}")
+        else:
+            asyncio.run(drive(bases, args.seconds, args.concurrency, results))
         load_during = os.getloadavg()
+        groups["PostgreSQL"] |= backends(url, sampler.backend_pid)
+        cpu_used = {
+            name: sum(
+                after - cpu_before[name].get(pid, 0.0) for pid, after in cpu_seconds(pids).items()
+            )
+            for name, pids in groups.items()
+        }
         load_s = time.monotonic() - sampler.t0
         print(
             f"load stopped; waiting for the backlog to drain (at most {args.drain_seconds:.0f} s)"
@@ -362,6 +462,12 @@ def main() -> None:
             else "no answers"
         )
         print(f"answers         {dict(results.statuses)}")
+        per, cores = max(len(accepted), 1), os.cpu_count() or 1
+        print(
+            "CPU per accepted comment during the load: "
+            + ", ".join(f"{name} {1000 * used / per:.1f} ms" for name, used in cpu_used.items())
+            + f" (core time there was: {cores * duration * 1000 / per:.1f} ms per comment)"
+        )
         for message, count in results.errors.most_common(3):
             print(f"client error    {count} × {message}")
         print(

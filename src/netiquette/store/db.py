@@ -21,6 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from netiquette.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: Connections one process holds at most (PostgreSQL), opened as needed and then kept.
+POOL_SIZE = 30
+#: The same for a SQLite file.
+POOL_SIZE_SQLITE = 15
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -66,6 +70,10 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             hide_parameters=True,
+            # As many as SQLAlchemy's default allows at once (5 + 10 overflow), all kept: an
+            # overflow connection was closed at check-in and reopened, pragmas and all.
+            pool_size=POOL_SIZE_SQLITE,
+            max_overflow=0,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN instead,
@@ -78,8 +86,11 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # hide_parameters: an error logged with its SQL must not carry comment texts or names.
+    # Every connection is kept once opened (up to POOL_SIZE): with a pool of 10 + 20 overflow,
+    # more than 10 requests at once closed their connections at check-in, and the next ones
+    # opened new ones, a PostgreSQL backend started per request under load.
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0, hide_parameters=True
     )
 
 

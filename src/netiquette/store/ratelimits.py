@@ -26,9 +26,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Integer, Select, String, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from netiquette.store.db import Database
 from netiquette.store.models import RateLimitWindow
@@ -98,6 +99,32 @@ def chunk_size(limit: int) -> int:
     return limit // 100 if limit >= RESERVE_FROM else 1
 
 
+def _statements(backend: str) -> tuple[Select[int], ReturningInsert[int]]:
+    """The count of one window, and the upsert that counts a grant unless over a cap.
+
+    Built once with bind parameters: building them per hit took a third of a hit's time.
+    """
+    row = RateLimitWindow
+    bucket, subject = bindparam("bucket", type_=String), bindparam("subject", type_=String)
+    window, grant = bindparam("window", type_=Integer), bindparam("grant", type_=Integer)
+    hits = select(row.hits).where(
+        row.bucket == bucket, row.subject == subject, row.window_start == window
+    )
+    insert = pg_insert if backend == "postgresql" else sqlite_insert
+    upsert = (
+        insert(row)
+        .values(bucket=bucket, subject=subject, window_start=window, hits=grant)
+        .on_conflict_do_update(
+            index_elements=[row.bucket, row.subject, row.window_start],
+            set_={"hits": row.hits + grant},
+            # A refused hit is not counted.
+            where=row.hits + grant <= bindparam("cap", type_=Integer),
+        )
+        .returning(row.hits)
+    )
+    return hits, upsert
+
+
 class DatabaseRateCounter:
     """Windows in the database: one count for every process that shares it.
 
@@ -109,7 +136,7 @@ class DatabaseRateCounter:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self._clock = clock
-        self._insert = pg_insert if db.backend == "postgresql" else sqlite_insert
+        self._hits, self._upsert = _statements(db.backend)
         self._cleaned = 0  # start of the window whose old rows this process last deleted
         self._reserved: dict[str, tuple[int, int]] = {}  # digest -> (window start, hits left)
         self._lock = threading.Lock()
@@ -165,14 +192,11 @@ class DatabaseRateCounter:
 
     def _count(self, connection: Connection, hit: Hit, start: int, elapsed: float) -> int:
         """Count ``hit`` (reserving a chunk for a high limit); how many hits were granted."""
-        row = RateLimitWindow
         subject = subject_digest(hit)
 
         def hits_in(window: int) -> int:
             found = connection.scalar(
-                select(row.hits).where(
-                    row.bucket == hit.bucket, row.subject == subject, row.window_start == window
-                )
+                self._hits, {"bucket": hit.bucket, "subject": subject, "window": window}
             )
             return int(found or 0)
 
@@ -182,17 +206,14 @@ class DatabaseRateCounter:
         grant = min(size, cap - hits_in(start)) if size > 1 else 1
         counted = None
         if cap >= 1 and grant >= 1:
-            upsert = (
-                self._insert(row)
-                .values(bucket=hit.bucket, subject=subject, window_start=start, hits=grant)
-                .on_conflict_do_update(
-                    index_elements=[row.bucket, row.subject, row.window_start],
-                    set_={"hits": row.hits + grant},
-                    where=row.hits + grant <= cap,  # a refused hit is not counted
-                )
-                .returning(row.hits)
-            )
-            counted = connection.execute(upsert).scalar()
+            values = {
+                "bucket": hit.bucket,
+                "subject": subject,
+                "window": start,
+                "grant": grant,
+                "cap": cap,
+            }
+            counted = connection.execute(self._upsert, values).scalar()
         if counted is None:
             wait = seconds_until_free(previous, hits_in(start), elapsed, hit.limit)
             raise _Refused(Refusal(hit, wait))

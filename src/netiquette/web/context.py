@@ -42,7 +42,17 @@ def get_context(request: Request) -> AppContext:
     return ctx
 
 
-Ctx = Annotated[AppContext, Depends(get_context)]
+# The dependencies that only look at what the request or an earlier dependency holds are
+# ``async def``: FastAPI runs a plain ``def`` dependency in a worker thread, a hand-off to a
+# thread and back for an attribute read.
+
+
+async def context(request: Request) -> AppContext:
+    """:func:`get_context` as a dependency."""
+    return get_context(request)
+
+
+Ctx = Annotated[AppContext, Depends(context)]
 
 
 def get_session(ctx: Ctx) -> Iterator[Session]:
@@ -74,21 +84,21 @@ def principal(request: Request, ctx: Ctx) -> Principal:
 Caller = Annotated[Principal, Depends(principal)]
 
 
-def moderator(caller: Caller) -> Principal:
+async def moderator(caller: Caller) -> Principal:
     """Only moderators and admins pass."""
     if not caller.is_moderator:
         raise ForbiddenError("this needs a moderator login, not an API key", field="Authorization")
     return caller
 
 
-def cms(caller: Caller) -> Principal:
+async def cms(caller: Caller) -> Principal:
     """CMS keys and admins pass."""
     if caller.kind not in ("cms", "admin"):
         raise ForbiddenError("this needs a CMS API key", field="Authorization")
     return caller
 
 
-def admin(caller: Caller) -> Principal:
+async def admin(caller: Caller) -> Principal:
     """Only admins pass."""
     if caller.kind != "admin":
         raise ForbiddenError("this needs an admin login", field="Authorization")

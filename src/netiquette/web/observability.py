@@ -17,7 +17,6 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,6 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from netiquette import __version__
 from netiquette.hookspecs import hookimpl
@@ -53,38 +53,69 @@ _gauges_lock = threading.Lock()
 _gauges: dict[int, DatabaseGauges] = {}
 
 
-def _route_of(request: Request) -> str:
+def _route_of(scope: Scope) -> str:
     """The route template of a request, e.g. ``/api/v1/comments/{comment_id}``.
 
     Built from the path with each path parameter's value put back as ``{name}`` (FastAPI hands
     included routes to the scope under their router-local path), so ids never become labels.
     """
-    if request.scope.get("route") is None:
+    if scope.get("route") is None:
         return "unmatched"
-    params = {str(v): k for k, v in (request.scope.get("path_params") or {}).items()}
-    segments = request.scope.get("path", "").split("/")
+    params = {str(v): k for k, v in (scope.get("path_params") or {}).items()}
+    if not params:
+        return str(scope.get("path", ""))
+    segments = scope.get("path", "").split("/")
     return "/".join("{" + params[seg] + "}" if seg in params else seg for seg in segments)
 
 
-async def _observe(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    incoming = request.headers.get("x-request-id", "")
-    request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-    token = REQUEST_ID.set(request_id)
-    started = time.perf_counter()
-    status = 500
-    try:
-        response = await call_next(request)
-        status = response.status_code
-        response.headers["X-Request-Id"] = request_id
-        return response
-    finally:
-        route = _route_of(request)
-        if request.url.path not in _OPS_PATHS:
-            REQUESTS.labels(route=route, method=request.method, status=f"{status // 100}xx").inc()
-            LATENCY.labels(route=route).observe(time.perf_counter() - started)
-        REQUEST_ID.reset(token)
+def _incoming_request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            return text if _REQUEST_ID.match(text) else ""
+    return ""
+
+
+class RequestObserver:
+    """ASGI middleware: an ``X-Request-Id`` on every answer (the balancer's own id is kept
+    when it is well-formed), the id in the log context, and the request counted and timed.
+
+    Plain ASGI rather than ``BaseHTTPMiddleware``, which ran every request in a task group of
+    its own with memory streams: that cost as much as routing and answering a request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer through the app, stamping the id on the response head."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        header = (b"x-request-id", request_id.encode("latin-1"))
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [h for h in message.get("headers", ()) if h[0].lower() != header[0]]
+                headers.append(header)
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if scope.get("path", "") not in _OPS_PATHS:
+                route = _route_of(scope)
+                status_class = f"{status // 100}xx"
+                REQUESTS.labels(route=route, method=scope["method"], status=status_class).inc()
+                LATENCY.labels(route=route).observe(time.perf_counter() - started)
+            REQUEST_ID.reset(token)
 
 
 def _check_database(ctx: AppContext) -> str | None:
@@ -122,7 +153,7 @@ def _readiness(ctx: AppContext, state: dict[str, Any]) -> dict[str, Any]:
 
 def install_observability(app: FastAPI) -> None:
     """Request metrics, request ids, and the three operations endpoints."""
-    app.middleware("http")(_observe)
+    app.add_middleware(RequestObserver)
     state: dict[str, Any] = {}
 
     @app.get("/healthz", tags=["ops"])

@@ -29,7 +29,7 @@ from netiquette.web.views import (
     webhooks,
 )
 from netiquette.web.views.rendering import render
-from netiquette.web.views.security import LoginRequired, login_redirect, security_headers
+from netiquette.web.views.security import LoginRequired, SecurityHeaders, login_redirect
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGE_PREFIXES = ("/moderate", "/login", "/logout", "/demo")
@@ -39,7 +39,7 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 def install_views(app: FastAPI) -> None:
     """Mount the workspace, demo pages, static files and security headers on ``app``."""
-    app.middleware("http")(security_headers)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, queue, decide, spot, stats, audit, admin, webhooks, models, demo):
         app.include_router(module.router)

@@ -139,7 +139,7 @@ def _reader(request: Request) -> str:
     return reader if _READER.match(reader) else secrets.token_urlsafe(24)
 
 
-def demo_enabled(ctx: Ctx) -> None:
+async def demo_enabled(ctx: Ctx) -> None:
     """The demo pages show any article's stored text: only where the operator wants them."""
     if not ctx.settings.demo_pages:
         raise NotFoundError("the demo pages are switched off (setting demo_pages)", field="path")

@@ -9,12 +9,13 @@ session cookie or an ``Authorization`` header) are never cached: ``Cache-Control
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from starlette.requests import cookie_parser
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from netiquette.errors import ForbiddenError
 from netiquette.web.context import Ctx
@@ -29,24 +30,60 @@ _API_DOCS = ("/docs", "/redoc", "/openapi.json")
 DOCS_CSP = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
 
 
-async def security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Add CSP and friends to every response except the OpenAPI pages."""
-    response = await call_next(request)
-    path = request.url.path
-    # The OpenAPI pages run their own inline bootstrap script: a CSP that does not restrict
-    # scripts, but framing, plugins and <base> are refused there too.
-    csp = DOCS_CSP if path.startswith(_API_DOCS) else CSP
-    response.headers.setdefault("Content-Security-Policy", csp)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if not path.startswith("/embed"):
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    if COOKIE in request.cookies or "authorization" in request.headers:
-        # A moderator's page or an authenticated answer: no shared or back-button cache.
-        response.headers["Cache-Control"] = "no-store"
-    return response
+_CSP = CSP.encode()
+_DOCS_CSP = DOCS_CSP.encode()
+#: Set on every answer unless the route set its own (values as bytes, names lower-case).
+_DEFAULTS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"))
+
+
+def _has_credentials(scope: Scope) -> bool:
+    """A session cookie or an ``Authorization`` header came with the request."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            return True
+        if name == b"cookie" and COOKIE in cookie_parser(value.decode("latin-1")):
+            return True
+    return False
+
+
+class SecurityHeaders:
+    """ASGI middleware: CSP and friends on every response except the OpenAPI pages.
+
+    Plain ASGI (not ``BaseHTTPMiddleware``, whose task group and streams per request cost more
+    than the rest of a small answer); it only edits the response head.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to the response head."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        # The OpenAPI pages run their own inline bootstrap script: a CSP that does not restrict
+        # scripts, but framing, plugins and <base> are refused there too.
+        wanted = [(b"content-security-policy", _DOCS_CSP if path.startswith(_API_DOCS) else _CSP)]
+        wanted.extend(_DEFAULTS)
+        if not path.startswith("/embed"):
+            wanted.append((b"x-frame-options", b"DENY"))
+        no_store = _has_credentials(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in wanted if h[0] not in present)
+                if no_store:
+                    # A moderator's page or an authenticated answer: no shared or back-button
+                    # cache.
+                    headers = [h for h in headers if h[0].lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class LoginRequired(Exception):
@@ -92,14 +129,14 @@ async def checked_user(request: Request, user: Annotated[WebUser, Depends(web_us
     return user
 
 
-def admin_user(user: Annotated[WebUser, Depends(checked_user)]) -> WebUser:
+async def admin_user(user: Annotated[WebUser, Depends(checked_user)]) -> WebUser:
     """A CSRF-checked admin."""
     if not user.is_admin:
         raise ForbiddenError("this needs an admin login", field="role")
     return user
 
 
-def admin_viewer(user: Annotated[WebUser, Depends(web_user)]) -> WebUser:
+async def admin_viewer(user: Annotated[WebUser, Depends(web_user)]) -> WebUser:
     """An admin reading a page."""
     if not user.is_admin:
         raise ForbiddenError("this needs an admin login", field="role")
