@@ -125,13 +125,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans or ([(0, len(text))] if text.strip() else [])
 
 
+#: Distinct sentences of one comment scored to find the classifier's evidence.
+MAX_EVIDENCE_SENTENCES = 64
+
+
 def best_sentence_spans(
     scores: SharedScores, texts: Sequence[str], rule: str
 ) -> list[tuple[int, int] | None]:
     """For each text, the sentence the classifier scores highest for ``rule``.
 
-    Evidence for a classifier score that no pattern explains: all sentences of all texts go
-    through the classifier in one batch. A one-sentence comment is its own evidence.
+    Evidence for a classifier score that no pattern explains: the sentences of all texts go
+    through the classifier in one batch. A one-sentence comment is its own evidence. Each
+    distinct sentence of a text is scored once (its first occurrence is the evidence), and only
+    the first :data:`MAX_EVIDENCE_SENTENCES` distinct ones: a comment of 900 repeated or short
+    sentences cost 3.5 s of CPU here before (issue 11), and the encoder reads only the first
+    few hundred tokens of a comment anyway.
     """
     flat: list[str] = []
     owners: list[tuple[int, int, int]] = []
@@ -141,9 +149,16 @@ def best_sentence_spans(
         if len(spans) == 1:
             out[i] = spans[0]
             continue
+        seen: set[str] = set()
         for start, end in spans:
+            sentence = text[start:end]
+            if sentence in seen:
+                continue
+            if len(seen) >= MAX_EVIDENCE_SENTENCES:
+                break
+            seen.add(sentence)
             owners.append((i, start, end))
-            flat.append(text[start:end])
+            flat.append(sentence)
     if flat:
         probs = scores.models.predict(flat)[rule]
         best: dict[int, tuple[float, int, int]] = {}
