@@ -132,6 +132,26 @@ def _load(bases: list[str], stop: threading.Event, accepted: list[str], worker: 
                 accepted.append(comment_id)
 
 
+def _backlog(db: Database) -> int:
+    """Comments and jobs still to screen plus decision events and webhooks still to deliver."""
+    with db.session() as session:
+        received = session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.state == "received")
+        )
+        jobs = session.scalar(select(func.count()).select_from(ScreeningJob))
+        events = session.scalar(
+            select(func.count())
+            .select_from(DecisionEvent)
+            .where(DecisionEvent.delivered_at.is_(None))
+        )
+        undelivered = session.scalar(
+            select(func.count())
+            .select_from(WebhookDelivery)
+            .where(WebhookDelivery.state != "delivered")
+        )
+    return sum(int(n or 0) for n in (received, jobs, events, undelivered))
+
+
 def _drained(db: Database) -> bool:
     with db.session() as session:
         received = session.scalar(
@@ -212,10 +232,17 @@ def test_killing_an_app_and_a_worker_mid_load_loses_and_doubles_nothing(
         assert len(accepted) > before_kill, "nothing was accepted after the kill"
         assert len(accepted) > 50, "too little load to tell anything"
 
-        deadline = time.monotonic() + 60
-        while not _drained(db) and time.monotonic() < deadline:
+        # Liveness, not speed: the backlog must keep shrinking until it is gone. On a machine
+        # busy with other work the workers drain slower; only a backlog that stops moving for
+        # 60 s (or a drain past 10 minutes) fails.
+        last, moved_at, started = _backlog(db), time.monotonic(), time.monotonic()
+        while not _drained(db) and time.monotonic() - moved_at < 60:
+            assert time.monotonic() - started < 600, f"still {last} to drain after 10 minutes"
             time.sleep(0.5)
-        assert _drained(db), "the backlog did not drain within 60 s"
+            now = _backlog(db)
+            if now < last:
+                last, moved_at = now, time.monotonic()
+        assert _drained(db), f"the backlog stopped draining at {last} for 60 s"
     finally:
         for proc in procs:
             if proc.poll() is None:
