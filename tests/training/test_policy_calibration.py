@@ -13,7 +13,12 @@ import pytest
 
 from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
 from netiquette.screening.pipeline import default_pipeline
-from netiquette.screening.policy import CALIBRATION_FILE, model_thresholds, policy_calibration
+from netiquette.screening.policy import (
+    CALIBRATION_FILE,
+    model_thresholds,
+    model_zones,
+    policy_calibration,
+)
 from netiquette.training.policy_calibration import (
     ALPHA_GRID,
     CALIBRATION_SETS,
@@ -133,6 +138,11 @@ def test_a_calibration_for_another_model_version_is_ignored(tmp_path: Path) -> N
     reject, approve = model_thresholds(str(tmp_path))
     assert approve["insult"] == 0.5 and reject["insinuation"] == 0.99
     assert reject["insult"] == plain_reject["insult"]
+    # and the effective policy names the file each side really came from
+    zones = model_zones(str(tmp_path))
+    assert ("reject", "insinuation") in zones.calibrated
+    assert ("reject", "insult") not in zones.calibrated  # lower than the model's: not taken
+    assert ("approve", "insult") in zones.calibrated
 
 
 @pytest.mark.parametrize("name", CALIBRATION_SETS)

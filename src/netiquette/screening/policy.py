@@ -264,9 +264,12 @@ def make_threshold_policy(config: ThresholdPolicyConfig) -> ThresholdPolicy:
 CALIBRATION_FILE = "policy_calibration.json"
 
 
-def policy_calibration(model_dir: str = "") -> dict[str, Any] | None:
+def policy_calibration(
+    model_dir: str = "", meta: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
     """The model's article-comment calibration (``policy_calibration.json``), if it has one
-    for exactly this model version; a stale file (another version) is ignored."""
+    for exactly this model version (``meta``: the model's ``meta.json`` when already read); a
+    stale file (another version) is ignored."""
     from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
 
     directory = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
@@ -274,18 +277,27 @@ def policy_calibration(model_dir: str = "") -> dict[str, Any] | None:
     if not path.is_file():
         return None
     record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    if record.get("model_version") != artifacts.read_meta(directory).get("model_version"):
-        return None
-    return record
+    version = (meta if meta is not None else artifacts.read_meta(directory)).get("model_version")
+    return record if record.get("model_version") == version else None
 
 
-def model_thresholds(
+@dataclass(frozen=True, slots=True)
+class ModelZones:
+    """A model's thresholds per rule, and which of them its calibration file set."""
+
+    reject: dict[str, float]
+    approve: dict[str, float]
+    #: ``(side, rule)`` pairs taken from ``policy_calibration.json`` (side: approve / reject).
+    calibrated: frozenset[tuple[str, str]] = frozenset()
+
+
+def model_zones(
     model_dir: str = "",
     encoder_rules: tuple[str, ...] = ("off_topic",),
     *,
     calibrated: bool = True,
-) -> tuple[dict[str, float], dict[str, float]]:
-    """``(reject_at, approve_below)`` per rule from a model's ``meta.json`` ("" = shipped).
+) -> ModelZones:
+    """Thresholds per rule from a model's ``meta.json`` ("" = shipped).
 
     ``approve_below`` from ``policy_thresholds`` (chosen on the rule scores), the ``encoder`` set
     for the rules in ``encoder_rules`` and the ``tfidf`` set for the others (classifier-scale
@@ -314,45 +326,56 @@ def model_thresholds(
         # stored as 1.01; 1.0 keeps it closed for calibrated scores.
         reject[rule] = min(float(cls["reject_at"]), 1.0)
         approve[rule] = min(float(on_rule["approve_below"]), reject[rule])
-    record = policy_calibration(model_dir) if calibrated else None
+    record = policy_calibration(model_dir, meta) if calibrated else None
+    taken: set[tuple[str, str]] = set()
     if record is not None:
         for rule, value in record.get("reject_thresholds", {}).items():
-            reject[rule] = max(float(value), reject.get(rule, 0.0))
+            if float(value) > reject.get(rule, 0.0):
+                reject[rule] = float(value)
+                taken.add(("reject", rule))
         for rule, value in record.get("approve_thresholds", {}).items():
             approve[rule] = min(float(value), reject.get(rule, 1.0))
-    return reject, approve
+            taken.add(("approve", rule))
+    return ModelZones(reject, approve, frozenset(taken))
+
+
+def model_thresholds(
+    model_dir: str = "",
+    encoder_rules: tuple[str, ...] = ("off_topic",),
+    *,
+    calibrated: bool = True,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """``(reject_at, approve_below)`` per rule: :func:`model_zones` without their sources."""
+    zones = model_zones(model_dir, encoder_rules, calibrated=calibrated)
+    return zones.reject, zones.approve
 
 
 @register_policy(NAME_V2)
 def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> ThresholdPolicy:
     """Factory for the threshold policy with thresholds from the model metadata."""
     named = config.rules_named()
-    file_reject, file_approve = set(config.reject_thresholds), set(config.approve_thresholds)
-    reject: dict[str, float] = {}
-    approve: dict[str, float] = {}
-    record = None
+    in_file = {"reject": set(config.reject_thresholds), "approve": set(config.approve_thresholds)}
+    zones = ModelZones({}, {})
     if config.thresholds_from_model:
-        reject, approve = model_thresholds(config.model_dir, config.encoder_rules)
-        record = policy_calibration(config.model_dir)
+        zones = model_zones(config.model_dir, config.encoder_rules)
         config = replace(
             config,
-            reject_thresholds={**reject, **config.reject_thresholds},
-            approve_thresholds={**approve, **config.approve_thresholds},
+            reject_thresholds={**zones.reject, **config.reject_thresholds},
+            approve_thresholds={**zones.approve, **config.approve_thresholds},
         )
     policy = ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True, named=named)
-    model = f"({config.model_dir or 'shipped'})"
+    from_model = {"reject": zones.reject, "approve": zones.approve}
 
-    def source(rule: str, side: str, in_file: set[str], from_model: dict[str, float]) -> str:
-        if rule in in_file:
+    def source(side: str, rule: str) -> str:
+        if rule in in_file[side]:
             return "[policy] thresholds"
-        if rule in from_model:
-            calibrated = record is not None and rule in record.get(f"{side}_thresholds", {})
-            return f"model {CALIBRATION_FILE if calibrated else 'meta.json'} {model}"
+        if rule in from_model[side]:
+            file = CALIBRATION_FILE if (side, rule) in zones.calibrated else "meta.json"
+            return f"model {file} ({config.model_dir or 'shipped'})"
         return "default"
 
-    for rule in {*reject, *approve, *file_reject, *file_approve}:
-        on_approve = source(rule, "approve", file_approve, approve)
-        on_reject = source(rule, "reject", file_reject, reject)
+    for rule in {*zones.reject, *zones.approve, *in_file["reject"], *in_file["approve"]}:
+        on_approve, on_reject = source("approve", rule), source("reject", rule)
         policy.threshold_sources[rule] = (
             on_approve if on_approve == on_reject else f"approve: {on_approve}; reject: {on_reject}"
         )

@@ -46,6 +46,8 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from netiquette.screening.models import DEFAULT_MODEL_DIR
+from netiquette.screening.policy import CALIBRATION_FILE
 from netiquette.training.retired import DATASETS, RULES, RetiredComment, retired_comments
 
 FloatArray = NDArray[np.float64]
@@ -65,8 +67,7 @@ ALPHA_GRID: tuple[float, ...] = (0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.0
 TARGET_PUBLISHED = 0.0085
 REJECT_PRECISION = 0.95
 MIN_SUPPORT = 10
-MODELS = Path(__file__).resolve().parents[1] / "screening" / "models"
-OUT = MODELS / "policy_calibration.json"
+OUT = DEFAULT_MODEL_DIR / CALIBRATION_FILE
 
 
 @dataclass(frozen=True)
@@ -200,9 +201,7 @@ def reject_leave_one_set_out(data: Scored, model_reject: dict[str, float]) -> di
         zone_n = correct = 0
         for name in sorted(set(data.sets.tolist())):
             here = data.sets == name
-            t = reject_threshold(
-                data.scores[~here, j], data.labels[~here, j], min(model_reject[rule], 1.0)
-            )
+            t = reject_threshold(data.scores[~here, j], data.labels[~here, j], model_reject[rule])
             zone = data.scores[here, j] >= t
             zone_n += int(zone.sum())
             correct += int(data.labels[here, j][zone].sum())
@@ -215,7 +214,7 @@ def reject_leave_one_set_out(data: Scored, model_reject: dict[str, float]) -> di
 
 def calibrate(data: Scored, target: float = TARGET_PUBLISHED) -> dict[str, Any]:
     """The calibration record: chosen alpha, thresholds and the figures behind them."""
-    from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
+    from netiquette.screening.models import artifacts
     from netiquette.screening.policy import model_thresholds
 
     meta = artifacts.read_meta(DEFAULT_MODEL_DIR)
@@ -227,7 +226,7 @@ def calibrate(data: Scored, target: float = TARGET_PUBLISHED) -> dict[str, Any]:
         rule: reject_threshold(
             data.scores[:, RULES.index(rule)],
             data.labels[:, RULES.index(rule)],
-            min(model_reject[rule], 1.0),
+            model_reject[rule],
         )
         for rule in REJECT_RULES
     }
