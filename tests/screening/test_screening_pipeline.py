@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from pathlib import Path
 
@@ -17,7 +19,8 @@ from netiquette.screening import (
     load_pipeline,
 )
 from netiquette.screening.houserules import shipped_house_rules
-from netiquette.screening.policy import ThresholdPolicy, ThresholdPolicyConfig
+from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
+from netiquette.screening.policy import CALIBRATION_FILE, ThresholdPolicy, ThresholdPolicyConfig
 from netiquette.screening.rules.ad_link import DEFAULT_ALLOWED_DOMAINS
 
 HOUSE_RULES = shipped_house_rules().keys  # the shipped five
@@ -53,6 +56,11 @@ def test_insult_goes_to_review_by_default(pipeline: Pipeline) -> None:
 
 
 def test_versions(pipeline: Pipeline) -> None:
+    meta = artifacts.read_meta(DEFAULT_MODEL_DIR)
+    record = json.loads((DEFAULT_MODEL_DIR / CALIBRATION_FILE).read_text(encoding="utf-8"))
+    digest = hashlib.sha256(
+        json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()[:12]
     assert pipeline.versions == {
         "insinuation": "model-v1",
         "insult": "model-v1",
@@ -60,9 +68,28 @@ def test_versions(pipeline: Pipeline) -> None:
         "ad_link": "patterns-v1",
         "off_topic": "context-v3",
         "policy": "thresholds-v2",
+        # Which trained model and which article-comment calibration decided: the component
+        # versions alone stay the same across model releases and threshold changes.
+        "model": meta["model_version"],
+        "policy_calibration": f"{meta['model_version']} sha256:{digest}",
     }
     result = pipeline.screen(ScreeningInput("Hallo"))
     assert result.model_versions == pipeline.versions
+
+
+def test_a_site_that_sets_every_threshold_records_no_calibration(tmp_path: Path) -> None:
+    rules = ("insinuation", "insult", "aggression", "off_topic")
+    site = tmp_path / "screening.toml"
+    site.write_text(
+        "[policy.approve_thresholds]\n"
+        + "".join(f"{r} = 0.01\n" for r in rules)
+        + "[policy.reject_thresholds]\n"
+        + "".join(f"{r} = 0.99\n" for r in rules),
+        encoding="utf-8",
+    )
+    versions = load_pipeline(site).versions
+    assert "policy_calibration" not in versions
+    assert versions["model"] == artifacts.read_meta(DEFAULT_MODEL_DIR)["model_version"]
 
 
 def test_switch_overrides() -> None:

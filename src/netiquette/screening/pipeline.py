@@ -75,6 +75,7 @@ class Pipeline:
         #: that file set (switch -> who set it), so the effective policy can say so.
         self.source = "config"
         self.policy_overrides: dict[str, str] = {}
+        self._trained: dict[str, str] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], *, source: str = "config") -> Pipeline:
@@ -120,13 +121,46 @@ class Pipeline:
 
     @property
     def versions(self) -> dict[str, str]:
-        """Component version per house rule (``"none"`` if not configured) and of the policy."""
+        """Component version per house rule (``"none"`` if not configured) and of the policy,
+        plus what the audit trail needs to tell two releases apart: the trained model the
+        rules use (``model``, its ``meta.json`` version) and the calibration whose thresholds
+        the policy applies (``policy_calibration``)."""
         versions = {
             name: (r.version if (r := self.rules.get(name)) else "none")
             for name in self.house_rules.keys
         }
         versions["policy"] = self.policy.version
+        if self._trained is None:
+            self._trained = self._trained_versions()
+        versions.update(self._trained)
         return versions
+
+    def _trained_versions(self) -> dict[str, str]:
+        """``model`` and ``policy_calibration`` entries of :attr:`versions` (read once)."""
+        from netiquette.screening.models import DEFAULT_MODEL_DIR, artifacts
+
+        out: dict[str, str] = {}
+        dirs = sorted(
+            {
+                str(config.model_dir)
+                for rule in self.rules.values()
+                if (config := getattr(rule, "config", None)) is not None
+                and hasattr(config, "model_dir")
+            }
+        )
+        models: list[str] = []
+        for model_dir in dirs:
+            try:
+                meta = artifacts.read_meta(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR)
+            except (ModelError, OSError, ValueError):
+                continue
+            models.append(str(meta.get("model_version", "unknown")))
+        if models:
+            out["model"] = ", ".join(dict.fromkeys(models))
+        calibration = getattr(self.policy, "calibration", "")
+        if calibration:
+            out["policy_calibration"] = str(calibration)
+        return out
 
     def screen(self, item: ScreeningInput) -> ScreeningResult:
         """Results for every house rule of the site, in order, plus the policy's decision."""

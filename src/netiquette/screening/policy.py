@@ -48,6 +48,7 @@ legitimate comment.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -158,6 +159,9 @@ class ThresholdPolicy:
         self.cite_only_rejecting = cite_only_rejecting
         #: The site's house rules (set by the pipeline at build time), for :meth:`describe`.
         self.house_rules: list[str] = []
+        #: The article-comment calibration whose thresholds this policy uses ("" = none), see
+        #: :attr:`ModelZones.calibration`; recorded with every decision.
+        self.calibration = ""
         #: Where each rule's thresholds come from (shown with the effective policy).
         self.threshold_sources: dict[str, str] = {
             rule: "[policy] thresholds"
@@ -188,6 +192,7 @@ class ThresholdPolicy:
         rules = self.house_rules or sorted({*cfg.reject_thresholds, *cfg.approve_thresholds})
         return {
             "version": self.version,
+            **({"calibration": self.calibration} if self.calibration else {}),
             "auto_approve": cfg.auto_approve,
             "auto_reject": cfg.auto_reject,
             "require_all_rules_for_approve": cfg.require_all_rules_for_approve,
@@ -289,6 +294,9 @@ class ModelZones:
     approve: dict[str, float]
     #: ``(side, rule)`` pairs taken from ``policy_calibration.json`` (side: approve / reject).
     calibrated: frozenset[tuple[str, str]] = frozenset()
+    #: Which calibration set those thresholds: the model version and the first 12 hex digits of
+    #: the file's SHA-256 (recorded with every decision); "" when none was applied.
+    calibration: str = ""
 
 
 def model_zones(
@@ -336,7 +344,13 @@ def model_zones(
         for rule, value in record.get("approve_thresholds", {}).items():
             approve[rule] = min(float(value), reject.get(rule, 1.0))
             taken.add(("approve", rule))
-    return ModelZones(reject, approve, frozenset(taken))
+    calibration = ""
+    if record is not None and taken:
+        digest = hashlib.sha256(
+            json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        ).hexdigest()[:12]
+        calibration = f"{record.get('model_version')} sha256:{digest}"
+    return ModelZones(reject, approve, frozenset(taken), calibration)
 
 
 def model_thresholds(
@@ -364,6 +378,11 @@ def make_model_threshold_policy(config: ModelThresholdPolicyConfig) -> Threshold
             approve_thresholds={**zones.approve, **config.approve_thresholds},
         )
     policy = ThresholdPolicy(config, name=NAME_V2, cite_only_rejecting=True, named=named)
+    if any(
+        (side, rule) in zones.calibrated and rule not in in_file[side]
+        for side, rule in zones.calibrated
+    ):
+        policy.calibration = zones.calibration
     from_model = {"reject": zones.reject, "approve": zones.approve}
 
     def source(side: str, rule: str) -> str:
