@@ -54,7 +54,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int_]
 
 #: Blind sets retired to calibration after their one scoring (never training data).
-CALIBRATION_SETS: tuple[str, ...] = ("blind3", "blind4", "blind5")
+CALIBRATION_SETS: tuple[str, ...] = ("blind3", "blind4", "blind5", "blind6")
 #: Rules whose approve threshold is calibrated (ad_link keeps its pattern threshold).
 APPROVE_RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "off_topic")
 #: Rules whose reject threshold is calibrated. insult and aggression keep the model's

@@ -20,9 +20,8 @@ DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 #: Retired sets, oldest first: scored once for the releases of 2026-12-04 and 2026-12-05.
 RETIRED_SETS: tuple[str, ...] = ("blind", "blind2")
 #: Sets written as training data in the same format (article comments, five rules); never scored.
-#: ``train_a`` (written 2026-12-06) joins with the next model release: listing it here changes the
-#: training pool, and ``netiquette train`` must keep reproducing the shipped model until then.
-WRITTEN_SETS: tuple[str, ...] = ()
+#: ``train_a`` and ``train_b`` (written 2026-12-06) joined with houserules-5.
+WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b")
 #: Every article-comment set the text models train on.
 TRAINING_SETS: tuple[str, ...] = RETIRED_SETS + WRITTEN_SETS
 RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")
