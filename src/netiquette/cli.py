@@ -1043,8 +1043,9 @@ def models_promote(
 
     def shipped() -> Any:
         from netiquette.app import site_pipeline
+        from netiquette.learning.guard import pipeline_scorer
 
-        return _shipped_scorer(site_pipeline(settings))
+        return pipeline_scorer(site_pipeline(settings))
 
     with database.session() as session:
         done = promote(
@@ -1065,16 +1066,6 @@ def models_promote(
             )
     forced = " (forced past the guard)" if done.forced else ""
     err.print(f"site {site}: {done.version} is live{forced}; before: {done.previous or 'shipped'}")
-
-
-def _shipped_scorer(pipeline: Any) -> Any:
-    from netiquette.screening import ScreeningInput
-
-    def score(texts: list[str]) -> list[bool]:
-        results = pipeline.screen_batch([ScreeningInput(text=t) for t in texts])
-        return [any(r.flags.values()) for r in results]
-
-    return score
 
 
 @models_app.command("rollback")

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from netiquette.accounts import upsert_user
 from netiquette.app import create_app
 from netiquette.errors import ConfigError
 from netiquette.learning.agreement import agreement
@@ -21,7 +22,7 @@ from netiquette.store.models import AuditEvent, SiteModelScore
 from tests.conftest import CMS, make_context, post_article, post_comment
 from tests.learning.simsite import decisions
 from tests.learning.sitehelpers import SITE, TrainedSite, flipped_candidate, invoke
-from tests.web.views.conftest import login
+from tests.web.views.conftest import MODERATOR_PASSWORD, login
 
 VIDEO = "Die Stadtbahn finde ich gut. Passend dazu: https://www.youtube.com/watch?v=Xy12abcdEFG"
 CRITICISM = "Das ist doch Schwachsinn, die Rente reicht nie."
@@ -211,3 +212,72 @@ def test_a_live_model_that_cannot_be_loaded_stops_the_start_with_one_line(
     (models / SITE / good / "model.joblib").unlink()
     with pytest.raises(ConfigError, match=f"no model.joblib.*models rollback --site {SITE}"):
         make_context(url, site=SITE, models_dir=str(models))
+
+
+def test_an_admin_switches_site_models_from_the_page_and_the_guard_still_holds(
+    trained: TrainedSite, tmp_path: Path
+) -> None:
+    url, models = trained.copy(tmp_path)
+    bad = flipped_candidate(url, models)  # the newest candidate, every label flipped
+    good = candidate_versions(models, SITE)[0]
+    ctx = make_context(url, site=SITE, models_dir=str(models))
+    with ctx.db.session() as session:
+        upsert_user(session, "bea", MODERATOR_PASSWORD, "moderator")
+    with TestClient(create_app(context=ctx), follow_redirects=False) as client:
+        csrf = login(client)
+        # No CSRF token: refused before anything is switched.
+        r = client.post("/moderate/admin/models/promote", data={"version": good})
+        assert r.status_code == 403 and ctx.site_models.loaded.live is None
+        # Hostile versions: a clear 4xx, nothing switched.
+        for hostile in ("../../etc", "a\x00b", "x" * 201):
+            r = client.post(
+                "/moderate/admin/models/promote", data={"version": hostile, "csrf": csrf}
+            )
+            assert 400 <= r.status_code < 500, (hostile, r.status_code)
+        assert ctx.site_models.loaded.live is None
+        # The guard refuses the worse candidate against the shipped model, with its reason.
+        r = client.post(
+            "/moderate/admin/models/promote?lang=en", data={"version": bad, "csrf": csrf}
+        )
+        assert r.status_code == 409 and "Not switched:" in r.text and "worse" in r.text
+        assert ctx.site_models.loaded.live is None
+        r = client.post("/moderate/admin/models/promote", data={"version": good, "csrf": csrf})
+        assert r.status_code == 303
+        assert r.headers["location"] == "/moderate/admin/models?done=promoted"
+        # This process decides with it at once, without waiting for its next check.
+        assert ctx.site_models.loaded.live.version == good
+        r = client.post("/moderate/admin/models/shadow", data={"version": bad, "csrf": csrf})
+        assert r.status_code == 303 and ctx.site_models.loaded.shadow.version == bad
+        page = client.get("/moderate/admin/models?done=shadow&lang=en")
+        assert "scores new comments in the shadow" in page.text
+        assert "Roll back to shipped model" in page.text and "Stop the shadow run" in page.text
+        r = client.post(
+            "/moderate/admin/models/promote",
+            data={"version": bad, "force": "on", "csrf": csrf},
+        )
+        assert r.headers["location"] == "/moderate/admin/models?done=forced"
+        assert ctx.site_models.loaded.live.version == bad
+        r = client.post("/moderate/admin/models/rollback", data={"csrf": csrf})
+        assert r.status_code == 303 and ctx.site_models.loaded.live.version == good
+        r = client.post("/moderate/admin/models/shadow", data={"version": "off", "csrf": csrf})
+        assert r.status_code == 303
+        # A moderator sees no switch and may not switch.
+        client.cookies.clear()
+        bea = login(client, "bea", MODERATOR_PASSWORD)
+        r = client.post("/moderate/admin/models/rollback", data={"csrf": bea})
+        assert r.status_code == 403
+    with ctx.db.session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.event.like("site_model_%")).order_by(AuditEvent.id)
+        ).all()
+        kinds = [(e.event, e.actor) for e in events]
+    assert [k for k, _ in kinds] == [
+        "site_model_promoted",
+        "site_model_shadowed",
+        "site_model_promoted",
+        "site_model_rolled_back",
+        "site_model_unshadowed",
+    ]
+    assert {actor for _, actor in kinds} == {"moderator:admin"}  # the admin who clicked
+    assert events[2].details.get("forced") is True
+    ctx.db.dispose()

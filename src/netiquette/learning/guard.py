@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from netiquette.learning.artifact import SiteModel
 from netiquette.learning.train_site import Example
@@ -92,6 +93,18 @@ def f1(truth: Sequence[int], predicted: Sequence[bool]) -> float:
     fp = sum(1 for t, p in zip(truth, predicted, strict=True) if not t and p)
     fn = sum(1 for t, p in zip(truth, predicted, strict=True) if t and not p)
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def pipeline_scorer(pipeline: Any) -> Scorer:
+    """The shipped screening's answer: any house rule flags the text (the comparison a site
+    model is promoted against while none is live)."""
+    from netiquette.screening import ScreeningInput
+
+    def score(texts: Sequence[str]) -> list[bool]:
+        results = pipeline.screen_batch([ScreeningInput(text=t) for t in texts])
+        return [any(r.flags.values()) for r in results]
+
+    return score
 
 
 def site_model_scorer(model: SiteModel) -> Scorer:

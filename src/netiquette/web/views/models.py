@@ -1,27 +1,58 @@
 """The site models page for admins: live, shadow and candidates, and each model's agreement
-with the moderators' later decisions, per house rule, with 95 % intervals."""
+with the moderators' later decisions, per house rule, with 95 % intervals; promote (through the
+guard), roll back and shadow from the page, as ``netiquette models`` does from the command line.
+
+Every switch goes through :mod:`netiquette.learning.registry` (recorded in the audit log with the
+admin as actor) and this process loads the new live model at once; other processes take it up
+at their next check (``site_model_check_seconds``). A refusal (the guard finds the candidate
+worse, nothing to roll back, an unknown version) answers 409 with the page and the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated, Any
 
 from babel.numbers import format_decimal
-from fastapi import APIRouter, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Form, Request
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
 
+from netiquette.errors import NetiquetteError
 from netiquette.learning.agreement import Share, agreement
-from netiquette.learning.registry import candidates, state
-from netiquette.web.context import Ctx
+from netiquette.learning.guard import pipeline_scorer
+from netiquette.learning.registry import candidates, promote, rollback, set_shadow, state
+from netiquette.web.context import AppContext, Ctx
 from netiquette.web.i18n import pick_language
 from netiquette.web.views.rendering import render
-from netiquette.web.views.security import AdminViewer
+from netiquette.web.views.security import AdminUser, AdminViewer
+from netiquette.web.views.sessions import WebUser
 
 router = APIRouter(include_in_schema=False)
+
+
+#: What the page says after a switch (``?done=``).
+DONE = ("promoted", "forced", "rolled-back", "shadow", "shadow-off")
+#: Form value of the shadow switch that stops the shadow run.
+SHADOW_OFF = "off"
 
 
 @router.get("/moderate/admin/models")
 def models_page(request: Request, user: AdminViewer, ctx: Ctx) -> Response:
     """The site's models and how well each agrees with the moderators."""
+    done = request.query_params.get("done", "")
+    return _page(request, user, ctx, done=done if done in DONE else "")
+
+
+def _page(
+    request: Request,
+    user: WebUser,
+    ctx: AppContext,
+    *,
+    done: str = "",
+    refused: str = "",
+    status_code: int = 200,
+) -> Response:
     site = ctx.settings.site
     lang = pick_language(request)
 
@@ -54,4 +85,93 @@ def models_page(request: Request, user: AdminViewer, ctx: Ctx) -> Response:
         rule_map={m.version: {r.name: r for r in m.rules} for m in figures},
         history=history,
         share=share,
+        done=done,
+        refused=refused,
+        status_code=status_code,
+    )
+
+
+def _switched(
+    request: Request,
+    user: WebUser,
+    ctx: AppContext,
+    run: Callable[[Session], Any],
+    done: str | Callable[[Any], str],
+) -> Response:
+    """Run one registry switch in its own transaction; load what is live now; answer."""
+    try:
+        with ctx.db.session() as session:
+            outcome = run(session)
+    except NetiquetteError as exc:
+        status = exc.status if 400 <= exc.status < 500 else 409
+        return _page(request, user, ctx, refused=exc.message, status_code=status)
+    if ctx.site_models is not None:
+        ctx.site_models.refresh(ctx.db)
+    if callable(done):
+        done = done(outcome)
+    return RedirectResponse(f"/moderate/admin/models?done={done}", status_code=303)
+
+
+@router.post("/moderate/admin/models/promote")
+def promote_model(
+    request: Request,
+    user: AdminUser,
+    ctx: Ctx,
+    version: Annotated[str, Form(max_length=200)],
+    force: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Make a candidate the live model; the guard compares it with the live one first."""
+    settings = ctx.settings
+    forced = force == "on"
+
+    def run(session: Session) -> Any:
+        return promote(
+            session,
+            settings.site,
+            Path(settings.models_dir),
+            version,
+            actor=user.principal.actor,
+            margin=settings.site_model_margin,
+            shipped=lambda: pipeline_scorer(ctx.pipeline),
+            force=forced,
+        )
+
+    return _switched(request, user, ctx, run, lambda done: "forced" if done.forced else "promoted")
+
+
+@router.post("/moderate/admin/models/rollback")
+def rollback_model(request: Request, user: AdminUser, ctx: Ctx) -> Response:
+    """Back to the model live before the current one, or to the shipped model."""
+    site = ctx.settings.site
+    return _switched(
+        request,
+        user,
+        ctx,
+        lambda session: rollback(session, site, actor=user.principal.actor),
+        "rolled-back",
+    )
+
+
+@router.post("/moderate/admin/models/shadow")
+def shadow_model(
+    request: Request,
+    user: AdminUser,
+    ctx: Ctx,
+    version: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Run a candidate beside the live model on new comments (``off``: stop the shadow)."""
+    settings = ctx.settings
+    chosen = None if version == SHADOW_OFF else version
+    return _switched(
+        request,
+        user,
+        ctx,
+        lambda session: set_shadow(
+            session,
+            settings.site,
+            Path(settings.models_dir),
+            chosen,
+            actor=user.principal.actor,
+        ),
+        "shadow" if chosen else "shadow-off",
     )
