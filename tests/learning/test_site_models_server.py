@@ -240,6 +240,7 @@ def test_an_admin_switches_site_models_from_the_page_and_the_guard_still_holds(
             "/moderate/admin/models/promote?lang=en", data={"version": bad, "csrf": csrf}
         )
         assert r.status_code == 409 and "Not switched:" in r.text and "worse" in r.text
+        assert "--force" not in r.text and "Tick “past the guard”" in r.text
         assert ctx.site_models.loaded.live is None
         r = client.post("/moderate/admin/models/promote", data={"version": good, "csrf": csrf})
         assert r.status_code == 303
@@ -250,7 +251,7 @@ def test_an_admin_switches_site_models_from_the_page_and_the_guard_still_holds(
         assert r.status_code == 303 and ctx.site_models.loaded.shadow.version == bad
         page = client.get("/moderate/admin/models?done=shadow&lang=en")
         assert "scores new comments in the shadow" in page.text
-        assert "Roll back to shipped model" in page.text and "Stop the shadow run" in page.text
+        assert "Roll back to the shipped model" in page.text and "Stop the shadow run" in page.text
         r = client.post(
             "/moderate/admin/models/promote",
             data={"version": bad, "force": "on", "csrf": csrf},

@@ -33,6 +33,8 @@ router = APIRouter(include_in_schema=False)
 
 #: What the page says after a switch (``?done=``).
 DONE = ("promoted", "forced", "rolled-back", "shadow", "shadow-off")
+#: How the guard's refusal ends (``Comparison.refusal``): the command line's way past it.
+CLI_FORCE_HINT = "; promote with --force"
 #: Form value of the shadow switch that stops the shadow run.
 SHADOW_OFF = "off"
 
@@ -51,6 +53,7 @@ def _page(
     *,
     done: str = "",
     refused: str = "",
+    guard_refused: bool = False,
     status_code: int = 200,
 ) -> Response:
     site = ctx.settings.site
@@ -87,6 +90,7 @@ def _page(
         share=share,
         done=done,
         refused=refused,
+        guard_refused=guard_refused,
         status_code=status_code,
     )
 
@@ -104,7 +108,11 @@ def _switched(
             outcome = run(session)
     except NetiquetteError as exc:
         status = exc.status if 400 <= exc.status < 500 else 409
-        return _page(request, user, ctx, refused=exc.message, status_code=status)
+        # The guard's reason ends with the command line's way past it; the page has its own.
+        reason, _, past = exc.message.partition(CLI_FORCE_HINT)
+        return _page(
+            request, user, ctx, refused=reason, guard_refused=bool(past), status_code=status
+        )
     if ctx.site_models is not None:
         ctx.site_models.refresh(ctx.db)
     if callable(done):
