@@ -235,3 +235,18 @@ def test_embed_script_shows_comments_on_a_foreign_page(
     # The form answers once the comment is screened: seconds on a loaded CI machine (it once
     # took over the default 5 s there), so this waits up to the screening budget and more.
     expect(page.locator(".netiquette-own-status")).to_contain_text("wird geprüft", timeout=20_000)
+
+
+def test_an_admins_header_fits_narrow_windows_with_the_log_out_visible(
+    live_server: LiveServer, browser: Any
+) -> None:
+    page = _moderator(browser, live_server, "admin", ADMIN_PASSWORD)  # admin: every link
+    for width in (1280, 1024, 800):
+        page.set_viewport_size({"width": width, "height": 700})
+        page.goto(f"{live_server.url}/moderate/stats")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        logout = page.locator("header form[action='/logout'] button").bounding_box()
+        assert logout is not None and logout["x"] + logout["width"] <= width, (width, logout)
+        for link in page.locator("header nav a").all():  # no link broken over two lines
+            box = link.bounding_box()
+            assert box is not None and box["height"] < 30, (width, link.inner_text(), box)
