@@ -1073,9 +1073,9 @@ def models_rollback(site: SiteOpt, db: DbOpt = None, config: ConfigOpt = None) -
     """Back to the model live before the current one, or to the shipped model."""
     from netiquette.learning.registry import rollback
 
-    database, _, _ = _registry(config, db, site)
+    database, _, models_dir = _registry(config, db, site)
     with database.session() as session:
-        left, now = rollback(session, site, actor="cli:models")
+        left, now = rollback(session, site, actor="cli:models", models_dir=models_dir)
     err.print(f"site {site}: {left} rolled back; live now: {now or 'shipped'}")
 
 

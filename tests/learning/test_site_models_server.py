@@ -17,11 +17,12 @@ from netiquette.app import create_app
 from netiquette.errors import ConfigError
 from netiquette.learning.agreement import agreement
 from netiquette.learning.artifact import candidate_versions
+from netiquette.learning.registry import state
 from netiquette.screening import ScreeningInput
 from netiquette.store.models import AuditEvent, SiteModelScore
 from tests.conftest import CMS, make_context, post_article, post_comment
 from tests.learning.simsite import decisions
-from tests.learning.sitehelpers import SITE, TrainedSite, flipped_candidate, invoke
+from tests.learning.sitehelpers import SITE, TrainedSite, cli, flipped_candidate, invoke
 from tests.web.views.conftest import MODERATOR_PASSWORD, login
 
 VIDEO = "Die Stadtbahn finde ich gut. Passend dazu: https://www.youtube.com/watch?v=Xy12abcdEFG"
@@ -223,25 +224,35 @@ def test_an_admin_switches_site_models_from_the_page_and_the_guard_still_holds(
     ctx = make_context(url, site=SITE, models_dir=str(models))
     with ctx.db.session() as session:
         upsert_user(session, "bea", MODERATOR_PASSWORD, "moderator")
+
+    def registry() -> tuple[str | None, str | None, int]:
+        with ctx.db.session() as session:
+            now = state(session, SITE)
+            return now.live, now.shadow, len(now.changes)
+
     with TestClient(create_app(context=ctx), follow_redirects=False) as client:
         csrf = login(client)
         # No CSRF token: refused before anything is switched.
         r = client.post("/moderate/admin/models/promote", data={"version": good})
-        assert r.status_code == 403 and ctx.site_models.loaded.live is None
-        # Hostile versions: a clear 4xx, nothing switched.
-        for hostile in ("../../etc", "a\x00b", "x" * 201):
+        assert r.status_code == 403
+        # Hostile versions: a clear 4xx, the text shown inert, nothing switched.
+        for hostile in ("../../etc", "<script>alert(1)</script>", "a\x00b", "x" * 201):
             r = client.post(
                 "/moderate/admin/models/promote", data={"version": hostile, "csrf": csrf}
             )
             assert 400 <= r.status_code < 500, (hostile, r.status_code)
-        assert ctx.site_models.loaded.live is None
-        # The guard refuses the worse candidate against the shipped model, with its reason.
+            assert "<script>alert(1)</script>" not in r.text
+        assert registry() == (None, None, 0) and ctx.site_models.loaded.live is None
+        # The guard refuses the worse candidate against the shipped model, figure by figure,
+        # with the page's way past it (not the command line's).
         r = client.post(
             "/moderate/admin/models/promote?lang=en", data={"version": bad, "csrf": csrf}
         )
-        assert r.status_code == 409 and "Not switched:" in r.text and "worse" in r.text
+        assert r.status_code == 409
+        assert f"candidate {bad} falls short of shipped model by more than 0.020" in r.text
+        assert "reject F1: 0.000 against" in r.text
         assert "--force" not in r.text and "Tick “past the guard”" in r.text
-        assert ctx.site_models.loaded.live is None
+        assert registry() == (None, None, 0) and ctx.site_models.loaded.live is None
         r = client.post("/moderate/admin/models/promote", data={"version": good, "csrf": csrf})
         assert r.status_code == 303
         assert r.headers["location"] == "/moderate/admin/models?done=promoted"
@@ -256,17 +267,27 @@ def test_an_admin_switches_site_models_from_the_page_and_the_guard_still_holds(
             "/moderate/admin/models/promote",
             data={"version": bad, "force": "on", "csrf": csrf},
         )
+        assert r.status_code == 303
         assert r.headers["location"] == "/moderate/admin/models?done=forced"
         assert ctx.site_models.loaded.live.version == bad
+        assert f"Roll back to {good}" in client.get("/moderate/admin/models?lang=en").text
         r = client.post("/moderate/admin/models/rollback", data={"csrf": csrf})
         assert r.status_code == 303 and ctx.site_models.loaded.live.version == good
         r = client.post("/moderate/admin/models/shadow", data={"version": "off", "csrf": csrf})
-        assert r.status_code == 303
-        # A moderator sees no switch and may not switch.
+        assert r.status_code == 303 and ctx.site_models.loaded.shadow is None
+        assert registry()[:2] == (good, None)
+        # A moderator sees no page and may switch nothing.
         client.cookies.clear()
         bea = login(client, "bea", MODERATOR_PASSWORD)
-        r = client.post("/moderate/admin/models/rollback", data={"csrf": bea})
-        assert r.status_code == 403
+        assert client.get("/moderate/admin/models").status_code == 403
+        for path, form in (
+            ("rollback", {}),
+            ("promote", {"version": bad, "force": "on"}),
+            ("shadow", {"version": bad}),
+        ):
+            r = client.post(f"/moderate/admin/models/{path}", data={**form, "csrf": bea})
+            assert r.status_code == 403, path
+        assert registry()[:2] == (good, None)
     with ctx.db.session() as session:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.event.like("site_model_%")).order_by(AuditEvent.id)
@@ -281,4 +302,30 @@ def test_an_admin_switches_site_models_from_the_page_and_the_guard_still_holds(
     ]
     assert {actor for _, actor in kinds} == {"moderator:admin"}  # the admin who clicked
     assert events[2].details.get("forced") is True
+    ctx.db.dispose()
+
+
+def test_a_rollback_to_a_model_that_can_no_longer_be_read_is_refused_before_it_is_recorded(
+    trained: TrainedSite, tmp_path: Path
+) -> None:
+    url, models = trained.copy(tmp_path)
+    bad = flipped_candidate(url, models)
+    good = candidate_versions(models, SITE)[0]
+    for version, force in ((good, []), (bad, ["--force"])):
+        code, output = invoke(
+            ["models", "promote", "--site", SITE, version, *force, "--db", url], models
+        )
+        assert code == 0, output
+    (models / SITE / good / "model.joblib").write_bytes(b"not a pickle")
+    ctx = make_context(url, site=SITE, models_dir=str(models))
+    with TestClient(create_app(context=ctx), follow_redirects=False) as client:
+        csrf = login(client)
+        r = client.post("/moderate/admin/models/rollback?lang=en", data={"csrf": csrf})
+        assert r.status_code == 422 and "model.joblib cannot be read" in r.text
+        assert ctx.site_models.loaded.live.version == bad
+    code, output = cli(["models", "rollback", "--site", SITE, "--db", url], models)
+    assert code != 0 and "model.joblib cannot be read" in output
+    assert "Traceback" not in output
+    with ctx.db.session() as session:
+        assert state(session, SITE).live == bad  # nothing recorded that no server could load
     ctx.db.dispose()

@@ -120,7 +120,12 @@ def load_model(models_dir: Path, site: str, version: str) -> SiteModel:
     file = path / "model.joblib"
     if not file.is_file():
         raise InputError(f"model {version}: no model.joblib in {path}", field="version")
-    estimator = joblib.load(file)
+    try:
+        estimator = joblib.load(file)
+    except Exception as exc:  # a truncated or foreign pickle raises whatever it raises
+        raise InputError(
+            f"model {version}: model.joblib cannot be read ({type(exc).__name__})", field="version"
+        ) from exc
     if not callable(getattr(estimator, "predict_proba", None)):
         raise InputError(f"model {version}: model.joblib has no predict_proba", field="version")
     return SiteModel(version=version, path=path, meta=meta, estimator=estimator, meta_mtime=mtime)

@@ -109,6 +109,14 @@ class Promotion:
     forced: bool
 
 
+class GuardRefused(ConflictError):
+    """The guard found the candidate worse than the live model; ``comparison`` says where."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        super().__init__(comparison.refusal() or "refused by the guard", field="version")
+        self.comparison = comparison
+
+
 def guard(
     session: Session,
     site: str,
@@ -174,8 +182,8 @@ def promote(
         if not force:
             raise
     refusal = comparison.refusal() if comparison is not None else None
-    if refusal is not None and not force:
-        raise ConflictError(refusal, field="version")
+    if comparison is not None and refusal is not None and not force:
+        raise GuardRefused(comparison)
     details: dict[str, Any] = {
         "site": site,
         "version": version,
@@ -188,14 +196,22 @@ def promote(
     return Promotion(site, version, current.live, comparison, bool(details["forced"]))
 
 
-def rollback(session: Session, site: str, *, actor: str) -> tuple[str, str | None]:
-    """Back to the model live before the current one (or the shipped); ``(left, now live)``."""
+def rollback(
+    session: Session, site: str, *, actor: str, models_dir: Path | None = None
+) -> tuple[str, str | None]:
+    """Back to the model live before the current one (or the shipped); ``(left, now live)``.
+
+    With ``models_dir`` the model rolled back to is loaded first: one that can no longer be
+    read is refused here, before the switch is recorded, not by every server afterwards.
+    """
     current = state(session, site)
     if current.live is None:
         raise ConflictError(
             f"site {site!r} screens with the shipped model: nothing to roll back", field="site"
         )
     back_to = current.stack[-2] if len(current.stack) > 1 else None
+    if back_to is not None and models_dir is not None:
+        load_model(models_dir, site, back_to)
     details = {"site": site, "version": back_to or SHIPPED, "left": current.live}
     _change(session, site, "rollback", back_to, current.live, actor, details)
     record_event(session, "site_model_rolled_back", actor, details=details)

@@ -9,6 +9,7 @@ worse, nothing to roll back, an unknown version) answers 409 with the page and t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,8 +21,15 @@ from starlette.responses import RedirectResponse, Response
 
 from netiquette.errors import NetiquetteError
 from netiquette.learning.agreement import Share, agreement
-from netiquette.learning.guard import pipeline_scorer
-from netiquette.learning.registry import candidates, promote, rollback, set_shadow, state
+from netiquette.learning.guard import Comparison, pipeline_scorer
+from netiquette.learning.registry import (
+    GuardRefused,
+    candidates,
+    promote,
+    rollback,
+    set_shadow,
+    state,
+)
 from netiquette.web.context import AppContext, Ctx
 from netiquette.web.i18n import pick_language
 from netiquette.web.views.rendering import render
@@ -29,6 +37,7 @@ from netiquette.web.views.security import AdminUser, AdminViewer
 from netiquette.web.views.sessions import WebUser
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 
 #: What the page says after a switch (``?done=``).
@@ -43,7 +52,8 @@ SHADOW_OFF = "off"
 def models_page(request: Request, user: AdminViewer, ctx: Ctx) -> Response:
     """The site's models and how well each agrees with the moderators."""
     done = request.query_params.get("done", "")
-    return _page(request, user, ctx, done=done if done in DONE else "")
+    unloaded = request.query_params.get("loaded") == "no"
+    return _page(request, user, ctx, done=done if done in DONE else "", unloaded=unloaded)
 
 
 def _page(
@@ -54,6 +64,8 @@ def _page(
     done: str = "",
     refused: str = "",
     guard_refused: bool = False,
+    comparison: Comparison | None = None,
+    unloaded: bool = False,
     status_code: int = 200,
 ) -> Response:
     site = ctx.settings.site
@@ -91,6 +103,9 @@ def _page(
         done=done,
         refused=refused,
         guard_refused=guard_refused,
+        comparison=comparison,
+        unloaded=unloaded,
+        fmt=lambda value: format_decimal(value, format="0.000", locale=lang),
         status_code=status_code,
     )
 
@@ -106,18 +121,26 @@ def _switched(
     try:
         with ctx.db.session() as session:
             outcome = run(session)
+    except GuardRefused as exc:  # shown in the page's language, figure by figure
+        return _page(request, user, ctx, comparison=exc.comparison, status_code=409)
     except NetiquetteError as exc:
         status = exc.status if 400 <= exc.status < 500 else 409
-        # The guard's reason ends with the command line's way past it; the page has its own.
+        # The guard's other refusals end with the command line's way past it; the page has
+        # its own (the "past the guard" box).
         reason, _, past = exc.message.partition(CLI_FORCE_HINT)
         return _page(
             request, user, ctx, refused=reason, guard_refused=bool(past), status_code=status
         )
-    if ctx.site_models is not None:
-        ctx.site_models.refresh(ctx.db)
     if callable(done):
         done = done(outcome)
-    return RedirectResponse(f"/moderate/admin/models?done={done}", status_code=303)
+    target = f"/moderate/admin/models?done={done}"
+    if ctx.site_models is not None:
+        try:
+            ctx.site_models.refresh(ctx.db)
+        except Exception:  # recorded and committed: say so, and let the watcher retry
+            log.exception("site %s: the switch is recorded but not loaded", ctx.settings.site)
+            target += "&loaded=no"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/moderate/admin/models/promote")
@@ -155,7 +178,9 @@ def rollback_model(request: Request, user: AdminUser, ctx: Ctx) -> Response:
         request,
         user,
         ctx,
-        lambda session: rollback(session, site, actor=user.principal.actor),
+        lambda session: rollback(
+            session, site, actor=user.principal.actor, models_dir=Path(ctx.settings.models_dir)
+        ),
         "rolled-back",
     )
 
