@@ -249,7 +249,7 @@ def test_an_admin_switches_site_models_from_the_page_and_the_guard_still_holds(
             "/moderate/admin/models/promote?lang=en", data={"version": bad, "csrf": csrf}
         )
         assert r.status_code == 409
-        assert f"candidate {bad} falls short of shipped model by more than 0.020" in r.text
+        assert f"candidate {bad} falls short of the shipped model by more than 0.020" in r.text
         assert "reject F1: 0.000 against" in r.text
         assert "--force" not in r.text and "Tick “past the guard”" in r.text
         assert registry() == (None, None, 0) and ctx.site_models.loaded.live is None
