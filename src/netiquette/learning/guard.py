@@ -62,7 +62,7 @@ class Comparison:
         )
         return (
             f"candidate {self.candidate} is worse than the live model {self.live} by more than "
-            f"{self.margin:g} on {figures}; promote with --force to switch anyway"
+            f"{self.margin:g} on {figures}"
         )
 
     def as_dict(self) -> dict[str, object]:

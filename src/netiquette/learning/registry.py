@@ -48,6 +48,11 @@ class RegistryState:
     stack: list[str] = field(default_factory=list)
     changes: list[SiteModelChange] = field(default_factory=list)
 
+    @property
+    def previous(self) -> str | None:
+        """The model a rollback returns to (None: the shipped model)."""
+        return self.stack[-2] if len(self.stack) > 1 else None
+
 
 def state(session: Session, site: str) -> RegistryState:
     """Replay the site's changes into its current state."""
@@ -109,11 +114,17 @@ class Promotion:
     forced: bool
 
 
-class GuardRefused(ConflictError):
-    """The guard found the candidate worse than the live model; ``comparison`` says where."""
+#: How the command line gets past a refusal of the guard (the workspace has its own box).
+FORCE_HINT = "promote with --force to switch anyway"
 
-    def __init__(self, comparison: Comparison) -> None:
-        super().__init__(comparison.refusal() or "refused by the guard", field="version")
+
+class GuardRefused(ConflictError):
+    """The guard will not promote: ``reason`` in one line, and ``comparison`` when it compared
+    the two models (None when it could not compare them). ``force`` gets past it."""
+
+    def __init__(self, reason: str, comparison: Comparison | None = None) -> None:
+        super().__init__(f"{reason}; {FORCE_HINT}", field="version")
+        self.reason = reason
         self.comparison = comparison
 
 
@@ -127,24 +138,21 @@ def guard(
 ) -> Comparison:
     """The candidate against the live model on the candidate's held-back examples."""
     if candidate.split_at is None:
-        raise ConflictError(
+        raise GuardRefused(
             f"model {candidate.version}: meta.json names no examples.split_at, so the guard "
-            "cannot tell which examples it never saw; promote with --force to switch anyway",
-            field="version",
+            "cannot tell which examples it never saw"
         )
     try:
         examples = held_back(load_examples(session, site), candidate.split_at)
     except (TypeError, ValueError):  # not an ISO time, or one without its zone
-        raise ConflictError(
+        raise GuardRefused(
             f"model {candidate.version}: examples.split_at {candidate.split_at!r} is not an ISO "
-            "time with zone; promote with --force to switch anyway",
-            field="version",
+            "time with zone"
         ) from None
     if not examples:
-        raise ConflictError(
+        raise GuardRefused(
             f"site {site!r} has no example decided since {candidate.split_at} to compare "
-            f"{candidate.version} with the live model; promote with --force to switch anyway",
-            field="version",
+            f"{candidate.version} with the live model"
         )
     return compare(examples, (candidate.version, site_model_scorer(candidate)), live, margin=margin)
 
@@ -178,12 +186,12 @@ def promote(
             live_model = load_model(models_dir, site, current.live)
             live = (live_model.version, site_model_scorer(live_model))
         comparison = guard(session, site, candidate, live, margin=margin)
-    except ConflictError:
+    except GuardRefused:
         if not force:
             raise
     refusal = comparison.refusal() if comparison is not None else None
-    if comparison is not None and refusal is not None and not force:
-        raise GuardRefused(comparison)
+    if refusal is not None and not force:
+        raise GuardRefused(refusal, comparison)
     details: dict[str, Any] = {
         "site": site,
         "version": version,
@@ -209,7 +217,7 @@ def rollback(
         raise ConflictError(
             f"site {site!r} screens with the shipped model: nothing to roll back", field="site"
         )
-    back_to = current.stack[-2] if len(current.stack) > 1 else None
+    back_to = current.previous
     if back_to is not None and models_dir is not None:
         load_model(models_dir, site, back_to)
     details = {"site": site, "version": back_to or SHIPPED, "left": current.live}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from babel.numbers import format_decimal
 from fastapi import APIRouter, Form, Request
@@ -42,8 +42,6 @@ log = logging.getLogger(__name__)
 
 #: What the page says after a switch (``?done=``).
 DONE = ("promoted", "forced", "rolled-back", "shadow", "shadow-off")
-#: How the guard's refusal ends (``Comparison.refusal``): the command line's way past it.
-CLI_FORCE_HINT = "; promote with --force"
 #: Form value of the shadow switch that stops the shadow run.
 SHADOW_OFF = "off"
 
@@ -114,25 +112,26 @@ def _switched(
     request: Request,
     user: WebUser,
     ctx: AppContext,
-    run: Callable[[Session], Any],
-    done: str | Callable[[Any], str],
+    run: Callable[[Session], str],
 ) -> Response:
-    """Run one registry switch in its own transaction; load what is live now; answer."""
+    """Run one registry switch (``run`` answers the page's ``done`` code) in its own
+    transaction; load what is live now; answer."""
     try:
         with ctx.db.session() as session:
-            outcome = run(session)
-    except GuardRefused as exc:  # shown in the page's language, figure by figure
-        return _page(request, user, ctx, comparison=exc.comparison, status_code=409)
+            done = run(session)
+    except GuardRefused as exc:  # the figures in the page's language, and the page's way past
+        return _page(
+            request,
+            user,
+            ctx,
+            refused=exc.reason,
+            guard_refused=True,
+            comparison=exc.comparison,
+            status_code=409,
+        )
     except NetiquetteError as exc:
         status = exc.status if 400 <= exc.status < 500 else 409
-        # The guard's other refusals end with the command line's way past it; the page has
-        # its own (the "past the guard" box).
-        reason, _, past = exc.message.partition(CLI_FORCE_HINT)
-        return _page(
-            request, user, ctx, refused=reason, guard_refused=bool(past), status_code=status
-        )
-    if callable(done):
-        done = done(outcome)
+        return _page(request, user, ctx, refused=exc.message, status_code=status)
     target = f"/moderate/admin/models?done={done}"
     if ctx.site_models is not None:
         try:
@@ -155,8 +154,8 @@ def promote_model(
     settings = ctx.settings
     forced = force == "on"
 
-    def run(session: Session) -> Any:
-        return promote(
+    def run(session: Session) -> str:
+        done = promote(
             session,
             settings.site,
             Path(settings.models_dir),
@@ -166,23 +165,23 @@ def promote_model(
             shipped=lambda: pipeline_scorer(ctx.pipeline),
             force=forced,
         )
+        return "forced" if done.forced else "promoted"
 
-    return _switched(request, user, ctx, run, lambda done: "forced" if done.forced else "promoted")
+    return _switched(request, user, ctx, run)
 
 
 @router.post("/moderate/admin/models/rollback")
 def rollback_model(request: Request, user: AdminUser, ctx: Ctx) -> Response:
     """Back to the model live before the current one, or to the shipped model."""
-    site = ctx.settings.site
-    return _switched(
-        request,
-        user,
-        ctx,
-        lambda session: rollback(
-            session, site, actor=user.principal.actor, models_dir=Path(ctx.settings.models_dir)
-        ),
-        "rolled-back",
-    )
+    settings = ctx.settings
+
+    def run(session: Session) -> str:
+        rollback(
+            session, settings.site, actor=user.principal.actor, models_dir=Path(settings.models_dir)
+        )
+        return "rolled-back"
+
+    return _switched(request, user, ctx, run)
 
 
 @router.post("/moderate/admin/models/shadow")
@@ -195,16 +194,11 @@ def shadow_model(
     """Run a candidate beside the live model on new comments (``off``: stop the shadow)."""
     settings = ctx.settings
     chosen = None if version == SHADOW_OFF else version
-    return _switched(
-        request,
-        user,
-        ctx,
-        lambda session: set_shadow(
-            session,
-            settings.site,
-            Path(settings.models_dir),
-            chosen,
-            actor=user.principal.actor,
-        ),
-        "shadow" if chosen else "shadow-off",
-    )
+
+    def run(session: Session) -> str:
+        set_shadow(
+            session, settings.site, Path(settings.models_dir), chosen, actor=user.principal.actor
+        )
+        return "shadow" if chosen else "shadow-off"
+
+    return _switched(request, user, ctx, run)
