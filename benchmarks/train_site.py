@@ -141,9 +141,17 @@ def main() -> None:
     print(f"data: {source}; {os.cpu_count()} CPUs")
     print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
     print(f"import-decisions: {import_s:.1f} s wall, peak {import_mb:.0f} MB")
+    features = meta.get("features") or {}
+    variants = features.get("out_of_fold_average_precision") or {}
     print(
-        f"train --site: {train_s:.1f} s wall (model fitting {meta['training_seconds']} s: "
-        f"5 folds + final fit), peak {train_mb:.0f} MB"
+        f"train --site: {train_s:.1f} s wall ({meta['training_seconds']} s screening the examples"
+        f" and fitting {len(variants)} variant(s), 5 folds + final fit each), "
+        f"peak {train_mb:.0f} MB"
+    )
+    print(
+        f"variant kept: {features.get('chosen')} (out-of-fold average precision "
+        + ", ".join(f"{k} {v}" for k, v in variants.items())
+        + ")"
     )
     print(
         f"held-back ({m['held_back']}, {m['held_back_rejections']} rejections): reject F1 "

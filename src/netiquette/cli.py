@@ -327,6 +327,7 @@ def train(
     if site is not None:
         from datetime import UTC
 
+        from netiquette.app import site_pipeline
         from netiquette.learning.history import check_site
         from netiquette.learning.train_site import train_site
         from netiquette.store.db import Database
@@ -344,6 +345,7 @@ def train(
                 since=start,
                 progress=progress,
                 auto_precision=settings.site_auto_precision,
+                pipeline=site_pipeline(settings),
             )
         err.print(f"candidate written to {target} (model card: {target / 'model_card.md'})")
         return

@@ -31,6 +31,7 @@ from netiquette.learning.combine import (
     decide_with_site_model,
 )
 from netiquette.learning.examples import live_site
+from netiquette.learning.features import ScoredText, scores_of, stale_features
 from netiquette.learning.registry import live_versions
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.store.db import Database
@@ -110,6 +111,18 @@ class SiteScreener:
         if shadow is not None and new_shadow is None:
             new_shadow = load_model(self.models_dir, self.site, shadow)
         attribution = RuleAttribution(references) if live is not None else None
+        versions = dict(getattr(self.pipeline, "versions", {}))
+        for model in (new_live, new_shadow):
+            stale = stale_features(model.meta, versions) if model is not None else []
+            if model is not None and stale:
+                log.warning(
+                    "site %s: model %s read the scores of other versions of %s than this "
+                    "server runs; train it again (netiquette train --site %s)",
+                    self.site,
+                    model.version,
+                    ", ".join(stale),
+                    self.site,
+                )
         self.loaded = Loaded(new_live, new_shadow, attribution)
         log.info("site %s: live model %s, shadow %s", self.site, live or SHIPPED, shadow)
         return True
@@ -151,7 +164,11 @@ class SiteScreener:
         loaded = self.loaded  # one snapshot for the whole batch
         if loaded.live is None and loaded.shadow is None:
             return list(results)
-        texts = [item.text for item in items]
+        # The texts carry the shipped rules' scores just computed: a site model that reads
+        # them (learning.features) does not screen the comment a second time.
+        texts = [
+            ScoredText(item.text, scores_of(r)) for item, r in zip(items, results, strict=True)
+        ]
         live_p = loaded.live.reject_probabilities(texts) if loaded.live else None
         shadow_p = loaded.shadow.reject_probabilities(texts) if loaded.shadow else None
         config = getattr(self.pipeline.policy, "config", None)
