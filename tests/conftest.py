@@ -219,3 +219,13 @@ def post_comment(client: TestClient, text: str, **extra: Any) -> Any:
     """Submit a comment as the CMS; returns the response."""
     body = {"article_id": "a1", "author": {"id": "u1", "name": "Leserin"}, "text": text, **extra}
     return client.post("/api/v1/comments", json=body, headers=CMS)
+
+
+@pytest.fixture(autouse=True)
+def _site_model_scores_from_the_shipped_pipeline() -> Iterator[None]:
+    """A server or command built by a test registers its pipeline as the source of site
+    models' shipped scores (learning.features); the next test starts from the shipped one."""
+    from netiquette.learning.features import use_pipeline
+
+    yield
+    use_pipeline(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -473,6 +474,19 @@ def import_decisions(
     )
 
 
+def _use_site_pipeline(settings: Settings) -> Callable[[], Any]:
+    """Site models that read the shipped rules' scores get them from this site's screening
+    pipeline, loaded once and only when first needed (learning.features)."""
+    from functools import cache
+
+    from netiquette.app import site_pipeline
+    from netiquette.learning.features import use_pipeline
+
+    load = cache(lambda: site_pipeline(settings))
+    use_pipeline(load)
+    return load
+
+
 def _site_model(
     config: Path | None, db: str | None, site: str, models_dir: Path | None, version: str | None
 ) -> tuple[Any, Settings, Path]:
@@ -483,6 +497,7 @@ def _site_model(
 
     check_site(site)
     database, settings = _database(config, db)
+    _use_site_pipeline(settings)
     root = models_dir if models_dir is not None else Path(settings.models_dir)
     if version is None:
         with database.session() as session:
@@ -995,6 +1010,7 @@ def _registry(config: Path | None, db: str | None, site: str) -> tuple[Any, Sett
 
     check_site(site)
     database, settings = _database(config, db)
+    _use_site_pipeline(settings)
     return database, settings, Path(settings.models_dir)
 
 
@@ -1044,10 +1060,10 @@ def models_promote(
     database, settings, models_dir = _registry(config, db, site)
 
     def shipped() -> Any:
-        from netiquette.app import site_pipeline
+        from netiquette.learning.features import scoring_pipeline
         from netiquette.learning.guard import pipeline_scorer
 
-        return pipeline_scorer(site_pipeline(settings))
+        return pipeline_scorer(scoring_pipeline())  # the site's pipeline (_registry), once
 
     with database.session() as session:
         done = promote(

@@ -43,6 +43,10 @@ class _Rule:
 class _Result:
     results: dict[str, _Rule]
 
+    @property
+    def flags(self) -> dict[str, bool]:
+        return {name: (r.score or 0.0) >= 0.5 for name, r in self.results.items()}
+
 
 class StandIn:
     """Scores ``insult`` 0.95 where the marker word occurs, else 0.05; counts its calls."""
@@ -148,3 +152,30 @@ def test_a_model_trained_on_other_shipped_versions_is_named() -> None:
     assert stale_features(meta, {"insult": "model-v2", "ad_link": "patterns-v1"}) == ["insult"]
     assert stale_features(meta, {"insult": "model-v1"}) == []
     assert stale_features({}, {"insult": "model-v2"}) == []
+
+
+def test_the_guard_screens_the_held_back_examples_once(tmp_path: Path) -> None:
+    from netiquette.learning.features import use_pipeline
+    from netiquette.learning.guard import pipeline_scorer
+    from netiquette.learning.registry import promote
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    _site(url, 200, random.Random(4))
+    with Database(url).session() as session:
+        target = train_site(session, "lokal", tmp_path / "m", progress=False, pipeline=StandIn())
+    stand_in = StandIn()
+    use_pipeline(lambda: stand_in)  # as the server and the commands register theirs
+    with Database(url).session() as session:
+        done = promote(
+            session,
+            "lokal",
+            tmp_path / "m",
+            target.name,
+            actor="test",
+            margin=0.02,
+            shipped=lambda: pipeline_scorer(stand_in),
+        )
+    assert done.comparison is not None and done.comparison.examples == 40
+    # Both the shipped screening's answer and the candidate's features came from one pass.
+    assert stand_in.screened == 40
+    assert done.version == target.name

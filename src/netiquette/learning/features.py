@@ -8,8 +8,10 @@ far this newsroom's line follows each shipped rule and where its own words diffe
 
 The scores travel with the text: :class:`ScoredText` is a ``str`` that carries them, so the
 artifact contract stays ``predict_proba(list_of_texts)``. The server and ``screen --site`` pass
-the scores their pipeline just computed; a plain ``str`` (the guard, drift, recalibration) is
-scored with the shipped pipeline on the spot.
+the scores their pipeline just computed; a plain ``str`` (drift, recalibration) is scored on
+the spot with the process's screening pipeline (:func:`use_pipeline`; the shipped one unless a
+server or command registered its own). The promotion guard screens the held-back examples once
+and hands both models the same scored texts.
 
 Only the rules that read the comment alone are features: ``off_topic`` needs the article, which
 imported histories mostly lack, so its score in training would not be its score in use.
@@ -32,14 +34,44 @@ BATCH = 64
 
 
 class ScoredText(str):
-    """A comment's text that carries the shipped house rules' scores for it."""
+    """A comment's text that carries the shipped house rules' scores for it (and, when known,
+    whether any shipped rule flagged it: the shipped screening's "reject?" in the guard)."""
 
     shipped: dict[str, float | None]
+    flagged: bool | None
 
-    def __new__(cls, text: str, shipped: Mapping[str, float | None]) -> ScoredText:
+    def __new__(
+        cls, text: str, shipped: Mapping[str, float | None], flagged: bool | None = None
+    ) -> ScoredText:
         obj = super().__new__(cls, text)
         obj.shipped = dict(shipped)
+        obj.flagged = flagged
         return obj
+
+
+#: Where plain texts get their scores in this process (None: the shipped pipeline).
+_source: Callable[[], Any] | None = None
+
+
+def use_pipeline(source: Callable[[], Any] | None) -> None:
+    """Score plain texts with ``source()`` in this process (the server's or the command's own
+    screening pipeline, so no second copy of the models is loaded); None = the shipped one."""
+    global _source
+    _source = source
+
+
+def scoring_pipeline() -> Any:
+    """The pipeline plain texts are scored with (see :func:`use_pipeline`)."""
+    if _source is not None:
+        return _source()
+    from netiquette.screening.pipeline import default_pipeline
+
+    return default_pipeline()
+
+
+def reads_shipped(meta: Mapping[str, Any]) -> bool:
+    """Whether a site model (its meta.json) reads the shipped rules' scores."""
+    return bool((meta.get("features") or {}).get("shipped_rules"))
 
 
 def scores_of(result: Any) -> dict[str, float | None]:
@@ -62,7 +94,10 @@ def score_texts(
     for start in range(0, len(texts), BATCH):
         chunk = texts[start : start + BATCH]
         results = pipeline.screen_batch([ScreeningInput(text=t) for t in chunk])
-        out.extend(ScoredText(t, scores_of(r)) for t, r in zip(chunk, results, strict=True))
+        out.extend(
+            ScoredText(t, scores_of(r), any(r.flags.values()))
+            for t, r in zip(chunk, results, strict=True)
+        )
         if step is not None:
             step(len(chunk))
     return out
@@ -86,7 +121,7 @@ def _log_odds(value: float | None) -> float:
 class ShippedScores:
     """scikit-learn transformer: the shipped rules' scores of each text as log-odds columns.
 
-    Texts that are not :class:`ScoredText` are scored with the shipped pipeline first.
+    Texts that are not :class:`ScoredText` are scored first (:func:`scoring_pipeline`).
     """
 
     def __init__(self, rules: tuple[str, ...] = SHIPPED_FEATURES) -> None:
@@ -113,9 +148,7 @@ class ShippedScores:
         scored = [t if isinstance(t, ScoredText) else None for t in texts]
         missing = [i for i, t in enumerate(scored) if t is None]
         if missing:
-            from netiquette.screening.pipeline import default_pipeline
-
-            filled = score_texts(default_pipeline(), [str(texts[i]) for i in missing])
+            filled = score_texts(scoring_pipeline(), [str(texts[i]) for i in missing])
             for i, t in zip(missing, filled, strict=True):
                 scored[i] = t
         rows = [[_log_odds((t.shipped if t else {}).get(r)) for r in self.rules] for t in scored]

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from netiquette.learning.artifact import SiteModel
+from netiquette.learning.features import ScoredText
 from netiquette.learning.train_site import Example
 
 MIN_RULE_SUPPORT = 5
@@ -101,6 +102,9 @@ def pipeline_scorer(pipeline: Any) -> Scorer:
     from netiquette.screening import ScreeningInput
 
     def score(texts: Sequence[str]) -> list[bool]:
+        known = [t.flagged if isinstance(t, ScoredText) else None for t in texts]
+        if all(k is not None for k in known):  # screened once already (the guard's texts)
+            return [bool(k) for k in known]
         results = pipeline.screen_batch([ScreeningInput(text=t) for t in texts])
         return [any(r.flags.values()) for r in results]
 
@@ -122,9 +126,14 @@ def compare(
     live: tuple[str, Scorer],
     *,
     margin: float,
+    prepared: Sequence[str] | None = None,
 ) -> Comparison:
-    """Score both models on ``examples`` and line the figures up."""
-    texts = [e.text for e in examples]
+    """Score both models on ``examples`` and line the figures up.
+
+    ``prepared``: the examples' texts already screened (:class:`ScoredText`, in order), so
+    that neither model screens them again.
+    """
+    texts: Sequence[str] = [e.text for e in examples] if prepared is None else prepared
     truth = [e.reject for e in examples]
     mine, theirs = candidate[1](texts), live[1](texts)
     out = Comparison(candidate[0], live[0], len(examples), margin)

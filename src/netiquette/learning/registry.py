@@ -29,6 +29,7 @@ from netiquette.learning.artifact import (
     load_model,
     read_meta,
 )
+from netiquette.learning.features import reads_shipped
 from netiquette.learning.guard import Comparison, Scorer, compare, held_back, site_model_scorer
 from netiquette.learning.train_site import load_examples
 from netiquette.review.audit import record_event
@@ -135,8 +136,14 @@ def guard(
     live: tuple[str, Scorer],
     *,
     margin: float,
+    needs_scores: bool = False,
 ) -> Comparison:
-    """The candidate against the live model on the candidate's held-back examples."""
+    """The candidate against the live model on the candidate's held-back examples.
+
+    ``needs_scores``: a model reads the shipped rules' scores (or the live one is the shipped
+    screening): the examples are screened once with :func:`.features.scoring_pipeline` and
+    both models read the same scored texts.
+    """
     if candidate.split_at is None:
         raise GuardRefused(
             f"model {candidate.version}: meta.json names no examples.split_at, so the guard "
@@ -154,7 +161,18 @@ def guard(
             f"site {site!r} has no example decided since {candidate.split_at} to compare "
             f"{candidate.version} with the live model"
         )
-    return compare(examples, (candidate.version, site_model_scorer(candidate)), live, margin=margin)
+    prepared = None
+    if needs_scores:
+        from netiquette.learning.features import score_texts, scoring_pipeline
+
+        prepared = score_texts(scoring_pipeline(), [e.text for e in examples])
+    return compare(
+        examples,
+        (candidate.version, site_model_scorer(candidate)),
+        live,
+        margin=margin,
+        prepared=prepared,
+    )
 
 
 def promote(
@@ -180,12 +198,15 @@ def promote(
     candidate = load_model(models_dir, site, version)
     comparison: Comparison | None = None
     try:
+        needs_scores = reads_shipped(candidate.meta)
         if current.live is None:
             live: tuple[str, Scorer] = (SHIPPED, shipped())
+            needs_scores = True
         else:
             live_model = load_model(models_dir, site, current.live)
             live = (live_model.version, site_model_scorer(live_model))
-        comparison = guard(session, site, candidate, live, margin=margin)
+            needs_scores = needs_scores or reads_shipped(live_model.meta)
+        comparison = guard(session, site, candidate, live, margin=margin, needs_scores=needs_scores)
     except GuardRefused:
         if not force:
             raise

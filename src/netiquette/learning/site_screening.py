@@ -31,7 +31,7 @@ from netiquette.learning.combine import (
     decide_with_site_model,
 )
 from netiquette.learning.examples import live_site
-from netiquette.learning.features import ScoredText, scores_of, stale_features
+from netiquette.learning.features import ScoredText, scores_of, stale_features, use_pipeline
 from netiquette.learning.registry import live_versions
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.store.db import Database
@@ -75,6 +75,9 @@ class SiteScreener:
 
     def __init__(self, pipeline: Any, site: str, models_dir: Path) -> None:
         self.pipeline = pipeline
+        # Plain texts a site model scores in this process (the guard on the models page,
+        # drift) get their shipped scores from this pipeline, not from a second copy.
+        use_pipeline(lambda: pipeline)
         self.site = site
         self.models_dir = models_dir
         self.loaded = Loaded()
