@@ -53,7 +53,7 @@ class StandIn:
 
     def __init__(self) -> None:
         self.screened = 0
-        self.versions = {"insult": "model-v1", "aggression": "model-v1"}
+        self.versions = {"insult": "model-v1", "aggression": "model-v1", "model": "houserules-5"}
 
     def screen_batch(self, items: Sequence[ScreeningInput]) -> list[_Result]:
         self.screened += len(items)
@@ -122,7 +122,11 @@ def test_training_keeps_the_variant_with_the_better_past_and_records_it(tmp_path
     best = max(features["out_of_fold_average_precision"].items(), key=lambda kv: kv[1])[0]
     assert features["chosen"] == best
     if best == TEXT_SHIPPED:
-        assert features["shipped_versions"] == {"insult": "model-v1", "aggression": "model-v1"}
+        assert features["shipped_versions"] == {
+            "insult": "model-v1",
+            "aggression": "model-v1",
+            "model": "houserules-5",
+        }
     # The text alone when asked (and nothing screened for it).
     again = StandIn()
     with Database(url).session() as session:
@@ -148,9 +152,11 @@ def test_a_model_reading_shipped_scores_follows_them(monkeypatch: pytest.MonkeyP
 
 
 def test_a_model_trained_on_other_shipped_versions_is_named() -> None:
-    meta = {"features": {"shipped_versions": {"insult": "model-v1", "ad_link": "patterns-v1"}}}
-    assert stale_features(meta, {"insult": "model-v2", "ad_link": "patterns-v1"}) == ["insult"]
-    assert stale_features(meta, {"insult": "model-v1"}) == []
+    meta = {"features": {"shipped_versions": {"insult": "model-v1", "model": "houserules-5"}}}
+    assert stale_features(meta, {"insult": "model-v1", "model": "houserules-6"}) == [
+        "model houserules-5 → houserules-6"
+    ]
+    assert stale_features(meta, {"insult": "model-v1", "model": "houserules-5"}) == []
     assert stale_features({}, {"insult": "model-v2"}) == []
 
 

@@ -17,6 +17,32 @@ def _threshold(value: float | None, never: str) -> str:
     return never if value is None else f"{value:.4f}"
 
 
+def _shipped_features(meta: dict[str, Any]) -> str:
+    features = meta.get("features") or {}
+    rules = features.get("shipped_rules") or []
+    if not rules:
+        return ""
+    release = (features.get("shipped_versions") or {}).get("model", "the shipped models")
+    named = ", ".join(f"`{r}`" for r in rules)
+    return (
+        f", beside the log-odds of the scores {release} gives for the house rules {named} "
+        "(train this model again after an upgrade of the shipped models)"
+    )
+
+
+def _variants(meta: dict[str, Any]) -> list[str]:
+    features = meta.get("features") or {}
+    ap = features.get("out_of_fold_average_precision") or {}
+    if len(ap) < 2:
+        return []
+    figures = ", ".join(f"{k} {v}" for k, v in ap.items())
+    return [
+        f"Kept `{features.get('chosen')}` of the variants by out-of-fold average precision "
+        f"({figures}).",
+        "",
+    ]
+
+
 def _thresholds_section(meta: dict[str, Any]) -> list[str]:
     t, m = meta.get("thresholds") or {}, meta["metrics"]
     cal = meta.get("calibration") or {}
@@ -91,10 +117,12 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "## Model",
         "",
-        "TF-IDF of character 2–5-grams (within word bounds) and logistic regression (C = 1) "
-        "with balanced class weights, predicting `reject`; probabilities Platt-calibrated on "
-        "out-of-fold scores of the training part.",
+        "TF-IDF of character 2–5-grams (within word bounds)"
+        + _shipped_features(meta)
+        + " and logistic regression (C = 1) with balanced class weights, predicting `reject`; "
+        "probabilities Platt-calibrated on out-of-fold scores of the training part.",
         "",
+        *_variants(meta),
     ]
     lines += _thresholds_section(meta)
     lines += [

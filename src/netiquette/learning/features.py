@@ -104,13 +104,18 @@ def score_texts(
 
 
 def stale_features(meta: Mapping[str, Any], versions: Mapping[str, str]) -> list[str]:
-    """The shipped rules a model reads whose component version differs from ``versions``.
+    """What a site model read that this pipeline runs in another version (``"name old → new"``).
 
     A site model trained on one release's scores reads another release's differently: after an
-    upgrade of the shipped models, such a site model should be trained again.
+    upgrade of the shipped models (``model``, e.g. houserules-5 → houserules-6), such a site
+    model should be trained again.
     """
     recorded = (meta.get("features") or {}).get("shipped_versions") or {}
-    return sorted(r for r, v in recorded.items() if versions.get(r) not in (None, v))
+    return [
+        f"{name} {old} → {versions[name]}"
+        for name, old in sorted(recorded.items())
+        if versions.get(name) not in (None, old)
+    ]
 
 
 def _log_odds(value: float | None) -> float:

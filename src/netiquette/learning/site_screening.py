@@ -119,8 +119,8 @@ class SiteScreener:
             stale = stale_features(model.meta, versions) if model is not None else []
             if model is not None and stale:
                 log.warning(
-                    "site %s: model %s read the scores of other versions of %s than this "
-                    "server runs; train it again (netiquette train --site %s)",
+                    "site %s: model %s was trained on other versions of the shipped models "
+                    "than this server runs (%s); train it again (netiquette train --site %s)",
                     self.site,
                     model.version,
                     ", ".join(stale),

@@ -188,7 +188,9 @@ def train_site(
             scoring = bar.add_task("shipped rules' scores", total=len(texts))
             texts = list(score_texts(pipeline, texts, lambda n: bar.advance(scoring, n)))
             versions = dict(getattr(pipeline, "versions", {}))
-            shipped_versions = {r: versions[r] for r in SHIPPED_FEATURES if r in versions}
+            # The rules' component versions and the trained release ("model": houserules-N).
+            named = (*SHIPPED_FEATURES, "model")
+            shipped_versions = {r: versions[r] for r in named if r in versions}
         train_texts, held_texts = texts[: len(train)], texts[len(train) :]
         task = bar.add_task("training", total=(FOLDS + 1) * len(variants) + 2)
         fitted: dict[str, tuple[Any, Any, float]] = {}
