@@ -1024,11 +1024,12 @@ def models_list(site: SiteOpt, db: DbOpt = None, config: ConfigOpt = None) -> No
         rows = candidates(session, site, models_dir)
         current = state(session, site)
         table = Table(title=f"site {site}: live {current.live or 'shipped'}")
-        for column in ("version", "role", "trained", "examples", "held-back reject F1"):
+        for column in ("version", "role", "trained", "examples", "held-back reject F1", "reads"):
             table.add_column(column, no_wrap=column in ("version", "trained"))
         for c in rows:
             f1 = "" if c.reject_f1 is None else f"{c.reject_f1:.3f}"
-            table.add_row(c.version, c.role, c.trained_at[:16], str(c.examples), f1)
+            reads = f"text + {c.reads} scores" if c.reads else "text"
+            table.add_row(c.version, c.role, c.trained_at[:16], str(c.examples), f1, reads)
         out.print(table)
         for change in current.changes:
             out.print(

@@ -329,3 +329,34 @@ def test_a_rollback_to_a_model_that_can_no_longer_be_read_is_refused_before_it_i
     with ctx.db.session() as session:
         assert state(session, SITE).live == bad  # nothing recorded that no server could load
     ctx.db.dispose()
+
+
+def test_the_page_says_what_each_candidate_reads_and_which_to_train_again(
+    trained: TrainedSite, tmp_path: Path
+) -> None:
+    url, models = trained.copy(tmp_path)
+    text_only = candidate_versions(models, SITE)[0]
+    # A candidate that read an older release's scores (its meta.json as training writes it).
+    older = f"{SITE}-20200101-000000"
+    target = models / SITE / older
+    target.mkdir()
+    (target / "model.joblib").write_bytes((models / SITE / text_only / "model.joblib").read_bytes())
+    meta = json.loads((models / SITE / text_only / "meta.json").read_text(encoding="utf-8"))
+    meta["model_version"] = older
+    meta["features"] = {
+        "chosen": "text+shipped",
+        "shipped_rules": ["insult"],
+        "shipped_versions": {"insult": "model-v1", "model": "houserules-0"},
+    }
+    (target / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    ctx = make_context(url, site=SITE, models_dir=str(models))
+    running = ctx.pipeline.versions["model"]
+    with TestClient(create_app(context=ctx), follow_redirects=False) as client:
+        login(client)
+        page = client.get("/moderate/admin/models?lang=de").text
+    row = {v: page.split(f'data-candidate="{v}"')[1].split("</tr>")[0] for v in (older, text_only)}
+    assert 'data-reads=""' in row[text_only] and "data-stale" not in row[text_only]
+    assert "Text und die Werte von houserules-0" in row[older]
+    assert f"dieser Server läuft mit {running}: neu trainieren" in row[older]
+    code, output = invoke(["models", "list", "--site", SITE, "--db", url], models, COLUMNS="200")
+    assert code == 0 and "text + houserules-0 scores" in output

@@ -302,6 +302,15 @@ class Candidate:
     examples: int
     reject_f1: float | None
     role: str  # live, shadow or candidate
+    #: The shipped release whose rules' scores the model reads ("" = the text alone).
+    reads: str = ""
+
+
+def _reads(meta: dict[str, Any]) -> str:
+    if not reads_shipped(meta):
+        return ""
+    release = ((meta.get("features") or {}).get("shipped_versions") or {}).get("model")
+    return str(release or "shipped")
 
 
 def candidates(session: Session, site: str, models_dir: Path) -> list[Candidate]:
@@ -323,6 +332,7 @@ def candidates(session: Session, site: str, models_dir: Path) -> list[Candidate]
                 int(ex.get("training", 0)) + int(ex.get("held_back", 0)),
                 float(f1) if isinstance(f1, int | float) else None,
                 role or "candidate",
+                _reads(meta),
             )
         )
     return out

@@ -86,6 +86,9 @@ def _page(
         figures = agreement(session, site)
         history = list(reversed(current.changes[-20:]))
     rules = sorted({r.name for m in figures for r in m.rules})
+    # The shipped release this server screens with: a candidate that read another one's
+    # scores should be trained again (learning.features).
+    running = str(getattr(ctx.pipeline, "versions", {}).get("model", ""))
     return render(
         request,
         "admin_models.html",
@@ -93,6 +96,7 @@ def _page(
         site=site,
         current=current,
         candidates=rows,
+        running=running,
         figures=figures,
         rules=rules,
         rule_map={m.version: {r.name: r for r in m.rules} for m in figures},
