@@ -1028,7 +1028,7 @@ def models_list(site: SiteOpt, db: DbOpt = None, config: ConfigOpt = None) -> No
             table.add_column(column, no_wrap=column in ("version", "trained"))
         for c in rows:
             f1 = "" if c.reject_f1 is None else f"{c.reject_f1:.3f}"
-            reads = f"text + {c.reads} scores" if c.reads else "text"
+            reads = f"text + {c.release or 'shipped'} scores" if c.reads_shipped else "text"
             table.add_row(c.version, c.role, c.trained_at[:16], str(c.examples), f1, reads)
         out.print(table)
         for change in current.changes:

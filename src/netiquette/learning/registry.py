@@ -302,15 +302,15 @@ class Candidate:
     examples: int
     reject_f1: float | None
     role: str  # live, shadow or candidate
-    #: The shipped release whose rules' scores the model reads ("" = the text alone).
-    reads: str = ""
+    #: Whether the model reads the shipped rules' scores beside the text.
+    reads_shipped: bool = False
+    #: The shipped release it read them from, when recorded (``houserules-5``).
+    release: str | None = None
 
 
-def _reads(meta: dict[str, Any]) -> str:
-    if not reads_shipped(meta):
-        return ""
+def _release(meta: dict[str, Any]) -> str | None:
     release = ((meta.get("features") or {}).get("shipped_versions") or {}).get("model")
-    return str(release or "shipped")
+    return str(release) if release else None
 
 
 def candidates(session: Session, site: str, models_dir: Path) -> list[Candidate]:
@@ -332,7 +332,8 @@ def candidates(session: Session, site: str, models_dir: Path) -> list[Candidate]
                 int(ex.get("training", 0)) + int(ex.get("held_back", 0)),
                 float(f1) if isinstance(f1, int | float) else None,
                 role or "candidate",
-                _reads(meta),
+                reads_shipped(meta),
+                _release(meta) if reads_shipped(meta) else None,
             )
         )
     return out
