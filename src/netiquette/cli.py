@@ -328,13 +328,13 @@ def train(
     if site is not None:
         from datetime import UTC
 
-        from netiquette.app import site_pipeline
         from netiquette.learning.history import check_site
         from netiquette.learning.train_site import train_site
         from netiquette.store.db import Database
 
         check_site(site)
         settings = _settings(config, db=db)
+        _use_site_pipeline(settings)  # loaded only once the examples are checked
         database = Database(settings.database_url)
         database.migrate()
         start = since.replace(tzinfo=UTC) if since is not None else None
@@ -346,7 +346,6 @@ def train(
                 since=start,
                 progress=progress,
                 auto_precision=settings.site_auto_precision,
-                pipeline=site_pipeline(settings),
             )
         err.print(f"candidate written to {target} (model card: {target / 'model_card.md'})")
         return

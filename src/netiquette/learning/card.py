@@ -18,12 +18,12 @@ def _threshold(value: float | None, never: str) -> str:
 
 
 def _shipped_features(meta: dict[str, Any]) -> str:
-    features = meta.get("features") or {}
-    rules = features.get("shipped_rules") or []
-    if not rules:
+    from netiquette.learning.features import reads_shipped, shipped_versions
+
+    if not reads_shipped(meta):
         return ""
-    release = (features.get("shipped_versions") or {}).get("model", "the shipped models")
-    named = ", ".join(f"`{r}`" for r in rules)
+    release = shipped_versions(meta).get("model", "the shipped models")
+    named = ", ".join(f"`{r}`" for r in meta["features"]["shipped_rules"])
     return (
         f", beside the log-odds of the scores {release} gives for the house rules {named} "
         "(train this model again after an upgrade of the shipped models)"
@@ -31,9 +31,11 @@ def _shipped_features(meta: dict[str, Any]) -> str:
 
 
 def _variants(meta: dict[str, Any]) -> list[str]:
-    features = meta.get("features") or {}
-    ap = features.get("out_of_fold_average_precision") or {}
-    if len(ap) < 2:
+    features = meta.get("features")
+    if not isinstance(features, dict):
+        return []
+    ap = features.get("out_of_fold_average_precision")
+    if not isinstance(ap, dict) or len(ap) < 2:
         return []
     figures = ", ".join(f"{k} {v}" for k, v in ap.items())
     return [

@@ -39,14 +39,25 @@ class ScoredText(str):
 
     shipped: dict[str, float | None]
     flagged: bool | None
+    #: ``id()`` of the pipeline that scored it (the guard reuses flags only from its own).
+    source: int | None
 
     def __new__(
-        cls, text: str, shipped: Mapping[str, float | None], flagged: bool | None = None
+        cls,
+        text: str,
+        shipped: Mapping[str, float | None],
+        flagged: bool | None = None,
+        source: int | None = None,
     ) -> ScoredText:
         obj = super().__new__(cls, text)
         obj.shipped = dict(shipped)
         obj.flagged = flagged
+        obj.source = source
         return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickling and copying rebuild it with its scores (process pools, deepcopy).
+        return (ScoredText, (str(self), self.shipped, self.flagged, self.source))
 
 
 #: Where plain texts get their scores in this process (None: the shipped pipeline).
@@ -69,9 +80,24 @@ def scoring_pipeline() -> Any:
     return default_pipeline()
 
 
+def _features(meta: Mapping[str, Any]) -> Mapping[str, Any]:
+    """meta.json's ``features`` (empty when absent or not an object: older candidates)."""
+    value = meta.get("features")
+    return value if isinstance(value, Mapping) else {}
+
+
+def shipped_versions(meta: Mapping[str, Any]) -> dict[str, str]:
+    """The shipped versions a site model read (``{"insult": "model-v1", "model": …}``)."""
+    value = _features(meta).get("shipped_versions")
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in value.items()}
+
+
 def reads_shipped(meta: Mapping[str, Any]) -> bool:
     """Whether a site model (its meta.json) reads the shipped rules' scores."""
-    return bool((meta.get("features") or {}).get("shipped_rules"))
+    rules = _features(meta).get("shipped_rules")
+    return isinstance(rules, list) and bool(rules)
 
 
 def scores_of(result: Any) -> dict[str, float | None]:
@@ -95,7 +121,7 @@ def score_texts(
         chunk = texts[start : start + BATCH]
         results = pipeline.screen_batch([ScreeningInput(text=t) for t in chunk])
         out.extend(
-            ScoredText(t, scores_of(r), any(r.flags.values()))
+            ScoredText(t, scores_of(r), any(r.flags.values()), id(pipeline))
             for t, r in zip(chunk, results, strict=True)
         )
         if step is not None:
@@ -110,7 +136,7 @@ def stale_features(meta: Mapping[str, Any], versions: Mapping[str, str]) -> list
     upgrade of the shipped models (``model``, e.g. houserules-5 → houserules-6), such a site
     model should be trained again.
     """
-    recorded = (meta.get("features") or {}).get("shipped_versions") or {}
+    recorded = shipped_versions(meta)
     return [
         f"{name} {old} → {versions[name]}"
         for name, old in sorted(recorded.items())

@@ -102,8 +102,11 @@ def pipeline_scorer(pipeline: Any) -> Scorer:
     from netiquette.screening import ScreeningInput
 
     def score(texts: Sequence[str]) -> list[bool]:
-        known = [t.flagged if isinstance(t, ScoredText) else None for t in texts]
-        if all(k is not None for k in known):  # screened once already (the guard's texts)
+        known = [
+            t.flagged if isinstance(t, ScoredText) and t.source == id(pipeline) else None
+            for t in texts
+        ]
+        if all(k is not None for k in known):  # this pipeline screened them (the guard's pass)
             return [bool(k) for k in known]
         results = pipeline.screen_batch([ScreeningInput(text=t) for t in texts])
         return [any(r.flags.values()) for r in results]

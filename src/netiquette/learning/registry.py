@@ -29,7 +29,7 @@ from netiquette.learning.artifact import (
     load_model,
     read_meta,
 )
-from netiquette.learning.features import reads_shipped
+from netiquette.learning.features import reads_shipped, shipped_versions
 from netiquette.learning.guard import Comparison, Scorer, compare, held_back, site_model_scorer
 from netiquette.learning.train_site import load_examples
 from netiquette.review.audit import record_event
@@ -309,8 +309,7 @@ class Candidate:
 
 
 def _release(meta: dict[str, Any]) -> str | None:
-    release = ((meta.get("features") or {}).get("shipped_versions") or {}).get("model")
-    return str(release) if release else None
+    return shipped_versions(meta).get("model") or None
 
 
 def candidates(session: Session, site: str, models_dir: Path) -> list[Candidate]:

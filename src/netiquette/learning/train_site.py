@@ -151,8 +151,8 @@ def train_site(
 
     ``auto_precision`` is the agreement with the moderators the automatic decisions must reach
     on the out-of-fold scores (setting ``site_auto_precision``). ``pipeline`` scores the
-    examples for the shipped-scores variant (the site's screening pipeline; None = the shipped
-    one); ``pipeline=False`` trains the text variant alone.
+    examples for the shipped-scores variant (None = :func:`.features.scoring_pipeline`, the
+    one the command registered); ``pipeline=False`` trains the text variant alone.
     """
     import joblib
     import numpy as np
@@ -182,9 +182,9 @@ def train_site(
         started = time.perf_counter()
         if TEXT_SHIPPED in variants:
             if pipeline is None:
-                from netiquette.screening.pipeline import default_pipeline
+                from netiquette.learning.features import scoring_pipeline
 
-                pipeline = default_pipeline()
+                pipeline = scoring_pipeline()
             scoring = bar.add_task("shipped rules' scores", total=len(texts))
             texts = list(score_texts(pipeline, texts, lambda n: bar.advance(scoring, n)))
             versions = dict(getattr(pipeline, "versions", {}))
