@@ -14,7 +14,6 @@ import pickle
 import random
 import zlib
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import joblib
@@ -35,7 +34,7 @@ from netiquette.learning.train_site import TEXT, TEXT_SHIPPED, build_pipeline, t
 from netiquette.screening import ScreeningInput
 from netiquette.screening.base import PolicyDecision, RuleResult, ScreeningResult
 from netiquette.store.db import Database
-from netiquette.store.models import SiteExample
+from tests.learning.noisy_site import add_examples
 
 MARKER = "Drohwort"
 
@@ -105,29 +104,28 @@ def _site(url: str, count: int, rng: random.Random, hidden: bool = False) -> Non
     """Rejections follow the marker word mostly (``hidden``: the :class:`HiddenSignal` score
     instead, which the words do not show); 10 % of the verdicts go the other way."""
     words = ["Stadtrat", "Haushalt", "Bahnhof", "Schule", "Radweg", "Markt", "Brücke"]
+    pairs = []
+    for n in range(count):
+        marked = rng.random() < 0.3
+        text = " ".join(rng.sample(words, 3)) + (f" {MARKER}" if marked else f" Nr. {n}")
+        if hidden:
+            marked = HiddenSignal().insult(text) >= 0.5
+        pairs.append((text, int(marked if rng.random() < 0.9 else not marked)))
     db = Database(url)
     db.migrate()
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-    with db.session() as session:
-        for n in range(count):
-            marked = rng.random() < 0.3
-            text = " ".join(rng.sample(words, 3)) + (f" {MARKER}" if marked else f" Nr. {n}")
-            if hidden:
-                marked = HiddenSignal().insult(text) >= 0.5
-            reject = marked if rng.random() < 0.9 else not marked
-            session.add(
-                SiteExample(
-                    site="lokal",
-                    example_id=f"e{n}",
-                    text=text,
-                    text_sha256=f"{n:064d}",
-                    label="reject" if reject else "approve",
-                    rules=[],
-                    source="import",
-                    decided_at=start + timedelta(hours=n),
-                )
-            )
+    add_examples(db, "lokal", pairs)
     db.dispose()
+
+
+def _trained_on_hidden_signal(tmp_path: Path, count: int, seed: int) -> tuple[str, Path]:
+    """A site whose line only the shipped scores show, and its candidate (its database URL)."""
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    _site(url, count, random.Random(seed), hidden=True)
+    with Database(url).session() as session:
+        target = train_site(
+            session, "lokal", tmp_path / "m", progress=False, pipeline=HiddenSignal()
+        )
+    return url, target
 
 
 def test_training_keeps_the_variant_with_the_better_past_and_records_it(tmp_path: Path) -> None:
@@ -170,12 +168,7 @@ def test_the_text_variant_alone_screens_nothing(tmp_path: Path) -> None:
 
 
 def test_the_server_hands_a_live_model_the_scores_it_just_computed(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'n.db'}"
-    _site(url, 300, random.Random(3), hidden=True)
-    with Database(url).session() as session:
-        target = train_site(
-            session, "lokal", tmp_path / "m", progress=False, pipeline=HiddenSignal()
-        )
+    _, target = _trained_on_hidden_signal(tmp_path, 300, 3)
     pipeline = HiddenSignal()
     screener = SiteScreener(pipeline, "lokal", tmp_path / "m")
     screener.loaded = Loaded(live=load_model(tmp_path / "m", "lokal", target.name))
@@ -197,7 +190,7 @@ def test_a_scored_text_keeps_its_scores_through_pickle_and_copy() -> None:
         assert (again.shipped, again.flagged, again.source) == ({"insult": 0.1}, False, 7)
 
 
-def test_a_model_reading_shipped_scores_follows_them(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_model_reading_shipped_scores_follows_them() -> None:
     rng = random.Random(5)
     texts = [" ".join(rng.sample(["a", "b", "c", "d", "e", "f"], 3)) for _ in range(80)]
     y = [n % 2 for n in range(80)]  # the words say nothing; the score says everything
@@ -220,16 +213,10 @@ def test_a_model_trained_on_other_shipped_versions_is_named() -> None:
 
 
 def test_the_guard_screens_the_held_back_examples_once(tmp_path: Path) -> None:
-    from netiquette.learning.features import use_pipeline
     from netiquette.learning.guard import pipeline_scorer
     from netiquette.learning.registry import promote
 
-    url = f"sqlite:///{tmp_path / 'n.db'}"
-    _site(url, 200, random.Random(4), hidden=True)
-    with Database(url).session() as session:
-        target = train_site(
-            session, "lokal", tmp_path / "m", progress=False, pipeline=HiddenSignal()
-        )
+    url, target = _trained_on_hidden_signal(tmp_path, 200, 4)
     meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
     assert meta["features"]["chosen"] == TEXT_SHIPPED  # the candidate reads shipped scores
     stand_in = HiddenSignal()
