@@ -95,11 +95,16 @@ EXAMPLE_CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 
+#: The rule components registered when this module is collected (shipped and from installed
+#: packages; not the ones other tests register at run time for their own purposes).
+RULE_COMPONENTS = sorted(registered("rule"))
+
+
 @pytest.fixture(scope="module")
 def components() -> dict[str, Any]:
     """Every registered rule component, built and its model loaded."""
     built = {}
-    for name in sorted(registered("rule")):
+    for name in RULE_COMPONENTS:
         rule = registered("rule")[name].build(EXAMPLE_CONFIGS.get(name, {}))
         rule.evaluate(ScreeningInput("Guten Morgen.", article_text=ARTICLE))  # loads its model
         built[name] = rule
@@ -127,7 +132,7 @@ def slowest_by_component(components: dict[str, Any]) -> dict[str, list[tuple[flo
     return {name: sorted(t, reverse=True)[:3] for name, t in timings.items()}
 
 
-@pytest.mark.parametrize("name", sorted(registered("rule")))
+@pytest.mark.parametrize("name", RULE_COMPONENTS)
 def test_every_rule_component_is_linear_on_adversarial_input(
     name: str,
     components: dict[str, Any],
