@@ -1,4 +1,4 @@
-"""Off-topic v2: a comment on the article's subject, actors, discussion or parent is on topic.
+"""Off-topic v2–v4: a comment on the article's subject, actors, discussion or parent is on topic.
 
 Texts here are written for these tests (not from any training or dev set). The article is a
 pension bill; the football result under it is the issue's example of a real off-topic comment.
@@ -6,22 +6,30 @@ pension bill; the football result under it is the issue's example of a real off-
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from netiquette.errors import ModelError
 from netiquette.screening import ScreeningInput, load_pipeline
+from netiquette.screening.models.embedding import DIM, ENCODER_ID
 from netiquette.screening.registry import get_component
 from netiquette.screening.rules.off_topic_context import (
     NAME_V2,
+    NAME_V3,
+    SHIPPED,
     OffTopicContextConfig,
     OffTopicContextRule,
 )
 from netiquette.screening.topicality import (
+    INTERACTION_SCALE,
     TOPIC_FEATURES,
     TOPIC_FEATURES_V2,
+    VECTOR_FEATURES,
     TopicalityModel,
     article_actors,
     article_places,
@@ -120,7 +128,7 @@ def test_any_sentence_embedding_function_fits() -> None:
 
 def test_shipped_pipeline_never_rejects_on_off_topic_alone() -> None:
     pipeline = load_pipeline(auto_reject=True)
-    assert pipeline.rules["off_topic"].version == "context-v3"
+    assert pipeline.rules["off_topic"].version == "context-v4"
     result = pipeline.screen(
         ScreeningInput("Heute Abend gibt es Linsensuppe mit Würstchen.", article_text=PENSIONS)
     )
@@ -191,3 +199,59 @@ def test_a_site_file_naming_v2_keeps_v2() -> None:
         [ScreeningInput("Heute Abend gibt es Linsensuppe mit Würstchen.", article_text=PENSIONS)]
     )
     assert result.score is not None and result.flag
+
+
+def test_v4_reads_the_comment_vector_and_what_it_shares_with_the_article() -> None:
+    named = len(TOPIC_FEATURES)
+    model = TopicalityModel(np.zeros(named + 2 * 26), 0.0, embed=_bag_of_letters, generation=4)
+    assert model.record_features == [*TOPIC_FEATURES, *VECTOR_FEATURES]
+    text = "Rentenniveau und Beiträge"
+    rows = model.features_many([text], PENSIONS)
+    vector, article = _bag_of_letters([text])[0], _bag_of_letters([PENSIONS])[0]
+    assert rows.shape == (1, named + 2 * 26)
+    assert np.allclose(rows[0, named : named + 26], vector)
+    assert np.allclose(rows[0, named + 26 :], INTERACTION_SCALE * vector * article)
+    # the ten named columns are v3's, unchanged
+    v3 = TopicalityModel(np.zeros(named), 0.0, embed=_bag_of_letters, generation=3)
+    assert np.allclose(rows[0, :named], v3.features_many([text], PENSIONS)[0])
+    # without an encoder v4 has only the named columns (the lexical calibration's)
+    assert TopicalityModel(np.zeros(named), 0.0, generation=4).record_features == list(
+        TOPIC_FEATURES
+    )
+
+
+def test_the_shipped_v4_calibration_weighs_every_column() -> None:
+    records = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    use = records[ENCODER_ID]
+    assert use["generation"] == 4
+    assert use["features"] == [*TOPIC_FEATURES, *VECTOR_FEATURES]
+    assert len(use["coef"]) == len(TOPIC_FEATURES) + 2 * DIM
+    assert len(records["none"]["coef"]) == len(TOPIC_FEATURES)
+    # v4's cross-validated ranking is recorded beside v3's features refitted on the same pairs
+    report = use["report"]
+    assert report["context"]["all_real"]["roc_auc"] > report["named_only"]["all_real"]["roc_auc"]
+
+
+def test_a_calibration_that_does_not_fit_the_columns_is_refused(tmp_path: Path) -> None:
+    records = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    for record in records.values():
+        record["coef"] = record["coef"][:-1]
+    broken = tmp_path / "off_topic.json"
+    broken.write_text(json.dumps(records), encoding="utf-8")
+    rule = OffTopicContextRule(OffTopicContextConfig(calibration=str(broken)))
+    with pytest.raises(ModelError) as err:
+        rule.evaluate_many([ScreeningInput("Die Rente reicht nicht.", article_text=PENSIONS)])
+    assert err.value.code == "model_incomplete"
+
+
+def test_a_site_file_naming_v3_keeps_v3() -> None:
+    rule = get_component(NAME_V3, "rule").build({}, section="rules.off_topic")
+    assert isinstance(rule, OffTopicContextRule)
+    assert rule.version == "context-v3"
+    text = "Heute Abend gibt es Linsensuppe mit Würstchen."
+    (v3,) = rule.evaluate_many([ScreeningInput(text, article_text=PENSIONS)])
+    (v4,) = OffTopicContextRule(OffTopicContextConfig()).evaluate_many(
+        [ScreeningInput(text, article_text=PENSIONS)]
+    )
+    assert v3.flag and v4.flag
+    assert v3.score != v4.score  # each scores with its own calibration

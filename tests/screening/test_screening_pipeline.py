@@ -66,7 +66,7 @@ def test_versions(pipeline: Pipeline) -> None:
         "insult": "model-v1",
         "aggression": "model-v1",
         "ad_link": "patterns-v1",
-        "off_topic": "context-v3",
+        "off_topic": "context-v4",
         "policy": "thresholds-v2",
         # Which trained model and which article-comment calibration decided: the component
         # versions alone stay the same across model releases and threshold changes.

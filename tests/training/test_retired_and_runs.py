@@ -35,7 +35,7 @@ from tests.training.conftest import write_corpus
 
 
 def test_only_sets_whose_datasheet_says_so_train_the_models() -> None:
-    assert "blind7" not in TRAINING_SETS  # the set that measures the next release
+    assert not {"blind7", "blind8"} & set(TRAINING_SETS)  # calibration; the next release's test
     assert set(TRAINING_SETS) == {*RETIRED_SETS, *WRITTEN_SETS}
     for names, word in ((RETIRED_SETS, "retired"), (WRITTEN_SETS, "training data")):
         for name in names:

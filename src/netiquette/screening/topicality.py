@@ -58,6 +58,14 @@ TOPIC_FEATURES: tuple[str, ...] = (
 )
 #: The features of the first context model (``context.v2``): no ``aside``, no place rule.
 TOPIC_FEATURES_V2: tuple[str, ...] = TOPIC_FEATURES[:9]
+#: Generation 4 (``context.v4``) adds two blocks of embedding columns after the named features:
+#: the comment's own vector (what kind of text it is: a reaction, a question to the community,
+#: a football result) and its element-wise product with the article's vector, scaled by
+#: :data:`INTERACTION_SCALE` (which of its directions the article shares). Only with an encoder.
+VECTOR_FEATURES: tuple[str, ...] = ("comment_vector", "comment_x_article")
+#: Scale of the interaction block: the products of two unit vectors' coordinates are about
+#: ``1/dim`` each, too small for the regularised regression to weigh at all.
+INTERACTION_SCALE = 10.0
 
 # Generic prototypes of subject areas, written for this purpose (not taken from any data set).
 AREAS: dict[str, tuple[str, ...]] = {
@@ -279,7 +287,8 @@ class TopicalityModel:
     coef: NDArray[np.float64]
     bias: float
     embed: Embed | None = None
-    #: 3: all of :data:`TOPIC_FEATURES` and the place rule; 2: :data:`TOPIC_FEATURES_V2`.
+    #: 4: generation 3 plus :data:`VECTOR_FEATURES` (with an encoder); 3: all of
+    #: :data:`TOPIC_FEATURES` and the place rule; 2: :data:`TOPIC_FEATURES_V2`.
     generation: int = 3
     _overlap: RelevanceModel = field(init=False, repr=False)
     _areas: NDArray[np.float32] | None = field(init=False, repr=False, default=None)
@@ -287,8 +296,18 @@ class TopicalityModel:
 
     @property
     def features(self) -> tuple[str, ...]:
-        """The feature columns of this generation (what ``coef`` weighs)."""
+        """The named feature columns of this generation (the first columns ``coef`` weighs)."""
         return TOPIC_FEATURES if self.generation >= 3 else TOPIC_FEATURES_V2
+
+    @property
+    def reads_vectors(self) -> bool:
+        """Generation 4 with an encoder: :data:`VECTOR_FEATURES` follow the named columns."""
+        return self.generation >= 4 and self.embed is not None
+
+    @property
+    def record_features(self) -> list[str]:
+        """The ``features`` a calibration record for this model names."""
+        return [*self.features, *(VECTOR_FEATURES if self.reads_vectors else ())]
 
     def __post_init__(self) -> None:
         encoder = _Adapter(self.embed) if self.embed is not None else None
@@ -322,11 +341,13 @@ class TopicalityModel:
             )
         ]
         same = np.zeros(len(comments))
+        context_vectors = None
         if vectors is not None and self.embed is not None:
             contexts = [article_text] + (
                 [parent_text] if parent_text and parent_text.strip() else []
             )
-            ctx_dist = self.area_distribution(self.embed(contexts))
+            context_vectors = self.embed(contexts)
+            ctx_dist = self.area_distribution(context_vectors)
             com_dist = self.area_distribution(vectors)
             same = (com_dist @ ctx_dist.T).max(axis=1)
         actors, roles = article_actors(article_text), article_roles(article_text)
@@ -352,7 +373,19 @@ class TopicalityModel:
                 ]
             )
         columns = np.hstack([overlap, np.asarray(extra, dtype=np.float64)])
-        return columns[:, : len(self.features)]
+        named = columns[:, : len(self.features)]
+        if not self.reads_vectors or vectors is None or context_vectors is None:
+            return named
+        # The article's vector (the encoder reads its beginning), not the parent's: the
+        # overlap columns above already take the parent into account for a reply.
+        article_vector = context_vectors[0]
+        return np.hstack(
+            [
+                named,
+                vectors.astype(np.float64),
+                INTERACTION_SCALE * (vectors * article_vector).astype(np.float64),
+            ]
+        )
 
     def off_topic_many(
         self, comments: Sequence[str], article_text: str | None, parent_text: str | None = None
@@ -381,6 +414,7 @@ __all__ = [
     "AREAS",
     "TOPIC_FEATURES",
     "TOPIC_FEATURES_V2",
+    "VECTOR_FEATURES",
     "Embed",
     "TopicalityModel",
     "article_actors",

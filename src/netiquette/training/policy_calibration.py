@@ -54,7 +54,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int_]
 
 #: Blind sets retired to calibration after their one scoring (never training data).
-CALIBRATION_SETS: tuple[str, ...] = ("blind3", "blind4", "blind5", "blind6")
+#: ``blind7`` joined after its one scoring (houserules-5, 2026-12-06), for the release with
+#: ``off_topic`` v4; ``blind8`` measures that release.
+CALIBRATION_SETS: tuple[str, ...] = ("blind3", "blind4", "blind5", "blind6", "blind7")
 #: Rules whose approve threshold is calibrated (ad_link keeps its pattern threshold).
 APPROVE_RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "off_topic")
 #: Rules whose reject threshold is calibrated. insult and aggression keep the model's

@@ -3,10 +3,11 @@
 ``python -m netiquette.training.topicality [--examples ../shared/examples] [--write]``
 
 Pairs: our own invented articles (``relevance_pairs.jsonl``, ``relevance_more.jsonl``,
-``relevance_third.jsonl``), the shared development articles (read at run time, never copied)
-and the blind sets retired to development data after their one scoring
-(``datasets/blind``, ``datasets/blind2``; ``training/retired.py``), each comment under its
-own article with its ``off_topic`` label, plus
+``relevance_third.jsonl``), the shared development articles (read at run time, never copied),
+the blind sets retired to development data after their one scoring (``datasets/blind``,
+``datasets/blind2``) and the article-comment sets written as training data (``train_a``,
+``train_b``; all in ``training/retired.py``'s ``TRAINING_SETS``), each comment under its own
+article with its ``off_topic`` label, plus
 every on-topic comment placed under one *other* article (off topic there, weight 0.25:
 plentiful and easy). Everything is in-sample for the rule as shipped: the patterns and
 prototypes were written after reading these comments.
@@ -16,8 +17,16 @@ from a fit that never saw that article. Printed for the overlap-only features (t
 features, refitted on the same pairs) and for all features, on the real pairs (no cross pairs):
 ROC-AUC, and at the chosen flag threshold (best cross-validated F1) precision, recall, F1 and
 the share of on-topic comments flagged. ``--write`` stores coefficients and thresholds in
-``screening/models/off_topic_context_v3.json`` under the encoder's id (v2's file,
-``off_topic_context.json``, stays as shipped for sites that name ``context.v2``).
+``screening/models/off_topic_context_v4.json`` under the encoder's id (v3's and v2's files,
+``off_topic_context_v3.json`` and ``off_topic_context.json``, stay as shipped for sites that
+name those versions).
+
+Generation 4 (``context.v4``) weighs, with the encoder, the comment's sentence vector and its
+product with the article's beside the ten named features
+(:data:`netiquette.screening.topicality.VECTOR_FEATURES`); the row ``context`` is that model,
+``named_only`` the same pairs with the ten named features alone (v3's model, refitted), and
+``overlap_only`` v1's five. Without the encoder (record ``none``) the ten named features are all
+there is.
 """
 
 from __future__ import annotations
@@ -37,7 +46,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
 
+from netiquette.screening.models.embedding import DIM
 from netiquette.screening.models.text import prepare_text
+from netiquette.screening.relevance import content_stems
 from netiquette.screening.topicality import (
     TOPIC_FEATURES,
     Embed,
@@ -45,13 +56,17 @@ from netiquette.screening.topicality import (
     talks_about_discussion_or_article,
 )
 from netiquette.training.relevance_pairs import Pair, build_pairs, with_cross_pairs
-from netiquette.training.retired import RETIRED_SETS, retired_comments
+from netiquette.training.retired import TRAINING_SETS, retired_comments
 
 DATA = Path(__file__).resolve().parent / "data"
-OUT = Path(__file__).resolve().parents[1] / "screening" / "models" / "off_topic_context_v3.json"
+OUT = Path(__file__).resolve().parents[1] / "screening" / "models" / "off_topic_context_v4.json"
+#: The rule generation this step calibrates (``netiquette.off_topic.context.v4``).
+GENERATION = 4
 #: Names of the retired blind sets in pair sources and article ids ("blind1" is ``datasets/blind``).
 SET_LABELS = {"blind": "blind1"}
 CROSS_WEIGHT = 0.25
+#: An on-topic comment with fewer distinct content stems than this makes no cross pair.
+MIN_CROSS_STEMS = 4
 #: Approve zone: the negative predictive value the comments below the threshold must keep.
 MIN_APPROVE_NPV = 0.97
 #: The rule's factor for comments about the discussion or the article (applied before zones).
@@ -79,12 +94,13 @@ def more_pairs(
 
 
 def retired_blind_pairs(rng: random.Random) -> tuple[list[Pair], dict[str, str]]:
-    """Pairs from the blind sets retired to development data after their one scoring
-    (``training/retired.py``); every rule's comments, labelled for ``off_topic``. Each set's
-    on-topic comments make cross pairs under that set's other articles."""
+    """Pairs from the article-comment training sets (``training/retired.py``: blind sets
+    retired after their one scoring, sets written as training data); every rule's comments,
+    labelled for ``off_topic``. Each set's on-topic comments make cross pairs under that set's
+    other articles."""
     articles: dict[str, str] = {}
     pairs: list[Pair] = []
-    for name in RETIRED_SETS:
+    for name in TRAINING_SETS:
         label = SET_LABELS.get(name, name)
         own: list[Pair] = []
         own_articles: dict[str, str] = {}
@@ -103,7 +119,8 @@ def all_pairs(examples: Path | None, seed: int = 7) -> tuple[list[Pair], dict[st
     """Every labelled pair and the article texts, by article id.
 
     A comment about the discussion or the article itself ("Das sehe ich wie mein Vorredner",
-    "Danke für den Artikel") is on topic under any article, so it makes no cross pair.
+    "Danke für den Artikel"), or a short reaction, is on topic under any article, so it makes
+    no cross pair (:func:`generic`).
     """
     pairs, articles = build_pairs(examples, seed=seed)
     for extra, extra_articles in (
@@ -113,17 +130,31 @@ def all_pairs(examples: Path | None, seed: int = 7) -> tuple[list[Pair], dict[st
     ):
         pairs += extra
         articles.update(extra_articles)
-    kept = [
-        p
-        for p in pairs
-        if not (p.source.endswith("-cross") and talks_about_discussion_or_article(p.comment))
-    ]
+    kept = [p for p in pairs if not (p.source.endswith("-cross") and generic(p.comment))]
     return kept, articles
+
+
+def generic(comment: str) -> bool:
+    """Is the comment on topic under any article, so that it makes no cross pair?
+
+    A comment about the discussion or the article ("Das sehe ich wie mein Vorredner"), and a
+    reaction of fewer than :data:`MIN_CROSS_STEMS` content words ("Das wurde auch Zeit!",
+    "Genau so ist es."): under another article it still reacts to that one. As cross pairs
+    they taught the sentence-vector columns that short reactions are off topic.
+    """
+    if talks_about_discussion_or_article(comment):
+        return True
+    return len(set(content_stems(comment))) < MIN_CROSS_STEMS
+
+
+def _columns(model: TopicalityModel) -> int:
+    """How many columns ``model.features_many`` returns."""
+    return len(model.features) + (2 * DIM if model.reads_vectors else 0)
 
 
 def feature_matrix(model: TopicalityModel, pairs: list[Pair], articles: dict[str, str]) -> Any:
     """Feature rows of all pairs, computed per article (one embedding batch each)."""
-    x = np.zeros((len(pairs), len(model.features)))
+    x = np.zeros((len(pairs), _columns(model)))
     by_article: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):
         by_article.setdefault(p.article_id, []).append(i)
@@ -134,13 +165,14 @@ def feature_matrix(model: TopicalityModel, pairs: list[Pair], articles: dict[str
 
 
 def _oof(x: NDArray[np.float64], y: NDArray[np.int_], groups: list[str], w: Any) -> Any:
-    lr = LogisticRegression(C=1.0, max_iter=2000)
+    lr = LogisticRegression(C=1.0, max_iter=5000)
     proba = cross_val_predict(
         lr,
         x,
         y,
         groups=groups,
         cv=LeaveOneGroupOut(),
+        n_jobs=2,
         method="predict_proba",
         params={"sample_weight": w},
     )
@@ -199,7 +231,7 @@ def scores(y: NDArray[np.int_], p: NDArray[np.float64], flag_at: float) -> dict[
 def calibrate(embed: Embed | None, encoder_id: str, examples: Path | None) -> dict[str, Any]:
     """Fit, cross-validate and return the calibration record for one encoder."""
     pairs, articles = all_pairs(examples)
-    model = TopicalityModel(np.zeros(len(TOPIC_FEATURES)), 0.0, embed=embed)
+    model = TopicalityModel(np.zeros(0), 0.0, embed=embed, generation=GENERATION)
     x = feature_matrix(model, pairs, articles)
     y = np.array([p.off_topic for p in pairs])
     groups = [p.article_id for p in pairs]
@@ -208,7 +240,12 @@ def calibrate(embed: Embed | None, encoder_id: str, examples: Path | None) -> di
     report: dict[str, Any] = {}
     # As the rule scores: a comment about the discussion or the article counts half.
     factor = np.where(x[:, 7] + x[:, 8] > 0, REFERENCE_FACTOR, 1.0)
-    for name, cols in (("overlap_only", slice(0, 5)), ("context", slice(None))):
+    named = len(TOPIC_FEATURES)
+    variants: list[tuple[str, slice]] = [("overlap_only", slice(0, 5))]
+    if model.reads_vectors:
+        variants.append(("named_only", slice(0, named)))
+    variants.append(("context", slice(None)))
+    for name, cols in variants:
         p = _oof(x[:, cols], y, groups, w) * factor
         flag_at = flag_threshold(y[real], p[real])
         report[name] = {"all_real": scores(y[real], p[real], flag_at)}
@@ -216,11 +253,12 @@ def calibrate(embed: Embed | None, encoder_id: str, examples: Path | None) -> di
             mask = np.array([q.source == source for q in pairs])
             report[name][source] = scores(y[mask], p[mask], flag_at)
         report[name]["approve_below"] = approve_threshold(y[real], p[real])
-    full = LogisticRegression(C=1.0, max_iter=2000).fit(x, y, sample_weight=w)
+    full = LogisticRegression(C=1.0, max_iter=5000).fit(x, y, sample_weight=w)
     ctx = report["context"]
     return {
         "encoder": encoder_id,
-        "features": list(TOPIC_FEATURES),
+        "generation": GENERATION,
+        "features": model.record_features,
         "coef": full.coef_.ravel().round(6).tolist(),
         "bias": round(float(full.intercept_[0]), 6),
         "flag_at": ctx["all_real"]["flag_at"],

@@ -1,4 +1,4 @@
-"""House rule ``off_topic``, version 3: knows what the article is about.
+"""House rule ``off_topic``, versions 3 and 4: knows what the article is about.
 
 A comment is on topic when it refers to the article's subject area, its actors (people,
 parties, organisations named there, or their roles), the site's discussion (other commenters,
@@ -8,14 +8,18 @@ overlap of v1 into ``P(off_topic)``; a comment about the discussion or the artic
 ``reference_factor``; an abusive one ``offensive_factor`` (moderators cite it for the abuse).
 v3 adds the ``aside`` feature (a question to the community, a change of subject) and does not
 count the article's place names alone as a reference (a local paper names its town in every
-article); ``context.v2`` stays registered with its own calibration.
+article); ``context.v2`` stays registered with its own calibration. v4 (shipped since
+2026-12-07) also weighs the comment's own sentence vector and its element-wise product with the
+article's (:data:`netiquette.screening.topicality.VECTOR_FEATURES`), trained on more article
+comments (``netiquette.training.topicality``); without the encoder it scores as v3 does, from
+its own lexical calibration.
 
 Conservative by design: the policy never rejects on ``off_topic`` alone (``review_only_rules``)
 and everything above ``approve_below`` goes to a person; the flag (best cross-validated F1)
 names the reason and puts the comment last in the queue. Calibration (coefficients,
-``flag_at``, ``approve_below``) lives in ``screening/models/off_topic_context_v3.json`` per
-encoder; without the encoder the lexical calibration (``none``) is used. Not evaluated without
-an article.
+``flag_at``, ``approve_below``) lives in ``screening/models/off_topic_context_v4.json`` (v3:
+``off_topic_context_v3.json``) per encoder; without the encoder the lexical calibration
+(``none``) is used. Not evaluated without an article.
 """
 
 from __future__ import annotations
@@ -31,21 +35,19 @@ import numpy as np
 
 from netiquette.errors import ModelError
 from netiquette.screening.base import RuleResult, ScreeningInput, Span
-from netiquette.screening.models.embedding import ENCODER_ID
+from netiquette.screening.models.embedding import DIM, ENCODER_ID
 from netiquette.screening.models.text import prepare_text
 from netiquette.screening.registry import register_rule, version_from_name
 from netiquette.screening.rules._models import ModelBackedRule
-from netiquette.screening.topicality import (
-    TOPIC_FEATURES,
-    TOPIC_FEATURES_V2,
-    TopicalityModel,
-    talks_about_discussion_or_article,
-)
+from netiquette.screening.topicality import TopicalityModel, talks_about_discussion_or_article
 
-NAME = "netiquette.off_topic.context.v3"
+NAME = "netiquette.off_topic.context.v4"
+NAME_V3 = "netiquette.off_topic.context.v3"
 NAME_V2 = "netiquette.off_topic.context.v2"
 _MODELS = Path(__file__).resolve().parents[1] / "models"
-SHIPPED = _MODELS / "off_topic_context_v3.json"
+SHIPPED = _MODELS / "off_topic_context_v4.json"
+#: v3's calibration, kept so that a site file naming ``context.v3`` scores as it did.
+SHIPPED_V3 = _MODELS / "off_topic_context_v3.json"
 #: v2's calibration, kept so that a site file naming ``context.v2`` scores as it did.
 SHIPPED_V2 = _MODELS / "off_topic_context.json"
 
@@ -78,11 +80,13 @@ class OffTopicContextRule(ModelBackedRule):
 
     name = "off_topic"
 
-    def __init__(self, config: OffTopicContextConfig, generation: int = 3) -> None:
+    def __init__(self, config: OffTopicContextConfig, generation: int = 4) -> None:
         self.config = config
         self.generation = generation
-        self.version = version_from_name(NAME if generation >= 3 else NAME_V2)
-        self._shipped = SHIPPED if generation >= 3 else SHIPPED_V2
+        name, self._shipped = {4: (NAME, SHIPPED), 3: (NAME_V3, SHIPPED_V3)}.get(
+            generation, (NAME_V2, SHIPPED_V2)
+        )
+        self.version = version_from_name(name)
         self._model: TopicalityModel | None = None
         self._record: dict[str, Any] = {}
 
@@ -94,19 +98,24 @@ class OffTopicContextRule(ModelBackedRule):
             records = _calibration(self.config.calibration or str(self._shipped))
             key = ENCODER_ID if encoder is not None else "none"
             record = records.get(key)
-            features = TOPIC_FEATURES if self.generation >= 3 else TOPIC_FEATURES_V2
-            if record is None or record.get("features") != list(features):
+            embed = encoder.encode if encoder is not None else None
+            model = TopicalityModel(
+                np.asarray((record or {}).get("coef", []), dtype=np.float64),
+                float((record or {}).get("bias", 0.0)),
+                embed=embed,
+                generation=self.generation,
+            )
+            columns = len(model.features) + (2 * DIM if model.reads_vectors else 0)
+            if (
+                record is None
+                or record.get("features") != model.record_features
+                or model.coef.shape != (columns,)
+            ):
                 raise ModelError(
                     f"no off-topic calibration for encoder {key!r}", code="model_incomplete"
                 )
             self._record = record
-            embed = encoder.encode if encoder is not None else None
-            self._model = TopicalityModel(
-                np.asarray(record["coef"], dtype=np.float64),
-                float(record["bias"]),
-                embed=embed,
-                generation=self.generation,
-            )
+            self._model = model
         return self._model
 
     @property
@@ -161,8 +170,15 @@ class OffTopicContextRule(ModelBackedRule):
 
 @register_rule(NAME)
 def make_off_topic_context_rule(config: OffTopicContextConfig) -> OffTopicContextRule:
-    """Factory for the context-aware off-topic rule (v3: asides, place names)."""
+    """Factory for the context-aware off-topic rule (v4: the comment's sentence vector)."""
     return OffTopicContextRule(config)
+
+
+@register_rule(NAME_V3)
+def make_off_topic_context_v3_rule(config: OffTopicContextConfig) -> OffTopicContextRule:
+    """Factory for v3 of the context-aware off-topic rule (asides, place names), as shipped
+    until 2026-12-07."""
+    return OffTopicContextRule(config, generation=3)
 
 
 @register_rule(NAME_V2)
