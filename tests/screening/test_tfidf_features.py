@@ -1,0 +1,49 @@
+"""The TF-IDF features the shipped heads read: sublinear counts times IDF, each block of unit
+norm, the row scaled to unit norm; one comment or many, the same rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from netiquette.screening.models.tfidf import TfidfFeatures
+
+TEXTS = [
+    "der rat hat die kosten für die radwege wieder verschoben!!",
+    "die radwege sind zu schmal, und die kosten steigen",
+    "",  # empty: a zero row, never a division by zero
+    "qqqq",  # nothing of the vocabulary
+    "radwege radwege radwege, immer nur radwege",
+]
+
+
+def _reference(features: TfidfFeatures, texts: list[str]) -> np.ndarray:
+    """The same features through scikit-learn's own TF-IDF with the fitted vocabularies."""
+    blocks = []
+    word = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b|[!?]{2,}"}
+    char = {"analyzer": "char_wb", "ngram_range": (2, 5)}
+    for options, vocabulary, idf in (
+        (word, features.word_vocabulary, features.word_idf),
+        (char, features.char_vocabulary, features.char_idf),
+    ):
+        vec = TfidfVectorizer(vocabulary=vocabulary, sublinear_tf=True, **options)
+        vec.fit(["x"])  # the vocabulary is fixed; the IDF is replaced below
+        vec.idf_ = idf.astype(np.float64)
+        blocks.append(vec.transform(texts).toarray())
+    out: np.ndarray = np.hstack(blocks) / np.sqrt(2)
+    return out
+
+
+def test_rows_match_scikit_learns_tfidf_one_at_a_time_and_in_a_batch() -> None:
+    features = TfidfFeatures.fit(TEXTS[:2] * 2 + TEXTS[4:] * 2, min_df=1)
+    batch = features.transform(TEXTS)
+    assert isinstance(batch, sp.csr_matrix) and batch.dtype == np.float32
+    assert batch.shape == (len(TEXTS), features.n_features)
+    expected = _reference(features, TEXTS)
+    assert np.allclose(batch.toarray(), expected, atol=1e-6)
+    singles = sp.vstack([features.transform([t]) for t in TEXTS]).toarray()
+    assert np.allclose(singles, batch.toarray(), atol=1e-7)
+    norms = np.linalg.norm(batch.toarray(), axis=1)
+    assert np.allclose(norms[[0, 1, 4]], 1.0, atol=1e-5)
+    assert norms[2] == 0.0 and norms[3] == 0.0
