@@ -149,9 +149,17 @@ def test_same_matches_on_adversarial_input() -> None:
             _same(name, skeleton)
 
 
+def _unscored(path: Path) -> bool:
+    """A blind set not yet scored: no code reads its rows, not even a test."""
+    sheet = path.parent / "DATASHEET.md"
+    return sheet.is_file() and "## Status: unscored" in sheet.read_text(encoding="utf-8")
+
+
 def _corpus() -> list[str]:
     texts: list[str] = []
     for path in [*sorted(ROOT.glob("datasets/*/*.jsonl")), ROOT / "benchmarks/data/ad_dev.jsonl"]:
+        if _unscored(path):
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 texts.append(json.loads(line)["text"])
