@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import CMS
@@ -41,6 +42,36 @@ def test_upsert_replaces_the_body_and_keeps_the_id(client: TestClient) -> None:
     got = client.get("/api/v1/articles/b2", headers=CMS).json()
     assert got["title"] == "Korrigiert"
     assert client.get("/api/v1/articles/none", headers=CMS).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stadtrat beschließt Haushalt",  # one line without a full stop: looks like a title
+        "Linie 7 kommt: Stadtrat stimmt mit 31 zu 24 Stimmen für die Straßenbahn in die Weststadt",
+        "Der Stadtrat tagt heute. Es geht um den Haushalt\n\n"
+        "Liveticker: 18:05 Uhr Sitzung eröffnet\n18:10 Uhr Kämmerin spricht",
+    ],
+)
+def test_a_short_plain_text_is_never_stored_without_a_body(client: TestClient, text: str) -> None:
+    r = client.post(
+        "/api/v1/articles", json={"id": "t1", "title": "Ticker", "text": text}, headers=CMS
+    )
+    assert r.status_code == 200, r.text
+    assert "Stadtrat" in r.json()["body"]
+    # so off_topic reads it: a football result under it is scored, not skipped
+    posted = client.post(
+        "/api/v1/comments",
+        json={
+            "article_id": "t1",
+            "author": {"id": "u1", "name": "Leser"},
+            "text": "Bayern hat gestern 3:1 gegen Dortmund gewonnen.",
+        },
+        headers=CMS,
+    )
+    assert posted.status_code == 202, posted.text
+    status = client.get(f"/api/v1/comments/{posted.json()['id']}", headers=CMS).json()
+    assert status["screening"]["off_topic"]["score"] is not None
 
 
 def test_api_docs_load_their_assets_from_our_origin(client: TestClient) -> None:

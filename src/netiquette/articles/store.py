@@ -46,6 +46,14 @@ def upsert_article(session: Session, data: ArticleIn, actor: str, max_chars: int
         extracted = ExtractedArticle(
             title="", lead="", body=data.text.strip(), paragraphs=[data.text.strip()], source="text"
         )
+    # The lead is part of what comments refer to; the title is kept in its own column.
+    body = "\n\n".join(p for p in (extracted.lead, extracted.body) if p)
+    if not body.strip():
+        if data.text is None:
+            raise InputError("no article text found in the HTML page", field="html")
+        # Only what looked like a title (one line without a full stop, a ticker): a plain text
+        # is still the article the CMS means, and off_topic needs it.
+        body = data.text.strip()
     article = session.get(Article, data.id)
     created = article is None
     if article is None:
@@ -54,8 +62,7 @@ def upsert_article(session: Session, data: ArticleIn, actor: str, max_chars: int
     article.url = data.url or article.url
     article.title = data.title or extracted.title or article.title
     article.raw_page = raw
-    # The lead is part of what comments refer to; the title is kept in its own column.
-    article.body = "\n\n".join(p for p in (extracted.lead, extracted.body) if p)
+    article.body = body
     article.published_at = data.published_at or article.published_at
     article.updated_at = utcnow()
     details: dict[str, Any] = {"url": article.url, "body_chars": len(article.body)}
