@@ -183,3 +183,22 @@ def test_dashboard_days_are_the_sites_days_even_when_the_clocks_change() -> None
     assert spring.hours == 24 + 23 + 24
     assert [s.stop - s.start for s in spring.day_hours()] == [24, 23, 24]
     assert DateRange(date(2025, 1, 1), date(2025, 1, 1)).hours == 24  # UTC by default
+
+
+def test_off_topic_reasons_and_insinuation_cues_show_in_the_moderators_language() -> None:
+    from netiquette.screening.models.patterns import INSINUATION_CUES
+    from netiquette.screening.reasons import CUES
+
+    assert {name for name, _ in INSINUATION_CUES} == set(CUES)
+    assert translate_reason("cue: paid_by", "de") == "Signal: von jemandem bezahlt"
+    assert translate_reason("cue: paid_by", "en") == "cue: paid for by someone"
+    assert translate_reason("cue: something else", "de") == "Signal: something else"
+    flagged = "no reference to the article's subject, actors or discussion"
+    assert translate_reason(flagged, "de") == (
+        "kein Bezug zu Thema, Beteiligten oder Diskussion des Artikels"
+    )
+    reply = flagged + " nor to the parent comment"
+    assert translate_reason(reply, "de").endswith("zum Kommentar, auf den er antwortet")
+    assert translate_reason("refers to the discussion or the article", "de") == (
+        "bezieht sich auf die Diskussion oder den Artikel"
+    )

@@ -25,6 +25,21 @@ TEMPLATES: tuple[str, ...] = (
     N_("not evaluated: %(rules)s"),
 )
 
+#: The insinuation cues (``screening/models/patterns.py``), named in ``cue: <name>``: the
+#: stored reason keeps the name, the workspace shows these words.
+CUES: dict[str, str] = {
+    "paid_by": N_("paid for by someone"),
+    "bought": N_("bought or bribed"),
+    "conceal": N_("something concealed"),
+    "of_course": N_("“of course not”"),
+    "collusion": N_("collusion"),
+    "hidden_motive": N_("a hidden motive"),
+    "faked": N_("faked or lied"),
+    "newsroom": N_("a bought press"),
+    "troll": N_("paid trolls"),
+    "everyone_knows": N_("“everyone knows”"),
+}
+
 #: Reasons without values.
 ATOMS: tuple[str, ...] = (
     # insult (lexicon): how a word matched
@@ -40,6 +55,10 @@ ATOMS: tuple[str, ...] = (
     N_("abusive rather than off-topic"),
     N_("no concrete reference to the article"),
     N_("no concrete reference to the article or the parent comment"),
+    # off_topic (context model)
+    N_("no reference to the article's subject, actors or discussion"),
+    N_("no reference to the article's subject, actors or discussion nor to the parent comment"),
+    N_("refers to the discussion or the article"),
     N_("no article"),
     N_("no model yet"),
     N_("not configured"),
@@ -138,6 +157,8 @@ def _known(part: str) -> bool:
 def _translate_part(part: str, _: Callable[[str], str]) -> str:
     if part in ATOMS:
         return _(part)
+    if part.startswith("cue: ") and part[5:] in CUES:
+        return _("cue: %(cue)s") % {"cue": _(CUES[part[5:]])}
     for template, pattern in _reason_patterns():
         match = pattern.match(part)
         if match is None:
@@ -151,4 +172,4 @@ def _translate_part(part: str, _: Callable[[str], str]) -> str:
     return part
 
 
-__all__ = ["ATOMS", "TEMPLATES", "translate_reason"]
+__all__ = ["ATOMS", "CUES", "TEMPLATES", "translate_reason"]
