@@ -7,7 +7,8 @@ and refuses, with 400 (unreadable) or 422 (a bad value) and the field's name:
 * text that is not UTF-8 ;
 * a string (value or key) with NUL, another C0 control character than tab, newline and carriage
   return, DEL, a C1 control character or a lone surrogate : PostgreSQL cannot store NUL,
-  and none of these belongs in a comment, a name or a note;
+  and none of these belongs in a comment, a name or a note (a browser form's URL-encoded body
+  is cleaned of them instead, :func:`clean_urlencoded`);
 * JSON nested deeper than :data:`MAX_DEPTH`  or an integer of more than
   :data:`MAX_DIGITS` digits : both made Python's parser raise, which answered 500;
 * a file in a form : no form of netiquette takes files, and a file field was stored as
@@ -22,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from netiquette.errors import ErrorCode
 
@@ -129,13 +130,30 @@ def check_json(body: bytes) -> None:
 
 def check_urlencoded(body: bytes) -> None:
     """Check every name and value of a URL-encoded form."""
-    try:
-        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError:
-        raise BadInput("invalid_encoding", "form is not valid UTF-8", "body") from None
-    for name, value in pairs:
+    for name, value in _form_pairs(body):
         check_text(name, name or "body")
         check_text(value, name or "body")
+
+
+def _form_pairs(body: bytes) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(body.decode("ascii"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise BadInput("invalid_encoding", "form is not valid UTF-8", "body") from None
+
+
+def clean_urlencoded(body: bytes) -> bytes:
+    """A URL-encoded form (what a browser's form sends) without forbidden characters.
+
+    A reader cannot type a control character into a text field, only paste one along with the
+    text; refusing the whole comment for it lost what they wrote behind a bare error. So form
+    values lose those characters, and the body is returned unchanged when nothing was removed.
+    JSON and multipart bodies (the API, programs) are still refused by :func:`check_body`.
+    """
+    pairs = _form_pairs(body)
+    if not any(FORBIDDEN.search(name) or FORBIDDEN.search(value) for name, value in pairs):
+        return body
+    return urlencode([(FORBIDDEN.sub("", n), FORBIDDEN.sub("", v)) for n, v in pairs]).encode()
 
 
 _DISPOSITION = re.compile(rb"(?i)content-disposition:[^\r\n]*")

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from netiquette.errors import ErrorCode, error_body
-from netiquette.web.inputguard import BadInput, check_body
+from netiquette.web.inputguard import BadInput, check_body, clean_urlencoded
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Coral's phase must never fail on content (Coral would publish): it cleans text itself.
@@ -28,18 +28,25 @@ class _TooLarge(Exception):
     pass
 
 
-async def _answer(send: Send, status: int, code: ErrorCode, message: str, field: str) -> None:
+def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
+    """``headers`` with the Content-Length of a body the guard rewrote."""
+    kept = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+    return [*kept, (b"content-length", b"%d" % length)]
+
+
+#: Paths the embed script calls from a newspaper's own pages: their refusals must carry the
+#: CORS header too, or the reader's browser hides the answer and the form says nothing.
+_CROSS_ORIGIN = ("/embed/",)
+
+
+async def _answer(
+    send: Send, status: int, code: ErrorCode, message: str, field: str, path: str = ""
+) -> None:
     body = json.dumps(error_body(code, message, field)).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"%d" % len(body)),
-            ],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    if path.startswith(_CROSS_ORIGIN):
+        headers += [(b"access-control-allow-origin", b"*"), (b"vary", b"Origin")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -62,7 +69,12 @@ class RequestGuard:
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _answer(
-                send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
+                send,
+                413,
+                "too_large",
+                f"request body over {self.max_bytes} bytes",
+                "body",
+                scope.get("path", ""),
             )
             return
         path = scope.get("path", "")
@@ -85,7 +97,12 @@ class RequestGuard:
             seen += len(chunk)
             if seen > self.max_bytes:
                 await _answer(
-                    send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
+                    send,
+                    413,
+                    "too_large",
+                    f"request body over {self.max_bytes} bytes",
+                    "body",
+                    scope.get("path", ""),
                 )
                 return
             chunks.append(chunk)
@@ -96,9 +113,14 @@ class RequestGuard:
         if not content_type and body.lstrip()[:1] in (b"{", b"["):
             content_type = "application/json"  # some clients post JSON without saying so
         try:
+            if content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded":
+                cleaned = clean_urlencoded(body)  # a browser form: cleaned, not refused
+                if cleaned != body:
+                    body = cleaned
+                    scope = {**scope, "headers": _with_length(scope.get("headers", []), len(body))}
             check_body(content_type, body)
         except BadInput as bad:
-            await _answer(send, bad.status, bad.code, bad.message, bad.field)
+            await _answer(send, bad.status, bad.code, bad.message, bad.field, scope.get("path", ""))
             return
         delivered = False
 

@@ -242,6 +242,59 @@ def test_embed_endpoints_answer_across_origins(web: TestClient) -> None:
     assert web.get(f"/embed/comments/{r.json()['id']}?reader={'x' * 20}").status_code == 404
 
 
+def test_a_pasted_control_character_never_costs_the_reader_their_comment(
+    web: TestClient, wctx: AppContext
+) -> None:
+    page = web.get("/demo/articles/a1")
+    text = "Die Linie 7 kommt\vendlich\x1b, gut so."
+    r = web.post(
+        "/demo/articles/a1/comments",
+        data={"csrf": csrf_of(page.text), "name": "Gast\x01", "text": text},
+    )
+    assert r.status_code == 303  # accepted, cleaned of what no one can type
+    with wctx.db.session() as session:
+        stored = session.scalars(select(Comment).where(Comment.author_name == "Gast")).all()
+    assert [c.text for c in stored] == ["Die Linie 7 kommtendlich, gut so."]
+    # the embed sends its form URL-encoded too: cleaned, answered with the CORS header
+    reader = "r" * 20
+    form = {"reader": reader, "name": "G", "text": "Hallo\x00 Welt", "lang": "de"}
+    r = web.post("/embed/articles/a1/comments", data=form)
+    assert r.status_code == 202 and r.headers["access-control-allow-origin"] == "*"
+    # a multipart body (what programs send) is still refused, naming the field, with CORS
+    bad = web.post("/embed/articles/a1/comments", files={"text": (None, b"a\x0bb")})
+    assert bad.status_code == 422 and bad.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_refused_demo_comment_keeps_what_the_reader_typed_and_says_why_in_german(
+    web: TestClient,
+) -> None:
+    page = web.get("/demo/articles/a1")
+    long_text = "Zu lang. " * 1250
+    r = web.post(
+        "/demo/articles/a1/comments",
+        data={"csrf": csrf_of(page.text), "name": "Erika", "text": long_text},
+    )
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "Ihr Kommentar hat 11250 Zeichen; erlaubt sind höchstens" in r.text
+    assert 'value="Erika"' in r.text and "Zu lang. Zu lang." in r.text
+    page = web.get("/demo/articles/a1")
+    r = web.post(
+        "/demo/articles/a1/comments",
+        data={"csrf": csrf_of(page.text), "name": "Erika", "text": "Gut.", "notify_email": "x@"},
+    )
+    assert "Diese E-Mail-Adresse scheint nicht zu stimmen" in r.text
+    assert ">Gut.</textarea>" in r.text
+    # the embed shows its refusal in the reader's language
+    reader = "r" * 20
+    r = web.post(
+        "/embed/articles/a1/comments",
+        data={"reader": reader, "name": "G", "text": "   ", "lang": "de"},
+    )
+    assert r.status_code == 422 and r.headers["access-control-allow-origin"] == "*"
+    assert r.json()["error"]["message"] == "Bitte schreiben Sie zuerst einen Kommentar."
+    assert r.json()["error"]["field"] == "text"
+
+
 def test_dashboard_reports_how_far_wait_estimates_were_off(
     web: TestClient, wctx: AppContext
 ) -> None:

@@ -25,7 +25,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from netiquette.accountability.notices import reader_pseudonym
 from netiquette.accountability.waitwords import wait_words
-from netiquette.errors import InputError, NetiquetteError, NotFoundError, RateLimitError
+from netiquette.errors import (
+    InputError,
+    NetiquetteError,
+    NotFoundError,
+    RateLimitError,
+    TooLongError,
+)
 from netiquette.i18n import DEFAULT, LANGUAGES, gettext
 from netiquette.review.intake import NewComment
 from netiquette.review.queries import public_thread
@@ -102,7 +108,14 @@ def _own_comments(
 
 
 def _page(
-    request: Request, ctx: Ctx, article_id: str, reader: str, *, error: str = "", status: int = 200
+    request: Request,
+    ctx: Ctx,
+    article_id: str,
+    reader: str,
+    *,
+    error: str = "",
+    status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     with ctx.db.session() as session:
         article = session.get(Article, article_id)
@@ -120,6 +133,8 @@ def _page(
         thread=thread,
         own=_own_comments(ctx, article_id, reader, _links(request), pick_language(request)),
         error=error,
+        # What the reader typed, back in the form after a refusal (never lost to an error).
+        typed=typed or {},
         flash=request.query_params.get("flash", ""),
         status_code=status,
     )
@@ -132,6 +147,26 @@ def _page(
         secure=secure_cookies(request),
     )
     return response
+
+
+def reader_message(exc: NetiquetteError, lang: str) -> str:
+    """A refusal of the reader's comment in the reader's language (the API's words are for
+    programs): too long, empty, a bad e-mail address or name; anything else with its reason."""
+    _ = gettext(lang)
+    numbers = re.findall(r"\d+", exc.message)
+    if isinstance(exc, TooLongError) and exc.field == "text" and len(numbers) == 2:
+        return _(
+            "Your comment has %(n)s characters; at most %(max)s are allowed. Please shorten it."
+        ) % {"n": numbers[0], "max": numbers[1]}
+    if exc.field == "text" and exc.message.endswith("is empty"):
+        return _("Please write a comment first.")
+    if exc.field == "notify_email":
+        return _("That e-mail address does not look right (like name@example.org).")
+    if exc.field == "author.name":
+        return _("Please check the name you gave.")
+    if isinstance(exc, RateLimitError):
+        return _("You have sent many comments in a short time; please wait a moment.")
+    return _("Your comment could not be sent: %(reason)s") % {"reason": exc.message}
 
 
 def _reader(request: Request) -> str:
@@ -162,13 +197,10 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
         )
         return _page(request, ctx, article_id, _reader(request), error=expired, status=403)
     parent = str(form.get("parent_id", "")).strip() or None
+    typed = {k: str(form.get(k, "")) for k in ("name", "text", "notify_email")}
+    lang = pick_language(request)
     try:
         await run_in_threadpool(_check_reader_limits, ctx, request, reader)
-    except RateLimitError as exc:
-        page = _page(request, ctx, article_id, reader, error=exc.message, status=exc.status)
-        page.headers["Retry-After"] = str(exc.retry_after)
-        return page
-    try:
         # Screening is CPU work: never on the event loop (it would stall every request).
         accepted = await run_in_threadpool(
             ctx.intake.submit,
@@ -176,15 +208,26 @@ async def demo_post(article_id: str, request: Request, ctx: Ctx) -> Response:
                 article_id=article_id,
                 parent_id=parent,
                 author_id=_author_id(reader),
-                author_name=str(form.get("name", "")).strip()[:200] or "Gast",
-                text=str(form.get("text", "")),
-                notify_email=str(form.get("notify_email", "")).strip() or None,
-                notify_lang=pick_language(request),
+                author_name=typed["name"].strip()[:200] or "Gast",
+                text=typed["text"],
+                notify_email=typed["notify_email"].strip() or None,
+                notify_lang=lang,
             ),
             submitter="demo:reader",
         )
     except NetiquetteError as exc:
-        return _page(request, ctx, article_id, reader, error=exc.message, status=exc.status)
+        page = _page(
+            request,
+            ctx,
+            article_id,
+            reader,
+            error=reader_message(exc, lang),
+            status=exc.status,
+            typed=typed,
+        )
+        if isinstance(exc, RateLimitError):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     response = RedirectResponse(f"/demo/articles/{article_id}#own", status_code=303)
     if accepted.status_token:
         # "Ihre Kommentare": this browser keeps the link to each of its comments' pages.
@@ -279,7 +322,11 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
         headers = dict(CORS)
         if isinstance(exc, RateLimitError):
             headers["Retry-After"] = str(exc.retry_after)
-        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+        body = exc.to_dict()
+        # The embed shows the message to the reader: in the reader's language.
+        lang = str(form.get("lang", ""))
+        body["error"]["message"] = reader_message(exc, lang if lang in LANGUAGES else DEFAULT)
+        return JSONResponse(body, status_code=exc.status, headers=headers)
     return JSONResponse(
         {
             "id": accepted.id,
