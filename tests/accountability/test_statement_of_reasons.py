@@ -60,7 +60,7 @@ def test_automatic_rejection_carries_a_complete_statement(client: TestClient) ->
     assert sor["automated_detection"] is True and sor["automated_decision"] is True
     de, en = sor["text"]["de"], sor["text"]["en"]
     assert "„Schimpfwort“" in de and "„Vollidiot“" in de and "automatisch" in de
-    assert "widersprechen" in de and "Art. 21 DSA" in de
+    assert "Einspruch einlegen" in de and "Art. 21 DSA" in de
     assert "“Insult”" in en and "“Vollidiot”" in en and "appeal" in en
     assert view["can_appeal"] is True and view["appeal"] is None
     # Asking again shows the same, stored statement.

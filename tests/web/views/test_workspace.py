@@ -312,3 +312,18 @@ def test_dashboard_reports_how_far_wait_estimates_were_off(
     assert promised is not None and promised > 0
     assert kpi is not None and kpi.group(1) != "–"
     assert "Warteprognose" in page.text
+
+
+def test_small_things_a_newcomer_noticed(web: TestClient) -> None:
+    # no 404 for the icon every browser asks for
+    icon = web.get("/favicon.ico")
+    assert icon.status_code == 204
+    submit(web, "Oben [approve]", "p1")
+    submit(web, "Noch offen", "p3")
+    # one comment is "1 Kommentar", not "1 Kommentare"
+    login(web)
+    page = web.get("/moderate?tab=pending").text
+    assert re.search(r"<strong data-total>1</strong> Kommentar\s", page)
+    # the demo heading counts every comment it shows, replies included
+    submit(web, "Darunter [approve]", "p2", parent_id="p1")
+    assert "Kommentare (2)" in web.get("/demo/articles/a1").text

@@ -131,6 +131,7 @@ def _page(
         title=title,
         paragraphs=[p for p in body.split("\n\n") if p.strip()],
         thread=thread,
+        shown=_count(thread["comments"]),  # replies too: every comment the page shows
         own=_own_comments(ctx, article_id, reader, _links(request), pick_language(request)),
         error=error,
         # What the reader typed, back in the form after a refusal (never lost to an error).
@@ -147,6 +148,11 @@ def _page(
         secure=secure_cookies(request),
     )
     return response
+
+
+def _count(nodes: list[dict[str, Any]]) -> int:
+    """Comments in a thread, replies included."""
+    return sum(1 + _count(n.get("replies", [])) for n in nodes)
 
 
 def reader_message(exc: NetiquetteError, lang: str) -> str:
