@@ -16,7 +16,8 @@ HOUSE_RULES = shipped_house_rules().keys  # the shipped five
 
 
 class ScriptedPipeline:
-    """Answers each comment with the outcome named in its text: ``[approve]``, ``[reject]``."""
+    """Answers each comment with the outcome named in its text: ``[approve]``, ``[reject]``
+    (``[in doubt: off_topic]``: held at the lowest harm level, nothing flagged)."""
 
     versions: ClassVar[dict[str, str]] = {"scripted": "1"}
 
@@ -46,8 +47,11 @@ class ScriptedPipeline:
             for rule in HOUSE_RULES
         }
         rules = ("insult",) if outcome == "reject" else ()
+        # "[in doubt: off_topic]": held, no rule flagged, only off_topic above its approve zone
+        doubt = 10 if "[in doubt: off_topic]" in item.text else 50
+        priority = doubt if outcome == "review" else 0
         return ScreeningResult(
             results=results,
-            decision=PolicyDecision(outcome, 50 if outcome == "review" else 0, rules, "scripted-1"),  # type: ignore[arg-type]
+            decision=PolicyDecision(outcome, priority, rules, "scripted-1"),  # type: ignore[arg-type]
             model_versions=dict(self.versions),
         )

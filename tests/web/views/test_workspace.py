@@ -324,6 +324,10 @@ def test_small_things_a_newcomer_noticed(web: TestClient) -> None:
     login(web)
     page = web.get("/moderate?tab=pending").text
     assert re.search(r"<strong data-total>1</strong> Kommentar\s", page)
+    # a held comment nothing flagged says why it waits
+    submit(web, "Als Radfahrerin frage ich mich das auch [in doubt: off_topic]", "p4")
+    page = web.get("/moderate?tab=pending").text
+    assert 'data-hint="off_topic">vielleicht: Kein Bezug zum Artikel</span>' in page
     # the demo heading counts every comment it shows, replies included
     submit(web, "Darunter [approve]", "p2", parent_id="p1")
     assert "Kommentare (2)" in web.get("/demo/articles/a1").text
