@@ -328,6 +328,14 @@ def test_small_things_a_newcomer_noticed(web: TestClient) -> None:
     submit(web, "Als Radfahrerin frage ich mich das auch [in doubt: off_topic]", "p4")
     page = web.get("/moderate?tab=pending").text
     assert 'data-hint="off_topic">vielleicht: Kein Bezug zum Artikel</span>' in page
+    # the commenter's page opens in the language of the page they wrote on
+    page = web.get("/demo/articles/a1?lang=en")
+    web.post(
+        "/demo/articles/a1/comments?lang=en",
+        data={"csrf": csrf_of(page.text), "name": "Kim", "text": "Fine by me."},
+    )
+    own = web.get("/demo/articles/a1?lang=en").text
+    assert re.search(r'href="/api/v1/public/comments/[^"]+&amp;lang=en"', own)
     # the demo heading counts every comment it shows, replies included
     submit(web, "Darunter [approve]", "p2", parent_id="p1")
-    assert "Kommentare (2)" in web.get("/demo/articles/a1").text
+    assert "Kommentare (2)" in web.get("/demo/articles/a1?lang=de").text

@@ -74,9 +74,11 @@ def _links(request: Request) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items() if _TOKEN.match(str(v))}
 
 
-def status_path(comment_id: str, token: str) -> str:
-    """The commenter's page of one comment (the link handed out as ``public_status_url``)."""
-    return f"/api/v1/public/comments/{quote(comment_id)}?token={quote(token)}"
+def status_path(comment_id: str, token: str, lang: str = "") -> str:
+    """The commenter's page of one comment (the link handed out as ``public_status_url``), in
+    ``lang`` when given: the language of the page the reader wrote on, not their browser's."""
+    suffix = f"&lang={lang}" if lang in LANGUAGES else ""
+    return f"/api/v1/public/comments/{quote(comment_id)}?token={quote(token)}{suffix}"
 
 
 def _own_comments(
@@ -101,7 +103,7 @@ def _own_comments(
                     "comment": c,
                     "held": held,
                     "wait_text": wait_words(wait, lang, ctx.intake.wait.staffing, utcnow()),
-                    "link": status_path(c.id, token) if token else "",
+                    "link": status_path(c.id, token, lang) if token else "",
                 }
             )
         return out
@@ -340,7 +342,7 @@ async def embed_post(article_id: str, request: Request, ctx: Ctx) -> Response:
             "estimated_wait_seconds": accepted.estimated_wait_seconds,
             # The embed keeps it in localStorage and links "Ihre Kommentare" to the page.
             "public_status_url": str(request.base_url).rstrip("/")
-            + status_path(accepted.id, accepted.status_token or ""),
+            + status_path(accepted.id, accepted.status_token or "", str(form.get("lang", ""))),
         },
         status_code=202,
         headers=CORS,
