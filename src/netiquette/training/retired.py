@@ -20,8 +20,10 @@ DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 #: Retired sets, oldest first: scored once for the releases of 2026-12-04 and 2026-12-05.
 RETIRED_SETS: tuple[str, ...] = ("blind", "blind2")
 #: Sets written as training data in the same format (article comments, five rules); never scored.
-#: ``train_a`` and ``train_b`` (written 2026-12-06) joined with houserules-5.
-WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b")
+#: ``train_a`` and ``train_b`` (written 2026-12-06) joined with houserules-5, ``train_c``
+#: (written 2026-12-07: veiled threats, wishes of harm, group insults, insinuations without cue
+#: words, and their hard negatives) with houserules-6.
+WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b", "train_c")
 #: Every article-comment set the text models train on.
 TRAINING_SETS: tuple[str, ...] = RETIRED_SETS + WRITTEN_SETS
 RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")
