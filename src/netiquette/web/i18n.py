@@ -38,6 +38,31 @@ STATE_LABELS = {
 }
 #: What a decision did, in the past tense.
 ACTION_LABELS = {"approve": N_("approved"), "reject": N_("rejected"), "undo": N_("undone")}
+#: Audit events as the audit pages name them (an event not listed shows its stored name).
+EVENT_LABELS = {
+    "received": N_("received"),
+    "queued": N_("queued for a person"),
+    "auto_approved": N_("published automatically"),
+    "auto_rejected": N_("rejected automatically"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "reversed": N_("decision reversed"),
+    "undone": N_("undone"),
+    "appealed": N_("appeal lodged"),
+    "appeal_decided": N_("appeal decided"),
+    "statement_issued": N_("statement of reasons issued"),
+    "reported": N_("reported by a reader"),
+    "reports_resolved": N_("reports resolved"),
+    "marked_illegal": N_("marked as illegal"),
+    "rescreened": N_("screened again"),
+    "article_created": N_("article stored"),
+    "article_updated": N_("article updated"),
+    "author_erased": N_("author's data erased"),
+    "retention_run": N_("old data deleted"),
+    "login": N_("logged in"),
+    "logout": N_("logged out"),
+    "login_failed": N_("failed login"),
+}
 #: The confirmation after a decision.
 DONE_LABELS = {"approve": N_("Approved"), "reject": N_("Rejected")}
 #: Flash messages a redirect names in its URL (``?flash=users.saved``); anything else shows nothing.
@@ -121,6 +146,7 @@ def word_helpers(lang: str, house_rules: HouseRules) -> dict[str, Any]:
     return {
         "state_label": _lookup(STATE_LABELS, _),
         "action_label": _lookup(ACTION_LABELS, _),
+        "event_label": _lookup(EVENT_LABELS, _),
         "done_label": _lookup(DONE_LABELS, _),
         "reason_text": lambda reason: translate_reason(reason, lang),
         "flash_text": lambda key: _(FLASHES[key]) if key in FLASHES else "",

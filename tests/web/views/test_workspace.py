@@ -324,6 +324,10 @@ def test_small_things_a_newcomer_noticed(web: TestClient) -> None:
     login(web)
     page = web.get("/moderate?tab=pending").text
     assert re.search(r"<strong data-total>1</strong> Kommentar\s", page)
+    # the audit page names events and states in German, times in the site's zone
+    audit = web.get("/moderate/comments/p1/audit").text
+    assert "automatisch veröffentlicht" in audit and "eingegangen → veröffentlicht" in audit
+    assert not re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>", audit)
     # a held comment nothing flagged says why it waits
     submit(web, "Als Radfahrerin frage ich mich das auch [in doubt: off_topic]", "p4")
     page = web.get("/moderate?tab=pending").text
