@@ -68,20 +68,17 @@ class RequestGuard:
         headers: dict[bytes, bytes] = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _answer(
-                send,
-                413,
-                "too_large",
-                f"request body over {self.max_bytes} bytes",
-                "body",
-                scope.get("path", ""),
-            )
+            await self._too_large(scope, send)
             return
         path = scope.get("path", "")
         if scope.get("method") in _BODY_METHODS and not path.startswith(_CLEANS_ITS_OWN):
             await self._guarded(scope, receive, send, headers)
             return
         await self._counted(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        message = f"request body over {self.max_bytes} bytes"
+        await _answer(send, 413, "too_large", message, "body", scope.get("path", ""))
 
     async def _guarded(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]
@@ -96,14 +93,7 @@ class RequestGuard:
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.max_bytes:
-                await _answer(
-                    send,
-                    413,
-                    "too_large",
-                    f"request body over {self.max_bytes} bytes",
-                    "body",
-                    scope.get("path", ""),
-                )
+                await self._too_large(scope, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -156,9 +146,7 @@ class RequestGuard:
             await self.app(scope, counted_receive, tracked_send)
         except _TooLarge:
             if not started:
-                await _answer(
-                    send, 413, "too_large", f"request body over {self.max_bytes} bytes", "body"
-                )
+                await self._too_large(scope, send)
 
 
 def install_request_guard(app: Any, max_bytes: int) -> None:
