@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from netiquette.cli import app
 from netiquette.errors import InputError, ModelError
 from netiquette.learning.card import model_card
-from netiquette.learning.drift import drift_report, periods_of
+from netiquette.learning.drift import drift_report, periods_of, psi_noise
 from netiquette.learning.recalibrate import load_model
+from netiquette.learning.scoring import psi
 from netiquette.learning.train_site import Example
 from netiquette.store.db import Database
 from tests.learning.noisy_site import START, add_examples, comments
@@ -221,3 +223,14 @@ def test_recalibration_and_drift_default_to_the_live_model(
     drift = _run("drift", "--site", SITE, "--db", url, "--days", "30")
     assert drift.exit_code == 0, drift.output
     assert live.name in drift.output
+
+
+def test_the_psi_allowance_covers_what_sampling_gives_in_99_of_100_periods() -> None:
+    rng = np.random.default_rng(3)
+    reference = np.full(10, 0.1)
+    n = 200
+    # n scores drawn from the reference itself: their PSI exceeds the allowance about 1 in 100
+    psis = [psi(reference, rng.multinomial(n, reference) / n) for _ in range(4000)]
+    exceeded = float(np.mean([p > psi_noise(n) for p in psis]))
+    assert 0.002 < exceeded < 0.025
+    assert psi_noise(70) == pytest.approx(0.31, abs=0.01)
