@@ -6,8 +6,8 @@ Pairs: our own invented articles (``relevance_pairs.jsonl``, ``relevance_more.js
 ``relevance_third.jsonl``), the shared development articles (read at run time, never copied),
 the blind sets retired to development data after their one scoring (``datasets/blind``,
 ``datasets/blind2``) and the article-comment sets written as training data (``train_a``,
-``train_b``; all in ``training/retired.py``'s ``TRAINING_SETS``), each comment under its own
-article with its ``off_topic`` label, plus
+``train_b``, ``train_c``; all in ``training/retired.py``'s ``TRAINING_SETS``), each comment
+under its own article with its ``off_topic`` label, plus
 every on-topic comment placed under one *other* article (off topic there, weight 0.25:
 plentiful and easy). Everything is in-sample for the rule as shipped: the patterns and
 prototypes were written after reading these comments.
