@@ -6,6 +6,8 @@ survives a killed process); PostgreSQL serves production with many processes.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +29,29 @@ POOL_SIZE = 30
 POOL_SIZE_SQLITE = 15
 
 
+#: How long a new connection tries to switch a fresh file to WAL while another holds it.
+WAL_SWITCH_SECONDS = 30.0
+
+
+def _to_wal(cursor: Any) -> None:
+    """Switch the file to WAL unless it is already.
+
+    The switch needs the file to itself and SQLite does not wait for it (the busy timeout does
+    not cover it): when several servers open a fresh file at once, the loser got "database is
+    locked" (seen in CI). It looks again and retries until the winner's switch is visible.
+    """
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # First, so that every statement below waits for a lock instead of failing at once.
@@ -34,8 +59,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL is stored in the file: switching needs an exclusive lock, so only the first
     # connection to a new file does it (servers starting together on a fresh database: the
     # others found it locked by the one migrating and failed, "database is locked").
-    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-        cursor.execute("PRAGMA journal_mode=WAL")
+    _to_wal(cursor)
     # NORMAL in WAL mode survives a killed process; only a power loss may drop the last commit.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
