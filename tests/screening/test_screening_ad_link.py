@@ -235,3 +235,55 @@ def test_ordinary_mentions_of_profiles_teams_and_codes_are_not_flagged(
     rule: AdLinkRule, text: str
 ) -> None:
     assert rule.evaluate(ScreeningInput(text=text)).score < 0.7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gebrauchte Winterreifen abzugeben, vier Stück, kaum gefahren. Schreibt mir privat.",
+        "Nachhilfe in Latein und Mathe, Preise nach Absprache. Schreiben Sie mir gern privat.",
+        "Wer auch 300 € im Monat nebenher will: meldet euch einfach privat bei mir.",
+        "Ich hab das System geknackt, schreibt mich privat an 🚀",
+    ],
+)
+def test_a_request_for_private_contact_is_flagged(rule: AdLinkRule, text: str) -> None:
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert result.flag, (text, result.score)
+    assert "asks for private messages" in result.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich schreibe hier privat, nicht als Mitglied des Gemeinderats.",
+        "Privat würde ich mir so ein Auto nie kaufen.",
+        "Der Bürgermeister hat mir privat geschrieben, dass die Sitzung verschoben wird.",
+    ],
+)
+def test_private_in_ordinary_sentences_is_no_request(rule: AdLinkRule, text: str) -> None:
+    assert not rule.evaluate(ScreeningInput(text=text)).flag
+
+
+def test_a_link_inside_sales_talk_is_not_damped_as_a_plain_link(rule: AdLinkRule) -> None:
+    text = "Heizöl zu teuer? Wechseln Sie jetzt und sparen Sie bis zu 25 %: oel-sparfuchs-xy.de"
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert result.flag
+    assert "no sign of promotion" not in result.reason
+
+
+def test_selling_words_keep_a_link_from_counting_as_a_source(rule: AdLinkRule) -> None:
+    # "Original" is a citing word ("Original-Studie"), but this sells postcards.
+    text = "Original-Ansichtskarten vom alten Marktplatz, jetzt im Shop: karten-xy [punkt] de"
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert result.flag
+    assert "given as a source" not in result.reason
+
+
+def test_a_source_beside_a_price_stays_a_source(rule: AdLinkRule) -> None:
+    text = (
+        "Laut Mietspiegel liegen die Angebotsmieten im Altbau bei 9,40 € pro Quadratmeter, "
+        "nachzulesen auf mietspiegel-xy.de."
+    )
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert not result.flag
+    assert "given as a source" in result.reason

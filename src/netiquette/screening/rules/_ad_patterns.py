@@ -284,6 +284,27 @@ PHRASES: tuple[Phrase, ...] = (
         "income promise",
         "verdien",
     ),
+    # "schreib mir privat", "schreiben Sie uns gern privat", "meldet euch privat bei mir",
+    # "schreibt mich privat an": the request of "schreib mir eine PN" without the acronym. The
+    # imperative needs its object ("Ich schreibe hier privat" is no request).
+    _p(
+        r"\b(?:schreib(?:t|en\s+sie)?|schick(?:t|en\s+sie)?)\s+(?:mir|uns)\s+"
+        r"(?:doch\s+|gern[e]?\s+|einfach\s+|kurz\s+|ruhig\s+)*privat\b"
+        r"|\b(?:meld(?:e|et)?\s+(?:dich|euch)|melden\s+sie\s+sich)\s+"
+        r"(?:doch\s+|gern[e]?\s+|einfach\s+|kurz\s+|ruhig\s+)*"
+        r"(?:bei\s+(?:mir|uns)\s+)?privat\b"
+        r"|\b(?:schreib(?:t|en\s+sie)?|kontaktier(?:t|en\s+sie)?)\s+(?:mich|uns)\s+"
+        r"(?:doch\s+|gern[e]?\s+|einfach\s+)*privat\s+an\b",
+        0.75,
+        "asks for private messages",
+        "privat",
+    ),
+    _p(
+        r"\b(?:preise?|konditionen|honorar)\s+(?:nach|auf)\s+(?:absprache|anfrage|vereinbarung)\b",
+        0.45,
+        "price on request",
+        "absprache|anfrage|vereinbarung",
+    ),
     _p(
         r"\b(?:pn|dm)\s+(?:me|mir|an\s+mich)\b|\bper\s+(?:pn|dm)\b",
         0.8,

@@ -9,9 +9,10 @@ talk with prices. Signals combine to a probability-like score ``1 - Π(1 - w)``.
 A link or e-mail address on an allow-listed domain (news agencies, governments, research, public
 broadcasters; configurable) is a *source*, not an ad: it adds nothing to the score, so a comment
 citing only such sources is clean. A comment whose only signals are links on other domains,
-with words that cite a source ("Quelle", "laut", "Studie", "Zur Einordnung") and no allow-listed
-source beside them, has their weight multiplied by ``cited_link_factor``: a human decides whether
-the site is a source or an ad. So has a comment whose only signals are plain links with no
+with words that cite a source ("Quelle", "laut", "Studie", "Zur Einordnung"), no selling words
+("jetzt im Shop", "sparen Sie bis zu 30 %") and no allow-listed source beside them, has their
+weight multiplied by ``cited_link_factor``: a human decides whether the site is a source or an
+ad. So has a comment whose only signals are plain links with no
 promotion cue at all (no invitation to visit or buy, no shop or affiliate address, no shortener):
 ``plain_link_factor``. A link to a video or another newspaper is not an ad by itself; on real
 newspaper comments (One Million Posts, development use) flagging every such link made most
@@ -295,11 +296,26 @@ _PROMO = re.compile(
     r"|investier\w*|infos? (?:unter|auf|bei)|biete\w*|find(?:est du|en sie) (?:mich )?unter"
     r"|zu finden unter|mein(?:e|em)? (?:profil|kanal|seite|blog|shop)"
     r"|vermittl\w*|provision\w*|ankauf\w*|reduziert|tiefpreis\w*|höchstpreis\w*"
-    r"|free|buy|cheap|offer|click|visit|subscribe)\b"
+    r"|free|buy|cheap|offer|click|visit|subscribe"
+    # sales talk around an address: "Wechseln Sie jetzt", "jetzt auf …", "bis zu 30 %",
+    # "Tarif berechnen", "Infos: …", a clearance sale or an outlet
+    r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
+    r"|tarif\w*|preisvergleich\w*|infos?:|räumungsverkauf\w*|ausverkauf\w*|outlet\w*"
+    r"|sale|sparen sie|spar\w* bis zu|ohne termin|unverbindlich\w*|erfolgsquote\w*)\b"
     r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)="
     # A price next to a link: only searched for, so one digit before the currency says as
     # much as the whole number (``\d(?:[\d.,]*\d)?`` rescanned every run of digits: quadratic).
     r"|\d\s?(?:€|euro\b)",
+    re.IGNORECASE,
+)
+
+
+#: Words that sell, not cite: they keep a link from being taken as a source. Narrower than
+#: :data:`_PROMO` ("kostenlos" or a price also appear beside sources).
+_SELLING = re.compile(
+    r"\b(?:shop\w*|bestell\w*|rabatt\w*|gutschein\w*"
+    r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
+    r"|räumungsverkauf\w*|outlet\w*|sparen sie)\b",
     re.IGNORECASE,
 )
 
@@ -324,7 +340,8 @@ def _cited_link(text: str, signals: list[Signal]) -> bool:
     links = [text[s.start : s.end] for s in signals]
     if any(_SHORTENER.search(link) for link in links):
         return False
-    return _CITATION.search(text) is not None
+    # "Original-Postkarten jetzt im Shop: …" cites nothing: selling words make it promotion.
+    return _CITATION.search(text) is not None and _SELLING.search(text) is None
 
 
 @register_rule(NAME)
