@@ -133,3 +133,19 @@ def test_settings_endpoint_and_dashboard_show_the_effective_policy(tmp_path: Pat
         assert 'data-rule="off_topic"' in page
         assert "thresholds-v2" in page
     ctx.db.dispose()
+
+
+def test_the_german_dashboard_names_switches_and_sources_in_german(tmp_path: Path) -> None:
+    ctx = make_context(f"sqlite:///{tmp_path / 'p.db'}", auto_reject="on")
+    with TestClient(create_app(context=ctx), follow_redirects=False) as client:
+        login(client)
+        page = client.get("/moderate/stats", headers={"Accept-Language": "de"}).text
+        row = page.split('data-switch="auto_reject"', 1)[1].split("</tr>", 1)[0]
+        assert "automatische Ablehnung" in row
+        # The override is named as such; the setting's name stays as written.
+        assert "Einstellung auto_reject = an" in row
+        rows = page.split("data-rule=")[1:]
+        assert rows and all("</tr>" in r for r in rows)
+        assert any("Modelldatei" in r.split("</tr>", 1)[0] for r in rows)
+        assert not any(" (shipped)" in r.split("</tr>", 1)[0] for r in rows)
+    ctx.db.dispose()

@@ -8,6 +8,7 @@ URL) are listed here, marked with ``N_`` so ``make messages`` extracts them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -136,6 +137,40 @@ def _lookup(table: dict[str, str], _: Callable[[str], str]) -> Callable[[str], s
     return label
 
 
+#: Names of the policy switches on the dashboard.
+SWITCH_LABELS = {
+    "auto_approve": N_("automatic approval"),
+    "auto_reject": N_("automatic rejection"),
+}
+_MODEL_SOURCE = re.compile(r"model (\S+) \((.+)\)")
+_SETTING_SOURCE = re.compile(r"setting (\w+) = (on|off) \(from (.+)\)")
+
+
+def policy_source(source: str, _: Callable[[str], str]) -> str:
+    """Where a policy switch or threshold comes from, in the reader's words.
+
+    The sources are built in English by the policy (``netiquette settings`` prints them as
+    they are); file names, paths and setting names stay as written.
+    """
+    if source.startswith("approve: ") and "; reject: " in source:
+        approve, reject = source[len("approve: ") :].split("; reject: ", 1)
+        approval, rejection = _("approval"), _("rejection")
+        return f"{approval}: {policy_source(approve, _)}; {rejection}: {policy_source(reject, _)}"
+    if source == "[policy] thresholds":
+        return _("the screening file's [policy] thresholds")
+    if source.startswith("default"):
+        return _("default") + source[len("default") :]
+    if m := _MODEL_SOURCE.fullmatch(source):
+        where = _("shipped model") if m.group(2) == "shipped" else m.group(2)
+        model_file = _("model file")
+        return f"{model_file} {m.group(1)} ({where})"
+    if m := _SETTING_SOURCE.fullmatch(source):
+        state = _("on") if m.group(2) == "on" else _("off")
+        setting = _("setting")
+        return f"{setting} {m.group(1)} = {state} ({m.group(3)})"
+    return source
+
+
 def word_helpers(lang: str, house_rules: HouseRules) -> dict[str, Any]:
     """What every template gets besides ``_``: labels chosen by a value, the language switch.
 
@@ -151,6 +186,8 @@ def word_helpers(lang: str, house_rules: HouseRules) -> dict[str, Any]:
         "reason_text": lambda reason: translate_reason(reason, lang),
         "flash_text": lambda key: _(FLASHES[key]) if key in FLASHES else "",
         "rule_label": lambda rule: house_rules.label(rule, lang),
+        "switch_label": _lookup(SWITCH_LABELS, _),
+        "policy_source": lambda source: policy_source(str(source), _),
         "numbered_rules": house_rules.numbered(lang),
         # A rule's workspace key (1-9), "" for one the site no longer has.
         "rule_number": lambda rule: spec.workspace_key if (spec := house_rules.get(rule)) else "",
