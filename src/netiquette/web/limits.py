@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from netiquette.errors import ErrorCode, error_body
+from netiquette.i18n import gettext
 from netiquette.web.inputguard import BadInput, check_body, clean_urlencoded
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -50,6 +53,50 @@ async def _answer(
     await send({"type": "http.response.body", "body": body})
 
 
+_BROWSER_FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _browser_form(scope: Scope) -> bool:
+    """A form a reader's browser sent itself (it asks for HTML), not a script or a client."""
+    headers: dict[bytes, bytes] = dict(scope.get("headers", []))
+    ctype = headers.get(b"content-type", b"").decode("latin-1").split(";", 1)[0]
+    accept = headers.get(b"accept", b"").decode("latin-1")
+    return ctype.strip().lower() in _BROWSER_FORMS and "text/html" in accept
+
+
+async def _too_large_page(scope: Scope, send: Send, max_bytes: int) -> None:
+    """The 413 as a page in the reader's language: a browser shows JSON as raw text."""
+    from netiquette.web.i18n import reader_language  # the web package imports this module
+
+    lang = reader_language(Request(scope))
+    _ = gettext(lang)
+    title = _("Your text is too long")
+    message = _(
+        "The form was not sent: it holds more than %(limit)s bytes. Go back with your "
+        "browser's back button (your text is usually still there), shorten it and send it again."
+    ) % {"limit": f"{max_bytes:,}".replace(",", ".") if lang == "de" else f"{max_bytes:,}"}
+    back = _("Back to the form")
+    # Back to the page the form was on, when it is one of ours (the Referer's path).
+    request = Request(scope)
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc == request.headers.get("host", "") and referer.path.startswith("/")
+    target = referer.path + (f"?{referer.query}" if referer.query else "") if same_site else ""
+    link = f'<p><a href="{escape(target)}">{escape(back)}</a></p>' if target else ""
+    page = (
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head><body><main><h1>{escape(title)}</h1>"
+        f"<p>{escape(message)}</p>{link}</main></body></html>"
+    ).encode()
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", b"%d" % len(page)),
+        (b"content-language", lang.encode()),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": page})
+
+
 class RequestGuard:
     """ASGI middleware enforcing the size limit and a clean URL."""
 
@@ -77,6 +124,9 @@ class RequestGuard:
         await self._counted(scope, receive, send)
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
+        if _browser_form(scope):
+            await _too_large_page(scope, send, self.max_bytes)
+            return
         message = f"request body over {self.max_bytes} bytes"
         await _answer(send, 413, "too_large", message, "body", scope.get("path", ""))
 

@@ -1,0 +1,70 @@
+"""The body-size limit answers a reader's browser form with a page, everyone else with JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from netiquette.app import create_app
+from tests.conftest import make_context
+
+LIMIT = 2_000
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    ctx = make_context(f"sqlite:///{tmp_path / 'l.db'}", max_request_bytes=LIMIT)
+    with TestClient(create_app(context=ctx), follow_redirects=False) as c:
+        yield c
+    ctx.db.dispose()
+
+
+def _form(text: str) -> bytes:
+    return ("name=Leserin&text=" + text).encode()
+
+
+def test_an_oversized_browser_form_gets_a_page_in_the_readers_language(client: TestClient) -> None:
+    response = client.post(
+        "/demo/articles/a1/comments",
+        content=_form("x" * 5_000),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+            "Accept-Language": "de-DE,de;q=0.9",
+            "Referer": "http://testserver/demo/articles/a1?lang=de",
+        },
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert "nicht gesendet" in page and "2.000" in page
+    assert 'href="/demo/articles/a1?lang=de"' in page
+
+
+def test_a_foreign_referer_gets_no_link(client: TestClient) -> None:
+    response = client.post(
+        "/demo/articles/a1/comments",
+        content=_form("x" * 5_000),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "text/html",
+            "Referer": "https://elsewhere.example/phish",
+        },
+    )
+    assert response.status_code == 413
+    assert "elsewhere" not in response.text and "<a " not in response.text
+
+
+def test_scripts_and_clients_keep_the_json_error(client: TestClient) -> None:
+    response = client.post(
+        "/embed/comments",
+        content=_form("x" * 5_000),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"},
+    )
+    assert response.status_code == 413
+    body = response.json()
+    assert body["error"]["code"] == "too_large" and body["error"]["field"] == "body"
+    assert response.headers["access-control-allow-origin"] == "*"
