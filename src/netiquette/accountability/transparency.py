@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from netiquette.accountability.config import AccountabilityConfig
 from netiquette.errors import InputError
-from netiquette.review.stats import EARLIEST, LATEST, percentile
+from netiquette.review.stats import EARLIEST, LATEST, percentile, undone_ids
 from netiquette.review.wait import EstimateAccuracy, estimate_accuracy
 from netiquette.store.models import (
     Appeal,
@@ -101,16 +101,6 @@ class TransparencyReport:
 
 def _local_day(at: datetime, config: AccountabilityConfig) -> str:
     return at.astimezone(config.zone).date().isoformat()
-
-
-def undone_ids(session: Session, ids: list[int] | None = None) -> set[int]:
-    """Decisions taken back with ``undo`` (they never count as decisions)."""
-    query = select(Decision.reverses_id).where(
-        Decision.action == "undo", Decision.reverses_id.is_not(None)
-    )
-    if ids is not None:
-        query = query.where(Decision.reverses_id.in_(ids))
-    return {int(i) for i in session.scalars(query) if i is not None}
 
 
 def _decisions(session: Session, report: TransparencyReport, config: AccountabilityConfig) -> None:

@@ -69,6 +69,16 @@ class DateRange:
         return [slice(a, b) for a, b in zip(bounds, [*bounds[1:], self.hours], strict=True)]
 
 
+def undone_ids(session: Session, ids: list[int] | None = None) -> set[int]:
+    """Decisions taken back with ``undo`` (they never count as decisions)."""
+    query = select(Decision.reverses_id).where(
+        Decision.action == "undo", Decision.reverses_id.is_not(None)
+    )
+    if ids is not None:
+        query = query.where(Decision.reverses_id.in_(ids))
+    return {int(i) for i in session.scalars(query) if i is not None}
+
+
 def percentile(values: list[float], q: float) -> float | None:
     """The ``q``-quantile (0..1) by the nearest-rank method; None for no values."""
     if not values:
@@ -127,6 +137,7 @@ def dashboard(session: Session, days: DateRange, rules: Sequence[str] = ()) -> D
     first_human: dict[str, datetime] = {}
     rows = session.execute(
         select(
+            Decision.id,
             Decision.comment_id,
             Decision.action,
             Decision.automated,
@@ -138,9 +149,11 @@ def dashboard(session: Session, days: DateRange, rules: Sequence[str] = ()) -> D
         .join(Comment, Comment.id == Decision.comment_id)
         .where(Decision.created_at >= days.start, Decision.created_at < days.end)
         .order_by(Decision.id)
-    )
-    for comment_id, action, automated, cited, at, reverses, received in rows:
-        if action == "undo":
+    ).all()
+    # As in the transparency report: a decision taken back with "undo" was never a decision.
+    undone = undone_ids(session, [row[0] for row in rows])
+    for decision_id, comment_id, action, automated, cited, at, reverses, received in rows:
+        if action == "undo" or decision_id in undone:
             continue
         (auto if automated else human)[bucket(at)] += 1
         if automated:

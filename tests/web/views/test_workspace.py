@@ -343,3 +343,22 @@ def test_small_things_a_newcomer_noticed(web: TestClient) -> None:
     # the demo heading counts every comment it shows, replies included
     submit(web, "Darunter [approve]", "p2", parent_id="p1")
     assert "Kommentare (2)" in web.get("/demo/articles/a1?lang=de").text
+
+
+def test_dashboard_counts_decisions_as_the_transparency_report_does(web: TestClient) -> None:
+    submit(web, "Gut so [approve]", "d1")  # published automatically
+    submit(web, "Erst freigegeben, dann zurückgenommen", "d2")
+    submit(web, "Abgelehnt von Hand", "d3")
+    csrf = login(web)
+    web.post("/moderate/comments/d2/decide", data={"csrf": csrf, "choice": "approve"})
+    web.post("/moderate/comments/d2/undo", data={"csrf": csrf})
+    web.post("/moderate/comments/d3/decide", data={"csrf": csrf, "choice": "reject:insult"})
+    page = web.get("/moderate/stats").text
+    # The undone approval was never a decision: two decisions, one of them automatic.
+    decisions = re.search(r'data-kpi="decisions">(\d+)<', page)
+    assert decisions is not None and decisions.group(1) == "2"
+    auto = re.search(r'data-kpi="auto">([^<]+)</span><span class="name">([^<]+)<', page)
+    assert auto is not None and auto.group(1) == "50 %"
+    assert "(1 von 2)" in auto.group(2)
+    report = web.get("/moderate/transparency.json").json()
+    assert report["decisions"]["total"] == 2 and report["decisions"]["undone"] == 1
