@@ -22,9 +22,20 @@ def test_prepare_text_decodes_corpus_quirks() -> None:
     assert prepare_text(text) == "@USER Hallo\nWelt 😂 siehe ok"
 
 
-def test_prepare_text_keeps_email_like_text_and_case() -> None:
-    assert prepare_text("SCHLUSS JETZT") == "SCHLUSS JETZT"
+def test_prepare_text_keeps_case_and_acronyms_of_ordinary_text() -> None:
+    assert prepare_text("Die CDU und der BUND klagen.") == "Die CDU und der BUND klagen."
     assert prepare_text("@MODERATOR bitte") == "@USER bitte"
+
+
+def test_prepare_text_reads_shouted_stretches_in_ordinary_case() -> None:
+    # The encoder splits capitals into rare pieces: a threat in capitals scored far below the
+    # same words in ordinary case. Only the shouted sentence is folded; the rest keeps its case.
+    text = "Ich sage es euch. RÜCKTRITT, SONST STEHEN WIR VOR DEINER TÜR!!! Bis Montag, CDU."
+    assert prepare_text(text) == (
+        "Ich sage es euch. Rücktritt, sonst stehen wir vor deiner tür!!! Bis Montag, CDU."
+    )
+    assert prepare_text("SCHLUSS JETZT") == "Schluss jetzt"
+    assert prepare_text("EHC, TSV") == "EHC, TSV"  # too few letters to be shouting
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from netiquette.screening.semantic.encoder import LOGITS_VERSION
+from netiquette.training.policy_calibration import CALIBRATION_SETS
 from netiquette.training.retired import (
     DATASETS,
     RETIRED_SETS,
@@ -35,7 +36,8 @@ from tests.training.conftest import write_corpus
 
 
 def test_only_sets_whose_datasheet_says_so_train_the_models() -> None:
-    assert not {"blind7", "blind8"} & set(TRAINING_SETS)  # calibration; the next release's test
+    # The calibration sets choose the policy's thresholds; the unscored set tests the release.
+    assert not {*CALIBRATION_SETS, "blind10"} & set(TRAINING_SETS)
     assert set(TRAINING_SETS) == {*RETIRED_SETS, *WRITTEN_SETS}
     for names, word in ((RETIRED_SETS, "retired"), (WRITTEN_SETS, "training data")):
         for name in names:
