@@ -287,3 +287,36 @@ def test_a_source_beside_a_price_stays_a_source(rule: AdLinkRule) -> None:
     result = rule.evaluate(ScreeningInput(text=text))
     assert not result.flag
     assert "given as a source" in result.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nachhilfe in Physik, alle Klassen. Einfach PN schreiben.",
+        "Umzugshelfer gesucht, 15 € die Stunde, PN mit Handynummer.",
+        "Im Getränkemarkt am Kreisel gibt es diese Woche 15 % auf alles mit dem Code SOMMER15.",
+        "Autohaus Krämer: 20 % auf alle Reifen, an der Kasse einfach das Stichwort Frost sagen.",
+        "Wetten auf die Kreisliga mit 150 % Willkommensbonus 👉 tor-wette-xy.com",
+        "Die Wahl steht an? Unser Crashkurs hilft. Jetzt für 19 € auf wahl-kurs-xy.de sichern!",
+    ],
+)
+def test_offers_without_the_usual_words_are_flagged(rule: AdLinkRule, text: str) -> None:
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert result.flag, (text, result.score, result.reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Preise sind um 20 % auf alle Lebensmittel gestiegen, das merkt jeder an der Kasse.",
+        "Was der Kämmerer an der Kasse sagen würde, möchte ich nicht wissen.",
+        "Der Bonus für die Pflegekräfte war ein schlechter Witz.",
+    ],
+)
+def test_their_words_in_ordinary_sentences_do_not_flag(rule: AdLinkRule, text: str) -> None:
+    assert not rule.evaluate(ScreeningInput(text=text)).flag
+
+
+def test_a_keyword_to_say_alone_goes_to_a_person_without_a_flag(rule: AdLinkRule) -> None:
+    result = rule.evaluate(ScreeningInput(text="Einfach das Stichwort Frost sagen, dann klappt's."))
+    assert not result.flag and result.score >= 0.5

@@ -299,6 +299,29 @@ PHRASES: tuple[Phrase, ...] = (
         "asks for private messages",
         "privat",
     ),
+    # "Einfach PN schreiben", "PN mit Telefonnummer": the request without a verb before it.
+    _p(
+        r"\b(?:einfach|gern[e]?|bitte|kurz)\s+(?:eine\s+|ne\s+)?(?:pn|dm)\b"
+        r"|\b(?:pn|dm)\s+(?:mit|an\s+uns|an\s+mich)\b",
+        0.75,
+        "asks for private messages",
+        "pn|dm",
+    ),
+    # "20 % auf alles", a keyword to say at the till: a shop's offer without a link.
+    _p(
+        r"(?<![\d.,])\d{1,3}+\s?%\s+auf\s+(?:alles|das\s+ganze\s+sortiment|alle\s+\w+)\b",
+        0.55,
+        "price promise",
+        "%",
+    ),
+    _p(
+        r"\b(?:kennwort|stichwort|codewort)\b[^.!?\n]{0,40}?\b(?:sagen|nennen|angeben)\b"
+        r"|\b(?:sagt|sagen\s+sie|sag)\s+(?:an\s+der\s+kasse|beim\s+bezahlen)\b"
+        r"|\ban\s+der\s+kasse\s+(?:einfach\s+)?(?:sagen|nennen|zeigen)\b",
+        0.6,
+        "code or keyword",
+        "kennwort|stichwort|codewort|kasse|bezahlen",
+    ),
     _p(
         r"\b(?:preise?|konditionen|honorar)\s+(?:nach|auf)\s+(?:absprache|anfrage|vereinbarung)\b",
         0.45,

@@ -301,7 +301,9 @@ _PROMO = re.compile(
     # "Tarif berechnen", "Infos: …", a clearance sale or an outlet
     r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
     r"|tarif\w*|preisvergleich\w*|infos?:|räumungsverkauf\w*|ausverkauf\w*|outlet\w*"
-    r"|sale|sparen sie|spar\w* bis zu|ohne termin|unverbindlich\w*|erfolgsquote\w*)\b"
+    r"|sale|sparen sie|spar\w* bis zu|ohne termin|unverbindlich\w*|erfolgsquote\w*"
+    r"|\w*bonus\w*|sportwette\w*|wettquote\w*)\b"
+    r"|👉|➡"
     r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)="
     # A price next to a link: only searched for, so one digit before the currency says as
     # much as the whole number (``\d(?:[\d.,]*\d)?`` rescanned every run of digits: quadratic).
@@ -315,7 +317,8 @@ _PROMO = re.compile(
 _SELLING = re.compile(
     r"\b(?:shop\w*|bestell\w*|rabatt\w*|gutschein\w*"
     r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
-    r"|räumungsverkauf\w*|outlet\w*|sparen sie)\b",
+    r"|räumungsverkauf\w*|outlet\w*|sparen sie|\w*bonus\w*|sportwette\w*"
+    r"|jetzt\b[^!?\n]{0,60}?\b(?:sichern|bestellen|kaufen|buchen|anmelden|holen))\b",
     re.IGNORECASE,
 )
 
