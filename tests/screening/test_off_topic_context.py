@@ -191,6 +191,30 @@ def test_an_aside_is_a_feature(text: str, aside: bool) -> None:
     assert _features([text])["aside"] == [float(aside)]
 
 
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        (
+            "Zum Artikel über die Ortsumfahrung: Die Umleitung kostet mich jeden Tag 20 Minuten.",
+            True,
+        ),
+        ("Zum Bericht von gestern über den Kita-Neubau: Wann ist der endlich fertig?", True),
+        ("Zum Artikel von heute Morgen: stimmt alles nicht.", True),
+        ("Warum kann man beim Artikel über den Kreistag nicht kommentieren?", True),
+        # The same opener about this article's own subject is a reference to it.
+        ("Zum Artikel über das Hallenbad: Der Zuschuss muss bleiben.", False),
+        ("Im Artikel steht doch, dass ein Betreiber gesucht wird.", False),
+    ],
+)
+def test_a_comment_about_another_article_is_an_aside(text: str, other: bool) -> None:
+    features = _features([text])
+    assert features["aside"] == [float(other)]
+    if other:  # neither a reference to this article nor to its discussion
+        assert features["article_reference"] == [0.0] and features["discussion"] == [0.0]
+    else:
+        assert features["article_reference"] == [1.0]
+
+
 def test_a_site_file_naming_v2_keeps_v2() -> None:
     rule = get_component(NAME_V2, "rule").build({}, section="rules.off_topic")
     assert isinstance(rule, OffTopicContextRule)

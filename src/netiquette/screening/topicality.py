@@ -137,6 +137,35 @@ _ASIDE = re.compile(
     r"\b(?:nicht|nie|keiner|niemand|nix|nichts)\b",
     re.IGNORECASE,
 )
+#: A comment that says it is about *another* article: "Zum Artikel über die Brückensperrung:",
+#: "Zum Bericht von gestern über die Realschule …", "beim Artikel über den Kreistag". The
+#: subject after "über"/"zum Thema" decides: when none of its content stems occurs in this
+#: article, the comment answers another one (an aside, and neither a reference to this article
+#: nor to its discussion); "Zum Artikel über die Grundsteuer" under the property-tax article is
+#: a reference to this one. A time alone ("zum Artikel von gestern") means another article.
+_OTHER_ARTICLE = re.compile(
+    r"\b(?:zu[mr]?|zu dem|zu der|bei[mr]?|bei dem|im|in dem|unter dem|unterm)\s+"
+    r"(?:artikel|bericht|beitrag|text|meldung)\s+"
+    r"(?P<when>(?:von|vom)\s+(?:gestern|vorgestern|heute(?:\s+(?:morgen|früh|mittag))?"
+    r"|letzte[rnms]?\s+\w+|neulich|\w+tag|\w+woche)\s*)?"
+    r"(?:(?:über|zu[mr]?|zur|zum\s+thema)\s+(?P<subject>[^.:;!?\n]{3,80}))?",
+    re.IGNORECASE,
+)
+
+
+def other_article(comment: str, article_stems: frozenset[str]) -> bool:
+    """Does the comment say it is about another article (see :data:`_OTHER_ARTICLE`)?"""
+    for m in _OTHER_ARTICLE.finditer(comment):
+        subject = m.group("subject")
+        if subject:
+            stems = content_stems(subject)
+            if stems and not any(s in article_stems for s in stems):
+                return True
+        elif m.group("when"):
+            return True
+    return False
+
+
 #: Endings of institutions an article names after "im"/"vom" ("im Kreistag"): actors, not places.
 _INSTITUTION = (
     "tag", "rat", "amt", "gericht", "ministerium", "verwaltung", "ausschuss", "haus", "klinik",
@@ -363,6 +392,10 @@ class TopicalityModel:
                 actor = False
                 if parent_text is None:
                     overlap[i, _LONG_SHARED] = 0.0
+            if v3 and other_article(c, article_stems):
+                # About another article: an aside, not this article's discussion.
+                extra.append([float(same[i]), float(actor), 0.0, 0.0, 1.0])
+                continue
             extra.append(
                 [
                     float(same[i]),

@@ -18,10 +18,11 @@ from pathlib import Path
 #: Read from a source checkout (training runs there); absent from an installed wheel.
 DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 #: Retired sets, oldest first: scored once for the releases of 2026-12-04 and 2026-12-05
-#: (``blind``, ``blind2``) and of 2026-12-07 (``blind8``: houserules-5, ``blind9``: houserules-6;
-#: their misses were read after the scoring, so they are no longer blind). ``blind3``–``blind7``
-#: are not here: they calibrate the policy and must never be training text.
-RETIRED_SETS: tuple[str, ...] = ("blind", "blind2", "blind8", "blind9")
+#: (``blind``, ``blind2``) and of 2026-12-07 (``blind8``: houserules-5, ``blind9``: houserules-6,
+#: ``blind10``: houserules-7; their misses were read after the scoring, so they are no longer
+#: blind). ``blind3``–``blind7`` are not here: they calibrate the policy and must never be
+#: training text.
+RETIRED_SETS: tuple[str, ...] = ("blind", "blind2", "blind8", "blind9", "blind10")
 #: Sets written as training data in the same format (article comments, five rules); never scored.
 #: ``train_a`` and ``train_b`` (written 2026-12-06) joined with houserules-5, ``train_c``
 #: (written 2026-12-07: veiled threats, wishes of harm, group insults, insinuations without cue

@@ -57,7 +57,7 @@ from netiquette.training.semantic.data import (
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
-MODEL_VERSION = "houserules-7"
+MODEL_VERSION = "houserules-8"
 
 
 def _versions() -> dict[str, str]:
