@@ -320,3 +320,23 @@ def test_their_words_in_ordinary_sentences_do_not_flag(rule: AdLinkRule, text: s
 def test_a_keyword_to_say_alone_goes_to_a_person_without_a_flag(rule: AdLinkRule) -> None:
     result = rule.evaluate(ScreeningInput(text="Einfach das Stichwort Frost sagen, dann klappt's."))
     assert not result.flag and result.score >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        (
+            "Wir helfen beim Widerspruch, Festpreis 290 €. Termin über den Link in unserem Profil.",
+            True,
+        ),
+        # Not flagged alone, but kept from automatic approval (a person decides):
+        ("Schwimmkurs im Hallenbad Süd: erste Stunde gratis, einfach vorbeikommen.", False),
+        ("Heizöl für 89 Cent beim Händler im Nachbarort, sofort zugreifen!", False),
+    ],
+)
+def test_a_firms_profile_link_flags_and_a_bare_offer_goes_to_a_person(
+    rule: AdLinkRule, text: str, flagged: bool
+) -> None:
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert result.flag is flagged
+    assert result.score >= 0.45

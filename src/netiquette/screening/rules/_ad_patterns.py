@@ -349,7 +349,7 @@ PHRASES: tuple[Phrase, ...] = (
         "profil|seite|bio",
     ),
     _p(
-        r"\blink\s+(?:in|im)\s+(?:meinem\s+|meiner\s+|der\s+)?(?:profil|bio)\b",
+        r"\blink\s+(?:in|im)\s+(?:meinem\s+|meiner\s+|unserem\s+|unserer\s+|der\s+)?(?:profil|bio)\b",
         0.8,
         "link in profile",
         "link",
@@ -405,10 +405,11 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     _p(
         r"\bjetzt\s+(?:\w+\s+)?(?:bestellen|vorbestellen|kaufen|zugreifen|registrieren|sichern"
-        r"|buchen|anfragen|bewerben|handeln|gratis\s+testen)\b",
+        r"|buchen|anfragen|bewerben|handeln|gratis\s+testen)\b"
+        r"|\b(?:sofort|gleich|schnell)\s+zugreifen\b",
         0.5,
         "call to buy",
-        "jetzt",
+        "jetzt|zugreifen",
     ),
     _p(
         r"(?<![\d.,])\d{1,3}+\s?%\s+(?:rabatt|reduziert|günstiger|nachlass|finanzierung)\b"
@@ -446,10 +447,12 @@ PHRASES: tuple[Phrase, ...] = (
         "code",
     ),
     _p(
-        r"\b(?:gratis|kostenlos)\s+testen\b|\bkostenlose[nrs]?\s+probe\w*",
+        r"\b(?:gratis|kostenlos)\s+testen\b|\bkostenlose[nrs]?\s+probe\w*"
+        r"|\berste[rns]?\s+(?:stunde|woche|monat|lektion|kurs|training|probestunde)\s+"
+        r"(?:gratis|kostenlos|umsonst|frei)\b",
         0.45,
         "free trial",
-        "testen|probe",
+        "testen|probe|erste",
     ),
     _p(
         r"\bnebenverdienst\w*|\bpassive[ns]?\s+einkommen\w*|\bzusatzeinkommen\w*",
