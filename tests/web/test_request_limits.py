@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -26,16 +27,22 @@ def _form(text: str) -> bytes:
     return ("name=Leserin&text=" + text).encode()
 
 
-def test_an_oversized_browser_form_gets_a_page_in_the_readers_language(client: TestClient) -> None:
-    response = client.post(
+def _oversized_demo_form(client: TestClient, **headers: str) -> httpx.Response:
+    """A reader's browser sends the demo form with more than the limit."""
+    response: httpx.Response = client.post(
         "/demo/articles/a1/comments",
         content=_form("x" * 5_000),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-            "Accept-Language": "de-DE,de;q=0.9",
-            "Referer": "http://testserver/demo/articles/a1?lang=de",
-        },
+        headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+    )
+    return response
+
+
+def test_an_oversized_browser_form_gets_a_page_in_the_readers_language(client: TestClient) -> None:
+    response = _oversized_demo_form(
+        client,
+        Accept="text/html,application/xhtml+xml,*/*;q=0.8",
+        **{"Accept-Language": "de-DE,de;q=0.9"},
+        Referer="http://testserver/demo/articles/a1?lang=de",
     )
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("text/html")
@@ -45,14 +52,8 @@ def test_an_oversized_browser_form_gets_a_page_in_the_readers_language(client: T
 
 
 def test_a_foreign_referer_gets_no_link(client: TestClient) -> None:
-    response = client.post(
-        "/demo/articles/a1/comments",
-        content=_form("x" * 5_000),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "text/html",
-            "Referer": "https://elsewhere.example/phish",
-        },
+    response = _oversized_demo_form(
+        client, Accept="text/html", Referer="https://elsewhere.example/phish"
     )
     assert response.status_code == 413
     assert "elsewhere" not in response.text and "<a " not in response.text
