@@ -204,6 +204,7 @@ def test_an_aside_is_a_feature(text: str, aside: bool) -> None:
         # The same opener about this article's own subject is a reference to it.
         ("Zum Artikel über das Hallenbad: Der Zuschuss muss bleiben.", False),
         ("Im Artikel steht doch, dass ein Betreiber gesucht wird.", False),
+        ("Zum Bericht vom Stadtrat: Das Bad muss bleiben.", False),  # an actor, not a day
     ],
 )
 def test_a_comment_about_another_article_is_an_aside(text: str, other: bool) -> None:

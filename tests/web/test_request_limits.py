@@ -51,10 +51,11 @@ def test_an_oversized_browser_form_gets_a_page_in_the_readers_language(client: T
     assert 'href="/demo/articles/a1?lang=de"' in page
 
 
-def test_a_foreign_referer_gets_no_link(client: TestClient) -> None:
-    response = _oversized_demo_form(
-        client, Accept="text/html", Referer="https://elsewhere.example/phish"
-    )
+@pytest.mark.parametrize(
+    "referer", ["https://elsewhere.example/phish", "http://testserver//elsewhere.example/phish"]
+)
+def test_a_foreign_referer_gets_no_link(client: TestClient, referer: str) -> None:
+    response = _oversized_demo_form(client, Accept="text/html", Referer=referer)
     assert response.status_code == 413
     assert "elsewhere" not in response.text and "<a " not in response.text
 

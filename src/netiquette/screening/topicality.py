@@ -147,7 +147,8 @@ _OTHER_ARTICLE = re.compile(
     r"\b(?:zu[mr]?|zu dem|zu der|bei[mr]?|bei dem|im|in dem|unter dem|unterm)\s+"
     r"(?:artikel|bericht|beitrag|text|meldung)\s+"
     r"(?P<when>(?:von|vom)\s+(?:gestern|vorgestern|heute(?:\s+(?:morgen|früh|mittag))?"
-    r"|letzte[rnms]?\s+\w+|neulich|\w+tag|\w+woche)\s*)?"
+    r"|letzte[rnms]?\s+\w+|neulich|vorwoche|(?:montag|dienstag|mittwoch|donnerstag|freitag"
+    r"|samstag|sonnabend|sonntag)(?:abend|morgen)?)\s*)?"
     r"(?:(?:über|zu[mr]?|zur|zum\s+thema)\s+(?P<subject>[^.:;!?\n]{3,80}))?",
     re.IGNORECASE,
 )

@@ -68,7 +68,8 @@ async def _too_large_page(scope: Scope, send: Send, max_bytes: int) -> None:
     """The 413 as a page in the reader's language: a browser shows JSON as raw text."""
     from netiquette.web.i18n import reader_language  # the web package imports this module
 
-    lang = reader_language(Request(scope))
+    request = Request(scope)
+    lang = reader_language(request)
     _ = gettext(lang)
     title = _("Your text is too long")
     message = _(
@@ -76,11 +77,16 @@ async def _too_large_page(scope: Scope, send: Send, max_bytes: int) -> None:
         "browser's back button (your text is usually still there), shorten it and send it again."
     ) % {"limit": f"{max_bytes:,}".replace(",", ".") if lang == "de" else f"{max_bytes:,}"}
     back = _("Back to the form")
-    # Back to the page the form was on, when it is one of ours (the Referer's path).
-    request = Request(scope)
+    # Back to the page the form was on, when it is one of ours (the Referer's path; never
+    # "//host/…", which a browser reads as another site).
     referer = urlsplit(request.headers.get("referer", ""))
-    same_site = referer.netloc == request.headers.get("host", "") and referer.path.startswith("/")
-    target = referer.path + (f"?{referer.query}" if referer.query else "") if same_site else ""
+    path = referer.path
+    same_site = (
+        referer.netloc == request.headers.get("host", "")
+        and path.startswith("/")
+        and not path.startswith("//")
+    )
+    target = path + (f"?{referer.query}" if referer.query else "") if same_site else ""
     link = f'<p><a href="{escape(target)}">{escape(back)}</a></p>' if target else ""
     page = (
         f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
