@@ -17,8 +17,8 @@ chooses:
   below the ``alpha``-quantile of its own positives' scores (ad_link keeps its pattern
   threshold). ``alpha`` is the largest value on :data:`ALPHA_GRID` whose *leave-one-set-out*
   share of published violations (thresholds from the other sets, published violations counted on
-  the set left out, pooled) stays at or below ``target`` (default :data:`TARGET_PUBLISHED`, a
-  margin under the issue's 1 %). One parameter for all rules, chosen across sets: a joint search
+  the set left out, pooled) stays at or below ``target`` (default :data:`TARGET_PUBLISHED`,
+  half the issue's 1 %). One parameter for all rules, chosen across sets: a joint search
   over five thresholds published 1.5–2.4 % on the set left out, this family 0.8 % at alpha 0.02.
 * **reject threshold** of ``insinuation``: the lowest score at which the comments at or above
   it break that rule with precision ≥ :data:`REJECT_PRECISION` on the calibration comments
@@ -65,8 +65,11 @@ APPROVE_RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "off_to
 #: is patterns).
 REJECT_RULES: tuple[str, ...] = ("insinuation",)
 ALPHA_GRID: tuple[float, ...] = (0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05)
-#: Share of violations the leave-one-set-out policy may publish (issue 9: ≤ 1 %, with margin).
-TARGET_PUBLISHED = 0.0085
+#: Share of violations the leave-one-set-out policy may publish (issue 9: ≤ 1 %). Half of it,
+#: since houserules-8: on the blind sets scored after a calibration at 0.85 % the published
+#: share came out at 0.4 %, 0.4 %, 1.4 % and 2.0 % (the later sets written harder on purpose),
+#: up to 2–3 times the leave-one-set-out figure.
+TARGET_PUBLISHED = 0.005
 REJECT_PRECISION = 0.95
 MIN_SUPPORT = 10
 OUT = DEFAULT_MODEL_DIR / CALIBRATION_FILE
