@@ -114,6 +114,7 @@ ATOMS: tuple[str, ...] = (
     N_("messenger group"),
     N_("team or seat pitch"),
     N_("code or keyword"),
+    N_("price on request"),
 )
 
 
