@@ -103,6 +103,22 @@ async def _too_large_page(scope: Scope, send: Send, max_bytes: int) -> None:
     await send({"type": "http.response.body", "body": page})
 
 
+#: The most of a refused browser form's body read (and discarded) before answering.
+DRAIN_LIMIT = 64_000_000
+
+
+async def _drain(receive: Receive) -> None:
+    """Read the rest of a refused body, up to :data:`DRAIN_LIMIT` bytes."""
+    seen = 0
+    while seen <= DRAIN_LIMIT:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
 class RequestGuard:
     """ASGI middleware enforcing the size limit and a clean URL."""
 
@@ -121,7 +137,7 @@ class RequestGuard:
         headers: dict[bytes, bytes] = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, send)
+            await self._too_large(scope, receive, send)
             return
         path = scope.get("path", "")
         if scope.get("method") in _BODY_METHODS and not path.startswith(_CLEANS_ITS_OWN):
@@ -129,8 +145,11 @@ class RequestGuard:
             return
         await self._counted(scope, receive, send)
 
-    async def _too_large(self, scope: Scope, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _browser_form(scope):
+            # A browser shows an answer only once its upload is taken: closing on an unread body
+            # resets the connection, and the reader sees a network error instead of the page.
+            await _drain(receive)
             await _too_large_page(scope, send, self.max_bytes)
             return
         message = f"request body over {self.max_bytes} bytes"
@@ -149,7 +168,7 @@ class RequestGuard:
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.max_bytes:
-                await self._too_large(scope, send)
+                await self._too_large(scope, receive, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -202,7 +221,7 @@ class RequestGuard:
             await self.app(scope, counted_receive, tracked_send)
         except _TooLarge:
             if not started:
-                await self._too_large(scope, send)
+                await self._too_large(scope, receive, send)
 
 
 def install_request_guard(app: Any, max_bytes: int) -> None:
