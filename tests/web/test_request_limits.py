@@ -70,3 +70,43 @@ def test_scripts_and_clients_keep_the_json_error(client: TestClient) -> None:
     body = response.json()
     assert body["error"]["code"] == "too_large" and body["error"]["field"] == "body"
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_the_refused_upload_is_read_before_the_page_so_the_browser_can_show_it() -> None:
+    # Closing with an unread body resets the TCP connection: the reader's browser then shows a
+    # network error, not the page. The guard reads (and drops) the rest of the upload first.
+    import asyncio
+
+    from netiquette.web.limits import RequestGuard
+
+    chunks = [b"x" * 1_000 for _ in range(50)]
+    taken: list[int] = []
+    sent: list[dict[str, object]] = []
+
+    async def app(scope: object, receive: object, send: object) -> None:  # never reached
+        raise AssertionError("the app must not see a refused body")
+
+    async def receive() -> dict[str, object]:
+        i = len(taken)
+        taken.append(i)
+        return {"type": "http.request", "body": chunks[i], "more_body": i < len(chunks) - 1}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/demo/articles/a1/comments",
+        "query_string": b"",
+        "headers": [
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"accept", b"text/html"),
+            (b"content-length", b"50000"),
+            (b"host", b"testserver"),
+        ],
+    }
+    asyncio.run(RequestGuard(app, max_bytes=LIMIT)(scope, receive, send))  # type: ignore[arg-type]
+    assert len(taken) == len(chunks)
+    assert sent[0]["status"] == 413
+    assert (b"content-type", b"text/html; charset=utf-8") in sent[0]["headers"]  # type: ignore[operator]
