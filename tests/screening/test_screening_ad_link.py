@@ -279,6 +279,13 @@ def test_selling_words_keep_a_link_from_counting_as_a_source(rule: AdLinkRule) -
     assert "given as a source" not in result.reason
 
 
+def test_a_union_agreement_link_is_no_sales_talk(rule: AdLinkRule) -> None:
+    text = "Den neuen Tarifvertrag für die Pflege findet ihr auf pflege-tarif-xy.de, alle Tabellen."
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert not result.flag
+    assert "no sign of promotion" in result.reason
+
+
 def test_a_source_beside_a_price_stays_a_source(rule: AdLinkRule) -> None:
     text = (
         "Laut Mietspiegel liegen die Angebotsmieten im Altbau bei 9,40 € pro Quadratmeter, "

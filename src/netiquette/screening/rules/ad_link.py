@@ -300,7 +300,8 @@ _PROMO = re.compile(
     # sales talk around an address: "Wechseln Sie jetzt", "jetzt auf …", "bis zu 30 %",
     # "Tarif berechnen", "Infos: …", a clearance sale or an outlet
     r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
-    r"|tarif\w*|preisvergleich\w*|infos?:|räumungsverkauf\w*|ausverkauf\w*|outlet\w*"
+    r"|tarif(?:rechner|vergleich)\w*|tarif (?:berechnen|vergleichen|wechseln|sichern|abschließen)"
+    r"|preisvergleich\w*|infos?:|räumungsverkauf\w*|ausverkauf\w*|outlet\w*"
     r"|sale|sparen sie|spar\w* bis zu|ohne termin|unverbindlich\w*|erfolgsquote\w*"
     r"|\w*bonus\w*|sportwette\w*|wettquote\w*)\b"
     r"|👉|➡"
