@@ -287,23 +287,29 @@ _SHORTENER = re.compile(
 
 # Words that turn a link into promotion: an invitation to visit, buy or profit, or commerce in
 # the address itself (shop, offer, casino, affiliate parameters).
+#: Words that sell, not cite, whatever stands around them: part of :data:`_PROMO`, and on their
+#: own (:data:`_SELLING`) they keep a link from being taken as a source.
+_SELLING_WORDS = (
+    r"shop\w*|bestell\w*|rabatt\w*|gutschein\w*"
+    # "Wechseln Sie jetzt", "jetzt auf …", "bis zu 30 %", a clearance sale, an outlet, a bonus
+    r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
+    r"|räumungsverkauf\w*|outlet\w*|sparen sie|\w*bonus\w*|sportwette\w*"
+)
 _PROMO = re.compile(
     r"\b(?:mehr (?:unter|auf|bei)|gibt(?:'?s| es) (?:bei|hier|unter|auf)|erhältlich|schaut?"
     r"|besuch\w*|klick\w*|günstig\w*|billig\w*|angebot\w*"
-    r"|shop\w*|kauf\w*|bestell\w*|gratis|kostenlos\w*|verdien\w*|rabatt\w*|deal\w*"
-    r"|gutschein\w*|casino|kredit\w*|promo\w*|jetzt (?:kaufen|bestellen|anmelden|sichern|klicken)"
+    r"|kauf\w*|gratis|kostenlos\w*|verdien\w*|deal\w*"
+    r"|casino|kredit\w*|promo\w*|jetzt (?:kaufen|bestellen|anmelden|sichern|klicken)"
     r"|hier (?:klicken|kaufen|bestellen|anmelden)|anmelden|registrier\w*|buchen|testen"
     r"|investier\w*|infos? (?:unter|auf|bei)|biete\w*|find(?:est du|en sie) (?:mich )?unter"
     r"|zu finden unter|mein(?:e|em)? (?:profil|kanal|seite|blog|shop)"
     r"|vermittl\w*|provision\w*|ankauf\w*|reduziert|tiefpreis\w*|höchstpreis\w*"
     r"|free|buy|cheap|offer|click|visit|subscribe"
-    # sales talk around an address: "Wechseln Sie jetzt", "jetzt auf …", "bis zu 30 %",
-    # "Tarif berechnen", "Infos: …", a clearance sale or an outlet
-    r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
+    rf"|{_SELLING_WORDS}"
+    # sales talk around an address: "Tarif berechnen", "Infos: …", "ohne Termin"
     r"|tarif(?:rechner|vergleich)\w*|tarif (?:berechnen|vergleichen|wechseln|sichern|abschließen)"
-    r"|preisvergleich\w*|infos?:|räumungsverkauf\w*|ausverkauf\w*|outlet\w*"
-    r"|sale|sparen sie|spar\w* bis zu|ohne termin|unverbindlich\w*|erfolgsquote\w*"
-    r"|\w*bonus\w*|sportwette\w*|wettquote\w*)\b"
+    r"|preisvergleich\w*|infos?:|ausverkauf\w*"
+    r"|sale|spar\w* bis zu|ohne termin|unverbindlich\w*|erfolgsquote\w*|wettquote\w*)\b"
     r"|👉|➡"
     r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)="
     # A price next to a link: only searched for, so one digit before the currency says as
@@ -313,12 +319,10 @@ _PROMO = re.compile(
 )
 
 
-#: Words that sell, not cite: they keep a link from being taken as a source. Narrower than
-#: :data:`_PROMO` ("kostenlos" or a price also appear beside sources).
+#: What keeps a link from being taken as a source: the selling words, or "Jetzt … sichern".
+#: Narrower than :data:`_PROMO` ("kostenlos" or a price also appear beside sources).
 _SELLING = re.compile(
-    r"\b(?:shop\w*|bestell\w*|rabatt\w*|gutschein\w*"
-    r"|\w+en sie jetzt|jetzt (?:auf|unter|bei|im|hier|online|direkt|neu)|bis zu \d{1,3}\s?%"
-    r"|räumungsverkauf\w*|outlet\w*|sparen sie|\w*bonus\w*|sportwette\w*"
+    rf"\b(?:{_SELLING_WORDS}"
     r"|jetzt\b[^!?\n]{0,60}?\b(?:sichern|bestellen|kaufen|buchen|anmelden|holen))\b",
     re.IGNORECASE,
 )
