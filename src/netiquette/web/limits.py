@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from babel.numbers import format_decimal
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -75,7 +76,7 @@ async def _too_large_page(scope: Scope, send: Send, max_bytes: int) -> None:
     message = _(
         "The form was not sent: it holds more than %(limit)s bytes. Go back with your "
         "browser's back button (your text is usually still there), shorten it and send it again."
-    ) % {"limit": f"{max_bytes:,}".replace(",", ".") if lang == "de" else f"{max_bytes:,}"}
+    ) % {"limit": format_decimal(max_bytes, locale=lang)}
     back = _("Back to the form")
     # Back to the page the form was on, when it is one of ours (the Referer's path; never
     # "//host/…", which a browser reads as another site).
