@@ -99,7 +99,7 @@ async def drive(bases: list[str], seconds: float, concurrency: int, results: Res
                 body = {
                     "id": comment_id,
                     "article_id": "bench",
-                    "author": {"id": f"u{(task * 7 + n) % 500}", "name": "Leser"},
+                    "author": {"id": f"u{(task * 7 + n) % 5000}", "name": "Leser"},
                     "text": f"{TEXTS[n % len(TEXTS)]} ({comment_id})",
                 }
                 t0 = time.perf_counter()
@@ -293,16 +293,22 @@ def spawn(args: list[str], env: dict[str, str], log: str) -> subprocess.Popen[by
 
 
 def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 120) -> None:
+    """Wait until ``/readyz`` says ready (models loaded) 12 times in a row, each on a new
+    connection: with ``serve --workers N`` one port leads to N processes, and a process still
+    loading its models during the load would spend the load's CPU on that."""
     deadline = time.monotonic() + timeout_s
+    in_a_row = 0
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             sys.exit(f"{base} exited with {proc.returncode} before answering")
         try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
+            ready = httpx.get(f"{base}/readyz", timeout=2).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
+            ready = False
+        in_a_row = in_a_row + 1 if ready else 0
+        if in_a_row >= 12:
+            return
+        time.sleep(0.05 if ready else 0.3)
     sys.exit(f"{base} did not become ready in {timeout_s:.0f} s")
 
 

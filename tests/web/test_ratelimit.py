@@ -3,6 +3,7 @@ app instance on one database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from netiquette.store.ratelimits import (
     ProcessMemoryRateCounter,
     budget,
     seconds_until_free,
+    subject_digest,
 )
 from netiquette.web.context import AppContext
 from tests.conftest import ADMIN_PASSWORD, CMS, make_context, post_article, post_comment
@@ -254,5 +256,38 @@ def test_a_high_limit_is_reserved_in_chunks_and_never_exceeded(database_url: str
         allowed = 10 + sum(counters[n % 2].hit([key]) is None for n in range(1200))
         assert 1000 - 2 * 10 <= allowed <= 1000
         assert stored() <= 1000
+    finally:
+        ctx.db.dispose()
+
+
+def test_threads_that_reserve_at_once_keep_every_reserved_hit(database_url: str) -> None:
+    """Under concurrent requests several threads of one process reserve a chunk at the same
+    moment; every reserved hit stays spendable, so a busy key is not refused below its limit."""
+    ctx = make_context(database_url)
+    now = [1_200_030.0]
+    counter = DatabaseRateCounter(ctx.db, clock=lambda: now[0])
+    key = Hit("api_key", "key:threads", 2000)  # chunks of 20
+    digest = subject_digest(key)
+    start = 1_200_000
+    try:
+        counter._keep({digest: 20}, start)  # two threads came back with a chunk each
+        counter._keep({digest: 20}, start)
+        assert sum(counter.hit([key]) is None for _ in range(38)) == 38
+        with ctx.db.session() as session:
+            assert not session.scalar(select(func.sum(RateLimitWindow.hits)))  # no writes
+        refused: list[bool] = []
+
+        def burst() -> None:
+            refused.extend(counter.hit([key]) is not None for _ in range(60))
+
+        threads = [threading.Thread(target=burst) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(refused) == 960 and not any(refused)  # 998 hits of a 2,000 limit
+        with ctx.db.session() as session:
+            counted = int(session.scalar(select(func.sum(RateLimitWindow.hits))) or 0)
+        assert 960 <= counted <= 960 + 16 * 20  # at most one unspent chunk per thread
     finally:
         ctx.db.dispose()

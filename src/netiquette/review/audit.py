@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -100,6 +100,68 @@ def record_event(
     head.seq, head.hash = row.seq or 0, row.hash
     session.add(row)
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """One event for :func:`record_events`."""
+
+    event: str
+    actor: str
+    comment_id: str | None = None
+    article_id: str | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    details: dict[str, Any] | None = None
+    at: datetime | None = None
+
+
+def record_events(session: Session, events: list[NewEvent], site: str = DEFAULT_SITE) -> None:
+    """Append several events to one chain, in order, taking its head's lock once.
+
+    The same chain as that many :func:`record_event` calls; one ``SELECT … FOR UPDATE`` and one
+    multi-row insert instead of one of each per event (batched acceptance, workers mode).
+    """
+    if not events:
+        return
+    head = session.get(AuditHead, site, with_for_update=True)
+    if head is None:
+        head = _new_head(session, site)
+    seq, prev = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    for new in events:
+        row = AuditEvent(
+            comment_id=new.comment_id,
+            article_id=new.article_id,
+            event=new.event,
+            actor=new.actor,
+            from_state=new.from_state,
+            to_state=new.to_state,
+            details=json.loads(json.dumps(new.details or {}, ensure_ascii=False, default=str)),
+            created_at=new.at or utcnow(),
+            site=site,
+            seq=seq + 1,
+            prev_hash=prev,
+        )
+        seq, prev = seq + 1, event_hash(row)
+        rows.append(
+            {
+                "comment_id": row.comment_id,
+                "article_id": row.article_id,
+                "event": row.event,
+                "actor": row.actor,
+                "from_state": row.from_state,
+                "to_state": row.to_state,
+                "details": row.details,
+                "created_at": row.created_at,
+                "site": site,
+                "seq": seq,
+                "prev_hash": row.prev_hash,
+                "hash": prev,
+            }
+        )
+    session.execute(insert(AuditEvent), rows)
+    head.seq, head.hash = seq, prev
 
 
 def _new_head(session: Session, site: str) -> AuditHead:

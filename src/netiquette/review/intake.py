@@ -16,13 +16,13 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,14 @@ from netiquette.learning.site_screening import store_model_scores
 from netiquette.metrics import SCREENED, SCREENING_SECONDS
 from netiquette.notifications.mails import check_address
 from netiquette.notifications.outbox import remember_address
-from netiquette.review.audit import DEFAULT_SITE, intake_chain, record_event
+from netiquette.review.audit import (
+    DEFAULT_SITE,
+    NewEvent,
+    intake_chain,
+    record_event,
+    record_events,
+)
+from netiquette.review.batching import GroupCommit
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
 from netiquette.review.screener import (
@@ -48,8 +55,15 @@ from netiquette.review.wait import ALWAYS, Staffing, WaitModel
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.screening.harm import SCREENING_FAILED
 from netiquette.store.db import Database
-from netiquette.store.models import Article, AuditEvent, Comment, Screening, utcnow
-from netiquette.work.jobs import SCREEN, Waker, backlog, drop_jobs, enqueue
+from netiquette.store.models import (
+    Article,
+    AuditEvent,
+    Comment,
+    Screening,
+    ScreeningJob,
+    utcnow,
+)
+from netiquette.work.jobs import SCREEN, Waker, backlog, drop_jobs, enqueue, job_row
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +127,21 @@ class NewComment:
 
 
 @dataclass(frozen=True, slots=True)
+class _Pending:
+    """A checked comment waiting for the acceptance writer (workers mode)."""
+
+    comment_id: str
+    new: NewComment
+    text: str
+    digest: str
+    token: str
+    token_sha256: str
+    submitter: str
+    address: str | None
+    wait: int
+
+
+@dataclass(frozen=True, slots=True)
 class Accepted:
     """The answer to a submission."""
 
@@ -148,6 +177,8 @@ class Intake:
         self._estimate_lock = threading.Lock()
         #: Wakes the workers after an accepted comment's job is committed (workers mode).
         self.waker = Waker(db)
+        #: Stores acceptances in batches, one transaction for all waiting (workers mode).
+        self.batch: GroupCommit[_Pending, Accepted] = GroupCommit(self._store_batch)
         # Cached per process: round trips saved on every acceptance. Articles are never
         # deleted, and the pseudonym key never changes once created.
         self._articles: set[str] = set()
@@ -191,6 +222,15 @@ class Intake:
         repeat: Accepted | None = None
         # Before the transaction: on SQLite a second session would wait for this one's lock.
         wait = self.acceptance_wait() if self.queue == "workers" else None
+        if wait is not None:
+            # Workers mode: stored with the others waiting, in one transaction (batching.py).
+            pending = _Pending(
+                comment_id, new, text, digest, token, token_sha256, submitter, address, wait
+            )
+            accepted = self.batch.submit(pending)
+            if accepted is not None:
+                return accepted
+            # Seen before, or the batch failed: the one-by-one way below answers it.
         try:
             with self.db.session() as session:
                 # Locked (PostgreSQL): concurrent retries of one comment take turns.
@@ -292,6 +332,109 @@ class Intake:
             at=now,
             site=intake_chain(comment_id) if wait is not None else DEFAULT_SITE,
         )
+
+    def _store_batch(self, items: Sequence[_Pending]) -> list[Accepted | BaseException | None]:
+        """Store new comments, their jobs and receipts in one transaction (workers mode).
+
+        Per item: its answer, its own error (unknown article or parent), or ``None`` for the
+        one-by-one way (its id exists, or appears twice here). Any database error raises, and
+        the caller sends the whole batch the one-by-one way (nothing here was committed).
+        """
+        outcomes: list[Accepted | BaseException | None] = [None] * len(items)
+        with self.db.session() as session:
+            ids = {item.comment_id for item in items}
+            existing = set(session.scalars(select(Comment.id).where(Comment.id.in_(ids))))
+            articles = {item.new.article_id for item in items} - self._articles
+            if articles:
+                known = session.scalars(select(Article.id).where(Article.id.in_(articles)))
+                for article_id in known:
+                    if len(self._articles) < 100_000:
+                        self._articles.add(article_id)
+                    articles.discard(article_id)
+            parents = {item.new.parent_id for item in items if item.new.parent_id}
+            parent_article: dict[str, str] = {}
+            if parents:
+                rows = session.execute(
+                    select(Comment.id, Comment.article_id).where(Comment.id.in_(parents))
+                )
+                parent_article = {row[0]: row[1] for row in rows}
+            now = utcnow()
+            comments: list[dict[str, Any]] = []
+            jobs: list[dict[str, Any]] = []
+            receipts: list[NewEvent] = []
+            addresses: list[tuple[str, str, str]] = []
+            taken: set[str] = set()
+            for index, item in enumerate(items):
+                new = item.new
+                if item.comment_id in existing or item.comment_id in taken:
+                    continue
+                if new.article_id in articles:
+                    outcomes[index] = NotFoundError(
+                        f"article {new.article_id!r} is unknown", field="article_id"
+                    )
+                    continue
+                if new.parent_id is not None:
+                    parent = parent_article.get(new.parent_id)
+                    if parent is None:
+                        outcomes[index] = NotFoundError(
+                            f"parent comment {new.parent_id!r} is unknown", field="parent_id"
+                        )
+                        continue
+                    if parent != new.article_id:
+                        outcomes[index] = InputError(
+                            f"parent comment {new.parent_id!r} belongs to another article",
+                            field="parent_id",
+                        )
+                        continue
+                taken.add(item.comment_id)
+                parent_article[item.comment_id] = new.article_id  # a reply later in the batch
+                comments.append(
+                    {
+                        "id": item.comment_id,
+                        "article_id": new.article_id,
+                        "parent_id": new.parent_id,
+                        "author_id": new.author_id,
+                        "author_name": new.author_name,
+                        "text": item.text,
+                        "text_sha256": item.digest,
+                        "received_at": now,
+                        "state": RECEIVED,
+                        "priority": 0,
+                        "version": 1,
+                        "status_token_sha256": item.token_sha256,
+                        "estimated_wait_seconds": item.wait,
+                    }
+                )
+                jobs.append(job_row(item.comment_id, at=now))
+                receipts.append(
+                    NewEvent(
+                        "received",
+                        item.submitter,
+                        comment_id=item.comment_id,
+                        article_id=new.article_id,
+                        to_state=RECEIVED,
+                        details={
+                            "text_sha256": item.digest,
+                            "author_hmac": self._author_hmac(session, new.author_id),
+                        },
+                        at=now,
+                    )
+                )
+                if item.address:
+                    addresses.append((item.comment_id, item.address, new.notify_lang))
+                outcomes[index] = Accepted(
+                    item.comment_id, RECEIVED, item.wait, created=True, status_token=item.token
+                )
+            if comments:
+                session.execute(insert(Comment), comments)
+                session.execute(insert(ScreeningJob), jobs)
+                for comment_id, address, lang in addresses:
+                    remember_address(session, comment_id, address, lang)
+                # Last: the chain head stays locked until the commit.
+                record_events(session, receipts, site=intake_chain(comments[0]["id"]))
+        if comments:
+            self.waker.poke()
+        return outcomes
 
     def _author_hmac(self, session: Session, author_id: str) -> str:
         if self._pseudonym_key is None:

@@ -177,11 +177,19 @@ class DatabaseRateCounter:
                             self._reserved[digest] = (window, left + 1)
                 return refused.refusal
             self._cleaned = max(self._cleaned, start)
+        self._keep(granted, start)
+        return None
+
+    def _keep(self, granted: dict[str, int], start: int) -> None:
+        """Keep the hits granted beyond this request's one as spare, added to any spare left:
+        threads that found none at the same moment each reserved a chunk, and a chunk
+        overwritten instead of added stayed counted in the database but was never spent (an
+        API key was refused at a fraction of its limit under concurrent load)."""
         with self._lock:
             for digest, grant in granted.items():
                 if grant > 1:
-                    self._reserved[digest] = (start, grant - 1)
-        return None
+                    window, left = self._reserved.get(digest, (start, 0))
+                    self._reserved[digest] = (start, (left if window == start else 0) + grant - 1)
 
     def _take_spare(self, digest: str, start: int) -> bool:
         window, left = self._reserved.get(digest, (0, 0))

@@ -60,6 +60,24 @@ def notify(session: Session) -> None:
         session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
+def job_row(
+    comment_id: str, *, kind: str = SCREEN, run: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """The columns of a new queued job (for :func:`enqueue` and multi-row inserts)."""
+    now = at or utcnow()
+    return {
+        "comment_id": comment_id,
+        "kind": kind,
+        "state": QUEUED,
+        "run": run,
+        "attempts": 0,
+        "run_after": now,
+        "last_error": "",
+        "result": {},
+        "created_at": now,
+    }
+
+
 def enqueue(
     session: Session,
     comment_id: str,
@@ -70,18 +88,7 @@ def enqueue(
     wake: bool = True,
 ) -> ScreeningJob:
     """Add a job for ``comment_id`` to the caller's transaction."""
-    now = at or utcnow()
-    job = ScreeningJob(
-        comment_id=comment_id,
-        kind=kind,
-        state=QUEUED,
-        run=run,
-        attempts=0,
-        run_after=now,
-        last_error="",
-        result={},
-        created_at=now,
-    )
+    job = ScreeningJob(**job_row(comment_id, kind=kind, run=run, at=at))
     session.add(job)
     if wake:
         notify(session)
