@@ -1,13 +1,20 @@
 """A small HTTP/1.1 keep-alive load client that leaves the cores to the server it measures.
 
     .venv/bin/python benchmarks/http_client.py http://127.0.0.1:8000/healthz \\
-        [--seconds 15] [--concurrency 32] [--processes 1] [--comments KEY]
+        [--seconds 15] [--concurrency 32] [--processes 1] [--comments KEY] [--rate R]
 
 httpx costs about as much CPU per request as the server it drives, which on a 2-core machine
 halves what the server can show. This client writes prebuilt request bytes on raw asyncio
 connections and reads only the status line and ``Content-Length``; it prints requests/s,
 p50/p90/p99 latency, the statuses, and its own CPU time as a share of the machine's cores, so a
 figure says how much of the machine the load itself took.
+
+Closed loop by default: each connection sends its next request when the last is answered, so
+the rate is what the server manages and the latency is at most ``concurrency`` / rate.
+``--rate R`` is an open loop instead: requests are due at R per second (spread over the
+processes) whatever the answers do, any free connection of the pool sends the next one due,
+and a latency counts from the moment the request was due, so a server that falls behind
+shows it in the percentiles rather than in a slower client (no coordinated omission).
 
 ``--comments KEY`` posts a new comment per request (unique ids, 5,000 authors in turn,
 article ``bench``, which must exist) with the CMS key ``KEY``. Only loopback targets; every run
@@ -113,8 +120,16 @@ def comment_request(host: str, path: str, tag: str, key: str) -> Builder:
     return build
 
 
-async def connection(host: str, port: int, build: Builder, deadline: float, report: Report) -> None:
-    """One keep-alive connection sending requests one after the other until ``deadline``."""
+async def connection(
+    host: str,
+    port: int,
+    build: Builder,
+    deadline: float,
+    report: Report,
+    due: asyncio.Queue[float] | None = None,
+) -> None:
+    """One keep-alive connection sending requests one after the other until ``deadline``;
+    with ``due`` (open loop), each request when it is due, its latency counted from then."""
     try:
         reader, writer = await asyncio.open_connection(host, port)
     except OSError as exc:
@@ -122,8 +137,14 @@ async def connection(host: str, port: int, build: Builder, deadline: float, repo
         return
     try:
         while time.monotonic() < deadline:
+            if due is None:
+                started = time.perf_counter()
+            else:
+                try:
+                    started = await asyncio.wait_for(due.get(), deadline - time.monotonic())
+                except TimeoutError:
+                    break
             request, comment_id = build()
-            started = time.perf_counter()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
@@ -147,8 +168,25 @@ async def connection(host: str, port: int, build: Builder, deadline: float, repo
         writer.close()
 
 
+async def schedule(due: asyncio.Queue[float], rate: float, deadline: float) -> None:
+    """Put the moment each request is due (``perf_counter``), ``rate`` per second."""
+    first, sent = time.perf_counter(), 0
+    while time.monotonic() < deadline:
+        now = time.perf_counter()
+        while first + sent / rate <= now:  # all that fell due, even if this loop was late
+            due.put_nowait(first + sent / rate)
+            sent += 1
+        await asyncio.sleep(max(0.0, first + sent / rate - time.perf_counter()))
+
+
 def _one_process(
-    url: str, seconds: float, concurrency: int, key: str, index: int, out: multiprocessing.Queue
+    url: str,
+    seconds: float,
+    concurrency: int,
+    key: str,
+    index: int,
+    out: multiprocessing.Queue,
+    rate: float = 0.0,
 ) -> None:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -163,7 +201,13 @@ def _one_process(
             else get_request(host, path, f"{index}.{c}")
             for c in range(concurrency)
         ]
-        await asyncio.gather(*(connection(host, port, b, deadline, report) for b in builders))
+        due: asyncio.Queue[float] | None = asyncio.Queue() if rate > 0 else None
+        tasks = [connection(host, port, b, deadline, report, due) for b in builders]
+        if due is not None:
+            tasks.append(schedule(due, rate, deadline))
+        await asyncio.gather(*tasks)
+        if due is not None and due.qsize():  # due, never sent: the server fell behind
+            report.statuses["unsent"] += due.qsize()
 
     cpu0, wall0 = time.process_time(), time.monotonic()
     asyncio.run(main())
@@ -172,15 +216,24 @@ def _one_process(
 
 
 def drive(
-    url: str, seconds: float, concurrency: int = 32, processes: int = 1, comments_key: str = ""
+    url: str,
+    seconds: float,
+    concurrency: int = 32,
+    processes: int = 1,
+    comments_key: str = "",
+    rate: float = 0.0,
 ) -> Report:
-    """``concurrency`` connections in each of ``processes`` processes, for ``seconds``."""
+    """``concurrency`` connections in each of ``processes`` processes, for ``seconds``; with
+    ``rate`` > 0 an open loop of ``rate`` requests per second in all (see the module doc)."""
     if not loopback(urlsplit(url).hostname or ""):
         raise ValueError("the URL must be on loopback (127.0.0.1, ::1, localhost)")
     spawn = multiprocessing.get_context("spawn")  # the caller may run threads (load.py does)
     out: multiprocessing.Queue[Report] = spawn.Queue()
     procs = [
-        spawn.Process(target=_one_process, args=(url, seconds, concurrency, comments_key, i, out))
+        spawn.Process(
+            target=_one_process,
+            args=(url, seconds, concurrency, comments_key, i, out, rate / processes),
+        )
         for i in range(processes)
     ]
     for proc in procs:
@@ -206,12 +259,17 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="connections per process")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--comments", default="", metavar="KEY", help="POST comments with KEY")
+    parser.add_argument("--rate", type=float, default=0.0, help="open loop: requests/s due")
     args = parser.parse_args()
     if not 0 < args.seconds <= 600:
         sys.exit("--seconds must be between 0 and 600")
+    if not 0 <= args.rate <= 100_000:
+        sys.exit("--rate must be between 0 (closed loop) and 100000 requests/s")
     load = os.getloadavg()[0]
     try:
-        report = drive(args.url, args.seconds, args.concurrency, args.processes, args.comments)
+        report = drive(
+            args.url, args.seconds, args.concurrency, args.processes, args.comments, args.rate
+        )
     except ValueError as exc:
         sys.exit(str(exc))
     print(f"{report.summary()}; load average before {load:.2f}")

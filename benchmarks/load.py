@@ -1,7 +1,8 @@
 """Load on the acceptance path: app servers and workers on PostgreSQL, bounded, loopback only.
 
     .venv/bin/python benchmarks/load.py --db postgresql://postgres@127.0.0.1:55500/postgres \\
-        [--seconds 60] [--concurrency 32] [--app-workers 2] [--workers 2] [--png load.png]
+        [--seconds 60] [--concurrency 32] [--rate R] [--app-workers 2] [--workers 2] \\
+        [--png load.png]
 
 Creates a fresh database on the given server (dropped at the end unless ``--keep``), migrates
 it, starts ``netiquette serve --workers N`` (``--app-workers``, default 2: N app processes
@@ -11,11 +12,14 @@ sharing one loopback port) and ``--workers`` ``netiquette worker`` processes, al
 ``POST /api/v1/comments`` from ``--concurrency`` keep-alive connections for ``--seconds``
 (``--client raw``, the default: :mod:`http_client`, a few per cent of one core; ``--client
 httpx``: asyncio tasks on httpx, which took as much CPU as the server and so about halved the
-figures on two cores), stops by itself, waits (bounded) until the workers have
-screened everything, and prints: accepted comments per second, p50/p90/p99 latency, the
-screening backlog over time (a terminal chart; ``--png`` also writes one), accepted vs stored vs
-screened, lost, and how often PostgreSQL backends waited on a lock (the audit chain's head row
-is locked by every acceptance: are they queueing behind it?).
+figures on two cores). ``--rate R`` makes it an open loop: R comments per second are due
+whatever the server answers, sent over a pool of ``--concurrency`` connections, each latency
+counted from the moment its comment was due (the question "does it take 500/s within 100 ms?";
+the closed loop answers "how fast does it go with 32 clients?"). It stops by itself, waits
+(bounded) until the workers have screened everything, and prints: accepted comments per
+second, p50/p90/p99 latency, the screening backlog over time (a terminal chart; ``--png`` also
+writes one), accepted vs stored vs screened, lost, and how often PostgreSQL backends waited on
+a lock, on which statement (the audit chain's head row, the rate-limit rows).
 
 Only loopback: the database host must be 127.0.0.0/8, ::1 or localhost, and the servers it
 starts listen on 127.0.0.1.
@@ -317,6 +321,9 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="PostgreSQL server URL (loopback)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--rate", type=float, default=0.0, help="open loop: comments/s due (raw client only)"
+    )
     parser.add_argument("--app-workers", type=int, default=2, help="serve --workers N")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-concurrency", type=int, default=2)
@@ -339,6 +346,8 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.seconds <= 600:
         sys.exit("--seconds must be between 0 and 600")
+    if not 0 <= args.rate <= 100_000 or (args.rate and args.client != "raw"):
+        sys.exit("--rate must be between 0 (closed loop) and 100000, with --client raw")
     server = urlsplit(args.db)
     if not server.scheme.startswith("postgres") or not loopback(server.hostname or ""):
         sys.exit("--db must be a PostgreSQL URL on loopback (127.0.0.1, ::1, localhost)")
@@ -407,16 +416,22 @@ def main() -> None:
         }
         cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         results = Results()
+        mode = f"{args.rate:.0f} comments/s due (open loop)" if args.rate else "closed loop"
         print(
-            f"driving {args.seconds:.0f} s at concurrency {args.concurrency} against serve "
-            f"--workers {args.app_workers}, {args.workers} workers × {args.worker_concurrency} "
-            "threads "
+            f"driving {args.seconds:.0f} s, {mode}, at concurrency {args.concurrency} "
+            f"against serve --workers {args.app_workers}, {args.workers} workers × "
+            f"{args.worker_concurrency} threads "
             f"(load average before: {load_before[0]:.2f})",
             flush=True,
         )
         if args.client == "raw":
             report = drive_raw(
-                f"{bases[0]}/api/v1/comments", args.seconds, args.concurrency, 1, API_KEY
+                f"{bases[0]}/api/v1/comments",
+                args.seconds,
+                args.concurrency,
+                1,
+                API_KEY,
+                rate=args.rate,
             )
             results = from_report(report)
             print(f"client          {report.summary()}")

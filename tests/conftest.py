@@ -47,6 +47,14 @@ def _cheap_password_hashing() -> Iterator[None]:
     accounts._hasher, accounts._DUMMY_HASH = saved
 
 
+@pytest.fixture(autouse=True)
+def _api_keys_read_afresh() -> None:
+    """Each test's instance reads its own key rows (a principal is remembered for seconds)."""
+    from netiquette.accounts import forget_api_keys
+
+    forget_api_keys()
+
+
 def postgres_admin_url() -> str | None:
     """Server URL for PostgreSQL tests, or None (tests then skip — never in CI)."""
     url = os.environ.get(PG_ENV)

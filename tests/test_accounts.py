@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from netiquette import accounts
 from netiquette.accounts import upsert_user
 from netiquette.settings import load_settings, redact_url
+from netiquette.store.models import ApiKey
 from netiquette.web.context import AppContext
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, API_KEY
 
 
 def test_password_reset_ends_existing_logins(client: TestClient, ctx: AppContext) -> None:
@@ -30,3 +34,20 @@ def test_database_password_is_masked_everywhere() -> None:
     settings = load_settings(None, {"database_url": url}, environ={})
     assert "s3cret" not in str(settings.public())
     assert redact_url("sqlite:///var/netiquette.db") == "sqlite:///var/netiquette.db"
+
+
+def test_a_revoked_api_key_stops_working_within_the_recheck_time(
+    client: TestClient, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process revokes the key in the database: moments later it gets 401 here too."""
+    key = {"Authorization": f"Bearer {API_KEY}"}
+    assert client.get("/api/v1/comments/no-such-comment", headers=key).status_code == 404
+    with ctx.db.session() as session:
+        session.execute(update(ApiKey).values(active=False))
+    # Within the recheck time the remembered principal still answers (no row read per call)...
+    assert client.get("/api/v1/comments/no-such-comment", headers=key).status_code == 404
+    # ... and once it has passed, the row is read again and the key refused.
+    monkeypatch.setattr(accounts, "API_KEY_RECHECK_SECONDS", 0.0)
+    refused = client.get("/api/v1/comments/no-such-comment", headers=key)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["message"] == "API key is unknown or revoked"

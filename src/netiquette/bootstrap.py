@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from netiquette.accounts import create_api_key, upsert_user
+from netiquette.accounts import create_api_key, forget_api_keys, upsert_user
 from netiquette.articles.schemas import ArticleBody
 from netiquette.articles.store import upsert_article
 from netiquette.errors import ConflictError
@@ -60,6 +60,7 @@ def _ensure_credentials(db: Database, settings: Settings, *, generate: bool) -> 
             create_api_key(session, CMS_KEY_NAME, settings.api_key)
         elif generate or session.scalar(select(ApiKey.id).limit(1)) is None:
             session.execute(update(ApiKey).where(ApiKey.name == CMS_KEY_NAME).values(active=False))
+            forget_api_keys()
             key = create_api_key(session, CMS_KEY_NAME)
     return Credentials(password, key)
 

@@ -291,3 +291,36 @@ def test_threads_that_reserve_at_once_keep_every_reserved_hit(database_url: str)
         assert 960 <= counted <= 960 + 16 * 20  # at most one unspent chunk per thread
     finally:
         ctx.db.dispose()
+
+
+def test_requests_counted_together_are_all_or_nothing_across_processes(database_url: str) -> None:
+    """Two processes' counters, many threads at once: the hits waiting in a process share one
+    transaction, and a request refused by its author's limit is not counted against its key."""
+    ctx = make_context(database_url)
+    now = [1_200_030.0]
+    counters = [DatabaseRateCounter(ctx.db, clock=lambda: now[0]) for _ in range(2)]
+    key = Hit("api_key", "key:shared", 500)  # below the chunked range: every hit is a write
+    start = threading.Barrier(40)
+    refused: list[str] = []
+
+    def request(n: int) -> None:
+        start.wait(30)
+        refusal = counters[n % 2].hit([key, Hit("author", f"author-{n % 4}", 5)])
+        if refusal is not None:
+            refused.append(refusal.hit.bucket)
+
+    threads = [threading.Thread(target=request, args=(n,)) for n in range(40)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert refused == ["author"] * 20  # 4 authors × 5 allowed, the other 20 refused
+        with ctx.db.session() as session:
+            rows = {r.subject: r.hits for r in session.scalars(select(RateLimitWindow))}
+        assert rows[subject_digest(key)] == 20  # only the requests that were let through
+        for n in range(4):
+            assert rows[subject_digest(Hit("author", f"author-{n}", 5))] == 5
+        assert [c.batch.items for c in counters] == [20, 20]  # every request via the writer
+    finally:
+        ctx.db.dispose()

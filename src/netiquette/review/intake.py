@@ -42,7 +42,6 @@ from netiquette.review.audit import (
     record_event,
     record_events,
 )
-from netiquette.review.batching import GroupCommit
 from netiquette.review.decide import decide
 from netiquette.review.machine import RECEIVED, Actor
 from netiquette.review.screener import (
@@ -54,6 +53,7 @@ from netiquette.review.screener import (
 from netiquette.review.wait import ALWAYS, Staffing, WaitModel
 from netiquette.screening.base import ScreeningInput, ScreeningResult
 from netiquette.screening.harm import SCREENING_FAILED
+from netiquette.store.batching import GroupCommit
 from netiquette.store.db import Database
 from netiquette.store.models import (
     Article,

@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from netiquette.errors import ConfigError
@@ -27,6 +27,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 POOL_SIZE = 30
 #: The same for a SQLite file.
 POOL_SIZE_SQLITE = 15
+
+
+#: A pooled PostgreSQL connection idle longer than this is pinged before use (see _ping_idle).
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 #: How long a new connection tries to switch a fresh file to WAL while another holds it.
@@ -113,9 +117,46 @@ def make_engine(url: str) -> Engine:
     # Every connection is kept once opened (up to POOL_SIZE): with a pool of 10 + 20 overflow,
     # more than 10 requests at once closed their connections at check-in, and the next ones
     # opened new ones, a PostgreSQL backend started per request under load.
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0, hide_parameters=True
-    )
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=0, hide_parameters=True)
+    _ping_idle(engine)
+    return engine
+
+
+def _ping_idle(engine: Engine) -> None:
+    """Ping a connection before use only when it sat in the pool for a while.
+
+    ``pool_pre_ping`` pings at every checkout: under load that was a ``SELECT 1`` round trip
+    per request and 7.6 % of an app process's time (``benchmarks/load.py``). A connection used
+    moments ago is alive; one idle for :data:`PING_AFTER_IDLE_SECONDS` may have been closed by
+    a PostgreSQL restart or a proxy, and is then replaced before the request sees it (a
+    :class:`DisconnectionError` here makes the pool retry with a new connection). A restart
+    within those seconds fails the requests in flight once; SQLAlchemy then drops every
+    connection older than the failure.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _opened(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is not None and time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            dbapi_connection.rollback()
+        except Exception as error:  # any failure: a dead connection, replaced by the pool
+            raise DisconnectionError("pooled connection is gone") from error
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -8,9 +8,11 @@ a burst across a window boundary cannot double the limit. Refused hits are not c
 Two counters with the same arithmetic:
 
 * :class:`DatabaseRateCounter` keeps the windows in the ``rate_limit_windows`` table: every
-  server process on the database shares one count. A hit is one short transaction (an atomic
-  ``INSERT … ON CONFLICT DO UPDATE … WHERE hits < cap RETURNING hits``, which SQLite and
-  PostgreSQL both run), apart from the request's own; old windows are deleted once a minute.
+  server process on the database shares one count. A hit is an atomic ``INSERT … ON CONFLICT
+  DO UPDATE … WHERE hits < cap RETURNING hits`` (SQLite and PostgreSQL both run it) in a short
+  transaction apart from the request's own; the hits of all requests waiting in one process
+  share one transaction (a group commit, :mod:`netiquette.store.batching`). Old windows are
+  deleted once a minute.
 * :class:`ProcessMemoryRateCounter` counts in this process only: N processes allow N times the
   limits. For a single process that wants no writes for counting, and as the tests' fake.
 """
@@ -26,11 +28,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Connection, Integer, Select, String, bindparam, delete, select
+from sqlalchemy import Connection, Integer, Select, String, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.dml import ReturningInsert, Update
 
+from netiquette.store.batching import GroupCommit
 from netiquette.store.db import Database
 from netiquette.store.models import RateLimitWindow
 
@@ -99,8 +102,9 @@ def chunk_size(limit: int) -> int:
     return limit // 100 if limit >= RESERVE_FROM else 1
 
 
-def _statements(backend: str) -> tuple[Select[int], ReturningInsert[int]]:
-    """The count of one window, and the upsert that counts a grant unless over a cap.
+def _statements(backend: str) -> tuple[Select[int], ReturningInsert[int], Update]:
+    """The count of one window, the upsert that counts a grant unless over a cap, and the
+    update that takes a grant back.
 
     Built once with bind parameters: building them per hit took a third of a hit's time.
     """
@@ -122,7 +126,21 @@ def _statements(backend: str) -> tuple[Select[int], ReturningInsert[int]]:
         )
         .returning(row.hits)
     )
-    return hits, upsert
+    undo = (
+        update(row)
+        .where(row.bucket == bucket, row.subject == subject, row.window_start == window)
+        .values(hits=row.hits - grant)
+    )
+    return hits, upsert, undo
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """One request's hits that no spare chunk covered, for the writer thread."""
+
+    hits: tuple[Hit, ...]
+    start: int  # the window the request falls in
+    now: float
 
 
 class DatabaseRateCounter:
@@ -131,18 +149,27 @@ class DatabaseRateCounter:
     A limit of :data:`RESERVE_FROM` or more per minute is reserved in chunks of 1 % (the
     process then spends the chunk without asking the database), so N processes may refuse up
     to N % early and never allow more than the limit.
+
+    The requests waiting at one moment are counted in one transaction (:meth:`_count_batch`):
+    subject by subject in a fixed order, so two processes' batches lock the rows in the same
+    order and cannot deadlock; a request refused by one of its limits then has its other hits
+    taken back in the same transaction. A batch that fails for any reason counts each of its
+    requests alone, as before (:meth:`_count_alone`).
     """
 
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self._clock = clock
-        self._hits, self._upsert = _statements(db.backend)
+        self._hits, self._upsert, self._undo = _statements(db.backend)
         self._cleaned = 0  # start of the window whose old rows this process last deleted
         self._reserved: dict[str, tuple[int, int]] = {}  # digest -> (window start, hits left)
         self._lock = threading.Lock()
+        self.batch: GroupCommit[_Ask, dict[str, int] | Refusal] = GroupCommit(
+            self._count_batch, name="rate-limit-writer"
+        )
 
     def hit(self, hits: Sequence[Hit]) -> Refusal | None:
-        """Count every limited hit in one transaction, or none (see the module doc)."""
+        """Count every limited hit, or none (see the module doc)."""
         hits = [h for h in hits if h.limit > 0]
         if not hits:
             return None
@@ -150,46 +177,122 @@ class DatabaseRateCounter:
         start = int(now // PERIOD) * PERIOD
         with self._lock:  # spend reserved hits now; given back if another limit refuses
             spare = {subject_digest(h) for h in hits if self._take_spare(subject_digest(h), start)}
-        remote = [h for h in hits if subject_digest(h) not in spare]
+        remote = tuple(h for h in hits if subject_digest(h) not in spare)
         granted: dict[str, int] = {}
         if remote:
-            try:
-                with self.db.engine.begin() as connection:
-                    if self.db.backend == "postgresql":
-                        # A counter lost with the last moments before a crash is harmless: no
-                        # wait for the WAL flush on this transaction.
-                        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-                    for hit in remote:
-                        granted[subject_digest(hit)] = self._count(
-                            connection, hit, start, now - start
-                        )
-                    if start > self._cleaned:
-                        connection.execute(
-                            delete(RateLimitWindow).where(
-                                RateLimitWindow.window_start < start - PERIOD
-                            )
-                        )
-            except _Refused as refused:
+            outcome = self.batch.submit(_Ask(remote, start, now))
+            if outcome is None:  # the batch failed: this request alone
+                outcome = self._count_alone(remote, start, now)
+            if isinstance(outcome, Refusal):
                 with self._lock:
                     for digest in spare:
                         window, left = self._reserved.get(digest, (start, 0))
                         if window == start:
                             self._reserved[digest] = (window, left + 1)
-                return refused.refusal
-            self._cleaned = max(self._cleaned, start)
+                return outcome
+            granted = outcome
         self._keep(granted, start)
         return None
 
+    def _begin(self, connection: Connection) -> None:
+        if self.db.backend == "postgresql":
+            # A counter lost with the last moments before a crash is harmless: no wait for the
+            # WAL flush on this transaction.
+            connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+    def _clean(self, connection: Connection, start: int) -> None:
+        if start > self._cleaned:
+            connection.execute(
+                delete(RateLimitWindow).where(RateLimitWindow.window_start < start - PERIOD)
+            )
+
+    def _count_alone(self, hits: Sequence[Hit], start: int, now: float) -> dict[str, int] | Refusal:
+        """Count one request's hits in a transaction of its own: all, or none."""
+        granted: dict[str, int] = {}
+        try:
+            with self.db.engine.begin() as connection:
+                self._begin(connection)
+                # In the batches' lock order (sorted subjects): no deadlock with them.
+                for hit in sorted(hits, key=lambda h: (h.bucket, subject_digest(h))):
+                    granted[subject_digest(hit)] = self._count(connection, hit, start, now - start)
+                self._clean(connection, start)
+        except _Refused as refused:
+            return refused.refusal
+        self._cleaned = max(self._cleaned, start)
+        return granted
+
+    def _count_batch(
+        self, asks: Sequence[_Ask]
+    ) -> list[dict[str, int] | Refusal | BaseException | None]:
+        """Count the hits of every request waiting, in one transaction (the writer thread).
+
+        Subjects are visited in sorted order (the lock order every batch shares) and, for each,
+        the requests in arrival order. A chunk reserved for a high limit serves the later
+        requests of the batch first. A request refused by any limit gets its granted hits back
+        (chunk spare, or one ``UPDATE`` on a row this transaction already holds) and its
+        refusal; a request refused on an earlier subject asks nothing of the later ones.
+        """
+        wanted: dict[tuple[str, str], list[tuple[int, Hit]]] = {}
+        for index, ask in enumerate(asks):
+            for hit in ask.hits:
+                wanted.setdefault((hit.bucket, subject_digest(hit)), []).append((index, hit))
+        outcomes: list[dict[str, int] | Refusal] = [{} for _ in asks]
+        extra: dict[tuple[str, int], int] = {}  # (digest, window) -> spare from this batch
+        counted: list[list[tuple[Hit, int, bool]]] = [[] for _ in asks]  # hit, grant, from DB
+        with self.db.engine.begin() as connection:
+            self._begin(connection)
+            for _key in sorted(wanted):
+                for index, hit in wanted[_key]:
+                    if isinstance(outcomes[index], Refusal):
+                        continue
+                    ask, digest = asks[index], _key[1]
+                    if extra.get((digest, ask.start), 0) > 0:
+                        extra[(digest, ask.start)] -= 1
+                        counted[index].append((hit, 1, False))
+                        continue
+                    try:
+                        grant = self._count(connection, hit, ask.start, ask.now - ask.start)
+                    except _Refused as refused:
+                        outcomes[index] = refused.refusal
+                        continue
+                    counted[index].append((hit, grant, True))
+                    if grant > 1:
+                        extra[(digest, ask.start)] = extra.get((digest, ask.start), 0) + grant - 1
+            for index, outcome in enumerate(outcomes):
+                if not isinstance(outcome, Refusal):
+                    continue
+                for hit, grant, from_db in counted[index]:  # taken back: all or nothing
+                    digest, window = subject_digest(hit), asks[index].start
+                    if from_db and grant == 1:
+                        values = {"bucket": hit.bucket, "subject": digest, "window": window}
+                        connection.execute(self._undo, {**values, "grant": 1})
+                    else:  # its hit came from a chunk, which stays reserved: spare again
+                        extra[(digest, window)] = extra.get((digest, window), 0) + 1
+            newest = max(ask.start for ask in asks)
+            self._clean(connection, newest)
+        self._cleaned = max(self._cleaned, newest)
+        # What the batch reserved beyond its requests' own hits stays spare in this process.
+        for (digest, window), left in extra.items():
+            self._add_spare(digest, window, left)
+        return [outcome if isinstance(outcome, Refusal) else {} for outcome in outcomes]
+
     def _keep(self, granted: dict[str, int], start: int) -> None:
-        """Keep the hits granted beyond this request's one as spare, added to any spare left:
-        threads that found none at the same moment each reserved a chunk, and a chunk
-        overwritten instead of added stayed counted in the database but was never spent (an
-        API key was refused at a fraction of its limit under concurrent load)."""
+        """Keep the hits granted beyond this request's one as spare."""
+        for digest, grant in granted.items():
+            self._add_spare(digest, start, grant - 1)
+
+    def _add_spare(self, digest: str, start: int, hits: int) -> None:
+        """Add ``hits`` to the spare of ``digest`` in window ``start``: added, not overwritten,
+        because threads that found none at the same moment each reserved a chunk, and a chunk
+        overwritten stayed counted in the database but was never spent (an API key was refused
+        at a fraction of its limit under concurrent load)."""
+        if hits < 1:
+            return
         with self._lock:
-            for digest, grant in granted.items():
-                if grant > 1:
-                    window, left = self._reserved.get(digest, (start, 0))
-                    self._reserved[digest] = (start, (left if window == start else 0) + grant - 1)
+            window, left = self._reserved.get(digest, (start, 0))
+            if window > start:  # spare of a newer window already: an old one is worthless
+                return
+            self._reserved[digest] = (start, (left if window == start else 0) + hits)
 
     def _take_spare(self, digest: str, start: int) -> bool:
         window, left = self._reserved.get(digest, (0, 0))

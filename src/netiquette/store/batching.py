@@ -1,15 +1,15 @@
-"""Group commit for acceptances (workers mode): one transaction for every comment waiting.
+"""Group commit: one transaction for every write waiting in this process.
 
-With ``screening_queue = workers`` an acceptance only stores the comment, its screening job and
-its receipt on an intake audit chain. Done one transaction per request, the app process's
-threads queued behind the chain head's row lock and PostgreSQL's commit, each holding a lock
-while waiting for a core (``benchmarks/load.py``). Here the request threads hand their checked
-comment to one writer thread per process and wait; the writer stores everything that arrived
-meanwhile in one transaction (one lock of one chain head, multi-row inserts, one commit) and
-then answers each request. A request is answered only after the commit that stored it: an
-acknowledged comment is never lost. Anything unusual in a batch (an id seen before, a
-concurrent insert of the same id, any database error) sends its comments the one-by-one way,
-where each gets its own answer or error.
+Two writes happen on every accepted comment, each a short transaction of its own when done per
+request: storing the comment (in workers mode: the comment, its screening job and its receipt
+on an intake audit chain; :mod:`netiquette.review.intake`) and counting its rate-limit hits
+(:mod:`netiquette.store.ratelimits`). Under load the app process's threads queued behind row
+locks and PostgreSQL's commits, each holding a lock while waiting for a core
+(``benchmarks/load.py``). Here the request threads hand their write to one writer thread per
+process and kind, and wait; the writer does everything that arrived meanwhile in one
+transaction and then answers each request. A request is answered only after the commit that
+holds its write: an acknowledged write is never lost. Anything unusual in a batch (any database
+error) sends its items the one-by-one way, where each gets its own answer or error.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
-#: Most comments stored in one transaction.
+#: Most items written in one transaction.
 MAX_BATCH = 128
 
 Item = TypeVar("Item")
@@ -93,7 +93,9 @@ class GroupCommit(Generic[Item, Outcome]):
                 raise RuntimeError("store returned a wrong number of outcomes")
         except BaseException:
             # Nothing was committed for them: each goes the one-by-one way.
-            log.exception("a batch of %d acceptances failed; storing them one by one", len(tickets))
+            log.exception(
+                "a batch of %d (%s) failed; writing them one by one", len(tickets), self._name
+            )
             outcomes = [None] * len(tickets)
         self.batches += 1
         self.items += len(tickets)
