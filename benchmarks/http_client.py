@@ -55,6 +55,7 @@ class Report:
     """What a run measured, added up over its processes."""
 
     latencies: list[float] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)  # time.time() of each answer
     statuses: Counter[str] = field(default_factory=Counter)
     accepted: list[str] = field(default_factory=list)  # comment ids answered 202
     refusals: dict[str, str] = field(default_factory=dict)  # a 4xx/5xx status -> its first body
@@ -154,6 +155,7 @@ async def connection(
                     break
             body = await reader.readexactly(length) if length else b""
             report.latencies.append(time.perf_counter() - started)
+            report.answered_at.append(time.time())
             status = head[9:12].decode()
             if status[0] in "45" and status not in report.refusals:
                 report.refusals[status] = body[:300].decode("utf-8", "replace")
@@ -244,6 +246,7 @@ def drive(
     total = Report()
     for part in parts:
         total.latencies.extend(part.latencies)
+        total.answered_at.extend(part.answered_at)
         total.statuses.update(part.statuses)
         total.accepted.extend(part.accepted)
         total.refusals = {**part.refusals, **total.refusals}

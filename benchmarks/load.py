@@ -272,6 +272,27 @@ def chart(samples: list[tuple[float, int, int, int]], load_s: float, rows: int =
     return "\n".join(lines)
 
 
+def latency_chart(report: Report, slice_s: float = 5.0) -> str:
+    """p50, p99 and the slowest answer per ``slice_s`` of the load: a stall shows where it was."""
+    if not report.answered_at:
+        return "(no answers)"
+    first = min(report.answered_at)
+    slices: dict[int, list[float]] = {}
+    for at, latency in zip(report.answered_at, report.latencies, strict=True):
+        slices.setdefault(int((at - first) // slice_s), []).append(latency)
+    worst = max(max(v) for v in slices.values()) or 1.0
+    lines = ["  from     p50 ms   p99 ms   max ms  (bar: p99, scaled to the slowest answer)"]
+    for index in sorted(slices):
+        values = sorted(slices[index])
+        p50, p99 = values[len(values) // 2], values[min(len(values) - 1, int(len(values) * 0.99))]
+        bar = "█" * max(1, round(40 * p99 / worst))
+        lines.append(
+            f"{index * slice_s:5.0f} s  {p50 * 1000:8.1f} {p99 * 1000:8.1f} "
+            f"{values[-1] * 1000:8.1f}  {bar}"
+        )
+    return "\n".join(lines)
+
+
 def png(samples: list[tuple[float, int, int, int]], load_s: float, path: str) -> None:
     import matplotlib
 
@@ -434,6 +455,7 @@ def main() -> None:
                 rate=args.rate,
             )
             results = from_report(report)
+            latencies_over_time = latency_chart(report)
             print(f"client          {report.summary()}")
             for status, body in sorted(report.refusals.items()):
                 print(f"first {status}       {body}")
@@ -513,6 +535,10 @@ def main() -> None:
             f"load average    before {load_before[0]:.2f}, at the end of the load "
             f"{load_during[0]:.2f} (1 min), {os.cpu_count()} cores"
         )
+        if args.client == "raw":
+            print()
+            print("latency over the load, per 5 s")
+            print(latencies_over_time)
         print()
         print("screening backlog over time")
         print(chart(sampler.samples, load_s))

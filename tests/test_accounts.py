@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -11,7 +14,7 @@ from netiquette.accounts import upsert_user
 from netiquette.settings import load_settings, redact_url
 from netiquette.store.models import ApiKey
 from netiquette.web.context import AppContext
-from tests.conftest import ADMIN_PASSWORD, API_KEY
+from tests.conftest import ADMIN_PASSWORD, API_KEY, make_context
 
 
 def test_password_reset_ends_existing_logins(client: TestClient, ctx: AppContext) -> None:
@@ -51,3 +54,37 @@ def test_a_revoked_api_key_stops_working_within_the_recheck_time(
     refused = client.get("/api/v1/comments/no-such-comment", headers=key)
     assert refused.status_code == 401
     assert refused.json()["error"]["message"] == "API key is unknown or revoked"
+
+
+def test_a_burst_with_a_new_key_checks_its_secret_once(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a restart a CMS's first requests arrive together: one argon2 check (a sizeable
+    share of a core each with the shipped cost), the others wait for its result. (PostgreSQL:
+    on SQLite the sessions' write lock already lets one request in at a time.)"""
+    ctx = make_context(pg_url)
+    checks: list[str] = []
+    slow_check = accounts.verify_secret
+
+    def counted(stored_hash: str, secret: str) -> bool:
+        checks.append(secret)
+        time.sleep(0.2)  # as long as a real check takes, so the others arrive meanwhile
+        return slow_check(stored_hash, secret)
+
+    monkeypatch.setattr(accounts, "verify_secret", counted)
+    start = threading.Barrier(8)
+    callers: list[str] = []
+
+    def request() -> None:
+        start.wait(10)
+        with ctx.db.session() as session:
+            callers.append(accounts.authenticate(session, API_KEY).kind)
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ctx.db.dispose()
+    assert callers == ["cms"] * 8
+    assert len(checks) == 1

@@ -58,7 +58,7 @@ def _settings(config: Path | None = None, **overrides: Any) -> Settings:
 def _serve(settings: Settings, *, demo: bool, workers: int = 1, config: Path | None = None) -> None:
     import uvicorn
 
-    from netiquette.app import build_context, create_app, start_up_once
+    from netiquette.app import build_context, create_app, freeze_heap, start_up_once
     from netiquette.bootstrap import ensure_credentials, load_demo
     from netiquette.logs import configure_logging
     from netiquette.web.serving import (
@@ -104,7 +104,9 @@ def _serve(settings: Settings, *, demo: bool, workers: int = 1, config: Path | N
         "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
     }
     if workers == 1:
-        uvicorn.run(create_app(context=ctx), **options)
+        served = create_app(context=ctx)
+        freeze_heap()
+        uvicorn.run(served, **options)
         return
     # Everything that must happen once is done here, before the app processes start.
     start_up_once(ctx)
@@ -161,7 +163,7 @@ def worker(
     is finished first)."""
     import signal
 
-    from netiquette.app import build_context, screening_worker
+    from netiquette.app import build_context, freeze_heap, screening_worker
     from netiquette.logs import configure_logging
 
     if concurrency is not None and concurrency < 1:
@@ -176,6 +178,7 @@ def worker(
         os.nice(settings.worker_nice)
     ctx = build_context(settings)
     ctx.intake.warm_up()
+    freeze_heap()
     runner = screening_worker(ctx, concurrency)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: runner.request_stop())
