@@ -161,6 +161,19 @@ def create_api_key(session: Session, name: str, key: str | None = None) -> str:
     return key
 
 
+def remembered_key(credential: str, digest: str | None = None) -> Principal | None:
+    """The principal of an API key verified less than :data:`API_KEY_RECHECK_SECONDS` ago in
+    this process, or ``None`` (then :func:`authenticate` reads its row). No database."""
+    if credential.startswith("nqt_"):
+        return None
+    if digest is None:
+        digest = hashlib.sha256(credential.encode()).hexdigest()
+    remembered = _key_principals.get(digest)
+    if remembered is not None and time.monotonic() - remembered[0] < API_KEY_RECHECK_SECONDS:
+        return remembered[1]
+    return None
+
+
 def authenticate(session: Session, credential: str) -> Principal:
     """Resolve a bearer credential (login token or API key) to a principal."""
     if not credential.isprintable() or len(credential) > 1000:  # NUL etc. never reach the DB
@@ -174,9 +187,9 @@ def authenticate(session: Session, credential: str) -> Principal:
             )
         return Principal(kind=token.user.role, name=token.user.username, user_id=token.user.id)
     digest = hashlib.sha256(credential.encode()).hexdigest()
-    remembered = _key_principals.get(digest)
-    if remembered is not None and time.monotonic() - remembered[0] < API_KEY_RECHECK_SECONDS:
-        return remembered[1]
+    remembered = remembered_key(credential, digest)
+    if remembered is not None:
+        return remembered
     parts = credential.split("_", 2)
     if len(parts) == 3 and parts[0] == "nq" and len(parts[2]) >= 16:
         key_id, secret = parts[1], parts[2]

@@ -10,6 +10,7 @@ process screens and decides it later through :meth:`Intake.screen_and_decide`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -17,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -128,7 +129,7 @@ class NewComment:
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    """A checked comment waiting for the acceptance writer (workers mode)."""
+    """A checked comment, waiting for the acceptance writer (workers mode) or stored alone."""
 
     comment_id: str
     new: NewComment
@@ -138,7 +139,7 @@ class _Pending:
     token_sha256: str
     submitter: str
     address: str | None
-    wait: int
+    wait: int | None  # workers mode: the wait promised; None: screened in the request
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +206,36 @@ class Intake:
 
     def submit(self, new: NewComment, submitter: str) -> Accepted:
         """Store the comment (committed), then screen and decide it."""
+        pending = self._check(new, submitter)
+        # Before the transaction: on SQLite a second session would wait for this one's lock.
+        wait = self.acceptance_wait() if self.queue == "workers" else None
+        pending = replace(pending, wait=wait)
+        if wait is not None:
+            # Workers mode: stored with the others waiting, in one transaction (batching.py).
+            accepted = self.batch.submit(pending)
+            if accepted is not None:
+                return accepted
+            # Seen before, or the batch failed: the one-by-one way below answers it.
+        return self._submit_alone(pending)
+
+    async def submit_async(self, new: NewComment, submitter: str) -> Accepted:
+        """:meth:`submit` for the event loop. In workers mode an acceptance waits for the
+        writer's commit without holding a thread; what blocks (screening in the request, the
+        one-by-one way, a stale wait estimate) runs in a thread."""
+        if self.queue != "workers":
+            return await asyncio.to_thread(self.submit, new, submitter)
+        pending = self._check(new, submitter)
+        wait = self.fresh_acceptance_wait()
+        if wait is None:
+            wait = await asyncio.to_thread(self.acceptance_wait)
+        pending = replace(pending, wait=wait)
+        accepted = await self.batch.submit_async(pending)
+        if accepted is not None:
+            return accepted
+        return await asyncio.to_thread(self._submit_alone, pending)
+
+    def _check(self, new: NewComment, submitter: str) -> _Pending:
+        """Validate a submission (InputError naming the field) and give it its token."""
         text = validate_text(new.text, self.max_chars)
         comment_id = validate_id(new.id, "id") if new.id else uuid.uuid4().hex
         for field, value in (
@@ -217,20 +248,22 @@ class Intake:
             if FIELD_CONTROL.search(value):
                 raise InputError(f"{field} contains a control character", field=field)
         address = check_address(new.notify_email, "notify_email") if new.notify_email else None
-        digest = text_hash(text)
         token, token_sha256 = new_status_token()
+        return _Pending(
+            comment_id, new, text, text_hash(text), token, token_sha256, submitter, address, None
+        )
+
+    def _submit_alone(self, pending: _Pending) -> Accepted:
+        """Store one comment in a transaction of its own (a repeat is answered as one)."""
+        comment_id, new, text, digest = (
+            pending.comment_id,
+            pending.new,
+            pending.text,
+            pending.digest,
+        )
+        token, token_sha256, submitter = pending.token, pending.token_sha256, pending.submitter
+        address, wait = pending.address, pending.wait
         repeat: Accepted | None = None
-        # Before the transaction: on SQLite a second session would wait for this one's lock.
-        wait = self.acceptance_wait() if self.queue == "workers" else None
-        if wait is not None:
-            # Workers mode: stored with the others waiting, in one transaction (batching.py).
-            pending = _Pending(
-                comment_id, new, text, digest, token, token_sha256, submitter, address, wait
-            )
-            accepted = self.batch.submit(pending)
-            if accepted is not None:
-                return accepted
-            # Seen before, or the batch failed: the one-by-one way below answers it.
         try:
             with self.db.session() as session:
                 # Locked (PostgreSQL): concurrent retries of one comment take turns.
@@ -423,7 +456,7 @@ class Intake:
                 if item.address:
                     addresses.append((item.comment_id, item.address, new.notify_lang))
                 outcomes[index] = Accepted(
-                    item.comment_id, RECEIVED, item.wait, created=True, status_token=item.token
+                    item.comment_id, RECEIVED, item.wait or 0, created=True, status_token=item.token
                 )
             if comments:
                 session.execute(insert(Comment), comments)
@@ -576,6 +609,12 @@ class Intake:
             if comment.state == RECEIVED:
                 self._to_humans(session, comment, error)
             return comment.state
+
+    def fresh_acceptance_wait(self) -> int | None:
+        """:meth:`acceptance_wait` if computed less than :data:`ESTIMATE_TTL_S` ago, else
+        ``None`` (no database, no waiting for a lock)."""
+        at, value = self._estimate
+        return value if at and time.monotonic() - at < ESTIMATE_TTL_S else None
 
     def acceptance_wait(self) -> int:
         """The wait promised to a comment accepted for the workers, in seconds.

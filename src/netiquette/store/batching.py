@@ -14,6 +14,7 @@ error) sends its items the one-by-one way, where each gets its own answer or err
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -63,10 +64,18 @@ class GroupCommit(Generic[Item, Outcome]):
 
     def submit(self, item: Item) -> Outcome | None:
         """Store ``item`` with whatever else is waiting; its outcome, or ``None``."""
+        return self.submit_future(item).result()
+
+    async def submit_async(self, item: Item) -> Outcome | None:
+        """:meth:`submit` for the event loop: awaits the commit without holding a thread."""
+        return await asyncio.wrap_future(self.submit_future(item))
+
+    def submit_future(self, item: Item) -> Future[Outcome | None]:
+        """Queue ``item`` for the writer; the future holds its outcome after the commit."""
         self._start()
         future: Future[Outcome | None] = Future()
         self._queue.put(_Ticket(item, future))
-        return future.result()
+        return future
 
     def _start(self) -> None:
         if self._thread is not None and self._thread.is_alive():

@@ -19,6 +19,7 @@ Two counters with the same arithmetic:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import threading
@@ -67,6 +68,10 @@ class RateCounter(Protocol):
 
     def hit(self, hits: Sequence[Hit]) -> Refusal | None:
         """Count every hit, or none and say which limit refused."""
+        ...
+
+    async def hit_async(self, hits: Sequence[Hit]) -> Refusal | None:
+        """:meth:`hit` from the event loop, without blocking it."""
         ...
 
 
@@ -170,28 +175,46 @@ class DatabaseRateCounter:
 
     def hit(self, hits: Sequence[Hit]) -> Refusal | None:
         """Count every limited hit, or none (see the module doc)."""
-        hits = [h for h in hits if h.limit > 0]
-        if not hits:
+        ask, spare = self._ask(hits)
+        if ask is None:
             return None
+        outcome = self.batch.submit(ask)
+        if outcome is None:  # the batch failed: this request alone
+            outcome = self._count_alone(ask.hits, ask.start, ask.now)
+        return self._settle(ask, spare, outcome)
+
+    async def hit_async(self, hits: Sequence[Hit]) -> Refusal | None:
+        """:meth:`hit` for the event loop: waits for the writer's commit without a thread."""
+        ask, spare = self._ask(hits)
+        if ask is None:
+            return None
+        outcome = await self.batch.submit_async(ask)
+        if outcome is None:
+            outcome = await asyncio.to_thread(self._count_alone, ask.hits, ask.start, ask.now)
+        return self._settle(ask, spare, outcome)
+
+    def _ask(self, hits: Sequence[Hit]) -> tuple[_Ask | None, set[str]]:
+        """Spend spare hits of this process; what is left for the database, and what was spent."""
+        hits = [h for h in hits if h.limit > 0]
         now = self._clock()
         start = int(now // PERIOD) * PERIOD
         with self._lock:  # spend reserved hits now; given back if another limit refuses
             spare = {subject_digest(h) for h in hits if self._take_spare(subject_digest(h), start)}
         remote = tuple(h for h in hits if subject_digest(h) not in spare)
-        granted: dict[str, int] = {}
-        if remote:
-            outcome = self.batch.submit(_Ask(remote, start, now))
-            if outcome is None:  # the batch failed: this request alone
-                outcome = self._count_alone(remote, start, now)
-            if isinstance(outcome, Refusal):
-                with self._lock:
-                    for digest in spare:
-                        window, left = self._reserved.get(digest, (start, 0))
-                        if window == start:
-                            self._reserved[digest] = (window, left + 1)
-                return outcome
-            granted = outcome
-        self._keep(granted, start)
+        return (_Ask(remote, start, now) if remote else None), spare
+
+    def _settle(
+        self, ask: _Ask, spare: set[str], outcome: dict[str, int] | Refusal
+    ) -> Refusal | None:
+        """After the database answered: a refusal gives the spare hits back; else keep chunks."""
+        if isinstance(outcome, Refusal):
+            with self._lock:
+                for digest in spare:
+                    window, left = self._reserved.get(digest, (ask.start, 0))
+                    if window == ask.start:
+                        self._reserved[digest] = (window, left + 1)
+            return outcome
+        self._keep(outcome, ask.start)
         return None
 
     def _begin(self, connection: Connection) -> None:
@@ -361,6 +384,10 @@ class ProcessMemoryRateCounter:
             while len(self._windows) > MAX_MEMORY_SUBJECTS:
                 self._windows.popitem(last=False)
         return None
+
+    async def hit_async(self, hits: Sequence[Hit]) -> Refusal | None:
+        """:meth:`hit`: in memory, never waits for anything but a short lock."""
+        return self.hit(hits)
 
 
 def rate_counter(kind: str, db: Database) -> RateCounter:

@@ -117,6 +117,22 @@ def check_limits(
         raise refusal_error(refusal)
 
 
+async def check_limits_async(
+    ctx: AppContext,
+    *,
+    address: tuple[str, Request] | None = None,
+    caller: Principal | None = None,
+    author: str | None = None,
+) -> None:
+    """:func:`check_limits` for ``async`` endpoints: awaits the count without a thread."""
+    hits = limit_hits(ctx, address=address, caller=caller, author=author)
+    if not any(h.limit > 0 for h in hits):
+        return
+    refusal = await counter(ctx).hit_async(hits)
+    if refusal is not None:
+        raise refusal_error(refusal)
+
+
 def rate_limited(bucket: str) -> Callable[[Request], None]:
     """A dependency that refuses a client address over the bucket's per-minute limit (429)."""
     if bucket not in BUCKETS:

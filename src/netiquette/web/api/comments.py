@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from netiquette.review.decide import comment_to_decide, decide
 from netiquette.review.machine import Actor
@@ -15,7 +16,7 @@ from netiquette.store.models import Comment
 from netiquette.web.api.public import accountability_config
 from netiquette.web.api.schemas import CommentBody, DecisionBody
 from netiquette.web.context import Caller, Cms, Ctx, DbSession, Moderator
-from netiquette.web.ratelimit import check_limits
+from netiquette.web.ratelimit import check_limits_async
 
 router = APIRouter(tags=["comments"])
 
@@ -34,13 +35,20 @@ def _public_status_url(request: Request, ctx: Ctx, comment_id: str, token: str) 
 
 
 @router.post("/comments", status_code=202)
-def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> JSONResponse:
-    """Hold a comment: stored and committed before this answers, then screened and decided."""
-    check_limits(ctx, caller=caller, author=body.author.id)  # 429 before anything is stored
-    accepted = ctx.intake.submit(
-        body.to_new_comment(),
-        submitter=caller.actor,
-    )
+async def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ctx) -> JSONResponse:
+    """Hold a comment: stored and committed before this answers, then screened and decided.
+
+    ``async``: in workers mode the rate-limit count and the acceptance are each a group commit
+    (netiquette.store.batching) that the request awaits on the event loop; only screening in
+    the request (``screening_queue = inline``) runs in a worker thread.
+    """
+    # 429 before anything is stored.
+    await check_limits_async(ctx, caller=caller, author=body.author.id)
+    new = body.to_new_comment()
+    if ctx.intake.queue == "workers":
+        accepted = await ctx.intake.submit_async(new, submitter=caller.actor)
+    else:
+        accepted = await run_in_threadpool(ctx.intake.submit, new, caller.actor)
     return JSONResponse(
         {
             "id": accepted.id,
