@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from sqlalchemy import update
 
 from netiquette import accounts
 from netiquette.accounts import upsert_user
+from netiquette.app import create_app
 from netiquette.settings import load_settings, redact_url
 from netiquette.store.models import ApiKey
 from netiquette.web.context import AppContext
@@ -88,3 +90,20 @@ def test_a_burst_with_a_new_key_checks_its_secret_once(
     ctx.db.dispose()
     assert callers == ["cms"] * 8
     assert len(checks) == 1
+
+
+def test_a_key_remembered_for_one_database_is_not_taken_by_another(
+    tmp_path: Path, client: TestClient
+) -> None:
+    """Two instances in one process (embedded use, tests): each reads its own key rows."""
+    key = {"Authorization": f"Bearer {API_KEY}"}
+    assert client.get("/api/v1/comments/no-such-comment", headers=key).status_code == 404
+    other = make_context(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        with other.db.session() as session:
+            session.execute(update(ApiKey).values(active=False))
+        with TestClient(create_app(context=other)) as second:
+            refused = second.get("/api/v1/comments/no-such-comment", headers=key)
+        assert refused.status_code == 401
+    finally:
+        other.db.dispose()

@@ -31,7 +31,8 @@ _verified_keys: dict[str, str] = {}  # sha256(full key) -> key id
 #: per request (a pooled connection, a query, a rollback) was 8.6 % of an app process's time
 #: under load (benchmarks/load.py); a revocation takes effect within this many seconds.
 API_KEY_RECHECK_SECONDS = 2.0
-_key_principals: dict[str, tuple[float, Principal]] = {}  # sha256(full key) -> (read at, who)
+#: (database engine's id, sha256 of the full key) -> (read at, who): one entry per key in use.
+_key_principals: dict[tuple[int, str], tuple[float, Principal]] = {}
 #: One key's first requests after a start wait for one argon2 check (about 0.4 s of a core)
 #: instead of each running its own: 32 at once had stalled a process for 3.7 s.
 _verifying = [threading.Lock() for _ in range(64)]
@@ -161,14 +162,15 @@ def create_api_key(session: Session, name: str, key: str | None = None) -> str:
     return key
 
 
-def remembered_key(credential: str, digest: str | None = None) -> Principal | None:
+def remembered_key(credential: str, scope: int, digest: str | None = None) -> Principal | None:
     """The principal of an API key verified less than :data:`API_KEY_RECHECK_SECONDS` ago in
-    this process, or ``None`` (then :func:`authenticate` reads its row). No database."""
+    this process against the database ``scope`` (the id of its engine), or ``None`` (then
+    :func:`authenticate` reads its row). No database."""
     if credential.startswith("nqt_"):
         return None
     if digest is None:
         digest = hashlib.sha256(credential.encode()).hexdigest()
-    remembered = _key_principals.get(digest)
+    remembered = _key_principals.get((scope, digest))
     if remembered is not None and time.monotonic() - remembered[0] < API_KEY_RECHECK_SECONDS:
         return remembered[1]
     return None
@@ -187,7 +189,8 @@ def authenticate(session: Session, credential: str) -> Principal:
             )
         return Principal(kind=token.user.role, name=token.user.username, user_id=token.user.id)
     digest = hashlib.sha256(credential.encode()).hexdigest()
-    remembered = remembered_key(credential, digest)
+    scope = id(session.get_bind())
+    remembered = remembered_key(credential, scope, digest)
     if remembered is not None:
         return remembered
     parts = credential.split("_", 2)
@@ -206,7 +209,7 @@ def authenticate(session: Session, credential: str) -> Principal:
                 _verified_keys[digest] = key_id + row.secret_hash
     caller = Principal(kind="cms", name=row.name, key_id=key_id)
     # Only verified keys are remembered: one entry per key in use, never per guess.
-    _key_principals[digest] = (time.monotonic(), caller)
+    _key_principals[(scope, digest)] = (time.monotonic(), caller)
     return caller
 
 

@@ -60,8 +60,8 @@ def _ensure_credentials(db: Database, settings: Settings, *, generate: bool) -> 
             create_api_key(session, CMS_KEY_NAME, settings.api_key)
         elif generate or session.scalar(select(ApiKey.id).limit(1)) is None:
             session.execute(update(ApiKey).where(ApiKey.name == CMS_KEY_NAME).values(active=False))
-            forget_api_keys()
             key = create_api_key(session, CMS_KEY_NAME)
+    forget_api_keys()  # after the commit: no request reads the old row back in between
     return Credentials(password, key)
 
 

@@ -149,3 +149,41 @@ def test_a_batch_that_fails_is_stored_one_by_one_and_nothing_is_lost(
         assert session.scalar(select(func.count()).select_from(Comment)) == 8
         assert session.scalar(select(func.count()).select_from(ScreeningJob)) == 8
         assert all(verify_chain(session, site).ok for site in sites(session))
+
+
+def test_a_request_cancelled_while_waiting_is_not_written_and_the_others_are_answered() -> None:
+    """A client that went away before its batch started (uvicorn cancels requests at the end
+    of a graceful shutdown) is skipped; the writer keeps answering everyone else."""
+    import asyncio
+
+    from netiquette.store.batching import GroupCommit
+
+    busy, release = threading.Event(), threading.Event()
+    written: list[list[int]] = []
+
+    def store(items: Sequence[int]) -> list[int | BaseException | None]:
+        if items and items[0] == 0:
+            busy.set()
+            release.wait(10)  # hold the writer so the others queue behind this batch
+        written.append(list(items))
+        return [item * 10 for item in items]
+
+    batch: GroupCommit[int, int] = GroupCommit(store, name="test-writer")
+    first = batch.submit_future(0)
+    assert busy.wait(10)
+
+    async def scenario() -> tuple[list[int | None], bool]:
+        waiting = [asyncio.ensure_future(batch.submit_async(n)) for n in (1, 2, 3)]
+        await asyncio.sleep(0.05)
+        waiting[1].cancel()  # item 2's client goes away while the writer is busy
+        await asyncio.sleep(0.05)
+        release.set()
+        answered = [await asyncio.wait_for(waiting[i], 10) for i in (0, 2)]
+        return answered, waiting[1].cancelled()
+
+    answered, cancelled = asyncio.run(scenario())
+    assert first.result(10) == 0
+    assert answered == [10, 30]
+    assert cancelled
+    assert written == [[0], [1, 3]]
+    assert batch.submit(4) == 40  # the same writer thread is still answering

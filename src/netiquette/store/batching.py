@@ -96,6 +96,11 @@ class GroupCommit(Generic[Item, Outcome]):
             self._write(tickets)
 
     def _write(self, tickets: list[_Ticket[Item, Outcome]]) -> None:
+        # A request cancelled while waiting (its client went away, a shutdown's deadline) is not
+        # written; the others' futures can no longer be cancelled, so each gets its outcome.
+        tickets = [t for t in tickets if t.future.set_running_or_notify_cancel()]
+        if not tickets:
+            return
         try:
             outcomes = self._store([t.item for t in tickets])
             if len(outcomes) != len(tickets):  # pragma: no cover - a bug in ``store``
@@ -109,7 +114,10 @@ class GroupCommit(Generic[Item, Outcome]):
         self.batches += 1
         self.items += len(tickets)
         for ticket, outcome in zip(tickets, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                ticket.future.set_exception(outcome)
-            else:
-                ticket.future.set_result(outcome)
+            try:
+                if isinstance(outcome, BaseException):
+                    ticket.future.set_exception(outcome)
+                else:
+                    ticket.future.set_result(outcome)
+            except Exception:  # pragma: no cover - never let one answer stop the writer
+                log.exception("could not answer a %s request", self._name)

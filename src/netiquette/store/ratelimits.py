@@ -178,9 +178,13 @@ class DatabaseRateCounter:
         ask, spare = self._ask(hits)
         if ask is None:
             return None
-        outcome = self.batch.submit(ask)
-        if outcome is None:  # the batch failed: this request alone
-            outcome = self._count_alone(ask.hits, ask.start, ask.now)
+        try:
+            outcome = self.batch.submit(ask)
+            if outcome is None:  # the batch failed, or it must be counted alone
+                outcome = self._count_alone(ask.hits, ask.start, ask.now)
+        except BaseException:
+            self._give_back(spare, ask.start)
+            raise
         return self._settle(ask, spare, outcome)
 
     async def hit_async(self, hits: Sequence[Hit]) -> Refusal | None:
@@ -188,9 +192,13 @@ class DatabaseRateCounter:
         ask, spare = self._ask(hits)
         if ask is None:
             return None
-        outcome = await self.batch.submit_async(ask)
-        if outcome is None:
-            outcome = await asyncio.to_thread(self._count_alone, ask.hits, ask.start, ask.now)
+        try:
+            outcome = await self.batch.submit_async(ask)
+            if outcome is None:
+                outcome = await asyncio.to_thread(self._count_alone, ask.hits, ask.start, ask.now)
+        except BaseException:  # cancelled (the client went away) or the database failed
+            self._give_back(spare, ask.start)
+            raise
         return self._settle(ask, spare, outcome)
 
     def _ask(self, hits: Sequence[Hit]) -> tuple[_Ask | None, set[str]]:
@@ -208,14 +216,18 @@ class DatabaseRateCounter:
     ) -> Refusal | None:
         """After the database answered: a refusal gives the spare hits back; else keep chunks."""
         if isinstance(outcome, Refusal):
-            with self._lock:
-                for digest in spare:
-                    window, left = self._reserved.get(digest, (ask.start, 0))
-                    if window == ask.start:
-                        self._reserved[digest] = (window, left + 1)
+            self._give_back(spare, ask.start)
             return outcome
         self._keep(outcome, ask.start)
         return None
+
+    def _give_back(self, spare: set[str], start: int) -> None:
+        """Return spare hits a request spent and did not use (refused, cancelled, failed)."""
+        with self._lock:
+            for digest in spare:
+                window, left = self._reserved.get(digest, (start, 0))
+                if window == start:
+                    self._reserved[digest] = (window, left + 1)
 
     def _begin(self, connection: Connection) -> None:
         if self.db.backend == "postgresql":
@@ -255,20 +267,25 @@ class DatabaseRateCounter:
         (chunk spare, or one ``UPDATE`` on a row this transaction already holds) and its
         refusal; a request refused on an earlier subject asks nothing of the later ones.
         """
-        wanted: dict[tuple[str, str], list[tuple[int, Hit]]] = {}
+        # Rows are (bucket, subject, window): requests queued across a minute's boundary, or
+        # out of clock order, lock both windows of a subject in this order too.
+        wanted: dict[tuple[str, str, int], list[tuple[int, Hit]]] = {}
         for index, ask in enumerate(asks):
             for hit in ask.hits:
-                wanted.setdefault((hit.bucket, subject_digest(hit)), []).append((index, hit))
+                key = (hit.bucket, subject_digest(hit), ask.start)
+                wanted.setdefault(key, []).append((index, hit))
         outcomes: list[dict[str, int] | Refusal] = [{} for _ in asks]
         extra: dict[tuple[str, int], int] = {}  # (digest, window) -> spare from this batch
         counted: list[list[tuple[Hit, int, bool]]] = [[] for _ in asks]  # hit, grant, from DB
+        refused_on: dict[int, tuple[str, int]] = {}  # request -> the (subject, window) refusing
+        undone: set[tuple[str, int]] = set()  # (subject, window) with a hit taken back
         with self.db.engine.begin() as connection:
             self._begin(connection)
-            for _key in sorted(wanted):
-                for index, hit in wanted[_key]:
+            for key in sorted(wanted):
+                for index, hit in wanted[key]:
                     if isinstance(outcomes[index], Refusal):
                         continue
-                    ask, digest = asks[index], _key[1]
+                    ask, digest = asks[index], key[1]
                     if extra.get((digest, ask.start), 0) > 0:
                         extra[(digest, ask.start)] -= 1
                         counted[index].append((hit, 1, False))
@@ -277,6 +294,7 @@ class DatabaseRateCounter:
                         grant = self._count(connection, hit, ask.start, ask.now - ask.start)
                     except _Refused as refused:
                         outcomes[index] = refused.refusal
+                        refused_on[index] = (digest, ask.start)
                         continue
                     counted[index].append((hit, grant, True))
                     if grant > 1:
@@ -289,6 +307,7 @@ class DatabaseRateCounter:
                     if from_db and grant == 1:
                         values = {"bucket": hit.bucket, "subject": digest, "window": window}
                         connection.execute(self._undo, {**values, "grant": 1})
+                        undone.add((digest, window))
                     else:  # its hit came from a chunk, which stays reserved: spare again
                         extra[(digest, window)] = extra.get((digest, window), 0) + 1
             newest = max(ask.start for ask in asks)
@@ -297,7 +316,18 @@ class DatabaseRateCounter:
         # What the batch reserved beyond its requests' own hits stays spare in this process.
         for (digest, window), left in extra.items():
             self._add_spare(digest, window, left)
-        return [outcome if isinstance(outcome, Refusal) else {} for outcome in outcomes]
+        # A request refused where a hit was then taken back might have fitted after all (one
+        # at a time, it would have waited for that row's lock and found room): it is counted
+        # again alone (None) instead of refused.
+        answers: list[dict[str, int] | Refusal | BaseException | None] = []
+        for index, outcome in enumerate(outcomes):
+            if not isinstance(outcome, Refusal):
+                answers.append({})
+            elif refused_on.get(index) in undone:
+                answers.append(None)
+            else:
+                answers.append(outcome)
+        return answers
 
     def _keep(self, granted: dict[str, int], start: int) -> None:
         """Keep the hits granted beyond this request's one as spare."""

@@ -89,7 +89,7 @@ async def principal(request: Request, ctx: Ctx) -> Principal:
     """
     credential = _credential(request)
     if len(credential) <= 1000 and credential.isprintable():
-        remembered = remembered_key(credential)
+        remembered = remembered_key(credential, id(ctx.db.engine))
         if remembered is not None:
             return remembered
     return await run_in_threadpool(_authenticate, ctx, credential)
