@@ -187,7 +187,7 @@ def _one_process(
     concurrency: int,
     key: str,
     index: int,
-    out: multiprocessing.Queue,
+    out: multiprocessing.Queue[Report],
     rate: float = 0.0,
 ) -> None:
     parts = urlsplit(url)
