@@ -169,7 +169,8 @@ class DatabaseRateCounter:
         self._cleaned = 0  # start of the window whose old rows this process last deleted
         self._reserved: dict[str, tuple[int, int]] = {}  # digest -> (window start, hits left)
         self._lock = threading.Lock()
-        self.batch: GroupCommit[_Ask, dict[str, int] | Refusal] = GroupCommit(
+        #: Outcome per request: its refusal, or True (counted, chunks kept as spare).
+        self.batch: GroupCommit[_Ask, Refusal | bool] = GroupCommit(
             self._count_batch, name="rate-limit-writer"
         )
 
@@ -211,14 +212,11 @@ class DatabaseRateCounter:
         remote = tuple(h for h in hits if subject_digest(h) not in spare)
         return (_Ask(remote, start, now) if remote else None), spare
 
-    def _settle(
-        self, ask: _Ask, spare: set[str], outcome: dict[str, int] | Refusal
-    ) -> Refusal | None:
-        """After the database answered: a refusal gives the spare hits back; else keep chunks."""
+    def _settle(self, ask: _Ask, spare: set[str], outcome: Refusal | bool | None) -> Refusal | None:
+        """After the database answered: a refusal gives this request's spare hits back."""
         if isinstance(outcome, Refusal):
             self._give_back(spare, ask.start)
             return outcome
-        self._keep(outcome, ask.start)
         return None
 
     def _give_back(self, spare: set[str], start: int) -> None:
@@ -241,7 +239,7 @@ class DatabaseRateCounter:
                 delete(RateLimitWindow).where(RateLimitWindow.window_start < start - PERIOD)
             )
 
-    def _count_alone(self, hits: Sequence[Hit], start: int, now: float) -> dict[str, int] | Refusal:
+    def _count_alone(self, hits: Sequence[Hit], start: int, now: float) -> Refusal | None:
         """Count one request's hits in a transaction of its own: all, or none."""
         granted: dict[str, int] = {}
         try:
@@ -254,11 +252,10 @@ class DatabaseRateCounter:
         except _Refused as refused:
             return refused.refusal
         self._cleaned = max(self._cleaned, start)
-        return granted
+        self._keep(granted, start)
+        return None
 
-    def _count_batch(
-        self, asks: Sequence[_Ask]
-    ) -> list[dict[str, int] | Refusal | BaseException | None]:
+    def _count_batch(self, asks: Sequence[_Ask]) -> list[Refusal | bool | BaseException | None]:
         """Count the hits of every request waiting, in one transaction (the writer thread).
 
         Subjects are visited in sorted order (the lock order every batch shares) and, for each,
@@ -274,7 +271,7 @@ class DatabaseRateCounter:
             for hit in ask.hits:
                 key = (hit.bucket, subject_digest(hit), ask.start)
                 wanted.setdefault(key, []).append((index, hit))
-        outcomes: list[dict[str, int] | Refusal] = [{} for _ in asks]
+        outcomes: list[Refusal | None] = [None for _ in asks]  # None: counted so far
         extra: dict[tuple[str, int], int] = {}  # (digest, window) -> spare from this batch
         counted: list[list[tuple[Hit, int, bool]]] = [[] for _ in asks]  # hit, grant, from DB
         refused_on: dict[int, tuple[str, int]] = {}  # request -> the (subject, window) refusing
@@ -319,10 +316,10 @@ class DatabaseRateCounter:
         # A request refused where a hit was then taken back might have fitted after all (one
         # at a time, it would have waited for that row's lock and found room): it is counted
         # again alone (None) instead of refused.
-        answers: list[dict[str, int] | Refusal | BaseException | None] = []
+        answers: list[Refusal | bool | BaseException | None] = []
         for index, outcome in enumerate(outcomes):
-            if not isinstance(outcome, Refusal):
-                answers.append({})
+            if outcome is None:
+                answers.append(True)
             elif refused_on.get(index) in undone:
                 answers.append(None)
             else:
