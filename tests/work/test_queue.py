@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -248,3 +249,45 @@ def test_sqlite_serve_screens_in_a_thread_of_its_own(tmp_path: object) -> None:
             state = client.get("/api/v1/comments/s1", headers=CMS).json()["status"]
         assert state == "pending"  # screened and queued for a human, as inline
     ctx.db.dispose()
+
+
+def test_a_stale_wait_estimate_is_answered_at_once_and_renewed_in_the_background(
+    wctx: AppContext, wclient: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Acceptance never waits for the queue arithmetic (it grows with the comments table):
+    the first estimate is computed, later ones are renewed by one background thread."""
+    intake = wctx.intake
+    assert intake.known_acceptance_wait() is None
+    first = _post(wclient, "e1")["estimated_wait_seconds"]
+    assert intake.known_acceptance_wait() == first
+
+    computed: list[int] = []
+    release = threading.Event()
+
+    def slow_compute() -> int:
+        release.wait(10)
+        computed.append(4321)
+        return 4321
+
+    monkeypatch.setattr(intake, "_compute_acceptance_wait", slow_compute)
+    intake._estimate = (time.monotonic() - 60, 1234)  # stale
+    # Answered with the estimate held while the renewal is still running, by any number.
+    assert [_post(wclient, f"e{i}")["estimated_wait_seconds"] for i in (2, 3, 4)] == [1234] * 3
+    release.set()
+    deadline = time.monotonic() + 10
+    while intake.known_acceptance_wait() != 4321 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert intake.known_acceptance_wait() == 4321
+    assert computed == [4321]  # one renewal for the three stale answers
+
+    def broken() -> int:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(intake, "_compute_acceptance_wait", broken)
+    intake._estimate = (time.monotonic() - 60, 777)
+    assert _post(wclient, "e5")["estimated_wait_seconds"] == 777
+    deadline = time.monotonic() + 10
+    while intake._estimate_lock.locked() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not intake._estimate_lock.locked()  # a failed renewal lets the next one try
+    assert intake.known_acceptance_wait() == 777

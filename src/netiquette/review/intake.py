@@ -75,7 +75,8 @@ FIELD_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _ID = re.compile(r"^[A-Za-z0-9._:@-]{1,200}$")
 
 _POLICY_ACTION = {"approve": "auto_approve", "reject": "auto_reject", "review": "queue"}
-#: How long one process reuses its acceptance wait estimate (workers mode), in seconds.
+#: How often one process recomputes its acceptance wait estimate (workers mode), in seconds;
+#: meanwhile acceptances are answered with the one it holds.
 ESTIMATE_TTL_S = 2.0
 #: Runs in the transaction that applies a screening (a worker deletes its job there).
 Finish = Callable[[Session], None]
@@ -221,12 +222,12 @@ class Intake:
     async def submit_async(self, new: NewComment, submitter: str) -> Accepted:
         """:meth:`submit` for the event loop. In workers mode an acceptance waits for the
         writer's commit without holding a thread; what blocks (screening in the request, the
-        one-by-one way, a stale wait estimate) runs in a thread."""
+        one-by-one way, the first wait estimate) runs in a thread."""
         if self.queue != "workers":
             return await asyncio.to_thread(self.submit, new, submitter)
         pending = self._check(new, submitter)
-        wait = self.fresh_acceptance_wait()
-        if wait is None:
+        wait = self.known_acceptance_wait()
+        if wait is None:  # the first acceptance of this process computes it
             wait = await asyncio.to_thread(self.acceptance_wait)
         pending = replace(pending, wait=wait)
         accepted = await self.batch.submit_async(pending)
@@ -610,37 +611,59 @@ class Intake:
                 self._to_humans(session, comment, error)
             return comment.state
 
-    def fresh_acceptance_wait(self) -> int | None:
-        """:meth:`acceptance_wait` if computed less than :data:`ESTIMATE_TTL_S` ago, else
-        ``None`` (no database, no waiting for a lock)."""
+    def known_acceptance_wait(self) -> int | None:
+        """The wait estimate this process holds, at once (no database, no lock), or ``None``
+        before it has one. An estimate older than :data:`ESTIMATE_TTL_S` is still answered
+        while one background thread computes the next (the queries behind it grow with the
+        comments table: a request must not wait for them, nor the requests behind it)."""
         at, value = self._estimate
-        return value if at and time.monotonic() - at < ESTIMATE_TTL_S else None
+        if not at:
+            return None
+        if time.monotonic() - at >= ESTIMATE_TTL_S and self._estimate_lock.acquire(False):
+            try:
+                threading.Thread(
+                    target=self._refresh_estimate, name="wait-estimate", daemon=True
+                ).start()
+            except BaseException:
+                self._estimate_lock.release()
+                raise
+        return value
+
+    def _refresh_estimate(self) -> None:
+        """Compute the estimate (the caller holds ``_estimate_lock``, released here)."""
+        try:
+            self._estimate = (time.monotonic(), self._compute_acceptance_wait())
+        except Exception:  # the old estimate stays; the next acceptance tries again
+            log.exception("could not refresh the acceptance wait estimate")
+        finally:
+            self._estimate_lock.release()
 
     def acceptance_wait(self) -> int:
         """The wait promised to a comment accepted for the workers, in seconds.
 
         Before screening nobody knows whether the policy will decide it, so the promise is
         the honest upper bound: the screening backlog's delay (how long the oldest waiting job
-        has waited) plus the wait of a new comment in the human queue. Computed at most every
-        :data:`ESTIMATE_TTL_S` per process, so acceptance costs no queue arithmetic.
+        has waited) plus the wait of a new comment in the human queue. Computed here the first
+        time, then kept fresh in the background every :data:`ESTIMATE_TTL_S`
+        (:meth:`known_acceptance_wait`), so acceptance costs no queue arithmetic.
         """
-        now = time.monotonic()
-        at, value = self._estimate
-        if now - at < ESTIMATE_TTL_S and at:
-            return value
+        known = self.known_acceptance_wait()
+        if known is not None:
+            return known
         with self._estimate_lock:
             at, value = self._estimate
-            if now - at < ESTIMATE_TTL_S and at:
+            if at:
                 return value
-            with self.db.session() as session:
-                delay = backlog(session, SCREEN).oldest_age_s
-                fresh = Comment(
-                    id="", state=RECEIVED, priority=0, received_at=utcnow(), article_id=""
-                )
-                human = self.wait.estimate(session, fresh)
-            value = max(1, round(delay) + human)
+            value = self._compute_acceptance_wait()
             self._estimate = (time.monotonic(), value)
             return value
+
+    def _compute_acceptance_wait(self) -> int:
+        with self.db.session() as session:
+            delay = backlog(session, SCREEN).oldest_age_s
+            fresh = Comment(id="", state=RECEIVED, priority=0, received_at=utcnow(), article_id="")
+            human = self.wait.estimate(session, fresh)
+        return max(1, round(delay) + human)
 
     def _apply(self, session: Session, comment: Comment, result: ScreeningResult) -> None:
         """Store one screening row per rule and perform the policy's outcome."""
