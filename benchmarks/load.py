@@ -286,9 +286,9 @@ def latency_chart(report: Report, slice_s: float = 5.0) -> str:
         values = sorted(slices[index])
         p50, p99 = values[len(values) // 2], values[min(len(values) - 1, int(len(values) * 0.99))]
         bar = "█" * max(1, round(40 * p99 / worst))
+        start = f"{index * slice_s:5.{1 if slice_s < 1 else 0}f}"
         lines.append(
-            f"{index * slice_s:5.0f} s  {p50 * 1000:8.1f} {p99 * 1000:8.1f} "
-            f"{values[-1] * 1000:8.1f}  {bar}"
+            f"{start} s  {p50 * 1000:8.1f} {p99 * 1000:8.1f} {values[-1] * 1000:8.1f}  {bar}"
         )
     return "\n".join(lines)
 
@@ -349,6 +349,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--drain-seconds", type=float, default=600.0, help="longest wait after")
+    parser.add_argument("--slice", type=float, default=5.0, help="seconds per latency row")
     parser.add_argument("--png", default="", help="also write the backlog chart as PNG")
     parser.add_argument("--logs", default="", help="folder for the processes' logs")
     parser.add_argument("--keep", action="store_true", help="keep the database")
@@ -455,7 +456,7 @@ def main() -> None:
                 rate=args.rate,
             )
             results = from_report(report)
-            latencies_over_time = latency_chart(report)
+            latencies_over_time = latency_chart(report, args.slice)
             print(f"client          {report.summary()}")
             for status, body in sorted(report.refusals.items()):
                 print(f"first {status}       {body}")
@@ -537,7 +538,7 @@ def main() -> None:
         )
         if args.client == "raw":
             print()
-            print("latency over the load, per 5 s")
+            print(f"latency over the load, per {args.slice:g} s")
             print(latencies_over_time)
         print()
         print("screening backlog over time")
