@@ -74,7 +74,7 @@ def measure(url: str, processes: int, seconds: float, *, shared: bool) -> float:
     ]
     for proc in procs:
         proc.start()
-    total = sum(counts.get(timeout=seconds + 180) for _ in procs)
+    total: int = sum(int(counts.get(timeout=seconds + 180)) for _ in procs)
     for proc in procs:
         proc.join(60)
     return total / seconds

@@ -120,14 +120,14 @@ def main() -> None:
         ("unit", [r for r in rows if not r[2].startswith("gates+")]),
         ("gates+unit", [r for r in rows if r[2].startswith("gates+")]),
     ):
-        worst_m = max(members)
-        worst_p = max(members, key=lambda r: r[1])
+        slow_m = max(members)
+        slow_p = max(members, key=lambda r: r[1])
         classes.add_row(
             f"{name} ({len(members)})",
-            f"{worst_m[0] * 1000:.1f}",
-            worst_m[2].removeprefix("gates+"),
-            f"{worst_p[1] * 1000:.1f}",
-            worst_p[2].removeprefix("gates+"),
+            f"{slow_m[0] * 1000:.1f}",
+            slow_m[2].removeprefix("gates+"),
+            f"{slow_p[1] * 1000:.1f}",
+            slow_p[2].removeprefix("gates+"),
         )
     console.print(classes)
 

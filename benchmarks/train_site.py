@@ -54,7 +54,7 @@ def synthetic(n: int, seed: int = 12) -> list[dict[str, object]]:
     """``n`` invented decisions in the import-decisions format, about 15 % rejections."""
     rng = random.Random(seed)
     start = datetime(2025, 1, 1, tzinfo=UTC)
-    out = []
+    out: list[dict[str, object]] = []
     for i in range(n):
         parts = [f"{rng.choice(_OPENERS)} {rng.choice(_CLAIMS)}."]
         parts += rng.sample(_FILLERS, rng.randint(0, 2))
