@@ -612,7 +612,7 @@ class WebhookDelivery(Base):
         Index(
             "ux_webhook_deliveries_endpoint_event", "endpoint_id", "decision_event_id", unique=True
         ),
-        Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+        Index("ix_webhook_deliveries_due", "state", "next_attempt_at", "id"),
     )
 
 
@@ -673,7 +673,7 @@ class ScreeningJob(Base):
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (Index("ix_screening_jobs_due", "state", "run_after"),)
+    __table_args__ = (Index("ix_screening_jobs_due", "state", "run_after", "id"),)
 
 
 # --- Per-site models: promotions and shadow scores (migration 0010) ---------------------------

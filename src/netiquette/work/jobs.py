@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import Select, and_, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from netiquette.store.db import Database
@@ -103,19 +103,26 @@ def _due(now: datetime) -> Any:
     )
 
 
+def claim_query(backend: str, now: datetime, limit: int = 1) -> Select[ScreeningJob]:
+    """The oldest ``limit`` due jobs, locked (PostgreSQL: skipping those another worker holds).
+    Its order is the order of ``ix_screening_jobs_due``, so a claim reads the rows it takes
+    whatever the planner believes the queue's size to be (migration 0011)."""
+    query = (
+        select(ScreeningJob)
+        .where(_due(now))
+        .order_by(ScreeningJob.run_after, ScreeningJob.id)
+        .limit(limit)
+    )
+    if backend == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return query
+
+
 def claim(db: Database, worker: str, *, lease_s: float, limit: int = 1) -> list[ClaimedJob]:
     """Take up to ``limit`` due jobs for ``lease_s`` seconds, oldest first."""
     now = utcnow()
     with db.session() as session:
-        query = (
-            select(ScreeningJob)
-            .where(_due(now))
-            .order_by(ScreeningJob.run_after, ScreeningJob.id)
-            .limit(limit)
-        )
-        if db.backend == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        jobs = list(session.scalars(query))
+        jobs = list(session.scalars(claim_query(db.backend, now, limit)))
         until = now + timedelta(seconds=lease_s)
         for job in jobs:
             job.locked_until = until
