@@ -300,7 +300,7 @@ def warm_up(ctx: AppContext) -> None:
     after a start answered at p50 101 ms, up to 382 ms, while each process opened connections,
     checked the configured API key with argon2 (about 0.4 s of a core; every request with that
     key waits for it) and computed its first wait estimate. Keys created with ``netiquette
-    keys create`` are not known to the process; their first use still pays the check once.
+    keys add`` are not known to the process; their first use still pays the check once.
     A failure here (database not up yet) is logged; the first requests then pay instead.
     """
     try:
