@@ -10,7 +10,6 @@ process screens and decides it later through :meth:`Intake.screen_and_decide`.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import re
@@ -23,6 +22,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -222,18 +222,19 @@ class Intake:
     async def submit_async(self, new: NewComment, submitter: str) -> Accepted:
         """:meth:`submit` for the event loop. In workers mode an acceptance waits for the
         writer's commit without holding a thread; what blocks (screening in the request, the
-        one-by-one way, the first wait estimate) runs in a thread."""
-        if self.queue != "workers":
-            return await asyncio.to_thread(self.submit, new, submitter)
+        one-by-one way, the first wait estimate) runs in the thread pool the web framework's
+        own blocking work uses (anyio's, 40 threads; asyncio's default has CPUs + 4)."""
         pending = self._check(new, submitter)
+        if self.queue != "workers":
+            return await to_thread.run_sync(self._submit_alone, pending)
         wait = self.known_acceptance_wait()
         if wait is None:  # the first acceptance of this process computes it
-            wait = await asyncio.to_thread(self.acceptance_wait)
+            wait = await to_thread.run_sync(self.acceptance_wait)
         pending = replace(pending, wait=wait)
         accepted = await self.batch.submit_async(pending)
         if accepted is not None:
             return accepted
-        return await asyncio.to_thread(self._submit_alone, pending)
+        return await to_thread.run_sync(self._submit_alone, pending)
 
     def _check(self, new: NewComment, submitter: str) -> _Pending:
         """Validate a submission (InputError naming the field) and give it its token."""

@@ -19,7 +19,6 @@ Two counters with the same arithmetic:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import math
 import threading
@@ -29,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from anyio import to_thread
 from sqlalchemy import Connection, Integer, Select, String, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -196,7 +196,7 @@ class DatabaseRateCounter:
         try:
             outcome = await self.batch.submit_async(ask)
             if outcome is None:
-                outcome = await asyncio.to_thread(self._count_alone, ask.hits, ask.start, ask.now)
+                outcome = await to_thread.run_sync(self._count_alone, ask.hits, ask.start, ask.now)
         except BaseException:  # cancelled (the client went away) or the database failed
             self._give_back(spare, ask.start)
             raise

@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from netiquette.review.decide import comment_to_decide, decide
 from netiquette.review.machine import Actor
@@ -44,11 +43,7 @@ async def post_comment(body: CommentBody, request: Request, caller: Cms, ctx: Ct
     """
     # 429 before anything is stored.
     await check_limits_async(ctx, caller=caller, author=body.author.id)
-    new = body.to_new_comment()
-    if ctx.intake.queue == "workers":
-        accepted = await ctx.intake.submit_async(new, submitter=caller.actor)
-    else:
-        accepted = await run_in_threadpool(ctx.intake.submit, new, caller.actor)
+    accepted = await ctx.intake.submit_async(body.to_new_comment(), submitter=caller.actor)
     return JSONResponse(
         {
             "id": accepted.id,
