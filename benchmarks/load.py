@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/load.py --db postgresql://postgres@127.0.0.1:55500/postgres \\
         [--seconds 60] [--concurrency 32] [--rate R] [--app-workers 2] [--workers 2] \\
-        [--png load.png]
+        [--yield-above N] [--png load.png]
 
 Creates a fresh database on the given server (dropped at the end unless ``--keep``), migrates
 it, starts ``netiquette serve --workers N`` (``--app-workers``, default 2: N app processes
@@ -348,6 +348,12 @@ def main() -> None:
     parser.add_argument("--app-workers", type=int, default=2, help="serve --workers N")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument(
+        "--yield-above",
+        type=int,
+        default=0,
+        help="worker_yield_above for the workers: comments/s above which they pause (0: never)",
+    )
     parser.add_argument("--drain-seconds", type=float, default=600.0, help="longest wait after")
     parser.add_argument("--slice", type=float, default=5.0, help="seconds per latency row")
     parser.add_argument("--png", default="", help="also write the backlog chart as PNG")
@@ -392,6 +398,7 @@ def main() -> None:
             "NETIQUETTE_ADMIN_PASSWORD": secrets.token_hex(12),
             "NETIQUETTE_SCREENING_QUEUE": "workers",
             "NETIQUETTE_DELIVERY_LOOP": "false",  # the workers deliver
+            "NETIQUETTE_WORKER_YIELD_ABOVE": str(args.yield_above),
         }
         port = free_port()
         bases = [f"http://127.0.0.1:{port}"]
@@ -442,8 +449,9 @@ def main() -> None:
         print(
             f"driving {args.seconds:.0f} s, {mode}, at concurrency {args.concurrency} "
             f"against serve --workers {args.app_workers}, {args.workers} workers × "
-            f"{args.worker_concurrency} threads "
-            f"(load average before: {load_before[0]:.2f})",
+            f"{args.worker_concurrency} threads"
+            + (f", yielding above {args.yield_above}/s" if args.yield_above else "")
+            + f" (load average before: {load_before[0]:.2f})",
             flush=True,
         )
         if args.client == "raw":

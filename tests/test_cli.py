@@ -138,3 +138,17 @@ def test_import_users_and_settings(tmp_path: Path) -> None:
 
     listing = _cli("settings")
     assert "max_comment_chars" in listing.stdout and "NETIQUETTE_DATABASE_URL" in listing.stdout
+
+
+def test_worker_refuses_a_negative_yield_threshold_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "NETIQUETTE_WORKER_YIELD_ABOVE": "-5"}
+    result = subprocess.run(
+        [sys.executable, "-m", "netiquette", "worker", "--db", f"sqlite:///{tmp_path}/w.db"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode != 0
+    assert "worker_yield_above must not be negative" in result.stderr
+    assert "Traceback" not in result.stderr

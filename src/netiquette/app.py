@@ -185,6 +185,8 @@ def screening_worker(
         lease_s=ctx.settings.screening_job_lease_seconds,
         max_attempts=ctx.settings.screening_job_attempts,
         delivery=loop,
+        yield_above=ctx.settings.worker_yield_above,
+        yield_max_s=ctx.settings.worker_yield_max_seconds,
     )
 
 

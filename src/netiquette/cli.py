@@ -171,6 +171,12 @@ def worker(
     settings = _settings(config, db=db)
     if not 0 <= settings.worker_nice <= 19:
         raise NetiquetteError("worker_nice must be between 0 and 19", field="worker_nice")
+    for name, value in (
+        ("worker_yield_above", settings.worker_yield_above),
+        ("worker_yield_max_seconds", settings.worker_yield_max_seconds),
+    ):
+        if value < 0:
+            raise NetiquetteError(f"{name} must not be negative", field=name)
     configure_logging(settings.log_format)
     if settings.worker_nice and hasattr(os, "nice"):
         # Screening is the work that may wait (the backlog drains after a peak); answering a

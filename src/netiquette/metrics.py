@@ -62,6 +62,12 @@ SCREENING_JOBS = Counter(
     ["kind", "result"],
     registry=REGISTRY,
 )
+WORKER_YIELD_SECONDS = Counter(
+    "netiquette_worker_yield_seconds",
+    "Seconds a worker took no screening jobs because comments arrived faster than "
+    "worker_yield_above",
+    registry=REGISTRY,
+)
 WEBHOOK_ATTEMPTS = Counter(
     "netiquette_webhook_attempts",
     "Webhook delivery attempts, by endpoint kind and result (delivered, retry, failed)",

@@ -77,6 +77,18 @@ SETTINGS: tuple[Setting, ...] = (
         "with app servers, accepting comments comes before screening them",
     ),
     Setting(
+        "worker_yield_above",
+        0,
+        "Comments per second above which workers stop taking screening jobs (0 = never): "
+        "for workers on the app servers' cores, so a burst of acceptances keeps its latency; "
+        "the backlog drains after the burst",
+    ),
+    Setting(
+        "worker_yield_max_seconds",
+        300,
+        "Longest pause of worker_yield_above in a row; a longer burst is screened as it comes",
+    ),
+    Setting(
         "auto_approve",
         "",
         "Override [policy] auto_approve of the screening file: on | off; empty = as the file says",
@@ -294,6 +306,8 @@ class Settings:
     screening_job_attempts: int
     screening_job_lease_seconds: int
     worker_nice: int
+    worker_yield_above: int
+    worker_yield_max_seconds: int
     auto_approve: str
     auto_reject: str
     token_ttl_seconds: int

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,7 +50,7 @@ def _post(
     return answer
 
 
-def _worker(ctx: AppContext, intake: Intake | None = None, **options: float) -> Worker:
+def _worker(ctx: AppContext, intake: Intake | None = None, **options: Any) -> Worker:
     return Worker(ctx.db, intake or ctx.intake, concurrency=1, **options)  # type: ignore[arg-type]
 
 
@@ -320,3 +321,50 @@ def test_a_claim_reads_the_jobs_it_takes_not_the_whole_backlog(pg_url: str) -> N
         assert "rows=1 loops=1" in plan.splitlines()[0], plan  # the one job it takes
     finally:
         ctx.db.dispose()
+
+
+def test_a_worker_yields_to_a_burst_for_at_most_its_longest_pause(wctx: AppContext) -> None:
+    """worker_yield_above: no jobs taken while comments arrive faster, but never for longer
+    than worker_yield_max_seconds in a row, and at once again when the burst ends."""
+    now = [0.0]
+    worker = _worker(wctx, yield_above=100, yield_max_s=60, clock=lambda: now[0])
+    assert worker.observe_arrivals(80) is False  # below the threshold
+    assert worker.observe_arrivals(500) is True  # a burst: yield
+    now[0] = 59.0
+    assert worker.observe_arrivals(450) is True
+    now[0] = 61.0
+    assert worker.observe_arrivals(450) is False  # a minute is the longest pause
+    now[0] = 90.0
+    assert worker.observe_arrivals(450) is False  # still the same burst: screened as it comes
+    assert worker.observe_arrivals(20) is False  # the burst ends ...
+    now[0] = 95.0
+    assert worker.observe_arrivals(300) is True  # ... and the next one is yielded to again
+    off = _worker(wctx)  # the default: never yields
+    assert off.observe_arrivals(100_000) is False
+
+
+def test_a_yielding_worker_takes_no_job_until_the_burst_ends(
+    wctx: AppContext, wclient: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import netiquette.work.worker as worker_module
+
+    monkeypatch.setattr(worker_module, "ARRIVALS_EVERY_S", 3600.0)  # the test reads for it
+    before = jobs.newest_id(wctx.db)
+    worker = _worker(wctx, yield_above=100, poll_s=0.05)
+    worker.observe_arrivals(400)
+    worker.start()
+    try:
+        for i in range(3):
+            _post(wclient, f"y{i}")
+        assert jobs.newest_id(wctx.db) == before + 3  # the arrival count the worker reads
+        time.sleep(1.0)
+        assert [_counts(wctx, f"y{i}") for i in range(3)] == [(0, 0, 1)] * 3  # all waiting
+        worker.observe_arrivals(3)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_counts(wctx, f"y{i}")[2] for i in range(3)):
+            time.sleep(0.05)
+        rules = len(wclient.get("/api/v1/comments/y0", headers=CMS).json()["screening"])
+        # Each screened once: one decision, one screening row per rule, its job gone.
+        assert [_counts(wctx, f"y{i}") for i in range(3)] == [(1, rules, 0)] * 3
+    finally:
+        worker.stop()

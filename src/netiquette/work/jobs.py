@@ -232,6 +232,13 @@ def purge_done(session: Session, older_than: timedelta = timedelta(days=1)) -> i
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def newest_id(db: Database) -> int:
+    """The id of the newest job (0 if none): how many were ever queued, roughly, since ids
+    only grow; two readings a second apart give the arrival rate (:class:`Worker` yields)."""
+    with db.engine.connect() as connection:
+        return int(connection.scalar(select(func.max(ScreeningJob.id))) or 0)
+
+
 __all__ = [
     "CHANNEL",
     "DONE",
@@ -248,6 +255,7 @@ __all__ = [
     "enqueue",
     "enqueue_orphans",
     "finish",
+    "newest_id",
     "notify",
     "orphans",
     "purge_done",
