@@ -234,7 +234,7 @@ def purge_done(session: Session, older_than: timedelta = timedelta(days=1)) -> i
 
 def newest_id(db: Database) -> int:
     """The id of the newest job (0 if none): how many were ever queued, roughly, since ids
-    only grow; two readings a second apart give the arrival rate (:class:`Worker` yields)."""
+    only grow; two readings apart give the arrival rate (:class:`Worker` yields)."""
     with db.engine.connect() as connection:
         return int(connection.scalar(select(func.max(ScreeningJob.id))) or 0)
 
