@@ -349,14 +349,14 @@ def test_a_yielding_worker_takes_no_job_until_the_burst_ends(
     import netiquette.work.worker as worker_module
 
     monkeypatch.setattr(worker_module, "ARRIVALS_EVERY_S", 3600.0)  # the test reads for it
-    before = jobs.newest_id(wctx.db)
+    started = datetime.now(UTC)
     worker = _worker(wctx, yield_above=100, poll_s=0.05)
     worker.observe_arrivals(400)
     worker.start()
     try:
         for i in range(3):
             _post(wclient, f"y{i}")
-        assert jobs.newest_id(wctx.db) == before + 3  # the arrival count the worker reads
+        assert jobs.received_since(wctx.db, started) == 3  # the arrival count the worker reads
         time.sleep(1.0)
         assert [_counts(wctx, f"y{i}") for i in range(3)] == [(0, 0, 1)] * 3  # all waiting
         worker.observe_arrivals(3)

@@ -232,11 +232,16 @@ def purge_done(session: Session, older_than: timedelta = timedelta(days=1)) -> i
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def newest_id(db: Database) -> int:
-    """The id of the newest job (0 if none): how many were ever queued, roughly, since ids
-    only grow; two readings apart give the arrival rate (:class:`Worker` yields)."""
+def received_since(db: Database, since: datetime) -> int:
+    """How many comments were received at or after ``since`` (an index range on
+    ``received_at``): the arrival rate a yielding :class:`Worker` reads. Counted on the
+    comments, not the jobs, because a job is deleted once screened and re-screening queues
+    jobs that are no arrivals."""
     with db.engine.connect() as connection:
-        return int(connection.scalar(select(func.max(ScreeningJob.id))) or 0)
+        found = connection.scalar(
+            select(func.count()).select_from(Comment).where(Comment.received_at >= since)
+        )
+        return int(found or 0)
 
 
 __all__ = [
@@ -255,10 +260,10 @@ __all__ = [
     "enqueue",
     "enqueue_orphans",
     "finish",
-    "newest_id",
     "notify",
     "orphans",
     "purge_done",
+    "received_since",
     "retry",
 ]
 

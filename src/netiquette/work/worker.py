@@ -13,10 +13,11 @@ per worker) or poll every ``poll_s``. :meth:`Worker.stop` (SIGTERM, SIGINT) lets
 finish the job in hand; the delivery loop finishes its round.
 
 A worker on the same cores as the app servers can yield to a burst (``worker_yield_above``):
-while more comments per second arrive than that (the growth of the newest job id, read twice
-a second), its threads take no new job, for at most ``worker_yield_max_seconds`` in a row. On a
-2-core box at 500 comments/s the co-located workers screened about 30 comments/s during the
-burst and tripled the acceptances' p99 (docs/performance.md); the backlog drains after it.
+while more comments per second arrive than that (the comments received in the last second,
+counted twice a second), its threads take no new job, for at most ``worker_yield_max_seconds``
+in a row. On a 2-core box at 500 comments/s the co-located workers screened about 30
+comments/s during the burst and tripled the acceptances' p99 (docs/performance.md); the
+backlog drains after it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -36,7 +38,7 @@ from netiquette.review.intake import Intake
 from netiquette.review.rescreen import rescreen_one
 from netiquette.screening.base import ScreeningInput
 from netiquette.store.db import Database
-from netiquette.store.models import Comment
+from netiquette.store.models import Comment, utcnow
 from netiquette.work import jobs
 from netiquette.work.jobs import ClaimedJob
 
@@ -126,21 +128,21 @@ class Worker:
         return yielding
 
     def _watch_arrivals(self) -> None:
-        """Read the arrival rate every ``ARRIVALS_EVERY_S`` (only with ``yield_above`` set)."""
-        last: tuple[float, int] | None = None
+        """Count the comments received in the last second, every ``ARRIVALS_EVERY_S`` (only
+        with ``yield_above`` set)."""
+        last: float | None = None
         while not self._stop.wait(ARRIVALS_EVERY_S):
             try:
-                newest = jobs.newest_id(self.db)
+                per_second = jobs.received_since(self.db, utcnow() - timedelta(seconds=1))
             except Exception:  # the database is away: screen as usual (the loop retries)
                 log.warning("reading the arrival rate failed", exc_info=True)
                 self.yielding, last = False, None
                 continue
             now = self._clock()
-            if last is not None and now > last[0]:
-                if self.yielding:
-                    WORKER_YIELD_SECONDS.inc(now - last[0])
-                self.observe_arrivals(max(0, newest - last[1]) / (now - last[0]))
-            last = (now, newest)
+            if self.yielding and last is not None:
+                WORKER_YIELD_SECONDS.inc(max(0.0, now - last))
+            self.observe_arrivals(per_second)
+            last = now
 
     # -- one job ---------------------------------------------------------------------------
 
