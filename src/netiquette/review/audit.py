@@ -146,12 +146,8 @@ def record_events(connection: Connection, events: list[NewEvent], site: str = DE
     if not events:
         return
     head = connection.execute(_HEAD_FOR_UPDATE, {"site": site}).one_or_none()
-    if head is None:
-        dialect = connection.dialect.name
-        insert_head = pg_insert if dialect == "postgresql" else sqlite_insert
-        connection.execute(
-            insert_head(AuditHead).values(site=site, seq=0, hash=GENESIS).on_conflict_do_nothing()
-        )
+    if head is None:  # as _new_head does for record_event
+        connection.execute(_insert_genesis(connection.dialect.name, site))
         head = connection.execute(_HEAD_FOR_UPDATE, {"site": site}).one()
     seq, prev = int(head[0]), str(head[1])
     rows: list[dict[str, Any]] = []
@@ -188,15 +184,17 @@ def _new_head(session: Session, site: str) -> AuditHead:
     """Create the site's head row and lock it, when two processes may append its first event
     at once: the second insert waits for the first and does nothing, then both lock the row
     in turn (a plain insert would fail one of them with a duplicate key)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(AuditHead).values(site=site, seq=0, hash=GENESIS).on_conflict_do_nothing()
-    )
+    session.execute(_insert_genesis(session.get_bind().dialect.name, site))
     head = session.get(AuditHead, site, with_for_update=True, populate_existing=True)
     if head is None:  # pragma: no cover - the row was inserted or found just above
         raise RuntimeError(f"audit head of site {site!r} is missing")
     return head
+
+
+def _insert_genesis(dialect: str, site: str) -> Any:
+    """The site's head row at the start of its chain, unless another writer created it."""
+    insert_head = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert_head(AuditHead).values(site=site, seq=0, hash=GENESIS).on_conflict_do_nothing()
 
 
 @dataclass(frozen=True, slots=True)

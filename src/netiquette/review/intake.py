@@ -362,7 +362,7 @@ class Intake:
             to_state=RECEIVED,
             details={
                 "text_sha256": digest,
-                "author_hmac": self._author_hmac(session, new.author_id),
+                "author_hmac": keyed_digest(self._pseudonyms(session), new.author_id),
             },
             at=now,
             site=intake_chain(comment_id) if wait is not None else DEFAULT_SITE,
@@ -477,16 +477,16 @@ class Intake:
             self.waker.poke()
         return outcomes
 
-    def _author_hmac(self, session: Session, author_id: str) -> str:
+    def _pseudonyms(self, session: Session | None = None) -> bytes:
+        """The installation's key for author pseudonyms, read once: in the caller's session
+        (whose transaction may hold SQLite's write lock, which a second session would wait
+        for) or, before any transaction, in a session of its own."""
         if self._pseudonym_key is None:
-            self._pseudonym_key = installation_key(session)
-        return keyed_digest(self._pseudonym_key, author_id)
-
-    def _pseudonyms(self) -> bytes:
-        """The installation's key for author pseudonyms (read once, in a session of its own)."""
-        if self._pseudonym_key is None:
-            with self.db.session() as session:
+            if session is not None:
                 self._pseudonym_key = installation_key(session)
+            else:
+                with self.db.session() as own:
+                    self._pseudonym_key = installation_key(own)
         return self._pseudonym_key
 
     def _same_again(
