@@ -26,8 +26,8 @@ from netiquette.notifications.sender import MailWorker, SmtpConfig
 from netiquette.plugins import pm
 from netiquette.review.intake import Intake
 from netiquette.review.wait import Staffing
-from netiquette.screening import Pipeline, load_pipeline
-from netiquette.settings import Settings, load_settings, switch_value
+from netiquette.screening.configured import site_pipeline
+from netiquette.settings import Settings, load_settings
 from netiquette.store.db import Database
 from netiquette.web.api import (
     appeals,
@@ -54,34 +54,6 @@ log = logging.getLogger(__name__)
 #: Pooled connections a process opens before it takes requests: the acceptance and rate-limit
 #: writers', and a few for reads.
 WARM_CONNECTIONS = 4
-
-
-def site_pipeline(settings: Settings) -> Pipeline:
-    """The screening pipeline of this site: its config file decides the policy.
-
-    The settings ``auto_approve`` / ``auto_reject`` override a switch only when set explicitly
-    (``on`` / ``off``); the override is logged and shown with the effective policy.
-    """
-    config = Path(settings.screening_config) if settings.screening_config else None
-    switches = {
-        "auto_approve": switch_value(settings.auto_approve),
-        "auto_reject": switch_value(settings.auto_reject),
-    }
-    pipeline = load_pipeline(config, **switches)
-    for name, value in switches.items():
-        if value is not None:
-            origin = settings.origin(name)
-            pipeline.policy_overrides[name] = (
-                f"setting {name} = {'on' if value else 'off'} (from {origin})"
-            )
-            log.warning(
-                "policy switch %s is %s by the setting (from %s), not by %s",
-                name,
-                "on" if value else "off",
-                origin,
-                pipeline.source,
-            )
-    return pipeline
 
 
 def build_context(settings: Settings, *, migrate: bool = True) -> AppContext:

@@ -222,9 +222,9 @@ def check(
     config: ConfigOpt = None,
 ) -> None:
     """Screen one comment and print a per-rule table."""
-    from netiquette.app import site_pipeline
     from netiquette.articles.extract import extract_body
     from netiquette.screening import ScreeningInput
+    from netiquette.screening.configured import site_pipeline
 
     settings = _settings(config)
     pipeline = site_pipeline(settings)
@@ -260,8 +260,8 @@ def screen(
     db: DbOpt = None,
 ) -> None:
     """Screen a JSONL file of comments: one result line per input line, same order."""
-    from netiquette.app import site_pipeline
     from netiquette.screening.batch import screen_file
+    from netiquette.screening.configured import site_pipeline
 
     settings = _settings(config, db=db)
     pipeline: Any = site_pipeline(settings)
@@ -408,9 +408,9 @@ def eval_(
     """Score the screening pipeline against labelled comments."""
     import json
 
-    from netiquette.app import site_pipeline
     from netiquette.evaluation import plot_pr_curves
     from netiquette.evaluation.pipeline import evaluate_file
+    from netiquette.screening.configured import site_pipeline
 
     settings = _settings(config)
     pipeline = site_pipeline(settings)
@@ -487,8 +487,8 @@ def _use_site_pipeline(settings: Settings) -> Callable[[], Any]:
     pipeline, loaded once and only when first needed (learning.features)."""
     from functools import cache
 
-    from netiquette.app import site_pipeline
     from netiquette.learning.features import use_pipeline
+    from netiquette.screening.configured import site_pipeline
 
     load = cache(lambda: site_pipeline(settings))
     use_pipeline(load)
@@ -777,8 +777,8 @@ def rescreen(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from netiquette.app import site_pipeline
     from netiquette.review.rescreen import rescreen as run
+    from netiquette.screening.configured import site_pipeline
 
     database, settings = _database(config, db)
     pipeline = site_pipeline(settings)
@@ -1131,7 +1131,7 @@ def models_shadow(
 @app.command("settings")
 def show_settings(config: ConfigOpt = None) -> None:
     """List every setting with its effective value and origin, then the effective policy."""
-    from netiquette.app import site_pipeline
+    from netiquette.screening.configured import site_pipeline
 
     settings = _settings(config)
     values = settings.public()
