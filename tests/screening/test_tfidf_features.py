@@ -3,11 +3,15 @@ norm, the row scaled to unit norm; one comment or many, the same rows."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from netiquette.screening.models.tfidf import TfidfFeatures
+from netiquette.screening.models.tfidf import TfidfFeatures, char_terms, word_terms
 
 TEXTS = [
     "der rat hat die kosten für die radwege wieder verschoben!!",
@@ -47,3 +51,23 @@ def test_rows_match_scikit_learns_tfidf_one_at_a_time_and_in_a_batch() -> None:
     norms = np.linalg.norm(batch.toarray(), axis=1)
     assert np.allclose(norms[[0, 1, 4]], 1.0, atol=1e-5)
     assert norms[2] == 0.0 and norms[3] == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from([*"aäbß Éz1_!?.,-\n\t\u00a0\u2003", "ǅ", "İ", "😀", "ﬁ"]),
+        max_size=40,
+    )
+)
+def test_serving_counts_the_n_grams_scikit_learn_counts(text: str) -> None:
+    # Serving counts n-grams without scikit-learn; every term and count must be scikit-learn's,
+    # whitespace, case folding that changes a string's length and short words included.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    for ours, options in (
+        (word_terms, {"token_pattern": r"(?u)\b\w+\b|[!?]{2,}", "ngram_range": (1, 2)}),
+        (char_terms, {"analyzer": "char_wb", "ngram_range": (2, 5)}),
+    ):
+        analyse = CountVectorizer(lowercase=True, **options).build_analyzer()  # type: ignore[arg-type]
+        assert Counter(ours(text)) == Counter(analyse(text))

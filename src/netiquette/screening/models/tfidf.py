@@ -2,33 +2,95 @@
 
 The vocabularies and IDF weights are saved in an ``.npz`` file rather than a pickle, so a model
 survives scikit-learn upgrades and loading it executes no code.
+
+Training fits the vocabularies with scikit-learn's ``TfidfVectorizer``; serving counts the same
+n-grams itself (:func:`word_terms`, :func:`char_terms`, the analysers of scikit-learn's
+``CountVectorizer`` with these options), so screening never imports scikit-learn (about 0.4 s
+of every ``netiquette screen``'s start-up). ``tests/screening/test_tfidf_features.py`` checks
+the rows against scikit-learn's own on generated text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer
 
 _WORD_PATTERN = r"(?u)\b\w+\b|[!?]{2,}"
+_WORD_RE = re.compile(_WORD_PATTERN)
 _SEP = "\x00"
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+
+
+def word_terms(text: str) -> list[str]:
+    """Word 1- and 2-grams of ``text``, lower-cased (scikit-learn's ``word`` analyser)."""
+    tokens = _WORD_RE.findall(text.lower())
+    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
+
+
+def char_terms(text: str) -> list[str]:
+    """Character 2- to 5-grams inside words padded with a space (``char_wb``)."""
+    low, high = CHAR_NGRAMS
+    grams: list[str] = []
+    add = grams.append
+    for word in text.lower().split():
+        w = f" {word} "
+        size = len(w)
+        for n in range(low, high + 1):
+            if size <= n:  # a word no longer than n yields itself once, and no longer grams
+                add(w)
+                break
+            grams += [w[start : start + n] for start in range(size - n + 1)]
+    return grams
 
 
 def _word_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    from sklearn.feature_extraction.text import CountVectorizer
+
     return CountVectorizer(
-        lowercase=True, token_pattern=_WORD_PATTERN, ngram_range=(1, 2), vocabulary=vocabulary
+        lowercase=True,
+        token_pattern=_WORD_PATTERN,
+        ngram_range=WORD_NGRAMS,
+        vocabulary=vocabulary,
     )
 
 
 def _char_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    from sklearn.feature_extraction.text import CountVectorizer
+
     return CountVectorizer(
-        lowercase=True, analyzer="char_wb", ngram_range=(2, 5), vocabulary=vocabulary
+        lowercase=True, analyzer="char_wb", ngram_range=CHAR_NGRAMS, vocabulary=vocabulary
     )
+
+
+def _counts(
+    terms: Callable[[str], list[str]], vocabulary: dict[str, int], texts: Sequence[str]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+    """``(per_row, indices, counts)`` of the known terms, each row's columns ascending."""
+    per_row = np.zeros(len(texts), dtype=np.int64)
+    columns: list[int] = []
+    values: list[int] = []
+    get = vocabulary.get
+    for row, text in enumerate(texts):
+        found: Counter[int | None] = Counter(map(get, terms(text)))
+        del found[None]  # the terms outside the vocabulary
+        keys = sorted(cast("list[int]", list(found)))
+        per_row[row] = len(keys)
+        columns += keys
+        values += [found[k] for k in keys]
+    return per_row, np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float32)
 
 
 def _pack(vocabulary: dict[str, int]) -> NDArray[np.uint8]:
@@ -49,15 +111,14 @@ class TfidfFeatures:
     char_vocabulary: dict[str, int]
     word_idf: NDArray[np.float32]
     char_idf: NDArray[np.float32]
-    # Built once: a CountVectorizer validates its fixed vocabulary on first use, which is slow.
-    _vectorizers: list[tuple[CountVectorizer, NDArray[np.float32]]] = field(
-        init=False, repr=False, default_factory=list
+    _blocks: list[tuple[Callable[[str], list[str]], dict[str, int], NDArray[np.float32]]] = (
+        field(init=False, repr=False, default_factory=list)
     )
 
     def __post_init__(self) -> None:
-        self._vectorizers = [
-            (_word_vectorizer(self.word_vocabulary), self.word_idf),
-            (_char_vectorizer(self.char_vocabulary), self.char_idf),
+        self._blocks = [
+            (word_terms, self.word_vocabulary, self.word_idf),
+            (char_terms, self.char_vocabulary, self.char_idf),
         ]
 
     @classmethod
@@ -69,7 +130,9 @@ class TfidfFeatures:
         max_char_features: int = 150_000,
         min_df: int = 2,
     ) -> TfidfFeatures:
-        """Learn vocabularies and IDF weights from training texts."""
+        """Learn vocabularies and IDF weights from training texts (needs scikit-learn)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         blocks = []
         for base, limit in (
             (_word_vectorizer(), max_word_features),
@@ -98,26 +161,25 @@ class TfidfFeatures:
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Feature matrix for prepared texts, shape ``(len(texts), n_features)``.
 
-        Works on the count matrices' arrays directly: the screening pipeline transforms one
-        comment at a time, where each scipy operation's own overhead outweighed its arithmetic.
+        Works on plain arrays: the screening pipeline transforms one comment at a time, where
+        each scipy operation's own overhead outweighed its arithmetic.
         """
         rows = len(texts)
         data: list[NDArray[np.float32]] = []
         indices: list[NDArray[np.int32]] = []
         lengths: list[NDArray[np.int64]] = []
         offset = 0
-        for vec, idf in self._vectorizers:
-            counts = vec.transform(texts)
-            per_row = np.diff(counts.indptr)
+        for terms, vocabulary, idf in self._blocks:
+            per_row, columns, counts = _counts(terms, vocabulary, texts)
             row_of = np.repeat(np.arange(rows), per_row)
-            tf = np.log(counts.data.astype(np.float32)) + np.float32(1.0)
-            values = tf * idf[counts.indices]
+            tf = np.log(counts) + np.float32(1.0)
+            values = tf * idf[columns]
             norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=rows))
             norms[norms == 0] = 1.0
             # Each block has unit norm; scale so the whole row has unit norm too.
             scale = (np.float32(1 / np.sqrt(2)) / norms).astype(np.float32)
             data.append(values * scale[row_of])
-            indices.append(counts.indices.astype(np.int32) + np.int32(offset))
+            indices.append(columns.astype(np.int32) + np.int32(offset))
             lengths.append(per_row)
             offset += len(idf)
         # Row by row: the word block's entries, then the char block's.
