@@ -111,8 +111,8 @@ class TfidfFeatures:
     char_vocabulary: dict[str, int]
     word_idf: NDArray[np.float32]
     char_idf: NDArray[np.float32]
-    _blocks: list[tuple[Callable[[str], list[str]], dict[str, int], NDArray[np.float32]]] = (
-        field(init=False, repr=False, default_factory=list)
+    _blocks: list[tuple[Callable[[str], list[str]], dict[str, int], NDArray[np.float32]]] = field(
+        init=False, repr=False, default_factory=list
     )
 
     def __post_init__(self) -> None:
