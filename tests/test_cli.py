@@ -75,6 +75,28 @@ def test_screen_bad_line_is_one_readable_line_and_nonzero(tmp_path: Path) -> Non
     assert "Traceback" not in missing.stderr
 
 
+def test_screen_reads_stdin_and_writes_stdout() -> None:
+    # A CMS pipes comments through: `... | netiquette screen --input - > results.jsonl`.
+    lines = dump_records(
+        [
+            {"id": "a", "text": "Danke für den Bericht über die Brücke."},
+            {"id": "b", "text": "Ich bring dich um, du Ratte."},
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "netiquette", "screen", "--input", "-", "--no-progress"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b"]
+    assert out[0]["reject"] is False
+    assert out[1]["flags"]["aggression"] is True
+
+
 def test_import_users_and_settings(tmp_path: Path) -> None:
     db = tmp_path / "imp.db"
     data = tmp_path / "data.jsonl"

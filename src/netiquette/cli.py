@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -247,7 +247,9 @@ def check(
 
 @app.command()
 def screen(
-    input: Annotated[Path, typer.Option("--input", "-i", help="JSONL: id, text, article_text?")],
+    input: Annotated[
+        Path, typer.Option("--input", "-i", help="JSONL: id, text, article_text?; - = stdin")
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="JSONL out; - = stdout")
     ] = None,
@@ -280,11 +282,12 @@ def screen(
             f"site {site}: deciding with "
             + (f"site model {live.version}" if live else "the shipped model (none promoted)")
         )
+    source: Path | TextIO = sys.stdin if str(input) == "-" else input
     if output is None or str(output) == "-":
-        screen_file(input, sys.stdout, pipeline, progress=progress)
+        screen_file(source, sys.stdout, pipeline, progress=progress)
     else:
         with output.open("w", encoding="utf-8") as fh:
-            screen_file(input, fh, pipeline, progress=progress)
+            screen_file(source, fh, pipeline, progress=progress)
 
 
 @app.command()
