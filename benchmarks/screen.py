@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/screen.py [N] [--command-only]`` – prints comments/s and
 per-comment p50/p99 of the pipeline, the model load time, comments/s, start-up and peak memory
 of the ``netiquette screen`` command (all rules, with an article, JSONL in and out, one core), and
-p50/p99 latency of ``POST /api/v1/comments`` against a real server on SQLite.
+p50/p99 latency of ``POST /api/v1/comments`` against a real server on SQLite. Before and after
+the command's runs it prints two yardsticks of the machine's speed (:func:`machine_reference`).
 The comments are generated here (templates, fillers, some insults, links and obfuscations), about
 300 characters on average, so the figure reflects ordinary traffic with a realistic share of hits.
 """
@@ -215,6 +216,49 @@ def model_load() -> dict[str, float]:
     return {"total_s": round(total, 2), "e5_s": round(semantic, 2)}
 
 
+def machine_reference() -> dict[str, float]:
+    """Two yardsticks of this machine's speed right now, so figures from different days can be
+    compared: ten million Python additions in a function, and one e5 window through ONNX
+    Runtime (the shipped graph, one thread, 200 fixed windows of 20-64 tokens). On the 2-core VM
+    these two drifted apart: ONNX Runtime ran three times slower on one day with Python at its
+    usual speed."""
+    import numpy as np
+
+    from netiquette.screening.classifier import load_models
+    from netiquette.screening.models import DEFAULT_MODEL_DIR
+
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    python_s = time.perf_counter() - started
+    semantic = load_models(DEFAULT_MODEL_DIR, use_encoder=False, threads=1).semantic
+    if semantic is None:
+        return {"python_s": round(python_s, 3), "e5_window_ms": 0.0}
+    rng = np.random.default_rng(0)
+    vocab = len(semantic.tokenizer.pieces)
+    windows = [
+        rng.integers(5, vocab, size=(1, int(n)), dtype=np.int64)
+        for n in rng.integers(20, 65, size=200)
+    ]
+    run = semantic.session.run  # type: ignore[attr-defined]
+    for ids in windows[:20]:
+        run(["logits"], {"ids": ids, "mask": np.ones_like(ids)})
+    started = time.perf_counter()
+    for ids in windows:
+        run(["logits"], {"ids": ids, "mask": np.ones_like(ids)})
+    window_ms = (time.perf_counter() - started) / len(windows) * 1000
+    return {"python_s": round(python_s, 3), "e5_window_ms": round(window_ms, 2)}
+
+
+def _print_reference(when: str) -> None:
+    ref = machine_reference()
+    print(
+        f"machine {when}: 10 million Python additions {ref['python_s']} s; "
+        f"one e5 window {ref['e5_window_ms']} ms"
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -297,6 +341,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"pipeline: {figures['comments']} comments, ~{figures['mean_chars']} chars each")
         print(f"  {figures['comments_per_s']} comments/s ({figures['seconds']} s)")
         print(f"  per comment p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms")
+    _print_reference("before")
     load = model_load()
     print(f"model load: {load['total_s']} s (of which the e5 encoder {load['e5_s']} s)")
     command = bench_screen_command(n)
@@ -307,6 +352,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{command['comments_per_cpu_s']} comments per CPU-second; "
         f"peak memory {command['peak_rss_mb']} MB"
     )
+    _print_reference("after")
     if command_only:
         return
     http = bench_http(min(n, 1_000))
