@@ -13,7 +13,7 @@ from pathlib import Path
 from netiquette.screening import Pipeline, load_pipeline
 from netiquette.settings import Settings, switch_value
 
-log = logging.getLogger("netiquette.app")
+log = logging.getLogger(__name__)
 
 
 def site_pipeline(settings: Settings) -> Pipeline:

@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 PURGE_EVERY_S = 3600.0
 #: How often a yielding worker reads the arrival rate, and how long its threads nap (seconds).
 #: Half a second: a burst is noticed within one second, while two readings a second cost two
-#: primary-key lookups.
+#: counts over one second of the ``received_at`` index (:func:`jobs.received_since`).
 ARRIVALS_EVERY_S = 0.5
 YIELD_NAP_S = 0.25
 
