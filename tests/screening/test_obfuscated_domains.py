@@ -48,3 +48,12 @@ def test_examples() -> None:
     chain = " dot ".join(["a"] * 20) + " dot de"  # longer than eleven labels: the last eleven
     (m,) = OBFUSCATED_DOMAIN.finditer(chain)
     assert chain[m.start() : m.end()] == " dot ".join(["a"] * 11) + " dot de"
+
+
+def test_a_dot_that_is_also_the_start_of_the_next_tail() -> None:
+    """Found by the property test above: the second "dot" is both the would-be domain of the
+    first "dot" and the start of the tail "dot shop"."""
+    assert _spans(OBFUSCATED_DOMAIN.finditer("dot dot shop")) == [(0, 12)]
+    assert _spans(OBFUSCATED_DOMAIN.finditer("Bestellt bei x dot punkt dot de")) == _spans(
+        LEFT_TO_RIGHT.finditer("Bestellt bei x dot punkt dot de")
+    )

@@ -84,9 +84,10 @@ class ObfuscatedDomains:
     def finditer(self, text: str) -> list[Found]:
         """Every obfuscated domain in ``text``, left to right, not overlapping."""
         tails = [
-            m.end()
+            end
             for m in _DOT_TAIL.finditer(text)
-            if m.group(1).lower() in _TLD_SET and _ends_a_word(text, m.end())
+            if m.group(2).lower() in _TLD_SET
+            and _ends_a_word(text, end := m.start() + len(m.group(1)))
         ]
         n = len(text)
         reversed_text = text[::-1]
@@ -104,8 +105,10 @@ class ObfuscatedDomains:
 
 
 _TLD_SET = frozenset(TLDS.split("|"))
-#: Candidate tails: "dot"/"punkt", an optional closing bracket, a word that may be a TLD.
-_DOT_TAIL = re.compile(r"(?:dot|punkt)\s*+[\])}]?\s*+([a-z]{2,7}+)", _I)
+#: Candidate tails: "dot"/"punkt", an optional closing bracket, a word that may be a TLD. Read
+#: as a lookahead, so tails may overlap: in "dot dot shop" the second "dot" is both the first
+#: tail's would-be domain and the start of the tail that ends the match.
+_DOT_TAIL = re.compile(r"(?=((?:dot|punkt)\s*+[\])}]?\s*+([a-z]{2,7}+)))", _I)
 
 
 def _ends_a_word(text: str, end: int) -> bool:
