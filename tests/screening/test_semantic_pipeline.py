@@ -3,16 +3,27 @@ an aggression signal never lets a comment be published automatically."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from netiquette.errors import ModelError
 from netiquette.screening import ScreeningInput, load_pipeline
 from netiquette.screening.classifier import TEXT_RULES, load_default_models
 from netiquette.screening.models import DEFAULT_MODEL_DIR
 from netiquette.screening.pipeline import Pipeline
-from netiquette.screening.semantic.encoder import ONNX_FILE, VOCAB_FILE
+from netiquette.screening.semantic.encoder import (
+    LOGITS_VERSION,
+    MAX_IDS,
+    ONNX_FILE,
+    PREFIX,
+    READ_TOKENS,
+    VOCAB_FILE,
+    load_semantic,
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +114,7 @@ def test_a_long_comment_is_read_to_its_end() -> None:
     threat = "Dem Bauamtsleiter hau ich die Fresse ein, der weiß schon warum."
     windows = semantic.windows(opening + threat)
     assert 1 < len(windows) <= 8
-    assert all(len(w) == semantic.max_tokens for w in windows)
+    assert all(len(w) == semantic.window_tokens for w in windows)
     aggression = semantic.tasks.index("aggression")
     alone, ending = semantic.logits([opening, opening + threat])[:, aggression]
     assert ending > alone  # the last sentence counts
@@ -114,10 +125,38 @@ def test_a_short_comment_is_one_window_as_before() -> None:
     assert semantic is not None
     text = "Danke für den Bericht über die Brücke."
     (window,) = semantic.windows(text)
-    assert window == semantic.tokenizer.encode(text, semantic.max_tokens)
+    assert window == semantic.tokenizer.encode(text, semantic.window_tokens)
 
 
 def test_a_huge_comment_reads_a_bounded_number_of_windows() -> None:
     semantic = load_default_models().semantic
     assert semantic is not None
     assert len(semantic.windows("Wort " * 20_000)) == 8
+
+
+def test_a_comment_of_up_to_128_tokens_is_read_whole_in_one_window() -> None:
+    semantic = load_default_models().semantic
+    assert semantic is not None
+    assert semantic.logits_version == LOGITS_VERSION  # the shipped model is read as calibrated
+    text = "Die Sanierung der Brücke dauert länger als geplant, der Umweg kostet Zeit. " * 4
+    ids = semantic.tokenizer.content_ids(PREFIX + text, MAX_IDS)
+    assert semantic.max_tokens < len(ids) + 2 <= READ_TOKENS  # longer than training windows
+    (window,) = semantic.windows(text)
+    assert window[1:-1] == ids
+
+
+def test_a_model_is_read_the_way_its_thresholds_were_chosen(tmp_path: Path) -> None:
+    """A model trained before windows of 128 tokens keeps reading windows of 64 (version 2);
+    a version this release does not know is refused with a readable error."""
+    for name in (ONNX_FILE, VOCAB_FILE):
+        shutil.copyfile(DEFAULT_MODEL_DIR / name, tmp_path / name)
+    semantic = load_default_models().semantic
+    assert semantic is not None
+    old = load_semantic(tmp_path, semantic.tasks, 64, logits_version=2)
+    long_text = "Die Sanierung der Brücke dauert länger als geplant, der Umweg kostet Zeit. " * 4
+    windows = old.windows(long_text)
+    assert len(windows) > 1 and all(len(w) == 64 for w in windows)
+    first_only = load_semantic(tmp_path, semantic.tasks, 64, logits_version=1)
+    assert len(first_only.windows(long_text)) == 1
+    with pytest.raises(ModelError, match="version 99"):
+        load_semantic(tmp_path, semantic.tasks, 64, logits_version=99)

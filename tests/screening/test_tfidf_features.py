@@ -71,3 +71,39 @@ def test_serving_counts_the_n_grams_scikit_learn_counts(text: str) -> None:
     ):
         analyse = CountVectorizer(lowercase=True, **options).build_analyzer()  # type: ignore[arg-type]
         assert Counter(ours(text)) == Counter(analyse(text))
+
+
+def test_fitting_without_a_cut_off_is_scikit_learns_vocabulary_and_idf() -> None:
+    texts = TEXTS[:2] * 3 + TEXTS[4:] + ["die kosten, die kosten!!"]
+    features = TfidfFeatures.fit(texts, max_word_features=10**6, max_char_features=10**6)
+    word = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b|[!?]{2,}"}
+    char = {"analyzer": "char_wb", "ngram_range": (2, 5)}
+    for options, vocabulary, idf in (
+        (word, features.word_vocabulary, features.word_idf),
+        (char, features.char_vocabulary, features.char_idf),
+    ):
+        vec = TfidfVectorizer(min_df=2, sublinear_tf=True, **options).fit(texts)
+        assert vocabulary == dict(vec.vocabulary_)
+        assert np.allclose(idf, vec.idf_, atol=1e-6)
+
+
+def test_terms_tied_at_the_cut_off_are_kept_alphabetically_on_every_machine() -> None:
+    """Most frequent terms first; among equally frequent ones the alphabetically first, so the
+    same data gives the same vocabulary whatever the CPU and the order of the texts."""
+    texts = ["zebra zebra zebra", "zebra", "otter", "otter", "biber", "biber", "dachs", "dachs"]
+    for order in (texts, texts[::-1], sorted(texts)):
+        features = TfidfFeatures.fit(order, max_word_features=3, max_char_features=20)
+        assert set(features.word_vocabulary) == {"zebra", "biber", "dachs"}
+        assert features.word_vocabulary == {"biber": 0, "dachs": 1, "zebra": 2}
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.permutations(TEXTS[:2] * 2 + TEXTS[4:] * 2 + ["kosten radwege rat", "rat kosten"]))
+def test_the_fitted_vocabulary_does_not_depend_on_the_order_of_texts(texts: list[str]) -> None:
+    reference = TfidfFeatures.fit(sorted(texts), max_word_features=5, max_char_features=40)
+    fitted = TfidfFeatures.fit(texts, max_word_features=5, max_char_features=40)
+    assert fitted.word_vocabulary == reference.word_vocabulary
+    assert fitted.char_vocabulary == reference.char_vocabulary
+    assert len(fitted.word_vocabulary) == 5 and len(fitted.char_vocabulary) == 40
+    assert np.array_equal(fitted.word_idf, reference.word_idf)
+    assert np.array_equal(fitted.char_idf, reference.char_idf)

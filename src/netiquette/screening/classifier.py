@@ -138,8 +138,15 @@ def load_models(
     semantic = None
     sem_meta = meta.get("semantic")
     if use_semantic and sem_meta and (model_dir / ONNX_FILE).is_file():
+        # Read the way the model's thresholds were chosen (runs from before versions were
+        # recorded read the first window only).
+        version = int(sem_meta.get("finetune", {}).get("logits_version", 1))
         semantic = load_semantic(
-            model_dir, sem_meta["tasks"], int(sem_meta["max_tokens"]), threads=threads
+            model_dir,
+            sem_meta["tasks"],
+            int(sem_meta["max_tokens"]),
+            threads=threads,
+            logits_version=version,
         )
     encoder = None
     if use_encoder and meta.get("encoder"):

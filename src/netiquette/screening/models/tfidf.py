@@ -130,26 +130,30 @@ class TfidfFeatures:
         max_char_features: int = 150_000,
         min_df: int = 2,
     ) -> TfidfFeatures:
-        """Learn vocabularies and IDF weights from training texts (needs scikit-learn)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        """Learn vocabularies and IDF weights from training texts (needs scikit-learn).
 
+        As scikit-learn's ``TfidfVectorizer(min_df=min_df, max_features=limit,
+        sublinear_tf=True)``, except that terms tied in frequency at the cut-off are kept in
+        alphabetical order: scikit-learn orders them with numpy's unstable ``argsort``, whose
+        SIMD implementation differs between CPUs, so the same data gave another vocabulary
+        on another machine (2,341 of 60,000 word terms, 2026-12-07).
+        """
         blocks = []
         for base, limit in (
             (_word_vectorizer(), max_word_features),
             (_char_vectorizer(), max_char_features),
         ):
-            vec = TfidfVectorizer(
-                lowercase=True,
-                analyzer=base.analyzer,
-                token_pattern=base.token_pattern,
-                ngram_range=base.ngram_range,
-                min_df=min_df,
-                max_features=limit,
-                sublinear_tf=True,
-                dtype=np.float32,
-            )
-            vec.fit(texts)
-            blocks.append((dict(vec.vocabulary_), np.asarray(vec.idf_, dtype=np.float32)))
+            base.set_params(min_df=min_df, dtype=np.float32)
+            counts = sp.csc_matrix(base.fit_transform(texts))
+            terms = base.get_feature_names_out()  # alphabetical, as the columns
+            total = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
+            # Most frequent first; among equals the alphabetically first (stable sort).
+            keep = np.sort(np.argsort(-total, kind="stable")[:limit])
+            df = np.diff(counts.indptr)[keep].astype(np.float64)
+            # scikit-learn's smoothed IDF: ln((1 + n) / (1 + df)) + 1.
+            idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
+            vocabulary = {str(terms[j]): i for i, j in enumerate(keep.tolist())}
+            blocks.append((vocabulary, idf.astype(np.float32)))
         (wv, wi), (cv, ci) = blocks
         return cls(wv, cv, wi, ci)
 
