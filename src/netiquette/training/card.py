@@ -5,6 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from netiquette.screening.semantic.encoder import READINGS
+
+
+def _reading(version: int, max_tokens: int) -> str:
+    """How the served encoder reads a comment (logits version ``version``), in one sentence."""
+    reading = READINGS.get(version)
+    if reading is None:
+        return f"Read as logits version {version}, unknown to this release."
+    if reading.max_windows == 1:
+        return f"Served on the first {max_tokens} tokens of a comment (logits version {version})."
+    window = reading.window or max_tokens
+    return (
+        f"Served in windows of up to {window} tokens (stride {reading.stride}, at most "
+        f"{reading.max_windows}; logits version {version})."
+    )
+
 
 @dataclass
 class ModelCard:
@@ -96,6 +112,7 @@ class ModelCard:
             f"({ft['config']['epochs']} epoch, max {sem['max_tokens']} tokens, word embeddings "
             f"and the lowest {ft['config']['freeze_layers']} layer(s) frozen) in "
             f"{ft['train_seconds']:.0f} s; tasks {', '.join(sem['tasks'])}. "
+            f"{_reading(int(ft.get('logits_version', 1)), int(sem['max_tokens']))} "
             "The stack is a logistic regression on the TF-IDF head's logit and the encoder's.",
             "",
             f"Held-out: {sem['basis']}. The thresholds above were chosen there; figures on the "
