@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from netiquette.screening import Pipeline, ScreeningInput, load_pipeline
 from netiquette.screening.base import RuleResult
+from netiquette.screening.classifier import load_default_models
 from netiquette.screening.registry import get_component
 from netiquette.screening.rules.insult_model import _SELF, _self_mockery
 
@@ -248,3 +249,39 @@ def test_white_space_is_what_the_pattern_calls_white_space() -> None:
     for code in range(0x110000):
         char = chr(code)
         assert (re.fullmatch(r"\s", char) is not None) == char.isspace(), hex(code)
+
+
+CALM = (
+    "Ich fahre seit zehn Jahren jeden Tag mit der Stadtbahn zur Arbeit und finde den Ausbau "
+    "grundsätzlich richtig. Was mich stört, ist die Informationspolitik: Die Anwohner haben von "
+    "der Sperrung aus der Zeitung erfahren, nicht von den Verkehrsbetrieben. Ein Ersatzverkehr "
+    "mit zwei Bussen pro Stunde reicht nicht aus."
+)
+THREAT = "Und dem Baudezernenten hau ich eine rein, wenn ich ihn sehe."
+
+
+def test_a_threat_in_the_last_sentence_of_a_long_calm_comment_is_flagged(
+    pipeline: Pipeline,
+) -> None:
+    """Read whole, the calm sentences dilute the threat below the flag point; read sentence by
+    sentence, the threat is what the moderator sees as evidence."""
+    text = f"{CALM} {THREAT}"
+    result = screen(pipeline, text, ARTICLE)["aggression"]
+    assert result.flag
+    assert [span.text for span in result.evidence] == [THREAT]
+    assert_evidence_in_original(text, result)
+    assert not screen(pipeline, CALM, ARTICLE)["aggression"].flag
+
+
+def test_reading_sentence_by_sentence_is_a_rule_setting() -> None:
+    """``sentence_point = 1.0`` in ``[rules.aggression]`` (or ``[rules.insult]``) switches it
+    off: the comment is then held in doubt for a person, not flagged and not auto-approved."""
+    text = f"{CALM} {THREAT}"
+    component = get_component("netiquette.aggression.model.v1", "rule")
+    assert component.build({}, section="rules.aggression").evaluate(ScreeningInput(text)).flag
+    off = component.build({"sentence_point": 1.0}, section="rules.aggression")
+    held = off.evaluate(ScreeningInput(text))
+    approve_below = load_default_models().thresholds["aggression"]["approve_below"]
+    assert not held.flag and held.score > approve_below
+    insult = get_component("netiquette.insult.model.v1", "rule")
+    assert insult.build({"sentence_point": 1.0}, section="rules.insult").config.sentence_point == 1

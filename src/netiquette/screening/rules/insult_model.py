@@ -59,6 +59,12 @@ class InsultModelConfig:
     # scored higher there (0.886 / 0.660) but flagged a positive identity statement of the
     # functional set ("Schwule Paare sind genauso gute Eltern …"); 0.1 and 0.2 still did.
     classifier_flag_point: float = 0.3
+    # A comment in doubt is also read sentence by sentence; a sentence at least this far from
+    # ``reject_at`` (0.0) to certainty (1.0 = never) lifts it (``read_sentences``). 0.5 since
+    # houserules-10, chosen on the calibration sets blind3-blind7 (never a blind set): aggression
+    # F1 0.829 -> 0.840, insult 0.906 -> 0.908, any rule 0.899 -> 0.902; 0.3 and 0.7 the same
+    # within 0.003; every sentence at any probability dropped aggression to 0.788.
+    sentence_point: float = 0.5
 
 
 class InsultModelRule(ModelBackedRule):
