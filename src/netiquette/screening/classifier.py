@@ -78,6 +78,20 @@ class HouseRuleModels:
                 )
         return out
 
+    def lexical_predict(
+        self, texts: Sequence[str], rules: Sequence[str]
+    ) -> dict[str, NDArray[np.float64]]:
+        """The TF-IDF heads' own probabilities for ``rules`` (no encoder): cheap, for ranking
+        a comment's sentences before the full :meth:`predict` reads the best of them."""
+        prepared = [prepare_text(t) for t in texts]
+        x = self.tfidf.transform(prepared)
+        return {
+            rule: predict_head(
+                self.heads[rule], x, None, cue_features(prepared) if rule == "insinuation" else None
+            )
+            for rule in rules
+        }
+
     def predict_one(self, text: str) -> dict[str, float]:
         """:meth:`predict` for a single comment, as plain floats."""
         return {rule: float(p[0]) for rule, p in self.predict([text]).items()}

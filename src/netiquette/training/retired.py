@@ -19,15 +19,28 @@ from pathlib import Path
 DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 #: Retired sets, oldest first: scored once for the releases of 2026-12-04 and 2026-12-05
 #: (``blind``, ``blind2``) and of 2026-12-07 (``blind8``: houserules-5, ``blind9``: houserules-6,
-#: ``blind10``: houserules-7; their misses were read after the scoring, so they are no longer
-#: blind). ``blind3``–``blind7`` are not here: they calibrate the policy and must never be
-#: training text.
-RETIRED_SETS: tuple[str, ...] = ("blind", "blind2", "blind8", "blind9", "blind10")
+#: ``blind10``: houserules-7, ``blind11`` and ``blind12``: houserules-8, ``blind13``:
+#: houserules-10; the misses of blind8-blind10 and blind13 were read after the scoring, so they
+#: are no longer blind). ``blind3``–``blind7`` are not here: they calibrate the policy and must
+#: never be training text.
+RETIRED_SETS: tuple[str, ...] = (
+    "blind",
+    "blind2",
+    "blind8",
+    "blind9",
+    "blind10",
+    "blind11",
+    "blind12",
+    "blind13",
+)
 #: Sets written as training data in the same format (article comments, five rules); never scored.
 #: ``train_a`` and ``train_b`` (written 2026-12-06) joined with houserules-5, ``train_c``
 #: (written 2026-12-07: veiled threats, wishes of harm, group insults, insinuations without cue
-#: words, and their hard negatives) with houserules-6.
-WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b", "train_c")
+#: words, and their hard negatives) with houserules-6, ``train_d`` (written 2026-12-07: insults
+#: as an aside in long calm comments, group generalisations, veiled local intimidation, local
+#: questions and private searches off the article's topic, and their hard negatives) with
+#: houserules-11.
+WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b", "train_c", "train_d")
 #: Every article-comment set the text models train on.
 TRAINING_SETS: tuple[str, ...] = RETIRED_SETS + WRITTEN_SETS
 RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")
