@@ -205,6 +205,10 @@ def test_an_aside_is_a_feature(text: str, aside: bool) -> None:
         ("Zum Artikel über das Hallenbad: Der Zuschuss muss bleiben.", False),
         ("Im Artikel steht doch, dass ein Betreiber gesucht wird.", False),
         ("Zum Bericht vom Stadtrat: Das Bad muss bleiben.", False),  # an actor, not a day
+        ("Zu dem Artikel gestern über das Schützenfest: Glückwunsch an die Königin!", True),
+        # The subject's nouns decide: "privat" is in the article, "Kiosk" and "Bahnhof" are not.
+        ("Zum Bericht über den privaten Kiosk am Bahnhof: Endlich wieder Zeitungen!", True),
+        ("Zum Artikel über den privaten Betreiber: Wer soll das denn sein?", False),
     ],
 )
 def test_a_comment_about_another_article_is_an_aside(text: str, other: bool) -> None:
@@ -280,3 +284,16 @@ def test_a_site_file_naming_v3_keeps_v3() -> None:
     )
     assert v3.flag and v4.flag
     assert v3.score != v4.score  # each scores with its own calibration
+
+
+def test_a_comment_about_another_article_is_not_discounted_as_a_reference() -> None:
+    """It names "Artikel", but another one: the rule flags it instead of halving its score as
+    a comment about this article."""
+    pipeline = load_pipeline()
+    text = "Zu dem Artikel gestern über das Schützenfest: Die neue Königin hat es verdient!"
+    result = pipeline.screen(ScreeningInput(text, article_text=LOCAL)).results["off_topic"]
+    assert result.flag
+    assert result.reason.startswith("no reference to the article")
+    about_this = "Im Artikel fehlt, was der private Betreiber für das Hallenbad zahlen soll."
+    kept = pipeline.screen(ScreeningInput(about_this, article_text=LOCAL)).results["off_topic"]
+    assert not kept.flag

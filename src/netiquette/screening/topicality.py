@@ -142,16 +142,22 @@ _ASIDE = re.compile(
 #: subject after "über"/"zum Thema" decides: when none of its content stems occurs in this
 #: article, the comment answers another one (an aside, and neither a reference to this article
 #: nor to its discussion); "Zum Artikel über die Grundsteuer" under the property-tax article is
-#: a reference to this one. A time alone ("zum Artikel von gestern") means another article.
+#: a reference to this one; only the subject's nouns count when it has any ("über den neuen
+#: Supermarkt": "neu" is in most articles). A past day alone ("zum Artikel von gestern", "zu dem
+#: Artikel gestern") means another article.
 _OTHER_ARTICLE = re.compile(
     r"\b(?:zu[mr]?|zu dem|zu der|bei[mr]?|bei dem|im|in dem|unter dem|unterm)\s+"
     r"(?:artikel|bericht|beitrag|text|meldung)\s+"
-    r"(?P<when>(?:von|vom)\s+(?:gestern|vorgestern|heute(?:\s+(?:morgen|früh|mittag))?"
+    r"(?P<when>(?:(?:von|vom)\s+(?:gestern|vorgestern|heute(?:\s+(?:morgen|früh|mittag))?"
     r"|letzte[rnms]?\s+\w+|neulich|vorwoche|(?:montag|dienstag|mittwoch|donnerstag|freitag"
-    r"|samstag|sonnabend|sonntag)(?:abend|morgen)?)\s*)?"
+    r"|samstag|sonnabend|sonntag)(?:abend|morgen)?)"
+    r"|gestern|vorgestern|neulich|letzte\s+woche)\s*)?"
     r"(?:(?:über|zu[mr]?|zur|zum\s+thema)\s+(?P<subject>[^.:;!?\n]{3,80}))?",
     re.IGNORECASE,
 )
+
+
+_SUBJECT_WORD = re.compile(r"\w+")
 
 
 def other_article(comment: str, article_stems: frozenset[str]) -> bool:
@@ -159,7 +165,10 @@ def other_article(comment: str, article_stems: frozenset[str]) -> bool:
     for m in _OTHER_ARTICLE.finditer(comment):
         subject = m.group("subject")
         if subject:
-            stems = content_stems(subject)
+            # The nouns name the subject ("den neuen Supermarkt in der Weststadt"): an adjective
+            # such as "neu" occurs in nearly every article and is no reference to this one.
+            nouns = [w for w in _SUBJECT_WORD.findall(subject) if w[0].isupper()]
+            stems = content_stems(" ".join(nouns)) or content_stems(subject)
             if stems and not any(s in article_stems for s in stems):
                 return True
         elif m.group("when"):

@@ -5,7 +5,9 @@ parties, organisations named there, or their roles), the site's discussion (othe
 the comment section, moderation, the newsroom) or, for a reply, the parent comment.
 :class:`netiquette.screening.topicality.TopicalityModel` turns these signals and the word/embedding
 overlap of v1 into ``P(off_topic)``; a comment about the discussion or the article counts
-``reference_factor``; an abusive one ``offensive_factor`` (moderators cite it for the abuse).
+``reference_factor`` (since v3 not one that says it is about another article: "Zu dem Artikel
+über das Schützenfest: …"); an abusive one ``offensive_factor`` (moderators cite it for the
+abuse).
 v3 adds the ``aside`` feature (a question to the community, a change of subject) and does not
 count the article's place names alone as a reference (a local paper names its town in every
 article); ``context.v2`` stays registered with its own calibration. v4 (shipped since
@@ -38,8 +40,13 @@ from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.models.embedding import DIM, ENCODER_ID
 from netiquette.screening.models.text import prepare_text
 from netiquette.screening.registry import register_rule, version_from_name
+from netiquette.screening.relevance import content_stems
 from netiquette.screening.rules._models import ModelBackedRule
-from netiquette.screening.topicality import TopicalityModel, talks_about_discussion_or_article
+from netiquette.screening.topicality import (
+    TopicalityModel,
+    other_article,
+    talks_about_discussion_or_article,
+)
 
 NAME = "netiquette.off_topic.context.v4"
 NAME_V3 = "netiquette.off_topic.context.v3"
@@ -143,12 +150,18 @@ class OffTopicContextRule(ModelBackedRule):
             offensive = self.scores.text_scores([item.text for item in items])["reject"]
         cfg = self.config
         results = []
+        stems: dict[str, frozenset[str]] = {}
         for i, (item, p) in enumerate(zip(items, probs, strict=True)):
             if p is None:
                 results.append(RuleResult.not_evaluated(self.name, self.version, "no article"))
                 continue
             reason = ""
-            if talks_about_discussion_or_article(item.text):
+            article = item.article_text or ""
+            if article not in stems:
+                stems[article] = frozenset(content_stems(article))
+            # "Zum Artikel über das Schützenfest: …" names an article, but another one.
+            elsewhere = self.generation >= 3 and other_article(item.text, stems[article])
+            if talks_about_discussion_or_article(item.text) and not elsewhere:
                 p *= cfg.reference_factor
                 reason = "refers to the discussion or the article"
             if offensive is not None and offensive[i] >= cfg.offensive_at:
