@@ -297,3 +297,25 @@ def test_a_comment_about_another_article_is_not_discounted_as_a_reference() -> N
     about_this = "Im Artikel fehlt, was der private Betreiber für das Hallenbad zahlen soll."
     kept = pipeline.screen(ScreeningInput(about_this, article_text=LOCAL)).results["off_topic"]
     assert not kept.flag
+
+
+def test_an_article_is_encoded_once_for_the_comments_under_it() -> None:
+    """Screening sends one comment at a time; the article's vector is kept, and the features
+    are the same as when the comments come together."""
+    calls: list[list[str]] = []
+
+    def counting(texts: Sequence[str]) -> NDArray[np.float32]:
+        calls.append(list(texts))
+        return _bag_of_letters(texts)
+
+    named = len(TOPIC_FEATURES)
+    model = TopicalityModel(np.zeros(named + 2 * 26), 0.0, embed=counting, generation=4)
+    comments = ["Rentenniveau und Beiträge", "Heute Abend gibt es Linsensuppe."]
+    calls.clear()  # the subject areas are encoded when the model is built
+    one_by_one = np.vstack([model.features_many([c], PENSIONS) for c in comments])
+    assert [PENSIONS] in calls and calls.count([PENSIONS]) == 1
+    fresh = TopicalityModel(np.zeros(named + 2 * 26), 0.0, embed=_bag_of_letters, generation=4)
+    assert np.allclose(one_by_one, fresh.features_many(comments, PENSIONS))
+    # a reply's context is its article and its parent, encoded together as before
+    model.features_many(comments[:1], PENSIONS, "Die Rente reicht nicht.")
+    assert calls[-1] == [PENSIONS, "Die Rente reicht nicht."]

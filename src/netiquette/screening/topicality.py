@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -281,6 +283,25 @@ def article_places(article_text: str, actors: frozenset[str]) -> frozenset[str]:
     )
 
 
+#: Articles whose actors, places and stems are kept, and (per model) contexts whose vectors are.
+_CONTEXT_CACHE = 64
+
+
+@lru_cache(maxsize=_CONTEXT_CACHE)
+def article_facts(
+    article_text: str,
+) -> tuple[frozenset[str], tuple[re.Pattern[str], ...], frozenset[str], frozenset[str]]:
+    """The article's actors, roles, places and content stems, worked out once per article
+    (they cost about a millisecond, and screening sends one comment at a time)."""
+    actors = article_actors(article_text)
+    return (
+        actors,
+        article_roles(article_text),
+        article_places(article_text, actors),
+        frozenset(content_stems(article_text)),
+    )
+
+
 def place_only(
     comment: str,
     actors: frozenset[str],
@@ -332,6 +353,11 @@ class TopicalityModel:
     _overlap: RelevanceModel = field(init=False, repr=False)
     _areas: NDArray[np.float32] | None = field(init=False, repr=False, default=None)
     _area_of: list[int] = field(init=False, repr=False, default_factory=list)
+    #: Sentence vectors of recent (article, parent) contexts: screening sends one comment at a
+    #: time, and the article was encoded again for every comment under it.
+    _contexts: OrderedDict[tuple[str, ...], NDArray[np.float32]] = field(
+        init=False, repr=False, default_factory=OrderedDict
+    )
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -382,16 +408,22 @@ class TopicalityModel:
         same = np.zeros(len(comments))
         context_vectors = None
         if vectors is not None and self.embed is not None:
-            contexts = [article_text] + (
-                [parent_text] if parent_text and parent_text.strip() else []
+            contexts = (article_text,) + (
+                (parent_text,) if parent_text and parent_text.strip() else ()
             )
-            context_vectors = self.embed(contexts)
+            context_vectors = self._contexts.get(contexts)
+            if context_vectors is None:
+                # Encoded together, as always: the same vectors as before caching.
+                context_vectors = self.embed(list(contexts))
+                self._contexts[contexts] = context_vectors
+                if len(self._contexts) > _CONTEXT_CACHE:
+                    self._contexts.popitem(last=False)
+            else:
+                self._contexts.move_to_end(contexts)
             ctx_dist = self.area_distribution(context_vectors)
             com_dist = self.area_distribution(vectors)
             same = (com_dist @ ctx_dist.T).max(axis=1)
-        actors, roles = article_actors(article_text), article_roles(article_text)
-        places = article_places(article_text, actors)
-        article_stems = frozenset(content_stems(article_text))
+        actors, roles, places, article_stems = article_facts(article_text)
         overlap = np.vstack(rows)
         extra = []
         v3 = self.generation >= 3
@@ -461,6 +493,7 @@ __all__ = [
     "Embed",
     "TopicalityModel",
     "article_actors",
+    "article_facts",
     "article_places",
     "article_roles",
     "mentions_actor",

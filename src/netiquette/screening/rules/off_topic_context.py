@@ -40,10 +40,10 @@ from netiquette.screening.base import RuleResult, ScreeningInput, Span
 from netiquette.screening.models.embedding import DIM, ENCODER_ID
 from netiquette.screening.models.text import prepare_text
 from netiquette.screening.registry import register_rule, version_from_name
-from netiquette.screening.relevance import content_stems
 from netiquette.screening.rules._models import ModelBackedRule
 from netiquette.screening.topicality import (
     TopicalityModel,
+    article_facts,
     other_article,
     talks_about_discussion_or_article,
 )
@@ -150,17 +150,15 @@ class OffTopicContextRule(ModelBackedRule):
             offensive = self.scores.text_scores([item.text for item in items])["reject"]
         cfg = self.config
         results = []
-        stems: dict[str, frozenset[str]] = {}
         for i, (item, p) in enumerate(zip(items, probs, strict=True)):
             if p is None:
                 results.append(RuleResult.not_evaluated(self.name, self.version, "no article"))
                 continue
             reason = ""
-            article = item.article_text or ""
-            if article not in stems:
-                stems[article] = frozenset(content_stems(article))
             # "Zum Artikel über das Schützenfest: …" names an article, but another one.
-            elsewhere = self.generation >= 3 and other_article(item.text, stems[article])
+            elsewhere = self.generation >= 3 and other_article(
+                item.text, article_facts(item.article_text or "")[3]
+            )
             if talks_about_discussion_or_article(item.text) and not elsewhere:
                 p *= cfg.reference_factor
                 reason = "refers to the discussion or the article"
