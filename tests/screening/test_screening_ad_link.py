@@ -26,6 +26,8 @@ def rule() -> AdLinkRule:
         ("Mehr unter https://shop-xy.de/angebot.", "https://shop-xy.de/angebot"),
         ("Schaut auf www.billig-uhren.com vorbei", "www.billig-uhren.com"),
         ("Günstig bei shop-xy.de!", "shop-xy.de"),
+        ("50 € Willkommensbonus auf wett-xy.bet", "wett-xy.bet"),  # gambling domains too
+        ("Schnell Geld: kredit-xy.loan", "kredit-xy.loan"),
         ("Alles auf example [dot] com", "example [dot] com"),
         ("Besucht example dot com", "example dot com"),
         ("Schreibt an info@spam-firma.de", "info@spam-firma.de"),
