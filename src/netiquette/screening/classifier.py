@@ -65,10 +65,7 @@ class HouseRuleModels:
         emb = (
             self.encoder.encode(prepared) if self.encoder is not None and semantic is None else None
         )
-        out: dict[str, NDArray[np.float64]] = {}
-        for rule in TEXT_RULES:
-            extras = cue_features(prepared) if rule == "insinuation" else None
-            out[rule] = predict_head(self.heads[rule], x, emb, extras)
+        out = self._heads(prepared, x, emb, TEXT_RULES)
         if semantic is not None:
             logits = semantic.logits(prepared)
             stack = self.meta["semantic"]["stack"]
@@ -84,10 +81,19 @@ class HouseRuleModels:
         """The TF-IDF heads' own probabilities for ``rules`` (no encoder): cheap, for ranking
         a comment's sentences before the full :meth:`predict` reads the best of them."""
         prepared = [prepare_text(t) for t in texts]
-        x = self.tfidf.transform(prepared)
+        return self._heads(prepared, self.tfidf.transform(prepared), None, rules)
+
+    def _heads(
+        self,
+        prepared: Sequence[str],
+        x: Any,
+        emb: NDArray[np.float32] | None,
+        rules: Sequence[str],
+    ) -> dict[str, NDArray[np.float64]]:
+        """Each rule's head on the TF-IDF rows ``x`` (and the sentence vectors ``emb``)."""
         return {
             rule: predict_head(
-                self.heads[rule], x, None, cue_features(prepared) if rule == "insinuation" else None
+                self.heads[rule], x, emb, cue_features(prepared) if rule == "insinuation" else None
             )
             for rule in rules
         }

@@ -37,6 +37,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -290,14 +291,21 @@ def article_places(article_text: str, actors: frozenset[str]) -> frozenset[str]:
 _CONTEXT_CACHE = 64
 
 
+class ArticleFacts(NamedTuple):
+    """What the off-topic features read of an article (:func:`article_facts`)."""
+
+    actors: frozenset[str]
+    roles: tuple[re.Pattern[str], ...]
+    places: frozenset[str]
+    stems: frozenset[str]
+
+
 @lru_cache(maxsize=_CONTEXT_CACHE)
-def article_facts(
-    article_text: str,
-) -> tuple[frozenset[str], tuple[re.Pattern[str], ...], frozenset[str], frozenset[str]]:
+def article_facts(article_text: str) -> ArticleFacts:
     """The article's actors, roles, places and content stems, worked out once per article
     (they cost about a millisecond, and screening sends one comment at a time)."""
     actors = article_actors(article_text)
-    return (
+    return ArticleFacts(
         actors,
         article_roles(article_text),
         article_places(article_text, actors),
@@ -493,6 +501,7 @@ __all__ = [
     "TOPIC_FEATURES",
     "TOPIC_FEATURES_V2",
     "VECTOR_FEATURES",
+    "ArticleFacts",
     "Embed",
     "TopicalityModel",
     "article_actors",

@@ -134,9 +134,10 @@ class TfidfFeatures:
 
         As scikit-learn's ``TfidfVectorizer(min_df=min_df, max_features=limit,
         sublinear_tf=True)``, except that terms tied in frequency at the cut-off are kept in
-        alphabetical order: scikit-learn orders them with numpy's unstable ``argsort``, whose
-        SIMD implementation differs between CPUs, so the same data gave another vocabulary
-        on another machine (2,341 of 60,000 word terms, 2026-12-07).
+        alphabetical order. scikit-learn orders them with numpy's unstable ``argsort``: the
+        same data and library versions gave another vocabulary here than when houserules-8
+        was trained (2,341 of 60,000 word terms, 2026-12-07; probably another CPU, whose SIMD
+        sort breaks ties differently, not proven).
         """
         blocks = []
         for base, limit in (

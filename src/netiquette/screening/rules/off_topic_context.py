@@ -157,7 +157,7 @@ class OffTopicContextRule(ModelBackedRule):
             reason = ""
             # "Zum Artikel über das Schützenfest: …" names an article, but another one.
             elsewhere = self.generation >= 3 and other_article(
-                item.text, article_facts(item.article_text or "")[3]
+                item.text, article_facts(item.article_text or "").stems
             )
             if talks_about_discussion_or_article(item.text) and not elsewhere:
                 p *= cfg.reference_factor
