@@ -8,6 +8,7 @@ from netiquette.errors import ConfigError
 from netiquette.screening.models.text import prepare_text
 from netiquette.training.corpora import (
     LabelledComment,
+    germeval2021_labels,
     germeval_labels,
     load_corpora,
     load_germeval2018,
@@ -49,6 +50,13 @@ def test_prepare_text_reads_shouted_stretches_in_ordinary_case() -> None:
 )
 def test_germeval_mapping(coarse: str, fine: str, expected: dict[str, int]) -> None:
     assert germeval_labels(coarse, fine) == expected
+
+
+def test_germeval2021_mapping() -> None:
+    # "toxic" covers insults and threats: a comment not toxic is neither; a toxic one may be
+    # either, so it only says "reject".
+    assert germeval2021_labels(0) == {"reject": 0, "insult": 0, "aggression": 0}
+    assert germeval2021_labels(1) == {"reject": 1}
 
 
 def test_wuerzburg_mapping() -> None:

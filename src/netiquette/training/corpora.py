@@ -9,13 +9,19 @@ corpus             reject (offensive)           insult (Schimpfwort)        aggr
 =================  ===========================  ==========================  =====================
 GermEval 2018/19   coarse OFFENSE               fine INSULT, PROFANITY      fine ABUSE
                                                 (ABUSE: not used)           (INSULT/PROF.: not used)
-GermEval 2021      toxic                        —                           —
+GermEval 2021      toxic                        not toxic → 0               not toxic → 0
 Würzburg HS        hs or p (n: not used)        p (n, hs: not used)         hs; n → 0 (p: not used)
 =================  ===========================  ==========================  =====================
 
 Würzburg's ``n`` is not "inoffensive": 2,486 GermEval-2018 OFFENSE tweets were re-annotated ``n``
 there, because ``hs``/``p`` are reserved for clear threats/incitement and problematic insults. So
 ``n`` only tells us "no threat or incitement" (aggression 0).
+
+GermEval 2021's ``toxic`` covers insults, threats and incitement among other offences, so a comment
+it calls not toxic holds neither an insult nor aggression (0 for both); a toxic one may be either,
+so it says nothing about which. They are the pool's only real comments longer than a tweet with a
+negative label for the two rules (added with houserules-12, after houserules-11 read many calm long
+forum posts as insults or threats: docs/screening.md, "Real comments").
 
 One Million Posts is CC BY-NC-SA (non-commercial): it has a loader for development and evaluation
 but is not part of :data:`DEFAULT_CORPORA`.
@@ -127,6 +133,13 @@ def germeval_labels(coarse: str, fine: str) -> dict[str, int]:
     return labels
 
 
+def germeval2021_labels(toxic: int) -> dict[str, int]:
+    """Map GermEval 2021's ``toxic``: a comment that is not toxic is no insult and no aggression."""
+    if toxic:
+        return {"reject": 1}
+    return {"reject": 0, "insult": 0, "aggression": 0}
+
+
 def wuerzburg_labels(hate: str | None) -> dict[str, int] | None:
     """Map the Würzburg ``hate`` label (n / p / hs); ``None`` for unlabelled rows."""
     if hate == "n":
@@ -163,7 +176,7 @@ def load_germeval2019(data_dir: Path) -> Iterator[LabelledComment]:
 
 
 def load_germeval2021(data_dir: Path) -> Iterator[LabelledComment]:
-    """GermEval 2021 Facebook comments: ``toxic`` → reject."""
+    """GermEval 2021 Facebook comments: ``toxic`` → reject; not toxic → no insult, no aggression."""
     for row in _read_jsonl(data_dir / CORPORA["germeval2021"].files[0]):
         labels = row["labels"]
         assert isinstance(labels, dict)
@@ -171,7 +184,7 @@ def load_germeval2021(data_dir: Path) -> Iterator[LabelledComment]:
             str(row["id"]),
             prepare_text(str(row["text"])),
             "germeval2021",
-            {"reject": int(labels["toxic"])},
+            germeval2021_labels(int(labels["toxic"])),
         )
 
 

@@ -64,7 +64,21 @@ APPROVE_RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "off_to
 #: policy threshold would stop a shouted threat from rejecting (off_topic never rejects; ad_link
 #: is patterns).
 REJECT_RULES: tuple[str, ...] = ("insinuation",)
-ALPHA_GRID: tuple[float, ...] = (0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05)
+#: The alphas tried. Quarter steps below 0.01 since houserules-12: there one more published
+#: violation on the set left out moves the choice, and 0.005 → 0.01 was 17.8 % → 24.1 % approved.
+ALPHA_GRID: tuple[float, ...] = (
+    0.0,
+    0.0025,
+    0.005,
+    0.0075,
+    0.01,
+    0.015,
+    0.02,
+    0.025,
+    0.03,
+    0.04,
+    0.05,
+)
 #: Share of violations the leave-one-set-out policy may publish (issue 9: ≤ 1 %). Half of it,
 #: since houserules-8: on the blind sets scored after a calibration at 0.85 % the published
 #: share came out at 0.4 %, 0.4 %, 1.4 % and 2.0 % (the later sets written harder on purpose),
@@ -285,7 +299,7 @@ def main() -> None:
     for row in record["leave_one_set_out"]:
         mark = " ←" if row["alpha"] == record["alpha"] else ""
         table.add_row(
-            f"{row['alpha']:.3f}{mark}",
+            f"{row['alpha']:.4f}{mark}",
             f"{row['approved_share']:.1%}",
             str(row["published"]),
             f"{row['published_share']:.2%}",

@@ -20,8 +20,9 @@ DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 #: Retired sets, oldest first: scored once for the releases of 2026-12-04 and 2026-12-05
 #: (``blind``, ``blind2``) and of 2026-12-07 (``blind8``: houserules-5, ``blind9``: houserules-6,
 #: ``blind10``: houserules-7, ``blind11`` and ``blind12``: houserules-8, ``blind13``:
-#: houserules-10; the misses of blind8-blind10 and blind13 were read after the scoring, so they
-#: are no longer blind). ``blind3``–``blind7`` are not here: they calibrate the policy and must
+#: houserules-10; ``blind14``: houserules-11, ``blind15``: houserules-11 with commit 5c75bb6; the
+#: misses of blind8-blind10 and blind13-blind15 were read after the scoring, so they are no
+#: longer blind). ``blind3``–``blind7`` are not here: they calibrate the policy and must
 #: never be training text.
 RETIRED_SETS: tuple[str, ...] = (
     "blind",
@@ -32,6 +33,8 @@ RETIRED_SETS: tuple[str, ...] = (
     "blind11",
     "blind12",
     "blind13",
+    "blind14",
+    "blind15",
 )
 #: Sets written as training data in the same format (article comments, five rules); never scored.
 #: ``train_a`` and ``train_b`` (written 2026-12-06) joined with houserules-5, ``train_c``
@@ -39,8 +42,10 @@ RETIRED_SETS: tuple[str, ...] = (
 #: words, and their hard negatives) with houserules-6, ``train_d`` (written 2026-12-07: insults
 #: as an aside in long calm comments, group generalisations, veiled local intimidation, local
 #: questions and private searches off the article's topic, and their hard negatives) with
-#: houserules-11.
-WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b", "train_c", "train_d")
+#: houserules-11, ``train_e`` (written 2026-12-08: hedged insinuations without cue words,
+#: off-topic private searches, local questions and general complaints, and their hard negatives)
+#: with houserules-12.
+WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b", "train_c", "train_d", "train_e")
 #: Every article-comment set the text models train on.
 TRAINING_SETS: tuple[str, ...] = RETIRED_SETS + WRITTEN_SETS
 RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")

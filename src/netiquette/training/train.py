@@ -58,7 +58,7 @@ from netiquette.training.semantic.data import (
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
-MODEL_VERSION = "houserules-11"
+MODEL_VERSION = "houserules-12"
 
 
 def _versions() -> dict[str, str]:
