@@ -307,6 +307,9 @@ def test_a_source_beside_a_price_stays_a_source(rule: AdLinkRule) -> None:
         "Autohaus Krämer: 20 % auf alle Reifen, an der Kasse einfach das Stichwort Frost sagen.",
         "Wetten auf die Kreisliga mit 150 % Willkommensbonus 👉 tor-wette-xy.com",
         "Die Wahl steht an? Unser Crashkurs hilft. Jetzt für 19 € auf wahl-kurs-xy.de sichern!",
+        "Originale Vereinstrikots von 2019, noch verpackt. Preis per PN.",
+        "Biete Bewerbungsfotos zum Sonderpreis, PN für Termin.",
+        "Wie man so eine Prüfung übt, zeige ich auf meinem Kanal. Jetzt abonnieren!",
     ],
 )
 def test_offers_without_the_usual_words_are_flagged(rule: AdLinkRule, text: str) -> None:
@@ -320,6 +323,9 @@ def test_offers_without_the_usual_words_are_flagged(rule: AdLinkRule, text: str)
         "Die Preise sind um 20 % auf alle Lebensmittel gestiegen, das merkt jeder an der Kasse.",
         "Was der Kämmerer an der Kasse sagen würde, möchte ich nicht wissen.",
         "Der Bonus für die Pflegekräfte war ein schlechter Witz.",
+        "Die Zeitung hat ihr Abo teurer gemacht, abonnieren lohnt sich kaum noch für Rentner.",
+        "Der Stadtrat hat mir per PN geantwortet, dass die Sitzung öffentlich ist.",
+        "Auf dem Kanal am Hafen fahren jetzt wieder Ausflugsboote.",
     ],
 )
 def test_their_words_in_ordinary_sentences_do_not_flag(rule: AdLinkRule, text: str) -> None:

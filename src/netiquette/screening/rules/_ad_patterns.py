@@ -335,9 +335,20 @@ PHRASES: tuple[Phrase, ...] = (
         "price on request",
         "absprache|anfrage|vereinbarung",
     ),
+    # "per PN" asks unless a participle says it happened ("hat mir per PN geantwortet").
     _p(
-        r"\b(?:pn|dm)\s+(?:me|mir|an\s+mich)\b|\bper\s+(?:pn|dm)\b",
+        r"\b(?:pn|dm)\s+(?:me|mir|an\s+mich)\b"
+        r"|\bper\s+(?:pn|dm)\b(?!\s+(?:ge\w+(?:t|en)|erhalten|bekommen|beantwortet|mitgeteilt)\b)",
         0.8,
+        "asks for private messages",
+        "pn|dm",
+    ),
+    # "Preis per PN", "PN für Infos": a price or details asked for in private, the sale itself.
+    _p(
+        r"\b(?:pn|dm)\s+(?:für|fuer|wegen)\s+(?:den\s+|die\s+)?"
+        r"(?:preis|preise|infos?|details|kontakt|termin\w*|bestell\w*)\b"
+        r"|\b(?:preis|preise|infos?|details)\s+(?:per|via|gegen|auf)\s+(?:pn|dm)\b",
+        0.75,
         "asks for private messages",
         "pn|dm",
     ),
@@ -381,6 +392,22 @@ PHRASES: tuple[Phrase, ...] = (
         0.85,
         "promotes own channel",
         "subscribe|folg",
+    ),
+    # "Auf meinem Kanal gibt es jede Woche …", "Abonnieren lohnt sich!": the channel named
+    # without "abonniert meinen Kanal"; each alone sends the comment to a person, both reject.
+    _p(
+        r"\b(?:auf|in)\s+meinem\s+(?:eigenen\s+)?(?:\w+[\s\-])?(?:kanal|channel|podcast|blog)\b",
+        0.6,
+        "promotes own channel",
+        "kanal|channel|podcast|blog",
+    ),
+    _p(
+        r"\babonnieren\s+(?:lohnt\s+sich|nicht\s+vergessen)\b"
+        r"|\b(?:jetzt|gleich|einfach)\s+(?:kostenlos\s+)?abonnieren\b"
+        r"|\blasst\s+(?:doch\s+|gern[e]?\s+)?(?:ein|'?n)\s+abo\s+da\b",
+        0.6,
+        "promotes own channel",
+        "abonnieren|abo",
     ),
     _p(
         r"\bmein(?:em|en)?\s+(?:youtube|telegram|tiktok|insta(?:gram)?)[\s\-]?"
