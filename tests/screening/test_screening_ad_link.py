@@ -129,6 +129,28 @@ def test_a_plain_link_without_promotion_goes_to_a_human(rule: AdLinkRule, text: 
     assert result.evidence and "no sign of promotion" in result.evidence[0].reason
 
 
+def test_several_plain_links_go_to_a_person_and_do_not_reject(rule: AdLinkRule) -> None:
+    text = (
+        "Mein erstes Auto war ein alter Kombi, hier die Fotos: https://fotos-xy.example/a.jpg "
+        "https://bilder-xy.example/b.jpg https://galerie-xy.example/c.jpg"
+    )
+    result = rule.evaluate(ScreeningInput(text=text))
+    assert 0.3 < result.score < 0.7, result
+    assert not result.flag
+    assert "no sign of promotion" in result.reason
+
+
+def test_wage_words_and_promotion_words_inside_an_address_do_not_make_a_link_an_ad(
+    rule: AdLinkRule,
+) -> None:
+    wages = "Wer 2000 netto verdienen will, muss investieren: https://lohnrechner-xy.example/info"
+    inside = "Darüber berichtet auch https://zeitung-xy.example/kostenlose-monatskarte-fuer-alle"
+    for text in (wages, inside):
+        result = rule.evaluate(ScreeningInput(text=text))
+        assert result.score < 0.7, (text, result)
+        assert "no sign of promotion" in result.reason
+
+
 def test_a_shortener_or_affiliate_link_stays_an_ad(rule: AdLinkRule) -> None:
     assert rule.evaluate(ScreeningInput("Wow: https://bit.ly/3xYz")).flag
     assert rule.evaluate(ScreeningInput("Toll: https://example-store.com/p/1?ref=abc")).flag
