@@ -12,6 +12,7 @@ from netiquette.screening import Pipeline, ScreeningInput, load_pipeline
 from netiquette.screening.base import RuleResult
 from netiquette.screening.classifier import load_default_models
 from netiquette.screening.registry import get_component
+from netiquette.screening.rules.aggression import AggressionRule
 from netiquette.screening.rules.insult_model import _SELF, _self_mockery
 
 ARTICLE = (
@@ -113,6 +114,17 @@ def test_criticism_negation_and_plain_shouting_are_not_flagged(
     pipeline: Pipeline, text: str
 ) -> None:
     assert not screen(pipeline, text)["aggression"].flag
+
+
+def test_not_knowing_where_someone_lives_is_no_threat_formula(pipeline: Pipeline) -> None:
+    rule = pipeline.rules["aggression"]
+    assert isinstance(rule, AggressionRule)
+    for text in (
+        "Ich weiß nicht, wo Sie wohnen, aber hier zahlt man das.",
+        "Wir wissen gar nicht, wo die leben.",
+    ):
+        assert [c.reason for c in rule.cues(text)] == [], text
+    assert [c.reason for c in rule.cues("Ich weiß genau, wo Sie wohnen.")] == ["threat"]
 
 
 def test_shouted_threat_at_the_reader_rejects(pipeline: Pipeline) -> None:

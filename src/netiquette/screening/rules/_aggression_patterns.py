@@ -117,7 +117,9 @@ STRONG: tuple[tuple[str, str], ...] = (
     ("call for violence", rf"\bschlag\w* {_GAP % 4}(?:tot|zusammen|krankenhausreif)\b"),
     (
         "threat",
-        rf"\b(?:ich|wir) (?:weiss|wissen|kenne|kennen) {_GAP % 3}wo {_GAP % 6}"
+        # "Ich weiß nicht, wo Sie wohnen" says the opposite (One Million Posts, twice).
+        rf"\b(?:ich|wir) (?:weiss|wissen|kenne|kennen) (?!(?:nicht|nich|net|ned|gar nicht)\b)"
+        rf"{_GAP % 3}wo {_GAP % 6}"
         r"(?:wohn|park|arbeit|schlaf|leb)\w*",
     ),
     (
