@@ -44,8 +44,18 @@ RETIRED_SETS: tuple[str, ...] = (
 #: questions and private searches off the article's topic, and their hard negatives) with
 #: houserules-11, ``train_e`` (written 2026-12-08: hedged insinuations without cue words,
 #: off-topic private searches, local questions and general complaints, and their hard negatives)
-#: with houserules-12.
-WRITTEN_SETS: tuple[str, ...] = ("train_a", "train_b", "train_c", "train_d", "train_e")
+#: with houserules-12, ``train_f`` (insults by metaphor, long calm comments, ads without a link)
+#: and ``train_g`` (threat-like words used harmlessly, and threats with the same words) with
+#: houserules-13.
+WRITTEN_SETS: tuple[str, ...] = (
+    "train_a",
+    "train_b",
+    "train_c",
+    "train_d",
+    "train_e",
+    "train_f",
+    "train_g",
+)
 #: Every article-comment set the text models train on.
 TRAINING_SETS: tuple[str, ...] = RETIRED_SETS + WRITTEN_SETS
 RULES: tuple[str, ...] = ("insinuation", "insult", "aggression", "ad_link", "off_topic")

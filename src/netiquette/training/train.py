@@ -58,7 +58,7 @@ from netiquette.training.semantic.data import (
 from netiquette.training.stacking import cross_fit
 from netiquette.training.thresholds import choose_thresholds
 
-MODEL_VERSION = "houserules-12"
+MODEL_VERSION = "houserules-13"
 
 
 def _versions() -> dict[str, str]:
