@@ -151,6 +151,19 @@ def test_wage_words_and_promotion_words_inside_an_address_do_not_make_a_link_an_
         assert "no sign of promotion" in result.reason
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brennholz, trocken und gespalten, Lieferung bis vor die Tür: holz-jetzt-bestellen.de",
+        "Investiere jetzt in Windkraft und sichere dir 8 % Rendite – windertrag-xy.io",
+    ],
+)
+def test_commerce_in_the_address_or_an_invitation_to_invest_keeps_a_link_an_ad(
+    rule: AdLinkRule, text: str
+) -> None:
+    assert rule.evaluate(ScreeningInput(text=text)).score >= 0.7
+
+
 def test_a_shortener_or_affiliate_link_stays_an_ad(rule: AdLinkRule) -> None:
     assert rule.evaluate(ScreeningInput("Wow: https://bit.ly/3xYz")).flag
     assert rule.evaluate(ScreeningInput("Toll: https://example-store.com/p/1?ref=abc")).flag

@@ -305,9 +305,10 @@ _SELLING_WORDS = (
 _PROMO = re.compile(
     r"\b(?:mehr (?:unter|auf|bei)|gibt(?:'?s| es) (?:bei|hier|unter|auf)|erhältlich|schaut?"
     r"|besuch\w*|klick\w*|günstig\w*|billig\w*|angebot\w*"
-    # Not "verdienen" or "investieren": words of every wage and pension debate; an income
-    # promise is a phrase of its own (_ad_patterns).
-    r"|kauf\w*|gratis|kostenlos\w*|deal\w*"
+    # Not "verdienen" or "investieren" as such: words of every wage and pension debate; an
+    # income promise is a phrase of its own (_ad_patterns), an invitation to invest is here.
+    r"|kauf\w*|gratis|kostenlos\w*|deal\w*|investiere|investieren sie|investiert jetzt"
+    r"|\d\s?% rendite"
     r"|casino|kredit\w*|promo\w*|jetzt (?:kaufen|bestellen|anmelden|sichern|klicken)"
     r"|hier (?:klicken|kaufen|bestellen|anmelden)|anmelden|registrier\w*|buchen|testen"
     r"|infos? (?:unter|auf|bei)|biete\w*|find(?:est du|en sie) (?:mich )?unter"
@@ -350,6 +351,7 @@ def _damped(signals: list[Signal], factor: float, why: str) -> list[Signal]:
 #: newspaper's address is no invitation to buy.
 _ADDRESS_PROMO = re.compile(
     r"shop|angebot|deal|promo|rabatt|gutschein|outlet|casino|bonus|sportwett|kredit|affiliate"
+    r"|bestell|kaufen|billig|guenstig|günstig|discount|invest"
     r"|[?&](?:ref|aff\w*|utm_\w+|partner|tag)=",
     re.IGNORECASE,
 )
